@@ -1,0 +1,59 @@
+"""The composition root: builds engines, regions and tools from settings, once each.
+
+CLI commands, the API and the simulators all start from a :class:`Runtime`; tests build
+one over a temporary data directory (and inject fakes where a port exists).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from sqlalchemy import Engine
+
+from codriver.regions import RoadGraph, ensure_region, load_graph
+from codriver.regions.importer import Progress
+from codriver.settings import Settings
+from codriver.store import Region, make_engine, migrate
+from codriver.tools.routing import GraphRouter
+
+__all__ = ["Runtime"]
+
+
+def _quiet(_stage: str, _fraction: float) -> None:
+    return None
+
+
+class Runtime:
+    """Everything a process needs, built lazily from one :class:`Settings`."""
+
+    def __init__(self, settings: Settings, *, progress: Progress = _quiet) -> None:
+        self.settings = settings
+        self.progress = progress
+        self._routers: dict[tuple[str, str], GraphRouter] = {}
+
+    @cached_property
+    def engine(self) -> Engine:
+        """The database engine, migrated to the latest schema."""
+        engine = make_engine(self.settings.effective_database_url)
+        migrate(engine)
+        return engine
+
+    def region(self, name: str | None = None) -> Region:
+        """The named (default: the configured default) region, importing an embedded one if needed."""
+        return ensure_region(
+            name or self.settings.default_region,
+            settings=self.settings,
+            engine=self.engine,
+            progress=self.progress,
+        )
+
+    def graph(self, region: Region) -> RoadGraph:
+        """The region's drive graph."""
+        return load_graph(self.settings, region)
+
+    def router(self, region: Region) -> GraphRouter:
+        """The embedded router of the region (built once per graph file)."""
+        key = (region.name, region.graph_path)
+        if key not in self._routers:
+            self._routers[key] = GraphRouter(self.graph(region))
+        return self._routers[key]

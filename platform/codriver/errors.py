@@ -1,0 +1,96 @@
+"""The one error tree of Codriver.
+
+Every error we raise on purpose derives from :class:`CodriverError`::
+
+    CodriverError
+    ├── InputError                 bad input from a user, a file or a request
+    │   ├── RegionNotFound         no region of that name has been imported
+    │   └── PlaceNotFound          a catalogue ID or a place name that does not resolve
+    ├── DataError                  input data (an OSM extract, a cache file) is unusable
+    ├── StoreError                 the database refused or lost a write
+    ├── ToolError                  a tool adapter could not answer
+    │   ├── ToolUnavailable        the provider cannot be reached (offline, refused, 5xx)
+    │   ├── ToolTimeout            the provider did not answer in time
+    │   └── ToolBadResponse        the provider answered something we cannot use
+    └── PlanningError              the planning engine could not produce a plan
+        └── Infeasible             no plan satisfies the constraints (carries violations)
+
+Messages say what was wrong and what to do about it: the CLI prints them as one line
+and the API returns them in a JSON body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = [
+    "CodriverError",
+    "DataError",
+    "Infeasible",
+    "InputError",
+    "PlaceNotFound",
+    "PlanningError",
+    "RegionNotFound",
+    "StoreError",
+    "ToolBadResponse",
+    "ToolError",
+    "ToolTimeout",
+    "ToolUnavailable",
+]
+
+
+class CodriverError(Exception):
+    """Root of every error Codriver raises on purpose."""
+
+
+class InputError(CodriverError):
+    """Bad input: ``field`` names what was wrong when there is one."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class RegionNotFound(InputError):
+    """No region with this name has been imported."""
+
+
+class PlaceNotFound(InputError):
+    """A catalogue ID or place name that does not resolve to a place."""
+
+
+class DataError(CodriverError):
+    """Input data such as an OSM extract or a cache file is unusable."""
+
+
+class StoreError(CodriverError):
+    """The database refused a write or could not be reached."""
+
+
+class ToolError(CodriverError):
+    """A tool adapter could not answer."""
+
+
+class ToolUnavailable(ToolError):
+    """The provider cannot be reached: offline, connection refused or a 5xx answer."""
+
+
+class ToolTimeout(ToolError):
+    """The provider did not answer within the configured timeout."""
+
+
+class ToolBadResponse(ToolError):
+    """The provider answered with something that cannot be used."""
+
+
+class PlanningError(CodriverError):
+    """The planning engine could not produce a plan."""
+
+
+class Infeasible(PlanningError):
+    """No plan satisfies the constraints; ``violations`` says which ones bind."""
+
+    def __init__(self, message: str, *, violations: Sequence[Any] = ()) -> None:
+        super().__init__(message)
+        self.violations = list(violations)

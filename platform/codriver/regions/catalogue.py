@@ -1,0 +1,306 @@
+"""From raw OSM tags to catalogue entries: normalised category, cuisine, diets, chargers.
+
+Pure functions over tag dictionaries, so they are tested without any file. A feature that
+maps to no category of ours is left out of the catalogue.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import opening_hours
+
+__all__ = [
+    "CATEGORIES",
+    "CONNECTORS",
+    "ChargerRecord",
+    "PlaceRecord",
+    "catalogue_id",
+    "classify",
+    "opening_hours_status",
+    "parse_charger",
+    "parse_place",
+]
+
+# (key, value) -> (category, subcategory). Subcategory None means "the value itself".
+_RULES: dict[tuple[str, str], tuple[str, str | None]] = {
+    ("amenity", "restaurant"): ("restaurant", None),
+    ("amenity", "cafe"): ("cafe", None),
+    ("amenity", "ice_cream"): ("cafe", "ice_cream"),
+    ("shop", "bakery"): ("cafe", "bakery"),
+    ("amenity", "fast_food"): ("fast_food", None),
+    ("amenity", "food_court"): ("fast_food", "food_court"),
+    ("amenity", "bar"): ("bar", None),
+    ("amenity", "pub"): ("bar", "pub"),
+    ("amenity", "biergarten"): ("bar", "biergarten"),
+    ("amenity", "nightclub"): ("bar", "nightclub"),
+    ("tourism", "museum"): ("museum", None),
+    ("tourism", "gallery"): ("gallery", None),
+    ("amenity", "arts_centre"): ("gallery", "arts_centre"),
+    ("tourism", "attraction"): ("attraction", None),
+    ("tourism", "theme_park"): ("attraction", "theme_park"),
+    ("tourism", "zoo"): ("attraction", "zoo"),
+    ("tourism", "aquarium"): ("attraction", "aquarium"),
+    ("leisure", "water_park"): ("attraction", "water_park"),
+    ("tourism", "artwork"): ("artwork", None),
+    ("tourism", "viewpoint"): ("viewpoint", None),
+    ("leisure", "park"): ("park", None),
+    ("leisure", "garden"): ("park", "garden"),
+    ("leisure", "nature_reserve"): ("park", "nature_reserve"),
+    ("tourism", "picnic_site"): ("park", "picnic_site"),
+    ("leisure", "playground"): ("playground", None),
+    ("natural", "beach"): ("beach", None),
+    ("leisure", "beach_resort"): ("beach", "beach_resort"),
+    ("amenity", "theatre"): ("entertainment", "theatre"),
+    ("amenity", "cinema"): ("entertainment", "cinema"),
+    ("amenity", "concert_hall"): ("entertainment", "concert_hall"),
+    ("amenity", "library"): ("library", None),
+    ("amenity", "place_of_worship"): ("place_of_worship", None),
+    ("tourism", "hotel"): ("hotel", None),
+    ("tourism", "hostel"): ("hotel", "hostel"),
+    ("tourism", "guest_house"): ("hotel", "guest_house"),
+    ("tourism", "motel"): ("hotel", "motel"),
+    ("tourism", "apartment"): ("hotel", "apartment"),
+    ("tourism", "camp_site"): ("campsite", None),
+    ("tourism", "caravan_site"): ("campsite", "caravan_site"),
+    ("amenity", "fuel"): ("fuel", None),
+    ("amenity", "charging_station"): ("charging_station", None),
+    ("shop", "supermarket"): ("supermarket", None),
+    ("shop", "convenience"): ("supermarket", "convenience"),
+    ("amenity", "pharmacy"): ("pharmacy", None),
+    ("amenity", "toilets"): ("toilets", None),
+    ("amenity", "parking"): ("parking", None),
+}
+# Keys looked at, in priority order: amenity wins over tourism, and so on.
+_KEYS = ("amenity", "tourism", "leisure", "shop", "natural", "historic")
+_HISTORIC = {
+    "monument",
+    "memorial",
+    "castle",
+    "ruins",
+    "fort",
+    "archaeological_site",
+    "church",
+    "manor",
+    "building",
+    "city_gate",
+    "ship",
+    "tower",
+    "wreck",
+    "palace",
+}
+# Useful without a name: a driver looks for "a toilet", not "the toilet called ...".
+_UNNAMED_OK = {"toilets", "parking", "fuel", "charging_station", "viewpoint", "playground", "beach"}
+
+CATEGORIES: tuple[str, ...] = tuple(sorted({c for c, _ in _RULES.values()} | {"historic"}))
+
+# OSM socket keys -> our connector names.
+_SOCKETS: dict[str, str] = {
+    "type2": "type2",
+    "type2_cable": "type2",
+    "type2_combo": "ccs",
+    "type1_combo": "ccs",
+    "chademo": "chademo",
+    "tesla_supercharger": "tesla",
+    "tesla_supercharger_ccs": "ccs",
+    "tesla_destination": "tesla",
+    "tesla_standard": "tesla",
+    "nacs": "tesla",
+    "type1": "type1",
+    "schuko": "schuko",
+    "typee": "schuko",
+    "typef": "schuko",
+    "cee_blue": "cee",
+    "cee_red_16a": "cee",
+    "cee_red_32a": "cee",
+    "cee_red_63a": "cee",
+    "cee_red_125a": "cee",
+    "type3c": "type3",
+    "gb_ac": "gbt",
+    "gb_dc": "gbt",
+}
+CONNECTORS: tuple[str, ...] = tuple(sorted(set(_SOCKETS.values())))
+_DIETS = ("vegan", "vegetarian", "halal", "kosher", "gluten_free", "lactose_free")
+_ZONE_WORD = re.compile(r'"[^"]*"')
+
+
+@dataclass(frozen=True)
+class PlaceRecord:
+    """One catalogue entry, before it is stored."""
+
+    place_id: str
+    name: str | None
+    category: str
+    subcategory: str | None
+    lat: float
+    lon: float
+    cuisine: list[str] = field(default_factory=list)
+    diets: dict[str, str] = field(default_factory=dict)
+    price_level: int | None = None
+    fee: bool | None = None
+    charge: str | None = None
+    wheelchair: str | None = None
+    opening_hours: str | None = None
+    opening_hours_status: str = "missing"
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ChargerRecord:
+    """Charging details of a charging-station place."""
+
+    place_id: str
+    sockets: dict[str, dict[str, Any]]
+    sockets_known: bool
+    max_power_kw: float | None
+    capacity: int | None
+    operator: str | None
+    network: str | None
+    fee: bool | None
+    access: str | None
+
+
+def catalogue_id(osm_type: str, osm_id: int) -> str:
+    """The stable catalogue ID of an OSM element, e.g. ``osm:node/123``."""
+    if osm_type not in {"node", "way", "relation"}:
+        msg = f"unknown OSM element type {osm_type!r}"
+        raise ValueError(msg)
+    return f"osm:{osm_type}/{int(osm_id)}"
+
+
+def classify(tags: dict[str, str]) -> tuple[str, str | None] | None:
+    """(category, subcategory) of a feature, or None when it is not a place we list."""
+    for key in _KEYS:
+        value = tags.get(key)
+        if not value:
+            continue
+        rule = _RULES.get((key, value))
+        if rule is not None:
+            category, sub = rule
+            return category, sub if sub is not None else (value if category != value else None)
+        if key == "historic" and value in _HISTORIC:
+            return "historic", value
+    return None
+
+
+def _yes_no(value: str | None) -> bool | None:
+    if value is None:
+        return None
+    lowered = value.strip().lower()
+    if lowered in {"yes", "true", "1"}:
+        return True
+    if lowered in {"no", "false", "0", "free"}:
+        return False
+    return None
+
+
+def opening_hours_status(raw: str | None) -> str:
+    """``missing``, ``invalid``, ``comment_only`` (nothing but a quoted comment) or ``ok``."""
+    if raw is None or not raw.strip():
+        return "missing"
+    if not opening_hours.validate(raw):
+        return "invalid"
+    if not re.sub(r"[\s;|,]", "", _ZONE_WORD.sub("", raw)):
+        return "comment_only"
+    return "ok"
+
+
+def _price_level(tags: dict[str, str]) -> int | None:
+    stars = tags.get("stars", "").strip().rstrip("S")
+    if stars.isdigit():
+        return max(1, min(4, int(stars) - 1))
+    level = tags.get("price_level") or tags.get("price:level")
+    if level and level.isdigit():
+        return max(1, min(4, int(level)))
+    if level and set(level) <= {"$", "€", "£"}:
+        return max(1, min(4, len(level)))
+    return None
+
+
+def parse_place(osm_type: str, osm_id: int, lat: float, lon: float, tags: dict[str, str]) -> PlaceRecord | None:
+    """The catalogue entry for an OSM feature, or None when it is not listable."""
+    kind = classify(tags)
+    if kind is None:
+        return None
+    category, sub = kind
+    name = (tags.get("name") or "").strip() or None
+    if name is None and category not in _UNNAMED_OK:
+        return None
+    cuisine = [c.strip().lower().replace(" ", "_") for c in tags.get("cuisine", "").split(";") if c.strip()]
+    diets = {d: tags[f"diet:{d}"].strip().lower() for d in _DIETS if tags.get(f"diet:{d}")}
+    raw_hours = tags.get("opening_hours")
+    return PlaceRecord(
+        place_id=catalogue_id(osm_type, osm_id),
+        name=name,
+        category=category,
+        subcategory=sub,
+        lat=float(lat),
+        lon=float(lon),
+        cuisine=cuisine,
+        diets=diets,
+        price_level=_price_level(tags),
+        fee=_yes_no(tags.get("fee")),
+        charge=tags.get("charge"),
+        wheelchair=tags.get("wheelchair"),
+        opening_hours=raw_hours,
+        opening_hours_status=opening_hours_status(raw_hours),
+        tags=dict(tags),
+    )
+
+
+_POWER = re.compile(r"(\d+(?:[.,]\d+)?)\s*(kw|kva|w|va)?", re.IGNORECASE)
+
+
+def _power_kw(value: str | None) -> float | None:
+    """The largest power in a tag such as ``22 kW``, ``3.7 kW;22 kW`` or ``50000 W``."""
+    if not value:
+        return None
+    best: float | None = None
+    for number, unit in _POWER.findall(value):
+        kw = float(number.replace(",", "."))
+        if unit.lower() in {"w", "va"} or (not unit and kw > 1000):
+            kw /= 1000
+        if 0 < kw <= 1000:
+            best = kw if best is None else max(best, kw)
+    return best
+
+
+def _count(value: str | None) -> int | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return int(value) if value.isdigit() else None
+
+
+def parse_charger(place_id: str, tags: dict[str, str]) -> ChargerRecord:
+    """Sockets, power and operator of a charging station; unknown stays unknown."""
+    sockets: dict[str, dict[str, Any]] = {}
+    for key, value in tags.items():
+        if not key.startswith("socket:") or key.count(":") != 1:
+            continue
+        raw = key.split(":", 1)[1]
+        connector = _SOCKETS.get(raw, "other")
+        if value.strip().lower() in {"no", "0"}:
+            continue
+        entry = sockets.setdefault(connector, {"count": 0, "power_kw": None})
+        count = _count(value)
+        entry["count"] = (entry["count"] or 0) + (count if count is not None else 1)
+        power = _power_kw(tags.get(f"socket:{raw}:output"))
+        if power is not None:
+            entry["power_kw"] = max(power, entry["power_kw"] or 0.0)
+    station_power = _power_kw(tags.get("charging_station:output")) or _power_kw(tags.get("maxpower"))
+    powers = [s["power_kw"] for s in sockets.values() if s["power_kw"] is not None]
+    max_power = max(powers) if powers else station_power
+    return ChargerRecord(
+        place_id=place_id,
+        sockets=sockets,
+        sockets_known=bool(sockets),
+        max_power_kw=max_power,
+        capacity=_count(tags.get("capacity")),
+        operator=tags.get("operator"),
+        network=tags.get("network") or tags.get("brand"),
+        fee=_yes_no(tags.get("fee")),
+        access=tags.get("access"),
+    )

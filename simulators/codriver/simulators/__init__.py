@@ -1,0 +1,1 @@
+"""Simulators of travellers, vehicles and the world, and the scenario runner."""

@@ -1,0 +1,1 @@
+"""Tool adapters: one protocol per capability, an embedded provider and a real HTTP one."""

@@ -1,0 +1,208 @@
+"""Embedded routing on an imported region's drive graph (SciPy's compiled Dijkstra).
+
+The CSR matrices are built once per graph; a matrix of N points costs N Dijkstra runs in
+C, and distances along the fastest paths come from the predecessor trees by pointer
+jumping, without a Python loop over nodes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
+
+from codriver.errors import InputError
+from codriver.regions.graph import RoadGraph
+from codriver.tools.geo import EARTH_RADIUS_M, LatLon, haversine_m
+from codriver.tools.routing._models import Leg, Matrix, Route, Snap
+
+__all__ = ["GraphRouter"]
+
+_CHUNK = 16
+_MAX_SNAP_M = 5_000.0
+
+
+class GraphRouter:
+    """Fastest routes by travel time on a :class:`RoadGraph`.
+
+    ``max_snap_m`` bounds how far from the nearest road node a point may be before it is
+    refused as outside the region.
+    """
+
+    provider = "graph"
+
+    def __init__(self, graph: RoadGraph, *, max_snap_m: float = _MAX_SNAP_M) -> None:
+        self.graph = graph
+        self.max_snap_m = max_snap_m
+        n = graph.node_count
+        # Parallel edges: keep the fastest one of each (u, v) pair.
+        order = np.lexsort((graph.travel_time_s, graph.edge_v, graph.edge_u))
+        keys = graph.edge_u[order] * n + graph.edge_v[order]
+        first = np.concatenate(([True], keys[1:] != keys[:-1]))
+        chosen = order[first]
+        self._keys = keys[first]
+        self._edge_len = graph.length_m[chosen]
+        u, v = graph.edge_u[chosen], graph.edge_v[chosen]
+        # Zero weights mean "no edge" in a sparse matrix: give 0-second edges a tiny cost.
+        self._time = csr_matrix((np.maximum(graph.travel_time_s[chosen], 1e-6), (u, v)), shape=(n, n))
+        self._time_t = self._time.T.tocsr()
+        self._lat0 = float(np.radians(graph.lat.mean()))
+        self._tree = cKDTree(self._project(graph.lat, graph.lon))
+
+    def _project(self, lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        lat_r, lon_r = np.radians(np.asarray(lat, dtype=float)), np.radians(np.asarray(lon, dtype=float))
+        return np.column_stack((lon_r * np.cos(self._lat0) * EARTH_RADIUS_M, lat_r * EARTH_RADIUS_M))
+
+    # -- snapping -----------------------------------------------------------------------
+    def snap_nodes(self, points: Sequence[LatLon]) -> tuple[npt.NDArray[np.int64], list[Snap]]:
+        """Nearest graph node of every point; points too far from any road are refused."""
+        if not points:
+            return np.zeros(0, dtype=np.int64), []
+        _, idx = self._tree.query(self._project([p.lat for p in points], [p.lon for p in points]))
+        nodes = np.asarray(idx, dtype=np.int64)
+        snaps = []
+        for point, node in zip(points, nodes, strict=True):
+            road = LatLon(float(self.graph.lat[node]), float(self.graph.lon[node]))
+            distance = haversine_m(point, road)
+            if distance > self.max_snap_m:
+                msg = (
+                    f"point {point.lat:.5f},{point.lon:.5f} is {distance / 1000:.1f} km from the nearest road "
+                    f"of the region (limit {self.max_snap_m / 1000:.1f} km): is it inside the region?"
+                )
+                raise InputError(msg, field="point")
+            snaps.append(
+                Snap(lat=road.lat, lon=road.lon, node_id=int(self.graph.node_osmid[node]), distance_m=distance)
+            )
+        return nodes, snaps
+
+    # -- trees ----------------------------------------------------------------------------
+    def times_from(self, sources: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """Seconds from each source node (rows) to every node (columns)."""
+        return np.atleast_2d(dijkstra(self._time, indices=np.asarray(sources), min_only=False))
+
+    def times_to(self, targets: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """Seconds from every node (columns) to each target node (rows)."""
+        return np.atleast_2d(dijkstra(self._time_t, indices=np.asarray(targets), min_only=False))
+
+    def _trees(self, sources: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int32]]:
+        times, pred = dijkstra(self._time, indices=sources, return_predecessors=True, min_only=False)
+        return np.atleast_2d(times), np.atleast_2d(pred)
+
+    def _edge_lengths(self, u: npt.NDArray[np.int64], v: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        keys = u * self.graph.node_count + v
+        pos = np.clip(np.searchsorted(self._keys, keys), 0, len(self._keys) - 1)
+        return np.where(self._keys[pos] == keys, self._edge_len[pos], 0.0)
+
+    def _tree_distances(self, pred: npt.NDArray[np.int32]) -> npt.NDArray[np.float64]:
+        """Metres along each shortest-time tree from its root to every node."""
+        rows, n = pred.shape
+        cols = np.broadcast_to(np.arange(n), (rows, n))
+        parent = pred.astype(np.int64)
+        has_parent = parent >= 0
+        acc = np.where(has_parent, self._edge_lengths(np.where(has_parent, parent, 0), cols), 0.0)
+        row_idx = np.arange(rows)[:, None]
+        while has_parent.any():
+            safe = np.where(has_parent, parent, 0)
+            acc = acc + np.where(has_parent, acc[row_idx, safe], 0.0)
+            parent = np.where(has_parent, parent[row_idx, safe], -1)
+            has_parent = parent >= 0
+        return acc
+
+    # -- public API ----------------------------------------------------------------------
+    def matrix_nodes(
+        self, nodes: npt.NDArray[np.int64], *, with_distances: bool = True
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64] | None]:
+        """(seconds, metres) between graph nodes along the fastest paths."""
+        times = np.empty((len(nodes), len(nodes)))
+        dists = np.empty((len(nodes), len(nodes))) if with_distances else None
+        for start in range(0, len(nodes), _CHUNK):
+            chunk = nodes[start : start + _CHUNK]
+            if dists is None:
+                times[start : start + len(chunk)] = self.times_from(chunk)[:, nodes]
+                continue
+            t, pred = self._trees(chunk)
+            times[start : start + len(chunk)] = t[:, nodes]
+            dists[start : start + len(chunk)] = self._tree_distances(pred)[:, nodes]
+        return times, dists
+
+    def matrix_sync(self, points: Sequence[LatLon]) -> Matrix:
+        """Travel times (s) and distances (m) between all points."""
+        nodes, snaps = self.snap_nodes(points)
+        times, dists = self.matrix_nodes(nodes)
+        assert dists is not None
+        return Matrix(
+            provider=self.provider,
+            durations_s=[[_finite(x) for x in row] for row in times],
+            distances_m=[[_finite(x) for x in row] for row in dists],
+            snaps=snaps,
+        )
+
+    def path_nodes(self, source: int, target: int) -> list[int]:
+        """Graph node indices of the fastest path, both ends included."""
+        _, pred = self._trees(np.array([source]))
+        path = [target]
+        while path[-1] != source:
+            previous = int(pred[0, path[-1]])
+            if previous < 0:
+                msg = "no road connects these points"
+                raise InputError(msg)
+            path.append(previous)
+        return path[::-1]
+
+    def route_sync(
+        self,
+        origin: LatLon,
+        destination: LatLon,
+        waypoints: Sequence[LatLon] = (),
+        depart_at: datetime | None = None,
+    ) -> Route:
+        """The fastest drive through the points in order, with GeoJSON geometry per leg."""
+        points = [origin, *waypoints, destination]
+        nodes, snaps = self.snap_nodes(points)
+        legs = []
+        for i in range(len(points) - 1):
+            path = np.asarray(self.path_nodes(int(nodes[i]), int(nodes[i + 1])), dtype=np.int64)
+            lengths = self._edge_lengths(path[:-1], path[1:])
+            times, _ = self.matrix_nodes(np.array([nodes[i], nodes[i + 1]]), with_distances=False)
+            coords = [[float(self.graph.lon[n]), float(self.graph.lat[n])] for n in path]
+            if len(coords) == 1:
+                coords = coords * 2
+            legs.append(
+                Leg(
+                    distance_m=float(lengths.sum()),
+                    duration_s=float(times[0, 1]),
+                    geometry={"type": "LineString", "coordinates": coords},
+                    start=snaps[i],
+                    end=snaps[i + 1],
+                )
+            )
+        duration = sum(leg.duration_s for leg in legs)
+        return Route(
+            provider=self.provider,
+            legs=legs,
+            distance_m=sum(leg.distance_m for leg in legs),
+            duration_s=duration,
+            depart_at=depart_at,
+            arrive_at=depart_at + timedelta(seconds=duration) if depart_at else None,
+        )
+
+    async def route(
+        self,
+        origin: LatLon,
+        destination: LatLon,
+        waypoints: Sequence[LatLon] = (),
+        depart_at: datetime | None = None,
+    ) -> Route:
+        return self.route_sync(origin, destination, waypoints, depart_at)
+
+    async def matrix(self, points: Sequence[LatLon]) -> Matrix:
+        return self.matrix_sync(points)
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if np.isfinite(value) else None
