@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from codriver.bootstrap import Runtime
 from codriver.settings import Settings
 from codriver.store import make_engine
 
@@ -75,3 +76,15 @@ def any_engine(request: pytest.FixtureRequest, settings: Settings) -> Iterator[E
         engine = make_engine(request.getfixturevalue("postgres_url"))
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def helsinki(tmp_path_factory: pytest.TempPathFactory) -> Runtime:
+    """A runtime over a private data directory with the embedded Helsinki region imported.
+
+    Imported once per test session; tests must not modify it (import into their own
+    ``settings`` fixture for that).
+    """
+    runtime = Runtime(Settings(data_dir=tmp_path_factory.mktemp("helsinki-data")))
+    runtime.region("helsinki")
+    return runtime

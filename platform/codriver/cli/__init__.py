@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from codriver.cli import _config, _region
+from codriver.cli import _chargers, _config, _pois, _region, _route
 from codriver.cli._demo import demo
 from codriver.errors import CodriverError, InputError
 
@@ -21,6 +21,9 @@ app = typer.Typer(
 app.add_typer(_region.app, name="region")
 app.add_typer(_config.app, name="config")
 app.command("demo")(demo)
+app.command("route")(_route.command)
+app.command("pois")(_pois.command)
+app.command("chargers")(_chargers.command)
 
 
 def main(argv: list[str] | None = None) -> int:

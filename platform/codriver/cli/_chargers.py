@@ -1,0 +1,8 @@
+"""``codriver chargers``."""
+
+from __future__ import annotations
+
+
+def command() -> None:
+    """Not built yet."""
+    raise NotImplementedError
