@@ -15,10 +15,10 @@ $(UV):
 	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
 setup: $(UV)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --inexact
 
 setup-dev: $(UV)
-	$(UV) sync --frozen --extra dev
+	$(UV) sync --frozen --inexact --extra dev
 
 demo: setup
 	$(RUN)/codriver demo

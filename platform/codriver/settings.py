@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from platformdirs import user_data_dir
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from codriver.errors import InputError
 
 __all__ = ["ExternalSettings", "LLMSettings", "Settings", "load_settings"]
 
@@ -104,5 +106,17 @@ def _mask_url(url: str) -> str:
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Read the settings from the environment, with explicit overrides on top."""
-    return Settings(**overrides)
+    """Read the settings from the environment, with explicit overrides on top.
+
+    An invalid value is an :class:`InputError` naming the setting and its variable.
+    """
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            dotted = ".".join(str(part) for part in error["loc"])
+            variable = "CODRIVER_" + "__".join(str(part) for part in error["loc"]).upper()
+            problems.append(f"{dotted} ({variable}): {error['msg']}")
+        msg = "invalid setting " + "; ".join(problems)
+        raise InputError(msg, field=".".join(str(p) for p in exc.errors()[0]["loc"])) from exc

@@ -152,6 +152,9 @@ class GraphRouter:
             t, pred = self._trees(chunk)
             times[start : start + len(chunk)] = t[:, nodes]
             dists[start : start + len(chunk)] = self._tree_distances(pred)[:, nodes]
+        if dists is not None:
+            # An unreachable node has no predecessor, like the root: its distance is not 0.
+            dists[~np.isfinite(times)] = np.inf
         return times, dists
 
     def matrix_sync(self, points: Sequence[LatLon]) -> Matrix:
@@ -169,14 +172,7 @@ class GraphRouter:
     def path_nodes(self, source: int, target: int) -> list[int]:
         """Graph node indices of the fastest path, both ends included."""
         _, pred = self._trees(np.array([source]))
-        path = [target]
-        while path[-1] != source:
-            previous = int(pred[0, path[-1]])
-            if previous < 0:
-                msg = "no road connects these points"
-                raise InputError(msg)
-            path.append(previous)
-        return path[::-1]
+        return _walk_back(pred[0], source, target)
 
     def route_sync(
         self,
@@ -185,21 +181,27 @@ class GraphRouter:
         waypoints: Sequence[LatLon] = (),
         depart_at: datetime | None = None,
     ) -> Route:
-        """The fastest drive through the points in order, with GeoJSON geometry per leg."""
+        """The fastest drive through the points in order, with GeoJSON geometry per leg.
+
+        Each leg's duration (s) is the fastest travel time between its snapped nodes and
+        its distance (m) the length of that same path; ``arrive_at`` is ``depart_at`` plus
+        the total duration, in the same time zone.
+        """
         points = [origin, *waypoints, destination]
         nodes, snaps = self.snap_nodes(points)
+        times, pred = self._trees(nodes[:-1])
         legs = []
         for i in range(len(points) - 1):
-            path = np.asarray(self.path_nodes(int(nodes[i]), int(nodes[i + 1])), dtype=np.int64)
+            source, target = int(nodes[i]), int(nodes[i + 1])
+            path = np.asarray(_walk_back(pred[i], source, target), dtype=np.int64)
             lengths = self._edge_lengths(path[:-1], path[1:])
-            times, _ = self.matrix_nodes(np.array([nodes[i], nodes[i + 1]]), with_distances=False)
             coords = [[float(self.graph.lon[n]), float(self.graph.lat[n])] for n in path]
             if len(coords) == 1:
                 coords = coords * 2
             legs.append(
                 Leg(
                     distance_m=float(lengths.sum()),
-                    duration_s=float(times[0, 1]),
+                    duration_s=float(times[i, target]),
                     geometry={"type": "LineString", "coordinates": coords},
                     start=snaps[i],
                     end=snaps[i + 1],
@@ -226,6 +228,18 @@ class GraphRouter:
 
     async def matrix(self, points: Sequence[LatLon]) -> Matrix:
         return self.matrix_sync(points)
+
+
+def _walk_back(pred: npt.NDArray[np.int32], source: int, target: int) -> list[int]:
+    """Node indices from ``source`` to ``target`` along one predecessor tree rooted at ``source``."""
+    path = [target]
+    while path[-1] != source:
+        previous = int(pred[path[-1]])
+        if previous < 0:
+            msg = "no road connects these points"
+            raise InputError(msg)
+        path.append(previous)
+    return path[::-1]
 
 
 def _finite(value: float) -> float | None:

@@ -1,0 +1,12 @@
+# The Codriver image: the locked dependencies and the package, nothing else.
+FROM python:3.11-slim
+ENV UV_PROJECT_ENVIRONMENT=/opt/venv PATH=/opt/venv/bin:$PATH PYTHONDONTWRITEBYTECODE=1
+RUN pip install --no-cache-dir uv==0.13.9
+WORKDIR /app
+COPY pyproject.toml uv.lock README.md ./
+COPY platform platform
+COPY tools tools
+COPY simulators simulators
+RUN uv sync --frozen --no-dev
+USER nobody
+CMD ["codriver", "--help"]
