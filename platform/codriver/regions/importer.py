@@ -8,7 +8,9 @@ database and the cache as they were.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import re
 import uuid
@@ -127,7 +129,8 @@ def _build(path: Path, progress: Progress) -> tuple[RoadGraph, list[PlaceRecord]
 
     progress("reading roads", 0.1)
     try:
-        with warnings.catch_warnings():
+        # pyrosm prints timings on stdout, which belongs to our --json output.
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
             warnings.simplefilter("ignore")
             osm = pyrosm.OSM(str(path))
             nodes, edges = osm.get_network(nodes=True, network_type="driving")
@@ -138,7 +141,8 @@ def _build(path: Path, progress: Progress) -> tuple[RoadGraph, list[PlaceRecord]
     graph = build_graph(nodes, edges)
     progress("reading places", 0.6)
     try:
-        places, chargers = _read_places(osm)
+        with contextlib.redirect_stdout(io.StringIO()):
+            places, chargers = _read_places(osm)
     except (ValueError, KeyError, RuntimeError, OSError) as exc:
         msg = f"cannot read places from {path}: {exc}"
         raise DataError(msg) from exc

@@ -10,7 +10,7 @@ timeouts -> :class:`ToolTimeout`, unreachable or 5xx/429 -> :class:`ToolUnavaila
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Any
 
 import httpx
@@ -60,8 +60,13 @@ async def request_json(
     json: Any = None,
     data: Any = None,
     headers: Mapping[str, str] | None = None,
+    accept_status: Collection[int] = (),
 ) -> Any:
-    """The decoded JSON body of a successful answer, after retries."""
+    """The decoded JSON body of a successful answer, after retries.
+
+    Statuses in ``accept_status`` (e.g. 400 for providers that explain refusals in a JSON
+    body) are returned like successes, for the adapter to interpret.
+    """
     policy = policy or RetryPolicy()
     attempt = 0
     while True:
@@ -80,7 +85,7 @@ async def request_json(
                 msg = f"{provider} is unreachable ({url}): {exc}"
                 raise ToolUnavailable(msg) from exc
         else:
-            if response.status_code < 400:
+            if response.status_code < 400 or response.status_code in accept_status:
                 try:
                     return response.json()
                 except ValueError as exc:

@@ -8,7 +8,7 @@ jumping, without a Python loop over nodes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 import numpy.typing as npt
@@ -19,7 +19,7 @@ from scipy.spatial import cKDTree
 from codriver.errors import InputError
 from codriver.regions.graph import RoadGraph
 from codriver.tools.geo import EARTH_RADIUS_M, LatLon, haversine_m
-from codriver.tools.routing._models import Leg, Matrix, Route, Snap
+from codriver.tools.routing._models import Leg, Matrix, Route, Snap, arrival
 
 __all__ = ["GraphRouter"]
 
@@ -214,7 +214,7 @@ class GraphRouter:
             distance_m=sum(leg.distance_m for leg in legs),
             duration_s=duration,
             depart_at=depart_at,
-            arrive_at=depart_at + timedelta(seconds=duration) if depart_at else None,
+            arrive_at=arrival(depart_at, duration),
         )
 
     async def route(

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
 from codriver.tools.geo import LatLon
 
-__all__ = ["Leg", "Matrix", "Route", "Router", "Snap"]
+__all__ = ["Leg", "Matrix", "Route", "Router", "Snap", "arrival"]
+
+
+def arrival(depart_at: datetime | None, seconds: float) -> datetime | None:
+    """``depart_at`` plus ``seconds`` of driving, in the departure's time zone.
+
+    Aware times are added in UTC: Python adds a timedelta to an aware datetime in wall-clock
+    time, which is an hour off across a daylight-saving change.
+    """
+    if depart_at is None:
+        return None
+    if depart_at.tzinfo is None:
+        return depart_at + timedelta(seconds=seconds)
+    return (depart_at.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(depart_at.tzinfo)
 
 
 class Snap(BaseModel):

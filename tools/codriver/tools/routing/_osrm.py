@@ -8,9 +8,8 @@ routed" become :class:`InputError`, every other code :class:`ToolBadResponse`.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -19,7 +18,7 @@ from codriver.errors import InputError, ToolBadResponse
 from codriver.settings import ExternalSettings
 from codriver.tools._http import RetryPolicy, request_json
 from codriver.tools.geo import LatLon, haversine_m
-from codriver.tools.routing._models import Leg, Matrix, Route, Snap
+from codriver.tools.routing._models import Leg, Matrix, Route, Snap, arrival
 
 __all__ = ["OsrmRouter"]
 
@@ -32,8 +31,6 @@ _INPUT_CODES = {
 }
 # Where a waypoint splits the full route geometry: a vertex this close (m) is the waypoint.
 _SPLIT_TOLERANCE_M = 1.0
-_CODE = re.compile(r'"code"\s*:\s*"(\w+)"')
-_MESSAGE = re.compile(r'"message"\s*:\s*"((?:[^"\\]|\\.)*)"')
 
 
 class OsrmRouter:
@@ -102,26 +99,15 @@ class OsrmRouter:
     async def _get(self, service: str, points: Sequence[LatLon], params: dict[str, str]) -> dict[str, Any]:
         coordinates = ";".join(f"{p.lon:.6f},{p.lat:.6f}" for p in points)
         url = f"{self.base_url}/{service}/v1/{self.profile}/{coordinates}"
-        try:
-            body = await request_json(self.client, "GET", url, provider="OSRM", policy=self.policy, params=params)
-        except ToolBadResponse as exc:
-            # A 4xx answer: request_json keeps the start of the body in its message.
-            _raise_for_code(_code_in_refusal(str(exc)), exc)
-            raise
+        # OSRM explains refusals (NoRoute, InvalidQuery, ...) in a JSON body with HTTP 400.
+        body = await request_json(
+            self.client, "GET", url, provider="OSRM", policy=self.policy, params=params, accept_status={400}
+        )
         if not isinstance(body, dict):
             msg = f"OSRM answered {type(body).__name__} instead of a JSON object ({url})"
             raise ToolBadResponse(msg)
         _raise_for_code(body, None)
         return body
-
-
-def _code_in_refusal(message: str) -> dict[str, Any]:
-    """The OSRM error body quoted (perhaps cut short) in a refusal message; {} if none."""
-    code = _CODE.search(message)
-    if code is None:
-        return {}
-    detail = _MESSAGE.search(message)
-    return {"code": code.group(1), "message": detail.group(1) if detail else None}
 
 
 def _raise_for_code(body: dict[str, Any], cause: Exception | None) -> None:
@@ -130,8 +116,6 @@ def _raise_for_code(body: dict[str, Any], cause: Exception | None) -> None:
     if code == "Ok":
         return
     if code is None:
-        if cause is not None:
-            return
         msg = "OSRM answered without a status code: is the URL an OSRM server?"
         raise ToolBadResponse(msg)
     detail = body.get("message") or "no message"
@@ -175,7 +159,7 @@ def _parse_route(body: dict[str, Any], points: Sequence[LatLon], depart_at: date
         distance_m=float(best["distance"]),
         duration_s=duration,
         depart_at=depart_at,
-        arrive_at=depart_at + timedelta(seconds=duration) if depart_at else None,
+        arrive_at=arrival(depart_at, duration),
         raw=body,
     )
 

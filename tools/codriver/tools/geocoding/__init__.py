@@ -1,0 +1,21 @@
+"""Geocoding: names to positions, offline from a region's gazetteer or online via Nominatim."""
+
+from codriver.tools.geocoding._gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
+from codriver.tools.geocoding._geopy_httpx import HttpxAdapter
+from codriver.tools.geocoding._models import GeocodeKind, Geocoder, GeocodeResult
+from codriver.tools.geocoding._nominatim import NominatimGeocoder
+from codriver.tools.geocoding._ratelimit import RateLimiter
+from codriver.tools.geocoding._text import fold
+
+__all__ = [
+    "Gazetteer",
+    "GazetteerEntry",
+    "GeocodeKind",
+    "GeocodeResult",
+    "Geocoder",
+    "HttpxAdapter",
+    "NominatimGeocoder",
+    "RateLimiter",
+    "fold",
+    "load_gazetteer",
+]

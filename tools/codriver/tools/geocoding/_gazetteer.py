@@ -1,0 +1,268 @@
+"""The offline gazetteer: a region's own place and street names, matched fuzzily.
+
+Names are folded (case, accents and punctuation ignored) and scored with rapidfuzz's
+``WRatio``; a place is found by its ``name`` and by its alternative names (``name:fi``,
+``name:sv``, ``alt_name``, ``short_name``, ...), a street by the ``name`` of its edges.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from codriver.errors import InputError, PlaceNotFound
+from codriver.regions.graph import RoadGraph
+from codriver.store import Place, Region, session_scope
+from codriver.tools.geocoding._models import GeocodeKind, GeocodeResult
+from codriver.tools.geocoding._text import fold
+
+__all__ = ["Gazetteer", "GazetteerEntry", "load_gazetteer"]
+
+SOURCE = "gazetteer"
+STREET_PREFIX = "street:"
+_CATALOGUE_ID = re.compile(r"^osm:(node|way|relation)/\d+$")
+# Name tags worth matching; artist_name, addr:housename and the like are not names of the place.
+_NAME_TAG = re.compile(
+    r"^(name|alt_name|official_name|short_name|loc_name|int_name|old_name)(:[a-z]{2,3}(-[A-Za-z]+)?)?$"
+)
+# Scores are rapidfuzz percentages: below SEARCH_CUTOFF is noise, RESOLVE_CUTOFF is "this is it",
+# HINT_CUTOFF is worth suggesting, and candidates within TIE_MARGIN of the best are equally good.
+SEARCH_CUTOFF = 60.0
+RESOLVE_CUTOFF = 80.0
+HINT_CUTOFF = 70.0
+TIE_MARGIN = 3.0
+_LISTED = 5
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    """One findable thing: a catalogue place or a street, with every name it goes by."""
+
+    name: str
+    lat: float
+    lon: float
+    kind: GeocodeKind
+    place_id: str | None
+    category: str | None
+    aliases: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """How the entry is named in messages: its catalogue ID or ``street:NAME``, then its name."""
+        if self.place_id is None:
+            return f"{STREET_PREFIX}{self.name} ({self.category or self.kind})"
+        return f"{self.place_id} {self.name} ({self.category or self.kind})"
+
+    def result(self, score: float, matched: str | None = None) -> GeocodeResult:
+        return GeocodeResult(
+            name=self.name,
+            lat=self.lat,
+            lon=self.lon,
+            kind=self.kind,
+            place_id=self.place_id,
+            category=self.category,
+            score=round(min(max(score, 0.0), 1.0), 4),
+            source=SOURCE,
+            matched=matched,
+        )
+
+
+def place_names(name: str | None, tags: Mapping[str, str]) -> tuple[str, ...]:
+    """The place's own name first, then its other names from the tags, without repeats."""
+    names = [name] if name else []
+    names += [value for key, value in sorted(tags.items()) if _NAME_TAG.match(key)]
+    seen: set[str] = set()
+    unique = []
+    for value in (v.strip() for n in names for v in n.split(";")):
+        if value and value not in seen:
+            seen.add(value)
+            unique.append(value)
+    return tuple(unique)
+
+
+def street_entries(graph: RoadGraph) -> list[GazetteerEntry]:
+    """One entry per street name of the graph, at the edge midpoint nearest the street's centre.
+
+    The centre is the length-weighted mean of the edge midpoints; taking the nearest edge
+    midpoint keeps the position on the street even when the street bends.
+    """
+    mid_lat = (graph.lat[graph.edge_u] + graph.lat[graph.edge_v]) / 2
+    mid_lon = (graph.lon[graph.edge_u] + graph.lon[graph.edge_v]) / 2
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for edge, name in enumerate(graph.name.tolist()):
+        if name.strip():
+            by_name[name.strip()].append(edge)
+    entries = []
+    for name, edges in sorted(by_name.items()):
+        idx = np.asarray(edges)
+        weight = np.maximum(graph.length_m[idx], 1e-3)
+        centre_lat = float(np.average(mid_lat[idx], weights=weight))
+        centre_lon = float(np.average(mid_lon[idx], weights=weight))
+        scale = np.cos(np.radians(centre_lat))
+        nearest = idx[np.argmin((mid_lat[idx] - centre_lat) ** 2 + ((mid_lon[idx] - centre_lon) * scale) ** 2)]
+        lengths: dict[str, float] = defaultdict(float)
+        for e in edges:
+            lengths[str(graph.highway[e])] += float(graph.length_m[e])
+        entries.append(
+            GazetteerEntry(
+                name=name,
+                lat=float(mid_lat[nearest]),
+                lon=float(mid_lon[nearest]),
+                kind="street",
+                place_id=None,
+                category=max(lengths, key=lambda hw: (lengths[hw], hw)),
+                aliases=(name,),
+            )
+        )
+    return entries
+
+
+class Gazetteer:
+    """Finds a region's places and streets by name or catalogue ID, offline.
+
+    Implements :class:`~codriver.tools.geocoding.Geocoder`; :meth:`resolve` picks exactly
+    one answer or says why it cannot.
+    """
+
+    source = SOURCE
+
+    def __init__(self, entries: Iterable[GazetteerEntry], *, region: str) -> None:
+        self.region = region
+        self.entries = list(entries)
+        self._by_id = {e.place_id: e for e in self.entries if e.place_id}
+        self._choices: list[str] = []
+        self._owner: list[int] = []
+        self._alias: list[str] = []
+        for i, entry in enumerate(self.entries):
+            folded_seen: set[str] = set()
+            for alias in entry.aliases:
+                folded = fold(alias)
+                if folded and folded not in folded_seen:
+                    folded_seen.add(folded)
+                    self._choices.append(folded)
+                    self._owner.append(i)
+                    self._alias.append(alias)
+
+    @classmethod
+    def from_region(cls, engine: Engine, region: Region, graph: RoadGraph) -> Gazetteer:
+        """The gazetteer of an imported region: its catalogue places and its graph's streets."""
+        assert region.id is not None
+        return cls.build(engine, region_id=region.id, region_name=region.name, graph=graph)
+
+    @classmethod
+    def build(cls, engine: Engine, *, region_id: int, region_name: str, graph: RoadGraph) -> Gazetteer:
+        """The gazetteer of the places stored for ``region_id`` and the streets of ``graph``."""
+        with session_scope(engine) as session:
+            entries = [
+                GazetteerEntry(
+                    name=aliases[0],
+                    lat=place.lat,
+                    lon=place.lon,
+                    kind="place",
+                    place_id=place.place_id,
+                    category=place.category,
+                    aliases=aliases,
+                )
+                for place in session.exec(select(Place).where(Place.region_id == region_id)).all()
+                if (aliases := place_names(place.name, place.tags or {}))
+            ]
+        return cls([*entries, *street_entries(graph)], region=region_name)
+
+    # -- lookups ------------------------------------------------------------------------
+    def lookup(self, place_id: str) -> GeocodeResult | None:
+        """The catalogue place with this ID, or None."""
+        entry = self._by_id.get(place_id.strip())
+        return entry.result(1.0, place_id.strip()) if entry else None
+
+    def search(self, query: str, *, limit: int = 5, kind: GeocodeKind | None = None) -> list[GeocodeResult]:
+        """Places and streets whose names match ``query``, best first (score 0..1)."""
+        return [entry.result(score / 100, alias) for entry, score, alias in self._ranked(query, kind=kind)[:limit]]
+
+    async def geocode(self, query: str, *, limit: int = 5) -> list[GeocodeResult]:
+        """The :class:`Geocoder` protocol: a catalogue ID, a ``street:NAME`` or any name."""
+        text = query.strip()
+        if _CATALOGUE_ID.match(text):
+            found = self.lookup(text)
+            return [found] if found else []
+        if text.lower().startswith(STREET_PREFIX):
+            return self.search(text[len(STREET_PREFIX) :], limit=limit, kind="street")
+        return self.search(text, limit=limit)
+
+    def resolve(self, text: str) -> GeocodeResult:
+        """Exactly one place or street for ``text``.
+
+        A catalogue ID must exist; ``street:NAME`` only looks at streets. Raises
+        :class:`PlaceNotFound` when nothing matches well enough and :class:`InputError`
+        listing the candidates (with their IDs) when several match about equally.
+        """
+        query = text.strip()
+        if not query:
+            msg = "empty place name: give a place name, a street name, a catalogue ID or LAT,LON"
+            raise InputError(msg, field="place")
+        if _CATALOGUE_ID.match(query):
+            found = self.lookup(query)
+            if found is None:
+                msg = f"no place {query} in region {self.region!r}: look it up with `codriver pois`"
+                raise PlaceNotFound(msg, field="place")
+            return found
+        kind: GeocodeKind | None = None
+        if query.lower().startswith(STREET_PREFIX):
+            query, kind = query[len(STREET_PREFIX) :].strip(), "street"
+        ranked = self._ranked(query, kind=kind)
+        if not ranked or ranked[0][1] < RESOLVE_CUTOFF:
+            closest = ", ".join(entry.label for entry, score, _ in ranked[:3] if score >= HINT_CUTOFF)
+            hint = f"; closest: {closest}" if closest else ""
+            what = "street" if kind else "place or street"
+            msg = f"no {what} called {query!r} in region {self.region!r}{hint}"
+            raise PlaceNotFound(msg, field="place")
+        best_entry, best_score, best_alias = ranked[0]
+        tied = [entry for entry, score, _ in ranked if score >= best_score - TIE_MARGIN]
+        if len(tied) > 1:
+            listing = ", ".join(entry.label for entry in tied[:_LISTED])
+            more = f" and {len(tied) - _LISTED} more" if len(tied) > _LISTED else ""
+            msg = f"ambiguous {text.strip()!r}: {listing}{more}; give a catalogue ID, street:NAME or LAT,LON"
+            raise InputError(msg, field="place")
+        return best_entry.result(best_score / 100, best_alias)
+
+    def _ranked(self, query: str, *, kind: GeocodeKind | None) -> list[tuple[GazetteerEntry, float, str]]:
+        """(entry, score 0..100, matched alias) per entry, best first; ties go to places, then by name."""
+        folded = fold(query)
+        if not folded or not self._choices:
+            return []
+        hits = process.extract(
+            folded, self._choices, scorer=fuzz.WRatio, processor=None, score_cutoff=SEARCH_CUTOFF, limit=None
+        )
+        best: dict[int, tuple[float, str]] = {}
+        for _, score, index in hits:
+            owner = self._owner[index]
+            if kind is not None and self.entries[owner].kind != kind:
+                continue
+            if owner not in best or score > best[owner][0]:
+                best[owner] = (float(score), self._alias[index])
+        order = sorted(
+            best.items(),
+            key=lambda item: (-item[1][0], self.entries[item[0]].kind != "place", self.entries[item[0]].name),
+        )
+        return [(self.entries[i], score, alias) for i, (score, alias) in order]
+
+
+@lru_cache(maxsize=8)
+def _cached(
+    engine: Engine, region_id: int, region_name: str, _imported_at: datetime, _graph_path: str, graph: RoadGraph
+) -> Gazetteer:
+    return Gazetteer.build(engine, region_id=region_id, region_name=region_name, graph=graph)
+
+
+def load_gazetteer(engine: Engine, region: Region, graph: RoadGraph) -> Gazetteer:
+    """The region's gazetteer, built once per process, engine and import of the region."""
+    assert region.id is not None
+    return _cached(engine, region.id, region.name, region.imported_at, region.graph_path, graph)
