@@ -14,6 +14,7 @@ from codriver.regions import RoadGraph, ensure_region, load_graph
 from codriver.regions.importer import Progress
 from codriver.settings import Settings
 from codriver.store import Region, make_engine, migrate
+from codriver.tools.places import EmbeddedPlaces
 from codriver.tools.routing import GraphRouter
 
 __all__ = ["Runtime"]
@@ -30,6 +31,7 @@ class Runtime:
         self.settings = settings
         self.progress = progress
         self._routers: dict[tuple[str, str], GraphRouter] = {}
+        self._places: dict[tuple[str, str], EmbeddedPlaces] = {}
 
     @cached_property
     def engine(self) -> Engine:
@@ -57,3 +59,14 @@ class Runtime:
         if key not in self._routers:
             self._routers[key] = GraphRouter(self.graph(region))
         return self._routers[key]
+
+    def places(self, region: Region) -> EmbeddedPlaces:
+        """The region's place catalogue, loaded once per import (see :meth:`forget_places`)."""
+        key = (region.name, region.graph_path)
+        if key not in self._places:
+            self._places[key] = EmbeddedPlaces.load(self.engine, region, router=self.router(region))
+        return self._places[key]
+
+    def forget_places(self, region: Region) -> None:
+        """Drop the cached catalogue, e.g. after refreshed tags were stored."""
+        self._places.pop((region.name, region.graph_path), None)

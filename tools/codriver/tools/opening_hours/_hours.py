@@ -1,0 +1,232 @@
+"""Opening hours of one place, evaluated in its region's time zone (opening-hours-py).
+
+Rules (also in ``docs/tools/opening_hours.md``):
+
+- Times are evaluated in the region's IANA zone. An aware datetime in any zone is
+  converted first; a naive datetime is refused with :class:`InputError` (a naive time is
+  ambiguous in a service that serves several regions).
+- Public holidays (``PH``) come from the country of the place's coordinates, offline.
+- A missing or unparseable tag is ``unknown``, never ``open``.
+- A comment-only rule (``"by appointment"``) is ``unknown`` with its comment, unless the
+  comment plainly says open (see :mod:`._rules`).
+- The library's interval iterator is wrong after a fallback rule (``||``), so such
+  expressions are evaluated minute by minute and look ahead one day instead of eight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import opening_hours
+
+from codriver.errors import InputError
+from codriver.tools.opening_hours._models import HoursInterval, HoursSource, HoursState, HoursStatus
+from codriver.tools.opening_hours._rules import PARSER_ERROR, parse_error_summary, plainly_open, rewrite_comment_rules
+
+__all__ = ["HORIZON", "PlaceHours", "hours_for", "region_zone", "to_zone"]
+
+HORIZON = timedelta(days=8)
+_FALLBACK_HORIZON = timedelta(days=1)
+_MINUTE = timedelta(minutes=1)
+_CACHE_SIZE = 16_384
+_COORD_DIGITS = 4  # about 10 m: same holidays and sun times
+
+_Span = tuple[datetime, datetime, HoursState, str | None]
+
+
+@lru_cache(maxsize=256)
+def region_zone(name: str) -> ZoneInfo:
+    """The IANA zone called ``name``; an unknown name is an :class:`InputError`."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        msg = f"unknown time zone {name!r}: give an IANA name such as 'Europe/Helsinki'"
+        raise InputError(msg, field="timezone") from exc
+
+
+def to_zone(at: datetime, zone: ZoneInfo, *, field: str = "at") -> datetime:
+    """``at`` expressed in ``zone``; a naive datetime is an :class:`InputError`."""
+    if at.tzinfo is None or at.utcoffset() is None:
+        msg = (
+            f"{field}={at.isoformat()} has no UTC offset: give an aware time such as "
+            f"'{at.replace(microsecond=0).isoformat()}+03:00'"
+        )
+        raise InputError(msg, field=field)
+    return at.astimezone(zone)
+
+
+class PlaceHours:
+    """The opening hours of one place; build it with :func:`hours_for` (cached)."""
+
+    def __init__(self, raw: str | None, *, zone: ZoneInfo, coords: tuple[float, float] | None = None) -> None:
+        self.raw = raw
+        self.zone = zone
+        self.error: str | None = None
+        self.source: HoursSource = "hours"
+        self._expr: opening_hours.OpeningHours | None = None
+        self._fallback = False
+        # Set when the comment rewrite could not be parsed: then any open-with-comment
+        # the library reports is treated as unknown (unless the comment plainly says open).
+        self._distrust_comments = False
+        if raw is None or not raw.strip():
+            self.source = "missing"
+            return
+        rewrite = rewrite_comment_rules(raw)
+        self._fallback = rewrite.has_fallback
+        try:
+            self._expr = self._parse(rewrite.text, coords)
+        except PARSER_ERROR as exc:
+            if not rewrite.changed:
+                self.source, self.error = "invalid", parse_error_summary(str(exc))
+                return
+            try:
+                self._expr = self._parse(raw, coords)
+            except PARSER_ERROR as original:
+                self.source, self.error = "invalid", parse_error_summary(str(original))
+                return
+            self._distrust_comments = True
+
+    def _parse(self, text: str, coords: tuple[float, float] | None) -> opening_hours.OpeningHours:
+        return opening_hours.OpeningHours(text, timezone=self.zone, coords=coords, auto_timezone=False)
+
+    @property
+    def parsed(self) -> bool:
+        """Whether the tag exists and parses."""
+        return self._expr is not None
+
+    # -- evaluation -------------------------------------------------------------------------
+    def _map(self, state: opening_hours.State, comment: str) -> tuple[HoursState, str | None]:
+        text = comment or None
+        if state == opening_hours.State.OPEN:
+            if self._distrust_comments and text and not plainly_open(text):
+                return "unknown", text
+            return "open", text
+        if state == opening_hours.State.CLOSED:
+            return "closed", text
+        return "unknown", text
+
+    def _spans(self, start: datetime, end: datetime) -> Iterator[_Span]:
+        """Raw (start, end, state, comment) pieces covering [start, end) in the zone."""
+        if self._expr is None:
+            yield start, end, "unknown", None
+            return
+        if not self._fallback:
+            for a, b, state, comment in self._expr.intervals(start, end):
+                yield (a.astimezone(self.zone), b.astimezone(self.zone), *self._map(state, comment))
+            return
+        # Minute grid (OSM hours have minute resolution), stepped in UTC so DST is exact.
+        expr = self._expr
+        current = self._map(*expr.state(start))
+        seg_start = start
+        step = start.astimezone(UTC).replace(second=0, microsecond=0) + _MINUTE
+        end_utc = end.astimezone(UTC)
+        while step < end_utc:
+            local = step.astimezone(self.zone)
+            now = self._map(*expr.state(local))
+            if now != current:
+                yield seg_start, local, *current
+                seg_start, current = local, now
+            step += _MINUTE
+        yield seg_start, end, *current
+
+    def intervals(self, start: datetime, end: datetime) -> list[HoursInterval]:
+        """Consecutive intervals of one state (and comment) covering [start, end).
+
+        ``start`` and ``end`` must be aware; the intervals are in the region's zone.
+        """
+        start, end = to_zone(start, self.zone, field="start"), to_zone(end, self.zone, field="end")
+        if end <= start:
+            msg = f"end {end.isoformat()} must be after start {start.isoformat()}"
+            raise InputError(msg, field="end")
+        merged: list[HoursInterval] = []
+        for a, b, state, comment in self._spans(start, end):
+            if b <= a:
+                continue
+            last = merged[-1] if merged else None
+            if last is not None and last.state == state and last.comment == comment and last.end == a:
+                last.end = b
+            else:
+                merged.append(HoursInterval(start=a, end=b, state=state, comment=comment))
+        return merged
+
+    def open_intervals(self, day: date) -> list[HoursInterval]:
+        """The open intervals of one local calendar day (midnight to midnight in the zone)."""
+        start = datetime.combine(day, time(), tzinfo=self.zone)
+        end = datetime.combine(day + timedelta(days=1), time(), tzinfo=self.zone)
+        return [interval for interval in self.intervals(start, end) if interval.state == "open"]
+
+    def state_at(self, at: datetime) -> tuple[HoursState, str | None]:
+        """(state, comment) at one moment, without looking ahead."""
+        local = to_zone(at, self.zone)
+        if self._expr is None:
+            return "unknown", None
+        return self._map(*self._expr.state(local))
+
+    def status(self, at: datetime) -> HoursStatus:
+        """State and comment at ``at``, the next change and when it closes or opens.
+
+        Looks ahead :data:`HORIZON` (one day for fallback rules): a change later than
+        that is reported as None.
+        """
+        local = to_zone(at, self.zone)
+        if self._expr is None:
+            return HoursStatus(state="unknown", at=local, source=self.source)
+        horizon = _FALLBACK_HORIZON if self._fallback else HORIZON
+        state: HoursState | None = None
+        comment: str | None = None
+        next_change: datetime | None = None
+        opens_at: datetime | None = None
+        # Lazily: stop as soon as the answer is known.
+        for start, end, piece_state, piece_comment in self._spans(local, local + horizon):
+            if end <= start:
+                continue
+            if state is None:
+                state, comment = piece_state, piece_comment
+                continue
+            if next_change is None and piece_state != state:
+                next_change = start
+            if state == "open" and next_change is not None:
+                break
+            if state != "open" and piece_state == "open":
+                opens_at = start
+                break
+        assert state is not None
+        return HoursStatus(
+            state=state,
+            comment=comment,
+            at=local,
+            next_change=next_change,
+            open_until=next_change if state == "open" else None,
+            opens_at=opens_at,
+            source=self.source,
+        )
+
+    def open_throughout(self, start: datetime, end: datetime) -> bool:
+        """Whether the place is open for the whole visit [start, end); unknown is not open.
+
+        ``start == end`` asks about a single moment.
+        """
+        if to_zone(end, self.zone, field="end") == to_zone(start, self.zone, field="start"):
+            return self.state_at(start)[0] == "open"
+        return all(interval.state == "open" for interval in self.intervals(start, end))
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _cached(raw: str | None, lat: float | None, lon: float | None, zone_name: str) -> PlaceHours:
+    coords = (lat, lon) if lat is not None and lon is not None else None
+    return PlaceHours(raw, zone=region_zone(zone_name), coords=coords)
+
+
+def hours_for(raw: str | None, *, lat: float | None, lon: float | None, timezone: str) -> PlaceHours:
+    """The parsed opening hours of a place, cached per (string, coordinates, zone).
+
+    ``lat``/``lon`` (WGS84 degrees) select the country for public holidays and the sun
+    times; ``timezone`` is the region's IANA zone. Never raises for a bad tag: check
+    :attr:`PlaceHours.source` and :attr:`PlaceHours.error`.
+    """
+    key_lat = round(lat, _COORD_DIGITS) if lat is not None else None
+    key_lon = round(lon, _COORD_DIGITS) if lon is not None else None
+    return _cached(raw.strip() if raw else None, key_lat, key_lon, timezone)
