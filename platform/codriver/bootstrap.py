@@ -14,6 +14,7 @@ from codriver.regions import RoadGraph, ensure_region, load_graph
 from codriver.regions.importer import Progress
 from codriver.settings import Settings
 from codriver.store import Region, make_engine, migrate
+from codriver.tools.charging import OsmChargers
 from codriver.tools.places import EmbeddedPlaces
 from codriver.tools.routing import GraphRouter
 
@@ -32,6 +33,7 @@ class Runtime:
         self.progress = progress
         self._routers: dict[tuple[str, str], GraphRouter] = {}
         self._places: dict[tuple[str, str], EmbeddedPlaces] = {}
+        self._chargers: dict[tuple[str, str], OsmChargers] = {}
 
     @cached_property
     def engine(self) -> Engine:
@@ -67,6 +69,14 @@ class Runtime:
             self._places[key] = EmbeddedPlaces.load(self.engine, region, router=self.router(region))
         return self._places[key]
 
+    def chargers(self, region: Region) -> OsmChargers:
+        """The region's charging stations from the catalogue, loaded once per import."""
+        key = (region.name, region.graph_path)
+        if key not in self._chargers:
+            self._chargers[key] = OsmChargers.from_store(self.engine, region, router=self.router(region))
+        return self._chargers[key]
+
     def forget_places(self, region: Region) -> None:
         """Drop the cached catalogue, e.g. after refreshed tags were stored."""
         self._places.pop((region.name, region.graph_path), None)
+        self._chargers.pop((region.name, region.graph_path), None)

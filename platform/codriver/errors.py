@@ -69,7 +69,11 @@ class StoreError(CodriverError):
 
 
 class ToolError(CodriverError):
-    """A tool adapter could not answer."""
+    """A tool adapter could not answer; ``status_code`` is the provider's HTTP status, if any."""
+
+    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
 
 
 class ToolUnavailable(ToolError):

@@ -9,7 +9,7 @@ import pytest
 
 from codriver.bootstrap import Runtime
 from codriver.cli import main
-from conftest import write_extract
+from osm_extracts import write_extract
 
 
 @pytest.fixture

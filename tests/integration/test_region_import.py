@@ -15,7 +15,7 @@ from codriver.regions import RoadGraph, ensure_region, import_region, load_graph
 from codriver.regions.summary import get_region
 from codriver.settings import Settings
 from codriver.store import ChargingStation, Place, Region, migrate, session_scope
-from conftest import write_extract
+from osm_extracts import write_extract
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from codriver.errors import DataError, InputError
 from codriver.regions._pbf import check_pbf
-from conftest import write_extract
+from osm_extracts import write_extract
 
 
 def test_a_complete_extract_passes(tmp_path: Path) -> None:

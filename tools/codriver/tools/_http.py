@@ -93,8 +93,8 @@ async def request_json(
                     raise ToolBadResponse(msg) from exc
             if response.status_code not in _RETRY_STATUS:
                 msg = f"{provider} refused the request with HTTP {response.status_code}: {response.text[:200]}"
-                raise ToolBadResponse(msg)
+                raise ToolBadResponse(msg, status_code=response.status_code)
             if attempt > policy.retries:
                 msg = f"{provider} answered HTTP {response.status_code} after {attempt} attempts ({url})"
-                raise ToolUnavailable(msg)
+                raise ToolUnavailable(msg, status_code=response.status_code)
         await policy.sleep(policy.wait_s(attempt, response))

@@ -100,9 +100,10 @@ def listed(station: ChargingStationInfo, flt: ChargerFilter, **where: Any) -> Ch
     compatibility, matched, power = assess(station, flt)
     if compatibility == "incompatible" or (compatibility == "unknown" and flt.require_known):
         return None
-    return ChargerResult(
-        **station.model_dump(),
-        raw=station.raw,
+    # Every field comes from a validated station or from the rules above: no second validation.
+    fields = {name: getattr(station, name) for name in ChargingStationInfo.model_fields}
+    return ChargerResult.model_construct(
+        **fields,
         compatibility=compatibility,
         matched_connectors=matched,
         usable_power_kw=power,

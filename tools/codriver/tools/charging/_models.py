@@ -7,7 +7,7 @@ catalogue's (:data:`codriver.regions.CONNECTORS`): ``ccs``, ``type2``, ``chademo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -120,7 +120,7 @@ class ChargerFilter(BaseModel):
     def _connectors(cls, value: Any) -> Any:
         if isinstance(value, str):
             value = [value]
-        if isinstance(value, Sequence):
+        if isinstance(value, Iterable):
             return tuple(dict.fromkeys(normalise_connector(str(v)) for v in value))
         return value
 
@@ -129,7 +129,7 @@ class ChargerFilter(BaseModel):
     def _networks(cls, value: Any) -> Any:
         if isinstance(value, str):
             value = [value]
-        if isinstance(value, Sequence):
+        if isinstance(value, Iterable):
             return tuple(str(v).strip() for v in value if str(v).strip())
         return value
 

@@ -1,0 +1,152 @@
+"""An in-memory command queue: what the vehicle simulator drains, and tests inspect."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+
+from pydantic import ValidationError
+
+from codriver.errors import InputError
+from codriver.tools.vehicle._commands import (
+    CabinPrecondition,
+    ClimatePreset,
+    CommandRecord,
+    SeatPreset,
+    check_key,
+    command_key,
+)
+from codriver.tools.vehicle._precondition import precondition_start_at
+
+__all__ = ["InMemoryVehicleCommands"]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class InMemoryVehicleCommands:
+    """The :class:`VehicleCommands` of simulated cars: a FIFO queue per process.
+
+    ``presets`` (vehicle ID -> ``{"seat": names, "climate": names}``), when given for a
+    vehicle, is checked: an unknown preset is an :class:`InputError`. A caller's key seen
+    before returns the first record (the same key with different content is an
+    InputError). Without a key, an identical command still waiting in the queue is
+    returned instead of queued twice; once delivered, the same command queues anew.
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], datetime] = _utcnow,
+        presets: Mapping[int, Mapping[str, Iterable[str]]] | None = None,
+    ) -> None:
+        self.clock = clock
+        self.presets = {vid: {kind: set(names) for kind, names in p.items()} for vid, p in (presets or {}).items()}
+        self._records: dict[str, CommandRecord] = {}
+        self._order: list[str] = []
+        self._open: dict[str, str] = {}  # derived key -> key of the queued record
+
+    def _submit(
+        self, vehicle_id: int, command: CabinPrecondition | SeatPreset | ClimatePreset, key: str | None
+    ) -> CommandRecord:
+        if vehicle_id < 1:
+            msg = f"vehicle ID must be positive, not {vehicle_id}"
+            raise InputError(msg, field="vehicle_id")
+        if key is None:
+            # A derived key stands for "this command, not yet delivered": asking again while it
+            # waits is a retry; asking again after delivery (tomorrow's seat preset) is new.
+            base = command_key(vehicle_id, command)
+            if base in self._open:
+                return self._records[self._open[base]]
+            key, n = base, 1
+            while key in self._records:
+                n += 1
+                key = f"{base}-{n}"
+            self._open[base] = key
+        else:
+            try:
+                check_key(key)
+            except ValueError as exc:
+                raise InputError(str(exc), field="idempotency_key") from exc
+            existing = self._records.get(key)
+            if existing is not None:
+                if existing.vehicle_id != vehicle_id or existing.command != command:
+                    msg = f"idempotency key {key!r} was already used for a different command"
+                    raise InputError(msg, field="idempotency_key")
+                return existing
+        record = CommandRecord(vehicle_id=vehicle_id, command=command, idempotency_key=key, queued_at=self.clock())
+        self._records[key] = record
+        self._order.append(key)
+        return record
+
+    def _check_preset(self, vehicle_id: int, kind: str, preset: str) -> None:
+        known = self.presets.get(vehicle_id, {}).get(kind)
+        if known is not None and preset not in known:
+            listing = ", ".join(sorted(known)) or "none"
+            msg = f"vehicle {vehicle_id} has no {kind} preset {preset!r} (presets: {listing})"
+            raise InputError(msg, field="preset")
+
+    async def precondition_cabin(
+        self,
+        vehicle_id: int,
+        target_c: float,
+        ready_at: datetime,
+        *,
+        outside_c: float | None = None,
+        idempotency_key: str | None = None,
+    ) -> CommandRecord:
+        """Queue cabin preconditioning; ``start_at`` comes from the lead-time model when ``outside_c`` is known."""
+        start_at = precondition_start_at(ready_at, outside_c, target_c) if outside_c is not None else None
+        try:
+            command = CabinPrecondition(target_c=target_c, ready_at=ready_at, start_at=start_at)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            msg = f"cannot precondition: {'.'.join(map(str, error['loc']))}: {error['msg']}"
+            raise InputError(msg, field=str(error["loc"][0])) from exc
+        return self._submit(vehicle_id, command, idempotency_key)
+
+    async def apply_seat_preset(
+        self, vehicle_id: int, preset: str, *, idempotency_key: str | None = None
+    ) -> CommandRecord:
+        """Queue a seat preset."""
+        self._check_preset(vehicle_id, "seat", preset)
+        try:
+            command = SeatPreset(preset=preset)
+        except ValidationError as exc:
+            msg = f"{preset!r} is not a preset name (letters, digits, space, _.- up to 48)"
+            raise InputError(msg, field="preset") from exc
+        return self._submit(vehicle_id, command, idempotency_key)
+
+    async def apply_climate_preset(
+        self, vehicle_id: int, preset: str, *, idempotency_key: str | None = None
+    ) -> CommandRecord:
+        """Queue a climate preset."""
+        self._check_preset(vehicle_id, "climate", preset)
+        try:
+            command = ClimatePreset(preset=preset)
+        except ValidationError as exc:
+            msg = f"{preset!r} is not a preset name (letters, digits, space, _.- up to 48)"
+            raise InputError(msg, field="preset") from exc
+        return self._submit(vehicle_id, command, idempotency_key)
+
+    def pending(self, vehicle_id: int | None = None) -> list[CommandRecord]:
+        """Queued, undelivered commands (of one vehicle, or all), oldest first."""
+        records = (self._records[k] for k in self._order)
+        return [r for r in records if r.status == "queued" and (vehicle_id is None or r.vehicle_id == vehicle_id)]
+
+    def drain(self, vehicle_id: int) -> list[CommandRecord]:
+        """Deliver the vehicle's queued commands, oldest first, and mark them delivered."""
+        now = self.clock()
+        delivered = []
+        for record in self.pending(vehicle_id):
+            done = record.model_copy(update={"status": "delivered", "delivered_at": now})
+            self._records[record.idempotency_key] = done
+            delivered.append(done)
+        self._open = {base: key for base, key in self._open.items() if self._records[key].status == "queued"}
+        return delivered
+
+    @property
+    def history(self) -> list[CommandRecord]:
+        """Every command ever accepted, in order, with its current status."""
+        return [self._records[k] for k in self._order]
