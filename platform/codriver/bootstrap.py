@@ -7,6 +7,7 @@ one over a temporary data directory (and inject fakes where a port exists).
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -17,6 +18,11 @@ from codriver.store import Region, make_engine, migrate
 from codriver.tools.charging import OsmChargers
 from codriver.tools.places import EmbeddedPlaces
 from codriver.tools.routing import GraphRouter
+
+if TYPE_CHECKING:
+    from autogen_core.models import ChatCompletionClient
+
+    from codriver.llm import Meter
 
 __all__ = ["Runtime"]
 
@@ -75,6 +81,12 @@ class Runtime:
         if key not in self._chargers:
             self._chargers[key] = OsmChargers.from_store(self.engine, region, router=self.router(region))
         return self._chargers[key]
+
+    def chat_client(self, backend: str | None = None, *, meter: Meter | None = None) -> ChatCompletionClient:
+        """The agents' model client per settings, or the ``--llm`` backend named."""
+        from codriver.llm import make_chat_client  # noqa: PLC0415  (AutoGen loads slowly; most commands need no model)
+
+        return make_chat_client(self.settings, backend=backend, meter=meter)
 
     def forget_places(self, region: Region) -> None:
         """Drop the cached catalogue, e.g. after refreshed tags were stored."""

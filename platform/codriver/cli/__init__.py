@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from codriver.cli import _chargers, _config, _pois, _region, _route
+from codriver.cli import _chargers, _chat, _config, _plan, _pois, _region, _replan, _route, _schema, _verify
 from codriver.cli._demo import demo
 from codriver.errors import CodriverError, InputError
 
@@ -24,6 +24,11 @@ app.command("demo")(demo)
 app.command("route")(_route.command)
 app.command("pois")(_pois.command)
 app.command("chargers")(_chargers.command)
+app.command("chat")(_chat.command)
+app.command("plan")(_plan.command)
+app.command("verify")(_verify.command)
+app.command("replan")(_replan.command)
+app.add_typer(_schema.app, name="schema")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,38 @@
+"""Agents: planner, POI recommender and re-planner on AutoGen, grounded in the tools.
+
+The LLM talks and chooses; the tools and the planning engine compute and guarantee. See
+``docs/agents.md``.
+"""
+
+from codriver.agents._assistant import AssistantReply, TripAssistant
+from codriver.agents._facts import explain_place, place_facts
+from codriver.agents._memory import TripMemory
+from codriver.agents._reader import RequestDraft, read_request
+from codriver.agents._recommender import Pick, RecommendationContext, Recommendations, choose_tool, recommend
+from codriver.agents._session import TripSession, TripState
+from codriver.agents._team import AGENT_NAMES, build_team, route_message
+from codriver.agents._understand import ModelHints, PlanContext, Understanding, understand
+
+__all__ = [
+    "AGENT_NAMES",
+    "AssistantReply",
+    "ModelHints",
+    "Pick",
+    "PlanContext",
+    "RecommendationContext",
+    "Recommendations",
+    "RequestDraft",
+    "TripAssistant",
+    "TripMemory",
+    "TripSession",
+    "TripState",
+    "Understanding",
+    "build_team",
+    "choose_tool",
+    "explain_place",
+    "place_facts",
+    "read_request",
+    "recommend",
+    "route_message",
+    "understand",
+]

@@ -1,0 +1,102 @@
+"""``TripAssistant``: one trip's conversation with the agent team, for the CLI, API and simulators."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from autogen_agentchat.messages import TextMessage
+from autogen_core.models import ChatCompletionClient
+from autogen_ext.models.replay import ReplayChatCompletionClient
+
+from codriver.agents._memory import TripMemory
+from codriver.agents._recommender import Recommendations
+from codriver.agents._session import TripSession, TripState
+from codriver.agents._team import build_team, route_message
+from codriver.agents._understand import PlanContext
+from codriver.llm import Meter, MeteredChatClient, Usage
+from codriver.planning import Itinerary, Location, VehicleSpec
+from codriver.planning._region_world import RegionTools
+from codriver.tools.opening_hours import region_zone
+
+__all__ = ["AssistantReply", "TripAssistant"]
+
+
+@dataclass
+class AssistantReply:
+    """One answer of the team: who answered, the text, and the structured result."""
+
+    agent: str
+    text: str
+    itinerary: Itinerary | None
+    recommendations: Recommendations | None
+    usage: Usage
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "agent": self.agent,
+            "text": self.text,
+            "itinerary": self.itinerary.model_dump(mode="json") if self.itinerary else None,
+            "recommendations": self.recommendations.model_dump(mode="json") if self.recommendations else None,
+            "usage": self.usage.as_dict(),
+        }
+
+
+class TripAssistant:
+    """The planner, recommender and re-planner of one trip, sharing a conversation and memory."""
+
+    def __init__(
+        self,
+        tools: RegionTools,
+        *,
+        client: ChatCompletionClient | None = None,
+        now: datetime | None = None,
+        origin: Location | None = None,
+        vehicle: VehicleSpec | None = None,
+        memory: TripMemory | None = None,
+        meter: Meter | None = None,
+    ) -> None:
+        zone = region_zone(tools.region.timezone)
+        self.meter = meter or Meter()
+        self.client = MeteredChatClient(client, self.meter) if client is not None else None
+        networks = tuple(sorted({s.network for s in tools.chargers.stations if s.network}))
+        context = PlanContext(
+            now=(now or datetime.now(zone)).astimezone(zone),
+            region=tools.region.name,
+            origin=origin,
+            vehicle=vehicle,
+            charging_networks=networks,
+        )
+        self.session = TripSession(tools=tools, context=context, client=self.client)
+        if memory is not None:
+            self.session.memory = memory
+        # The selector never asks the model (routing is by rules); the team still wants a client.
+        team_client = self.client or ReplayChatCompletionClient([])
+        self.team = build_team(self.session, team_client)
+
+    @property
+    def itinerary(self) -> Itinerary | None:
+        return self.session.itinerary
+
+    def update_state(self, state: TripState) -> None:
+        """Where the car is now (telemetry), for recommendations and re-plans."""
+        self.session.state = state
+
+    async def send(self, text: str) -> AssistantReply:
+        """Pass one traveller message to the team; the routed agent answers."""
+        agent = route_message(text, has_plan=self.session.itinerary is not None)
+        before_plan = self.session.itinerary
+        before_recs = self.session.recommendations
+        with self.meter.operation(f"turn:{len(self.session.log)}") as usage:
+            result = await self.team.run(task=TextMessage(content=text, source="user"))
+        answer = next((m for m in reversed(result.messages) if isinstance(m, TextMessage) and m.source != "user"), None)
+        if answer is not None:
+            agent = answer.source
+        return AssistantReply(
+            agent=agent,
+            text=answer.content if answer is not None else "",
+            itinerary=self.session.itinerary if self.session.itinerary is not before_plan else None,
+            recommendations=self.session.recommendations if self.session.recommendations is not before_recs else None,
+            usage=Usage(usage.calls, usage.cached_calls, usage.prompt_tokens, usage.completion_tokens),
+        )

@@ -1,0 +1,106 @@
+"""Words the request reader knows: interests, diets, meals, numbers, weekdays.
+
+Patterns are matched against folded text (lower case, no accents); ``\\b`` anchors keep
+"bar" from matching "barbecue". Each entry maps a pattern to a catalogue category or
+a diet tag of ``TripRequest``.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+
+__all__ = [
+    "AVOID_CUES",
+    "DIET_WORDS",
+    "INTEREST_WORDS",
+    "MEAL_WINDOWS",
+    "MEAL_WORDS",
+    "NUMBER_WORDS",
+    "WEEKDAYS",
+]
+
+INTEREST_WORDS: dict[str, str] = {
+    r"museums?": "museum",
+    r"exhibitions?": "museum",
+    r"art|galler(?:y|ies)|paintings?": "gallery",
+    r"parks?|gardens?|green spaces?|outdoors?|nature|fresh air|walk in the park": "park",
+    r"sights?|sightseeing|attractions?|landmarks?|tourist spots?": "attraction",
+    r"histor(?:y|ic|ical)|monuments?|memorials?|castles?|fortress": "historic",
+    r"views?|viewpoints?|panorama|lookouts?": "viewpoint",
+    r"coffee|cafes?|cafe|espresso|pastr(?:y|ies)|cake|bakery|ice ?cream|gelato": "cafe",
+    r"beers?|pubs?|bars?|drinks|cocktails?|wine": "bar",
+    r"playgrounds?|swings": "playground",
+    r"churche?s?|cathedrals?|chapels?": "place_of_worship",
+    r"statues?|sculptures?|street art|public art|artworks?": "artwork",
+    r"theat(?:er|re)s?|cinemas?|movies?|shows?|concerts?": "entertainment",
+    r"beach(?:es)?|swim(?:ming)?": "beach",
+    r"librar(?:y|ies)|books": "library",
+    r"restaurants?|fine dining|good food|foodie": "restaurant",
+    r"fast food|burgers?|pizza|kebab|street food": "fast_food",
+}
+
+DIET_WORDS: dict[str, str] = {
+    r"vegan|plant[- ]based": "vegan",
+    r"vegetarian|veggie|no meat|meat[- ]free": "vegetarian",
+    r"halal": "halal",
+    r"kosher": "kosher",
+    r"gluten[- ]free|coeliac|celiac|no gluten": "gluten_free",
+    r"lactose[- ]free|dairy[- ]free|no dairy|lactose intolerant": "lactose_free",
+}
+
+MEAL_WORDS: dict[str, str] = {
+    r"breakfast": "breakfast",
+    r"brunch": "lunch",
+    r"lunch": "lunch",
+    r"dinner|supper|evening meal": "dinner",
+}
+
+# Default windows (local wall-clock) when a meal is wanted without a time.
+MEAL_WINDOWS: dict[str, tuple[time, time]] = {
+    "breakfast": (time(7, 30), time(10, 30)),
+    "lunch": (time(11, 30), time(14, 30)),
+    "dinner": (time(17, 30), time(21, 0)),
+}
+
+NUMBER_WORDS: dict[str, int] = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a couple of": 2,
+    "couple of": 2,
+    "both": 2,
+    "twin": 2,
+}
+
+WEEKDAYS: dict[str, int] = {
+    "monday": 0,
+    "mon": 0,
+    "tuesday": 1,
+    "tue": 1,
+    "tues": 1,
+    "wednesday": 2,
+    "wed": 2,
+    "thursday": 3,
+    "thu": 3,
+    "thurs": 3,
+    "friday": 4,
+    "fri": 4,
+    "saturday": 5,
+    "sat": 5,
+    "sunday": 6,
+    "sun": 6,
+}
+
+# Words that turn an interest into something to avoid when they stand right before it.
+AVOID_CUES = r"(?:no|not|avoid(?:ing)?|skip(?:ping)?|without|hate|don'?t (?:want|like)|nothing with|not into)"

@@ -1,0 +1,191 @@
+"""The planner's work: understand, ask or plan, then summarise with facts.
+
+Model calls per complete plan: one to read the request (only for what the rules missed)
+and one to write a one-sentence summary; the itinerary itself, its times and every
+explanation come from the planning engine and the catalogue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from autogen_core.models import SystemMessage, UserMessage
+from pydantic import BaseModel, Field, ValidationError
+
+from codriver.agents._session import TripSession
+from codriver.agents._understand import Understanding, build_request, understand
+from codriver.planning import Itinerary, TripRequest
+from codriver.planning._engine import plan_trip
+from codriver.tools.geocoding import fold
+
+__all__ = ["PlanReply", "plan_text", "summarise", "template_summary"]
+
+_SUMMARY_SYSTEM = (
+    "You write one friendly sentence (at most 40 words) summarising a day trip for the traveller. "
+    "Mention only places from the plan."
+)
+
+
+class _Summary(BaseModel):
+    summary: str = Field(max_length=300)
+
+
+@dataclass
+class PlanReply:
+    """What the planner answers: a plan, a question, or why no plan fits."""
+
+    kind: Literal["plan", "question", "infeasible"]
+    text: str
+    itinerary: Itinerary | None = None
+    understanding: Understanding | None = None
+
+
+def _clock(value: Any) -> str:
+    return value.strftime("%H:%M") if value is not None else "--:--"
+
+
+def template_summary(itinerary: Itinerary) -> str:
+    """A factual summary of the plan, every figure read from the itinerary."""
+    stops = itinerary.stops
+    inner = list(stops[1:-1])
+    parts = []
+    for stop in inner:
+        what = stop.meal or (stop.category or stop.kind).replace("_", " ")
+        if stop.kind == "charge":
+            what = "charging"
+        parts.append(f"{stop.name} ({what}, {_clock(stop.arrive_at)}-{_clock(stop.depart_at)})")
+    totals = itinerary.totals
+    head = f"Leaving {stops[0].name} at {_clock(stops[0].depart_at)}"
+    body = f"{len(inner)} stop{'s' if len(inner) != 1 else ''}: " + "; ".join(parts) if parts else "no stops"
+    tail = f"arriving at {stops[-1].name} at {_clock(stops[-1].arrive_at)}"
+    figures = f"{totals.distance_m / 1000:.1f} km, {totals.drive_s / 60:.0f} min driving"
+    if totals.cost:
+        figures += f", about {totals.cost:.0f} {itinerary.request.currency if itinerary.request else 'EUR'}"
+    return f"{head}; {body}; {tail} ({figures})."
+
+
+def _mentions_foreign_place(text: str, session: TripSession, itinerary: Itinerary) -> bool:
+    gazetteer = session.tools.gazetteer
+    if gazetteer is None:
+        return False
+    allowed = {fold(s.name) for s in itinerary.stops}
+    folded = fold(text)
+    for entry in gazetteer.entries:
+        name = fold(entry.name)
+        if len(name) >= 5 and name not in allowed and re.search(rf"\b{re.escape(name)}\b", folded):
+            return True
+    return False
+
+
+async def summarise(session: TripSession, itinerary: Itinerary) -> str:
+    """One sentence from the model if it stays within the plan's places, else the template."""
+    facts = template_summary(itinerary)
+    client = session.client
+    if client is None or not itinerary.stops:
+        return facts
+    result = await client.create(
+        [SystemMessage(content=_SUMMARY_SYSTEM), UserMessage(content=f"Plan: {facts}", source="user")],
+        json_output=_Summary,
+        extra_create_args={"max_tokens": 90},
+    )
+    try:
+        text = _Summary.model_validate(json.loads(str(result.content))).summary.strip()
+    except (ValueError, ValidationError):
+        return facts
+    sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0].strip()
+    if not _faithful(sentence, facts) or _mentions_foreign_place(sentence, session, itinerary):
+        return facts
+    return f"{sentence}\n{facts}"
+
+
+def _faithful(sentence: str, facts: str) -> bool:
+    """A usable sentence: long enough, and every number in it is one of the plan's."""
+    if len(sentence) < 12 or not sentence.endswith((".", "!")):
+        return False
+    return all(number in facts for number in re.findall(r"\d+(?:[:.,]\d+)?", sentence))
+
+
+def refine_request(previous: TripRequest, stated: dict[str, Any]) -> TripRequest | None:
+    """``previous`` with the fields a follow-up message states put over it."""
+    merged: dict[str, Any] = {}
+    old = previous.model_dump(mode="json")
+    mapping = {"origin": "origin", "destination": "destination", "budget": "budget", "must_visit": "must_visit"}
+    for key, target in mapping.items():
+        if key in stated:
+            merged[target] = stated[key]
+    for key in ("diet", "meals", "visit_minutes"):
+        if key in stated:
+            merged[key] = stated[key]
+    if "interests" in stated:
+        merged["interests"] = {**old["interests"], **stated["interests"]}
+    if "party" in stated:
+        merged["party"] = stated["party"]
+    if "vehicle" in stated:
+        merged["vehicle"] = {**old["vehicle"], **stated["vehicle"]}
+    constraints = dict(old["constraints"])
+    for key in ("max_detour_min", "charging_networks", "max_stint_min", "max_per_category"):
+        if key in stated:
+            constraints[key] = stated[key]
+    if "avoid_categories" in stated:
+        constraints["avoid_categories"] = sorted(set(constraints["avoid_categories"]) | set(stated["avoid_categories"]))
+        merged["interests"] = {
+            k: v for k, v in merged.get("interests", old["interests"]).items() if k not in stated["avoid_categories"]
+        }
+    merged["constraints"] = constraints
+    for key in ("depart_at", "return_by"):
+        if key in stated:
+            merged[key] = stated[key]
+    try:
+        return TripRequest.model_validate({**old, **merged})
+    except ValidationError:
+        return None
+
+
+async def plan_text(session: TripSession, text: str) -> PlanReply:
+    """Plan (or re-plan with the new wishes) from free text, or ask what is missing."""
+    if session.pending_text:
+        text = f"{session.pending_text}. {text}"
+        session.pending_text = None
+    session.memory.absorb(text, now=session.context.now, shown=session.shown, gazetteer=session.tools.gazetteer)
+    context = session.context.model_copy(
+        update={"diet": session.memory.diet, "interests": session.context.interests or session.memory.interests}
+    )
+    understanding = await understand(text, context=context, gazetteer=session.tools.gazetteer, client=session.client)
+    session.understanding = understanding
+    request = understanding.request
+    if session.request is not None and session.itinerary is not None:
+        request = refine_request(session.request, understanding.stated) or request
+    elif request is None and understanding.questions:
+        session.pending_text = text
+        return PlanReply("question", " ".join(understanding.questions), understanding=understanding)
+    if request is None:
+        request, _, questions = build_request(understanding.stated, context)
+        if request is None:
+            session.pending_text = text
+            return PlanReply("question", " ".join(questions), understanding=understanding)
+    request = request.model_copy(
+        update={
+            "constraints": request.constraints.model_copy(
+                update={
+                    "avoid_categories": sorted(set(request.constraints.avoid_categories) | set(session.memory.avoid))
+                }
+            )
+        }
+    )
+    itinerary = await asyncio.to_thread(plan_trip, request, session.tools)
+    session.request = request
+    session.adopt(itinerary)
+    summary = await summarise(session, itinerary)
+    notes = [f"Assumed: {', '.join(understanding.assumptions)}."] if understanding.assumptions else []
+    if understanding.unresolved_places:
+        notes.append(f"Not found in region {session.tools.region.name}: {', '.join(understanding.unresolved_places)}.")
+    if itinerary.status != "feasible":
+        problems = "; ".join(v.message for v in itinerary.errors[:3])
+        relaxed = f" Closest plan gives up: {', '.join(itinerary.relaxed)}." if itinerary.relaxed else ""
+        text_out = f"No plan meets every wish ({problems}).{relaxed}\n{summary}"
+        return PlanReply("infeasible", "\n".join([text_out, *notes]), itinerary, understanding)
+    return PlanReply("plan", "\n".join([summary, *notes]), itinerary, understanding)

@@ -1,0 +1,375 @@
+"""The planning engine over a region's real tools: request -> problem -> verified itinerary.
+
+Candidates come from the place catalogue (the request's interests, the food places that
+can serve the wanted meals and diets, the must-visits), their time windows from the
+opening-hours tool in the region's zone, travel times and distances from the graph
+router's matrix, energy from the energy model, chargers from the charging catalogue
+(only those known to fit the vehicle). No LLM is involved.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
+
+import numpy as np
+
+from codriver.bootstrap import Runtime
+from codriver.errors import InputError
+from codriver.planning._itinerary import Itinerary
+from codriver.planning._planner import solve
+from codriver.planning._pricing import FOOD_MEALS, cost_per_person, visit_minutes
+from codriver.planning._problem import Candidate, Charger, EvSpec, MealSlot, PlanningProblem, Site
+from codriver.planning._region_world import EnergyCurve, RegionTools, RegionWorld, usable_power_kw, vehicle_energy
+from codriver.planning._request import Location, TripRequest
+from codriver.planning._world import Requirements
+from codriver.tools.charging import ChargerFilter
+from codriver.tools.energy import leg_energy_kwh
+from codriver.tools.geo import LatLon, haversine_m
+from codriver.tools.places import PlaceEntry
+
+__all__ = ["Adjustments", "Endpoint", "build_problem", "plan_request", "plan_trip", "resolve_location"]
+
+_VALUE_PER_WEIGHT = 10.0  # value of a place of interest weight 1
+_UNKNOWN_HOURS_FACTOR = 0.6  # a place that may be closed is worth less
+_TRAVEL_WEIGHT = 1.0  # value one hour of driving costs
+_CHARGER_AT_STOP_M = 250.0  # walk from a charger to the place while the car charges
+_CHARGER_RADIUS_M = 100_000.0
+_MAX_CHARGERS = 12
+_CHARGE_OVERHEAD_S = 120
+_KEEP_BONUS = 100.0  # value of keeping a stop of the plan being repaired: beats any new place
+_WHEELCHAIR_NO = {"no"}
+_DIET_OK = {"yes", "only"}
+
+
+@dataclass(frozen=True)
+class Adjustments:
+    """Changes for repairing a plan: places to keep (value bonus), to leave out, chargers out of order."""
+
+    keep: frozenset[str] = frozenset()
+    exclude: frozenset[str] = frozenset()
+    without_chargers: frozenset[str] = frozenset()
+    start_stint_s: int = 0
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """The start or end of a trip: a position, a label and its catalogue ID when it is a place."""
+
+    point: LatLon
+    name: str
+    poi_id: str | None = None
+
+
+def resolve_location(tools: RegionTools, location: Location) -> Endpoint:
+    """A request location as a position: coordinates, a catalogue ID or a name (gazetteer)."""
+    if location.point is not None:
+        return Endpoint(location.point, location.name or f"{location.lat:.5f},{location.lon:.5f}")
+    ref = location.place_id or location.name
+    assert ref is not None
+    entry = tools.entry(ref)
+    if entry is not None:
+        return Endpoint(LatLon(entry.lat, entry.lon), entry.name or ref, entry.poi_id)
+    if tools.gazetteer is None:
+        msg = f"cannot resolve {ref!r} without the region's gazetteer: give LAT,LON"
+        raise InputError(msg, field="location")
+    found = tools.gazetteer.resolve(ref)
+    return Endpoint(LatLon(found.lat, found.lon), found.name, found.place_id)
+
+
+def _diet_ok(entry: PlaceEntry, diets: Iterable[str]) -> bool:
+    for diet in diets:
+        value = entry.diets.get(diet)
+        if value not in _DIET_OK and not (diet == "vegetarian" and entry.diets.get("vegan") in _DIET_OK):
+            return False
+    return True
+
+
+def _label(entry: PlaceEntry) -> str:
+    return entry.name or entry.category.replace("_", " ").capitalize()
+
+
+class _Builder:
+    """Turns one request into a :class:`PlanningProblem` over the region's tools."""
+
+    def __init__(self, request: TripRequest, tools: RegionTools, max_candidates: int, adjust: Adjustments) -> None:
+        self.request = request
+        self.tools = tools
+        self.max_candidates = max_candidates
+        self.adjust = adjust
+        self.zone = tools.zone
+        self.epoch = request.depart_at.astimezone(self.zone)
+        self.deadline = math.floor((request.return_by - request.depart_at).total_seconds())
+        self.origin = resolve_location(tools, request.origin)
+        self.destination = resolve_location(tools, request.end) if request.destination else self.origin
+        self.vehicle = vehicle_energy(request.vehicle) if request.vehicle.powertrain == "ev" else None
+
+    # -- candidates -------------------------------------------------------------------------
+    def _windows(self, entry: PlaceEntry) -> tuple[tuple[tuple[int, int], ...] | None, bool, str]:
+        """(open windows in seconds from departure, hours known, a sentence about the hours)."""
+        hours = self.tools.hours(entry)
+        if not hours.parsed:
+            return None, False, "Opening hours are not recorded in OpenStreetMap: check before going."
+        end = self.epoch + timedelta(seconds=self.deadline)
+        windows = []
+        for piece in hours.intervals(self.epoch, end):
+            if piece.state == "open":
+                a = math.ceil((piece.start - self.epoch).total_seconds())
+                b = math.floor((piece.end - self.epoch).total_seconds())
+                if a < b:
+                    windows.append((a, b))
+        spans = ", ".join(
+            f"{p.start.strftime('%H:%M')}-{p.end.strftime('%H:%M')}" for p in hours.open_intervals(self.epoch.date())
+        )
+        day = self.epoch.strftime("%a %d %b")
+        said = f"Open {spans} on {day} (OpenStreetMap opening_hours)." if spans else f"Closed on {day}."
+        return tuple(windows), True, said
+
+    def _candidate(self, entry: PlaceEntry, *, site: int, value: float, must: bool) -> Candidate | None:
+        request = self.request
+        windows, known, hours_said = self._windows(entry)
+        meals = tuple(m.meal for m in request.meals if m.meal in FOOD_MEALS.get(entry.category, ()))
+        if meals and not _diet_ok(entry, request.diet):
+            meals = ()
+        interest = request.interests.get(entry.category, 0.0)
+        meal_only = bool(meals) and interest <= 0 and not must
+        kind = "meal" if meal_only else "visit"
+        if not meals and entry.category in FOOD_MEALS and interest <= 0 and not must:
+            return None
+        facts = [f"{_label(entry)} ({entry.category.replace('_', ' ')}).", hours_said]
+        if interest > 0:
+            facts.append(f"You are interested in {entry.category.replace('_', ' ')} (weight {interest:g}).")
+        if must:
+            facts.append("On your must-visit list.")
+        if meals and request.diet:
+            served = ", ".join(f"diet:{d}={entry.diets.get(d) or entry.diets.get('vegan')}" for d in request.diet)
+            facts.append(f"Serves your diet ({served}).")
+        # a place that may be a meal or a visit is budgeted at the dearer of the two
+        per_person = max(cost_per_person(entry, k) for k in ({kind, "meal"} if meals else {kind}))
+        cost = per_person * request.party.size
+        if cost > 0:
+            facts.append(f"About {cost:.0f} {request.currency} for {request.party.size} (estimate).")
+        if entry.wheelchair and request.party.accessibility:
+            facts.append(f"Wheelchair access: {entry.wheelchair}.")
+        return Candidate(
+            poi_id=entry.poi_id,
+            name=_label(entry),
+            site=site,
+            category=entry.category,
+            value=value * (1.0 if known else _UNKNOWN_HOURS_FACTOR),
+            visit_s=visit_minutes(entry.category, request.visit_minutes) * 60,
+            cost=cost,
+            windows=windows,
+            hours_known=known,
+            meals=meals,
+            meal_only=meal_only,
+            must=must,
+            facts=tuple(facts),
+        )
+
+    def _value(self, entry: PlaceEntry) -> float:
+        weight = self.request.interests.get(entry.category, 0.0)
+        return _VALUE_PER_WEIGHT * weight + (1.0 if entry.category in FOOD_MEALS else 0.0) or 1.0
+
+    def _must_visits(self) -> list[PlaceEntry]:
+        musts: list[PlaceEntry] = []
+        for ref in self.request.must_visit:
+            entry = self.tools.entry(ref) or self.tools.entry(
+                resolve_location(self.tools, Location(name=ref)).poi_id or ""
+            )
+            if entry is None:
+                msg = f"must-visit {ref!r} is not a place of the catalogue: give a catalogue ID"
+                raise InputError(msg, field="must_visit")
+            if entry.poi_id not in self.adjust.exclude:
+                musts.append(entry)
+        return musts
+
+    def _pool(self) -> list[tuple[PlaceEntry, float, bool]]:
+        """(entry, value, must) of every place worth considering, best first, capped.
+
+        Must-visits and the places of the plan being repaired come first; then the best
+        places of interest and the food places nearest the start that serve the meals.
+        """
+        request, adjust = self.request, self.adjust
+        avoid = set(request.constraints.avoid_categories)
+        musts = self._must_visits()
+        kept = [e for e in (self.tools.entry(k) for k in sorted(adjust.keep)) if e is not None]
+        taken = {e.poi_id for e in (*musts, *kept)} | adjust.exclude
+        wanted_food = {cat for cat, meals in FOOD_MEALS.items() if any(m.meal in meals for m in request.meals)}
+        interesting, food = [], []
+        for entry in self.tools.places.index.entries:
+            if entry.poi_id in taken or entry.category in avoid or entry.name is None:
+                continue
+            if request.party.accessibility and (entry.wheelchair or "").lower() in _WHEELCHAIR_NO:
+                continue
+            weight = request.interests.get(entry.category, 0.0)
+            distance = haversine_m(self.origin.point, LatLon(entry.lat, entry.lon))
+            if weight > 0:
+                interesting.append((-weight, distance, entry))
+            elif entry.category in wanted_food and _diet_ok(entry, request.diet):
+                food.append((0.0, distance, entry))
+        interesting.sort(key=lambda t: (t[0], t[1], t[2].poi_id))
+        food.sort(key=lambda t: (t[1], t[2].poi_id))
+        room = max(0, self.max_candidates - len(musts) - len(kept))
+        food_share = min(room, max(4, self.max_candidates // 3)) if request.meals else 0
+        chosen = [e for *_, e in food[:food_share]]
+        chosen += [e for *_, e in interesting[: room - len(chosen)]]
+        pool = [(e, self._value(e), True) for e in musts]
+        pool += [(e, self._value(e) + _KEEP_BONUS, False) for e in kept]
+        pool += [(e, self._value(e), False) for e in chosen]
+        return pool
+
+    # -- chargers ---------------------------------------------------------------------------
+    def _chargers(self) -> list[tuple[str, str, LatLon, float, str | None]]:
+        if self.vehicle is None:
+            return []
+        flt = ChargerFilter(
+            connectors=self.vehicle.connectors,
+            networks=tuple(self.request.constraints.charging_networks),
+            require_known=True,
+        )
+        found = []
+        for result in self.tools.chargers.near_sync(self.origin.point, _CHARGER_RADIUS_M, flt):
+            if result.poi_id in self.adjust.without_chargers:
+                continue
+            status, power = usable_power_kw(result, self.vehicle)
+            if status == "compatible" and power:
+                name = result.name or result.operator or "Charging station"
+                found.append((result.poi_id, name, LatLon(result.lat, result.lon), power, result.network))
+        return found[:_MAX_CHARGERS]
+
+    # -- the problem ------------------------------------------------------------------------
+    def build(self) -> PlanningProblem:
+        request = self.request
+        sites = [
+            Site(self.origin.poi_id or "start", self.origin.name, *self.origin.point),
+            Site(self.destination.poi_id or "end", self.destination.name, *self.destination.point),
+        ]
+        candidates: list[Candidate] = []
+        per_category: dict[str, int] = {}
+        cap = request.constraints.max_per_category
+        for entry, value, must in self._pool():
+            capped = not must and entry.poi_id not in self.adjust.keep and request.interests.get(entry.category, 0) > 0
+            if capped and per_category.get(entry.category, 0) >= cap:
+                continue
+            cand = self._candidate(entry, site=len(sites), value=value, must=must)
+            if cand is not None and (cand.windows is None or cand.windows or must):
+                if capped:
+                    per_category[entry.category] = per_category.get(entry.category, 0) + 1
+                candidates.append(cand)
+                sites.append(Site(entry.poi_id, cand.name, entry.lat, entry.lon))
+        chargers = []
+        for poi_id, name, point, power, network in self._chargers():
+            chargers.append(Charger(poi_id, name, len(sites), power, network))
+            sites.append(Site(poi_id, name, *point))
+        candidates = [self._near_charger(c, chargers, sites) for c in candidates]
+        nodes, _ = self.tools.router.snap_nodes([LatLon(s.lat, s.lon) for s in sites])
+        seconds, metres = self.tools.router.matrix_nodes(nodes)
+        assert metres is not None
+        energy = None
+        if self.vehicle is not None:
+            energy = np.asarray(leg_energy_kwh(metres, seconds, request.temperature_c, vehicle=self.vehicle))
+        paths: dict[tuple[int, int], list[list[float]]] = {}
+
+        def geometry(a: int, b: int) -> list[list[float]]:
+            if (a, b) not in paths:
+                graph = self.tools.router.graph
+                path = self.tools.router.path_nodes(int(nodes[a]), int(nodes[b]))
+                coords = [[float(graph.lon[n]), float(graph.lat[n])] for n in path]
+                paths[a, b] = coords if len(coords) > 1 else coords * 2
+            return paths[a, b]
+
+        constraints = request.constraints
+        return PlanningProblem(
+            epoch=self.epoch,
+            deadline_s=self.deadline,
+            sites=sites,
+            time_s=np.ceil(seconds).astype(np.int64),
+            dist_m=metres,
+            candidates=candidates,
+            chargers=chargers,
+            meals=self._meal_slots(),
+            budget=request.budget,
+            max_stint_s=round(constraints.max_stint_min * 60) if constraints.max_stint_min else None,
+            break_s=round(constraints.break_min * 60),
+            travel_weight=_TRAVEL_WEIGHT,
+            max_detour_s=round(constraints.max_detour_min * 60),
+            energy_kwh=energy,
+            ev=self._ev(),
+            start_stint_s=self.adjust.start_stint_s,
+            geometry=geometry,
+            region=self.tools.region.name,
+        )
+
+    def _near_charger(self, cand: Candidate, chargers: list[Charger], sites: list[Site]) -> Candidate:
+        here = LatLon(sites[cand.site].lat, sites[cand.site].lon)
+        near = [(haversine_m(here, LatLon(sites[c.site].lat, sites[c.site].lon)), k) for k, c in enumerate(chargers)]
+        near = [(d, k) for d, k in near if d <= _CHARGER_AT_STOP_M]
+        if not near:
+            return cand
+        distance, k = min(near)
+        fact = f"{chargers[k].name} ({chargers[k].power_kw:g} kW, fits your car) is {distance:.0f} m away."
+        return replace(cand, charger=k, facts=(*cand.facts, fact))
+
+    def _meal_slots(self) -> list[MealSlot]:
+        day = self.epoch.date()
+
+        def offset(t: time) -> int:
+            return round((datetime.combine(day, t, tzinfo=self.zone) - self.epoch).total_seconds())
+
+        return [MealSlot(m.meal, offset(m.earliest), offset(m.latest), m.duration_min * 60) for m in self.request.meals]
+
+    def _ev(self) -> EvSpec | None:
+        if self.vehicle is None:
+            return None
+        spec = self.request.vehicle
+        return EvSpec(
+            battery_kwh=spec.battery_kwh,
+            soc=spec.soc,
+            reserve_soc=spec.reserve_soc,
+            target_soc=max(spec.target_soc or 0.0, spec.reserve_soc),
+            max_charge_kw=spec.max_charge_kw,
+            curve=EnergyCurve(self.vehicle),
+            charge_overhead_s=_CHARGE_OVERHEAD_S,
+        )
+
+
+def build_problem(
+    request: TripRequest, tools: RegionTools, *, max_candidates: int = 30, adjust: Adjustments | None = None
+) -> PlanningProblem:
+    """The planning problem of ``request`` over the region's tools (at most ``max_candidates`` places)."""
+    return _Builder(request, tools, max_candidates, adjust or Adjustments()).build()
+
+
+def plan_trip(
+    request: TripRequest,
+    tools: RegionTools,
+    *,
+    max_candidates: int = 30,
+    time_limit_s: float = 0.6,
+    adjust: Adjustments | None = None,
+) -> Itinerary:
+    """The verified itinerary of ``request``: optimizer, charging planner and verifier, no LLM.
+
+    Never raises for an infeasible request: the result is then the closest plan found,
+    with ``status='infeasible'`` and the violations that make the request infeasible.
+    """
+    problem = build_problem(request, tools, max_candidates=max_candidates, adjust=adjust)
+    world = RegionWorld(tools, request)
+    requirements = Requirements.from_request(request, tools.zone, world)
+    outcome = solve(problem, world=world, requirements=requirements, time_limit_s=time_limit_s)
+    return outcome.itinerary.model_copy(update={"request": request, "region": tools.region.name})
+
+
+def plan_request(
+    runtime: Runtime, request: TripRequest, *, max_candidates: int = 30, time_limit_s: float = 0.6
+) -> Itinerary:
+    """:func:`plan_trip` over the tools of the request's region (default: the configured one).
+
+    Loads the region's tools on each call (a few hundred ms); keep a :class:`RegionTools`
+    and call :func:`plan_trip` when planning many trips.
+    """
+    tools = RegionTools.load(runtime, request.region)
+    return plan_trip(request, tools, max_candidates=max_candidates, time_limit_s=time_limit_s)

@@ -1,0 +1,138 @@
+"""The itinerary contract (DESIGN.md): stops, legs, totals and violations, as pydantic models.
+
+Times are ISO 8601 with the offset of the region's zone; distances in metres, durations in
+seconds, energy in kWh, power in kW, state of charge as a fraction 0..1.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from codriver.planning._request import TripRequest
+
+__all__ = [
+    "VIOLATION_CODES",
+    "Itinerary",
+    "ItineraryLeg",
+    "ItineraryStop",
+    "StopKind",
+    "Totals",
+    "Violation",
+]
+
+StopKind = Literal["start", "visit", "meal", "charge", "fuel", "end"]
+
+#: Every code the verifier can return, with what it means.
+VIOLATION_CODES: dict[str, str] = {
+    "UNKNOWN_PLACE": "the stop's poi_id is not in the catalogue, or its position is far from the place",
+    "CLOSED_AT_ARRIVAL": "the place is closed when the stop begins",
+    "CLOSES_DURING_VISIT": "the place is open at arrival but closes before the stop ends",
+    "HOURS_UNKNOWN": "warning: the place has no usable opening hours, it may be closed",
+    "TRAVEL_TIME_MISMATCH": "a leg is shorter than the recomputed travel time, or its duration disagrees",
+    "TIME_WINDOW": "a stop lies outside the trip's window or a meal outside its meal window",
+    "OVER_BUDGET": "the recomputed cost of the stops exceeds the budget",
+    "SOC_BELOW_RESERVE": "the recomputed state of charge drops below the reserve",
+    "SOC_BELOW_TARGET": "the recomputed state of charge at arrival is below the target",
+    "CHARGE_TOO_SHORT": "the stop is too short to charge to the claimed state of charge",
+    "CONNECTOR_INCOMPATIBLE": "charging at a charger not known to fit the vehicle (incompatible or unknown)",
+    "MISSING_MEAL": "no meal stop serving the wanted meal (and diet) inside its window",
+    "MUST_VISIT_MISSING": "a must-visit place is not among the stops",
+    "DRIVING_STINT": "the driving since the last break exceeds the longest allowed stint",
+    "INVALID_ITINERARY": "the itinerary is malformed (missing times, stops out of order)",
+}
+
+
+class _Model(BaseModel):
+    # Itineraries also come from LLMs and other tools: fields we do not know are ignored.
+    model_config = ConfigDict(extra="ignore")
+
+
+class Violation(_Model):
+    """One broken constraint, with the offending stop when there is one."""
+
+    code: str = Field(description="one of VIOLATION_CODES")
+    severity: Literal["error", "warning"] = "error"
+    message: str
+    stop_index: int | None = Field(default=None, description="index into stops[]")
+    poi_id: str | None = None
+
+
+class ItineraryStop(_Model):
+    """A stop; ``charge`` stops (and meals or visits that charge meanwhile) add the charging fields."""
+
+    poi_id: str | None = Field(description="catalogue ID; null only for a start or end given by coordinates")
+    name: str
+    kind: StopKind
+    lat: float
+    lon: float
+    arrive_at: AwareDatetime | None = Field(description="when the stay begins; null for the start")
+    depart_at: AwareDatetime | None = Field(description="when the stay ends; null for the end")
+    explanation: str = ""
+    category: str | None = None
+    meal: Literal["breakfast", "lunch", "dinner"] | None = Field(default=None, description="for meal stops")
+    cost: float | None = Field(default=None, ge=0, description="estimated cost for the party")
+    charger_id: str | None = Field(default=None, description="charger used while at this stop, if not poi_id")
+    soc_before: float | None = Field(default=None, ge=0, le=1)
+    soc_after: float | None = Field(default=None, ge=0, le=1)
+    energy_kwh: float | None = Field(default=None, ge=0)
+    power_kw: float | None = Field(default=None, gt=0)
+
+    @property
+    def charges(self) -> bool:
+        """Whether the vehicle charges during this stop."""
+        return self.soc_after is not None
+
+    @property
+    def charger(self) -> str | None:
+        """The charger used during this stop."""
+        return self.charger_id or (self.poi_id if self.kind == "charge" else None)
+
+
+class ItineraryLeg(_Model):
+    """The drive from ``stops[from_index]`` to ``stops[from_index + 1]``."""
+
+    from_index: int = Field(ge=0)
+    distance_m: float = Field(ge=0)
+    duration_s: float = Field(ge=0)
+    energy_kwh: float | None = Field(default=None, ge=0)
+    geometry: dict[str, Any] = Field(description="GeoJSON LineString of [lon, lat] pairs")
+
+
+class Totals(_Model):
+    """Sums over the itinerary."""
+
+    distance_m: float = 0.0
+    drive_s: float = 0.0
+    duration_s: float = Field(default=0.0, description="from departure to arrival at the end")
+    charge_s: float = Field(default=0.0, description="time spent charging beyond the planned stays")
+    cost: float = 0.0
+    energy_kwh: float = 0.0
+    value: float = Field(default=0.0, description="preference value collected (optimizer objective)")
+    visits: int = 0
+    meals: int = 0
+    charges: int = 0
+
+
+class Itinerary(_Model):
+    """A plan for one day: the document the CLI, the API and the verifier exchange."""
+
+    schema_version: Literal["codriver.itinerary/1"] = "codriver.itinerary/1"
+    status: Literal["feasible", "infeasible", "draft"] = "draft"
+    region: str | None = None
+    timezone: str | None = Field(default=None, description="IANA zone of the times, e.g. Europe/Helsinki")
+    stops: list[ItineraryStop]
+    legs: list[ItineraryLeg] = Field(default_factory=list)
+    totals: Totals = Field(default_factory=Totals)
+    violations: list[Violation] = Field(default_factory=list, description="empty when feasible")
+    relaxed: list[str] = Field(
+        default_factory=list, description="requirements this plan gives up because no plan meets them"
+    )
+    notes: list[str] = Field(default_factory=list)
+    request: TripRequest | None = Field(default=None, description="what was asked; the verifier checks against it")
+
+    @property
+    def errors(self) -> list[Violation]:
+        """Violations of severity error."""
+        return [v for v in self.violations if v.severity == "error"]

@@ -1,0 +1,222 @@
+"""The planning problem in small explicit terms: sites, a travel matrix, candidates, chargers.
+
+Everything is in integer seconds from ``epoch`` (the departure, an aware datetime in the
+region's zone), metres and kWh, so the optimizer, the charging planner and the exhaustive
+reference searches read the same numbers. :mod:`codriver.planning._engine` builds one from
+the real tools; tests build them by hand.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "Candidate",
+    "ChargeCurve",
+    "Charger",
+    "EvSpec",
+    "MealSlot",
+    "PlanningProblem",
+    "Site",
+    "TaperCurve",
+    "Window",
+    "at_time",
+    "earliest_start",
+    "seconds_between",
+]
+
+Window = tuple[int, int]
+IntMatrix = npt.NDArray[np.int64]
+FloatMatrix = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Site:
+    """A point of the travel matrix."""
+
+    key: str
+    name: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A place the traveller may stop at; ``windows`` bound the whole stay.
+
+    ``windows`` are open intervals in seconds from the epoch; None means no known limit
+    (24/7, or hours unknown when ``hours_known`` is false). ``meals`` names the meal slots
+    this place can serve; ``charger`` (index into the problem's chargers) is a charger at
+    or near the place where the car can charge during the stay.
+    """
+
+    poi_id: str
+    name: str
+    site: int
+    category: str
+    value: float
+    visit_s: int
+    cost: float = 0.0
+    windows: tuple[Window, ...] | None = None
+    hours_known: bool = True
+    meals: tuple[str, ...] = ()
+    meal_only: bool = False
+    must: bool = False
+    charger: int | None = None
+    facts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Charger:
+    """A charger known to fit the vehicle (compatibility already checked), at a site."""
+
+    poi_id: str
+    name: str
+    site: int
+    power_kw: float
+    network: str | None = None
+    windows: tuple[Window, ...] | None = None
+
+
+@dataclass(frozen=True)
+class MealSlot:
+    """A meal wanted: the whole stay of ``duration_s`` inside ``[earliest_s, latest_s]``."""
+
+    meal: str
+    earliest_s: int
+    latest_s: int
+    duration_s: int
+
+
+class ChargeCurve(Protocol):
+    """Seconds to charge a battery between two states of charge at a charger's power."""
+
+    def time_s(self, battery_kwh: float, power_kw: float, soc_from: float, soc_to: float) -> float: ...
+
+
+@dataclass(frozen=True)
+class TaperCurve:
+    """Full power up to ``knee``, then power falling linearly to ``end_ratio`` of it at 100 %.
+
+    The time is additive (time a→c = time a→b + time b→c), which the charging planner uses.
+    """
+
+    knee: float = 0.8
+    end_ratio: float = 0.2
+
+    def _cumulative_h(self, battery_kwh: float, power_kw: float, soc: float) -> float:
+        soc = min(max(soc, 0.0), 1.0)
+        flat = min(soc, self.knee)
+        hours = battery_kwh * flat / power_kw
+        if soc > self.knee:
+            slope = (1.0 - self.end_ratio) / (1.0 - self.knee)
+            # integral of B / (P * (1 - slope * (s - knee))) ds from knee to soc
+            hours += battery_kwh / (power_kw * slope) * -math.log(1.0 - slope * (soc - self.knee))
+        return hours
+
+    def time_s(self, battery_kwh: float, power_kw: float, soc_from: float, soc_to: float) -> float:
+        """Seconds from ``soc_from`` to ``soc_to`` (0 when not charging up)."""
+        if soc_to <= soc_from:
+            return 0.0
+        cumulative = self._cumulative_h
+        return 3600.0 * (cumulative(battery_kwh, power_kw, soc_to) - cumulative(battery_kwh, power_kw, soc_from))
+
+
+@dataclass(frozen=True)
+class EvSpec:
+    """The electric vehicle's energy state and limits."""
+
+    battery_kwh: float
+    soc: float
+    reserve_soc: float
+    target_soc: float
+    max_charge_kw: float
+    curve: ChargeCurve = field(default_factory=TaperCurve)
+    soc_step: float = 0.005
+    charge_overhead_s: int = 0
+
+    def charge_time_s(self, charger_kw: float, soc_from: float, soc_to: float) -> float:
+        """Seconds of charging between two states of charge at a charger, overhead excluded."""
+        power = min(charger_kw, self.max_charge_kw)
+        return self.curve.time_s(self.battery_kwh, power, soc_from, soc_to)
+
+
+@dataclass
+class PlanningProblem:
+    """One day to plan: depart from ``sites[start]`` at t=0, reach ``sites[end]`` by ``deadline_s``.
+
+    ``time_s[i, j]`` are whole seconds (rounded up), ``dist_m[i, j]`` metres and
+    ``energy_kwh[i, j]`` kWh of driving between sites. ``travel_weight`` is the value one
+    hour of driving costs in the objective.
+    """
+
+    epoch: datetime
+    deadline_s: int
+    sites: list[Site]
+    time_s: IntMatrix
+    dist_m: FloatMatrix
+    candidates: list[Candidate] = field(default_factory=list)
+    chargers: list[Charger] = field(default_factory=list)
+    meals: list[MealSlot] = field(default_factory=list)
+    start: int = 0
+    end: int = 1
+    budget: float | None = None
+    max_stint_s: int | None = None
+    break_s: int = 900
+    travel_weight: float = 0.2
+    max_detour_s: int = 600
+    energy_kwh: FloatMatrix | None = None
+    ev: EvSpec | None = None
+    start_stint_s: int = 0
+    geometry: Callable[[int, int], list[list[float]]] | None = None
+    region: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.epoch.tzinfo is None:
+            msg = "the problem's epoch must be an aware datetime"
+            raise ValueError(msg)
+        n = len(self.sites)
+        if self.time_s.shape != (n, n) or self.dist_m.shape != (n, n):
+            msg = f"travel matrices must be {n}x{n} for {n} sites"
+            raise ValueError(msg)
+        if self.ev is not None and (self.energy_kwh is None or self.energy_kwh.shape != (n, n)):
+            msg = "an EV problem needs an energy matrix over the sites"
+            raise ValueError(msg)
+
+    @property
+    def timezone(self) -> str:
+        """IANA name of the epoch's zone."""
+        return str(self.epoch.tzinfo)
+
+    def objective(self, visited: Sequence[int], drive_s: float) -> float:
+        """Preference value of visiting candidates ``visited`` with ``drive_s`` seconds of driving."""
+        return sum(self.candidates[c].value for c in visited) - self.travel_weight * drive_s / 3600.0
+
+
+def at_time(epoch: datetime, seconds: float) -> datetime:
+    """``epoch + seconds`` as elapsed time (correct across DST), in the epoch's zone."""
+    return (epoch.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(epoch.tzinfo)
+
+
+def seconds_between(epoch: datetime, when: datetime) -> float:
+    """Elapsed seconds from ``epoch`` to ``when`` (both aware)."""
+    return (when - epoch).total_seconds()
+
+
+def earliest_start(windows: Sequence[Window] | None, arrival: float, stay: float) -> float | None:
+    """The earliest time >= ``arrival`` at which a stay of ``stay`` s fits in one window, or None."""
+    if windows is None:
+        return arrival
+    best: float | None = None
+    for open_s, close_s in windows:
+        start = max(arrival, open_s)
+        if start + stay <= close_s and (best is None or start < best):
+            best = start
+    return best

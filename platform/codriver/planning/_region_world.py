@@ -1,0 +1,204 @@
+"""The real tools of one region, bundled, and the :class:`World` the verifier sees through them.
+
+``RegionTools`` holds the region's router, place catalogue, charging catalogue and
+gazetteer (built once); ``RegionWorld`` answers the verifier's questions with them:
+travel from the graph router, opening hours from opening-hours-py in the region's zone,
+costs from the catalogue, energy and charge times from the energy model, compatibility
+from the charging catalogue's tri-state rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from codriver.bootstrap import Runtime
+from codriver.errors import InputError
+from codriver.planning._pricing import cost_per_person
+from codriver.planning._request import TripRequest, VehicleSpec
+from codriver.planning._world import Compatibility, HoursState, PlaceFacts, StopRef
+from codriver.store import Region
+from codriver.tools.charging import ChargerFilter, ChargingStationInfo, OsmChargers, assess
+from codriver.tools.energy import AC_CONNECTORS, VehicleEnergy, charge_time_s, leg_energy_kwh
+from codriver.tools.geo import LatLon
+from codriver.tools.geocoding import Gazetteer, load_gazetteer
+from codriver.tools.opening_hours import PlaceHours, hours_for, region_zone
+from codriver.tools.places import EmbeddedPlaces, PlaceEntry
+from codriver.tools.routing import GraphRouter
+
+__all__ = ["EnergyCurve", "RegionTools", "RegionWorld", "vehicle_energy"]
+
+
+@dataclass
+class RegionTools:
+    """The tools of one imported region, built once and shared by the engine and the verifier."""
+
+    region: Region
+    router: GraphRouter
+    places: EmbeddedPlaces
+    chargers: OsmChargers
+    gazetteer: Gazetteer | None = None
+    _stations: dict[str, ChargingStationInfo] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._stations = {s.poi_id: s for s in self.chargers.stations}
+
+    @classmethod
+    def load(cls, runtime: Runtime, region: str | None = None, *, chargers: OsmChargers | None = None) -> RegionTools:
+        """The tools of ``region`` (default: the configured one), importing an embedded region if needed.
+
+        ``chargers`` replaces the region's OSM charging stations (tests, other catalogues).
+        """
+        found = runtime.region(region)
+        router = runtime.router(found)
+        places = EmbeddedPlaces.load(runtime.engine, found, router=router)
+        stations = chargers or OsmChargers.from_store(runtime.engine, found, router=router)
+        gazetteer = load_gazetteer(runtime.engine, found, router.graph)
+        return cls(found, router, places, stations, gazetteer)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The region's time zone."""
+        return region_zone(self.region.timezone)
+
+    def entry(self, poi_id: str) -> PlaceEntry | None:
+        """The catalogue entry with this ID."""
+        row = self.places.index.position.get(poi_id)
+        return None if row is None else self.places.index.entries[row]
+
+    def station(self, poi_id: str) -> ChargingStationInfo | None:
+        """The charging station with this ID."""
+        return self._stations.get(poi_id)
+
+    def hours(self, entry: PlaceEntry) -> PlaceHours:
+        """Opening hours of a catalogue place, in the region's zone."""
+        return hours_for(entry.opening_hours, lat=entry.lat, lon=entry.lon, timezone=self.region.timezone)
+
+
+def vehicle_energy(vehicle: VehicleSpec) -> VehicleEnergy:
+    """The energy model's view of the request's vehicle."""
+    return VehicleEnergy(
+        powertrain="ev",
+        battery_kwh=vehicle.battery_kwh,
+        consumption_kwh_per_100km=vehicle.consumption_kwh_per_100km,
+        max_charge_kw=vehicle.max_charge_kw,
+        connectors=tuple(vehicle.connectors),
+    )
+
+
+@dataclass(frozen=True)
+class EnergyCurve:
+    """The energy model's charging curve as a :class:`~codriver.planning.ChargeCurve`.
+
+    ``power_kw`` is the charger's usable power with the vehicle's inlet limit already
+    applied (see :func:`usable_power_kw`), so the DC limits apply here.
+    """
+
+    vehicle: VehicleEnergy
+
+    def time_s(self, battery_kwh: float, power_kw: float, soc_from: float, soc_to: float) -> float:
+        """Seconds from ``soc_from`` to ``soc_to`` (``battery_kwh`` is the vehicle's own)."""
+        del battery_kwh
+        if soc_to <= soc_from:
+            return 0.0
+        return charge_time_s(max(0.0, soc_from), min(1.0, soc_to), power_kw, self.vehicle)
+
+
+def usable_power_kw(station: ChargingStationInfo, vehicle: VehicleEnergy) -> tuple[Compatibility, float | None]:
+    """Compatibility and the power (kW) the vehicle can draw there (AC inlets cap AC sockets)."""
+    status, matched, power = assess(station, ChargerFilter(connectors=vehicle.connectors))
+    if status != "compatible" or power is None:
+        return status, power
+    if matched and all(c in AC_CONNECTORS for c in matched):
+        power = min(power, vehicle.max_ac_charge_kw)
+    return status, power
+
+
+class RegionWorld:
+    """The verifier's :class:`World` over a region's real tools."""
+
+    def __init__(self, tools: RegionTools, request: TripRequest | None = None) -> None:
+        self.tools = tools
+        self.temperature_c = request.temperature_c if request else None
+        self.vehicle = vehicle_energy(request.vehicle) if request and request.vehicle.powertrain == "ev" else None
+        self._nodes: dict[tuple[float, float], int] = {}
+
+    def place(self, poi_id: str) -> PlaceFacts | None:
+        entry = self.tools.entry(poi_id)
+        station = self.tools.station(poi_id)
+        if entry is None and station is None:
+            return None
+        power = None
+        if station is not None and self.vehicle is not None:
+            _, power = usable_power_kw(station, self.vehicle)
+        if entry is None:
+            assert station is not None
+            name = station.name or "charging station"
+            return PlaceFacts(poi_id, name, "charging_station", station.lat, station.lon, charger_power_kw=power)
+        name = entry.name or entry.category.replace("_", " ")
+        return PlaceFacts(poi_id, name, entry.category, entry.lat, entry.lon, entry.diets, charger_power_kw=power)
+
+    def resolve(self, ref: str) -> str | None:
+        if self.tools.entry(ref) or self.tools.station(ref):
+            return ref
+        if self.tools.gazetteer is None:
+            return None
+        try:
+            return self.tools.gazetteer.resolve(ref).place_id
+        except InputError:
+            return None
+
+    def _node(self, ref: StopRef) -> int:
+        facts = self.place(ref.poi_id) if ref.poi_id else None
+        point = (facts.lat, facts.lon) if facts else (ref.lat, ref.lon)
+        if point not in self._nodes:
+            nodes, _ = self.tools.router.snap_nodes([LatLon(*point)])
+            self._nodes[point] = int(nodes[0])
+        return self._nodes[point]
+
+    def travel(self, a: StopRef, b: StopRef) -> tuple[float, float]:
+        times, dists = self.tools.router.matrix_nodes(np.array([self._node(a), self._node(b)]))
+        assert dists is not None
+        return float(times[0, 1]), float(dists[0, 1])
+
+    def _hours(self, poi_id: str) -> PlaceHours | None:
+        entry = self.tools.entry(poi_id)
+        return None if entry is None else self.tools.hours(entry)
+
+    def hours_state(self, poi_id: str, at: datetime) -> HoursState:
+        hours = self._hours(poi_id)
+        return "unknown" if hours is None else hours.state_at(at)[0]
+
+    def open_throughout(self, poi_id: str, start: datetime, end: datetime) -> bool | None:
+        hours = self._hours(poi_id)
+        if hours is None or not hours.parsed:
+            return None
+        return hours.open_throughout(start, end)
+
+    def cost(self, poi_id: str, kind: str, party_size: int) -> float:
+        entry = self.tools.entry(poi_id)
+        return 0.0 if entry is None else cost_per_person(entry, kind) * party_size
+
+    def leg_energy_kwh(self, a: StopRef, b: StopRef, consumption_kwh_per_100km: float) -> float:
+        if self.vehicle is None:
+            return 0.0
+        vehicle = self.vehicle.model_copy(update={"consumption_kwh_per_100km": consumption_kwh_per_100km})
+        seconds, metres = self.travel(a, b)
+        return float(leg_energy_kwh(metres, seconds, self.temperature_c, vehicle=vehicle))
+
+    def charge_time_s(self, battery_kwh: float, power_kw: float, soc_from: float, soc_to: float) -> float:
+        if self.vehicle is None:
+            msg = "charging needs an electric vehicle in the request"
+            raise InputError(msg, field="vehicle")
+        vehicle = self.vehicle.model_copy(update={"battery_kwh": battery_kwh})
+        return EnergyCurve(vehicle).time_s(battery_kwh, power_kw, soc_from, soc_to)
+
+    def compatibility(self, charger_id: str, connectors: tuple[str, ...]) -> Compatibility:
+        station = self.tools.station(charger_id)
+        if station is None:
+            return "incompatible"
+        status, _, _ = assess(station, ChargerFilter(connectors=connectors))
+        return status

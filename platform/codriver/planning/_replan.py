@@ -1,0 +1,262 @@
+"""Re-planning: repair an itinerary from a mid-trip state after an event, and say what changed.
+
+The rest of the day is planned again from where the traveller is, with every stop still
+ahead in the plan given a large value bonus, so the repaired plan keeps as much of it as
+still fits; the event changes the problem (a delay holds the traveller, a closed place,
+a skipped stop or a broken charger is left out, a wish adds a meal now). The result is
+verified like any plan and comes with a diff against the old one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from codriver.errors import InputError
+from codriver.planning._engine import Adjustments, plan_trip
+from codriver.planning._itinerary import Itinerary
+from codriver.planning._region_world import RegionTools
+from codriver.planning._request import Diet, Location, MealName, MealWish, TripRequest
+
+__all__ = [
+    "ChargerOut",
+    "Delay",
+    "NewWish",
+    "PlaceClosed",
+    "PlanDiff",
+    "ReplanEvent",
+    "ReplanInput",
+    "ReplanResult",
+    "StopSkipped",
+    "TripState",
+    "replan",
+    "state_at",
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TripState(_Model):
+    """Where the trip stands: now, the position, the SoC and the stops already done."""
+
+    at: AwareDatetime
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    soc: float | None = Field(default=None, ge=0, le=1, description="EV state of charge now")
+    done: list[str] = Field(default_factory=list, description="catalogue IDs of the stops already made")
+    driven_since_break_min: float = Field(default=0.0, ge=0)
+
+
+class Delay(_Model):
+    """The traveller is held ``minutes`` more where they are (traffic, a long queue)."""
+
+    kind: Literal["delay"] = "delay"
+    minutes: int = Field(gt=0, le=24 * 60)
+
+
+class PlaceClosed(_Model):
+    """A planned place turns out to be closed."""
+
+    kind: Literal["place_closed"] = "place_closed"
+    poi_id: str
+
+
+class ChargerOut(_Model):
+    """A charger is out of service."""
+
+    kind: Literal["charger_out"] = "charger_out"
+    poi_id: str
+
+
+class NewWish(_Model):
+    """A new wish: a meal now (within ``within_min`` minutes), optionally with diets."""
+
+    kind: Literal["wish"] = "wish"
+    meal: MealName = "lunch"
+    within_min: int = Field(default=90, ge=20, le=6 * 60, description="the meal must be over by then")
+    duration_min: int = Field(default=45, ge=10, le=240)
+    diet: list[Diet] = Field(default_factory=list)
+
+
+class StopSkipped(_Model):
+    """The traveller skipped a planned stop (and does not want it any more)."""
+
+    kind: Literal["skipped"] = "skipped"
+    poi_id: str
+
+
+ReplanEvent = Annotated[Delay | PlaceClosed | ChargerOut | NewWish | StopSkipped, Field(discriminator="kind")]
+
+
+class ReplanInput(_Model):
+    """An event file: the event and, optionally, the state (default: derived from the plan at ``at``)."""
+
+    event: ReplanEvent
+    state: TripState | None = None
+    at: AwareDatetime | None = Field(default=None, description="when the event happens, if no state is given")
+
+
+class PlanDiff(_Model):
+    """What the repair changed in the part of the plan still ahead."""
+
+    kept: list[str] = Field(default_factory=list, description="stops still in the plan")
+    dropped: dict[str, str] = Field(default_factory=dict, description="catalogue ID -> why it was dropped")
+    added: list[str] = Field(default_factory=list)
+    retimed_min: dict[str, float] = Field(default_factory=dict, description="kept stop -> minutes later (+) or earlier")
+
+
+class ReplanResult(_Model):
+    """The repaired plan, what changed and why."""
+
+    itinerary: Itinerary
+    diff: PlanDiff
+    reason: str
+
+
+def state_at(itinerary: Itinerary, at: datetime) -> TripState:
+    """The state the plan puts the traveller in at ``at``: at the last stop begun by then.
+
+    During a stay the state starts when the stay ends; between two stops the traveller is
+    placed at the one left last (the plan is repaired from there). The SoC is the one the
+    plan gives at that stop (the request's for the start).
+    """
+    current = itinerary.stops[0]
+    done: list[str] = []
+    for stop in itinerary.stops[1:-1]:
+        if stop.arrive_at is None or stop.arrive_at > at:
+            break
+        current = stop
+        if stop.poi_id:
+            done.append(stop.poi_id)
+    soc = current.soc_after if current.soc_after is not None else current.soc_before
+    if soc is None and itinerary.request and itinerary.request.vehicle.powertrain == "ev":
+        soc = itinerary.request.vehicle.soc
+    # during a stay, the traveller finishes it before going on
+    ready = max(at, current.depart_at) if current.depart_at else at
+    return TripState(at=ready, lat=current.lat, lon=current.lon, soc=soc, done=done)
+
+
+def _describe(event: Delay | PlaceClosed | ChargerOut | NewWish | StopSkipped) -> str:
+    if isinstance(event, Delay):
+        return f"a delay of {event.minutes} min"
+    if isinstance(event, PlaceClosed):
+        return f"{event.poi_id} is closed"
+    if isinstance(event, ChargerOut):
+        return f"charger {event.poi_id} is out of service"
+    if isinstance(event, StopSkipped):
+        return f"{event.poi_id} was skipped"
+    diets = f" ({', '.join(event.diet)})" if event.diet else ""
+    return f"a wish for {event.meal}{diets} within {event.within_min} min"
+
+
+def _remaining_request(
+    request: TripRequest, itinerary: Itinerary, state: TripState, event: ReplanEvent, zone_now: datetime
+) -> TripRequest:
+    """The request for the rest of the day, seen from ``state`` after ``event``."""
+    done = set(state.done)
+    served = {s.meal for s in itinerary.stops if s.kind == "meal" and s.poi_id in done}
+    spent = sum(s.cost or 0.0 for s in itinerary.stops if s.poi_id in done)
+    meals = [m for m in request.meals if m.meal not in served]
+    diet = list(request.diet)
+    if isinstance(event, NewWish):
+        latest = min(zone_now + timedelta(minutes=event.within_min), zone_now.replace(hour=23, minute=59))
+        wish = MealWish(
+            meal=event.meal,
+            earliest=zone_now.time().replace(second=0, microsecond=0),
+            latest=time(latest.hour, latest.minute),
+            duration_min=event.duration_min,
+        )
+        meals = [m for m in meals if m.meal != event.meal] + [wish]
+        diet = sorted({*diet, *event.diet})
+    start = zone_now + timedelta(minutes=event.minutes) if isinstance(event, Delay) else zone_now
+    vehicle = request.vehicle
+    if state.soc is not None:
+        vehicle = vehicle.model_copy(update={"soc": state.soc})
+    if start >= request.return_by:
+        msg = f"the trip's latest return {request.return_by.isoformat()} has passed: nothing left to plan"
+        raise InputError(msg, field="at")
+    return request.model_copy(
+        update={
+            "origin": Location(lat=state.lat, lon=state.lon, name="Current position"),
+            "destination": request.end,
+            "depart_at": start,
+            "must_visit": [m for m in request.must_visit if m not in done],
+            "meals": meals,
+            "diet": diet,
+            "budget": None if request.budget is None else max(0.0, request.budget - spent),
+            "vehicle": vehicle,
+        }
+    )
+
+
+def replan(
+    itinerary: Itinerary,
+    event: ReplanEvent,
+    tools: RegionTools,
+    *,
+    state: TripState | None = None,
+    at: datetime | None = None,
+    time_limit_s: float = 0.15,
+    max_candidates: int = 20,
+) -> ReplanResult:
+    """The repaired itinerary for the rest of the day after ``event``, with its diff and reason.
+
+    ``state`` defaults to :func:`state_at` the event time ``at``. The itinerary must carry
+    its request (plans made by the engine do).
+    """
+    request = itinerary.request
+    if request is None:
+        msg = "the itinerary has no request: re-planning needs it (plans from `codriver plan` carry it)"
+        raise InputError(msg, field="itinerary.request")
+    if state is None:
+        if at is None:
+            msg = "give the trip state or the time of the event (at)"
+            raise InputError(msg, field="at")
+        state = state_at(itinerary, at)
+    now = state.at.astimezone(tools.zone)
+    new_request = _remaining_request(request, itinerary, state, event, now)
+    done = set(state.done)
+    ahead = [s.poi_id for s in itinerary.stops[1:-1] if s.poi_id and s.poi_id not in done and s.kind != "charge"]
+    excluded = set(done)
+    dropped_why: dict[str, str] = {}
+    without_chargers: frozenset[str] = frozenset()
+    if isinstance(event, PlaceClosed | StopSkipped):
+        excluded.add(event.poi_id)
+        dropped_why[event.poi_id] = "closed" if isinstance(event, PlaceClosed) else "skipped"
+        new_request = new_request.model_copy(
+            update={"must_visit": [m for m in new_request.must_visit if m != event.poi_id]}
+        )
+    if isinstance(event, ChargerOut):
+        without_chargers = frozenset({event.poi_id})
+    adjust = Adjustments(
+        keep=frozenset(p for p in ahead if p not in excluded),
+        exclude=frozenset(excluded),
+        without_chargers=without_chargers,
+        start_stint_s=round(state.driven_since_break_min * 60),
+    )
+    repaired = plan_trip(new_request, tools, max_candidates=max_candidates, time_limit_s=time_limit_s, adjust=adjust)
+    diff = _diff(itinerary, repaired, ahead, dropped_why)
+    reason = (
+        f"Re-planned from {now.strftime('%H:%M')} after {_describe(event)}: kept {len(diff.kept)} of "
+        f"{len(ahead)} stops ahead, dropped {len(diff.dropped)}, added {len(diff.added)}."
+    )
+    notes = [*repaired.notes, reason]
+    return ReplanResult(itinerary=repaired.model_copy(update={"notes": notes}), diff=diff, reason=reason)
+
+
+def _diff(old: Itinerary, new: Itinerary, ahead: list[str], why: dict[str, str]) -> PlanDiff:
+    before = {s.poi_id: s for s in old.stops if s.poi_id}
+    after = {s.poi_id: s for s in new.stops[1:-1] if s.poi_id and s.kind != "charge"}
+    kept = [p for p in ahead if p in after]
+    retimed = {}
+    for poi in kept:
+        a, b = before[poi].arrive_at, after[poi].arrive_at
+        if a and b and a != b:
+            retimed[poi] = round((b - a).total_seconds() / 60, 1)
+    dropped = {p: why.get(p, "no longer fits the time, budget or charge left") for p in ahead if p not in after}
+    added = [p for p in after if p not in set(ahead)]
+    return PlanDiff(kept=kept, dropped=dropped, added=added, retimed_min=retimed)

@@ -1,0 +1,307 @@
+"""The verifier: an independent check of any itinerary (optimizer, LLM, API or file).
+
+It trusts nothing in the document but the order of the stops, their catalogue IDs,
+positions and times, and the claimed charging: places, travel times, opening hours,
+costs, energy and charger compatibility are recomputed from a :class:`World`. Each
+broken constraint becomes a :class:`Violation` with a code of ``VIOLATION_CODES`` and the
+offending stop. Only ``HOURS_UNKNOWN`` is a warning.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from codriver.planning._itinerary import Itinerary, ItineraryStop, Violation
+from codriver.planning._world import FOOD_CATEGORIES, PlaceFacts, Requirements, StopRef, World
+from codriver.tools.geo import LatLon, haversine_m
+
+__all__ = ["verify"]
+
+_POSITION_M = 300.0  # a stop this far from its catalogue position is not that place
+_SOC_EPS = 1e-4
+_ACCEPTED_DIET = frozenset({"yes", "only"})
+
+
+def _ref(stop: ItineraryStop) -> StopRef:
+    return StopRef(stop.poi_id, stop.lat, stop.lon)
+
+
+def _when(dt: datetime | None) -> str:
+    return dt.isoformat(timespec="minutes") if dt else "?"
+
+
+class _Check:
+    def __init__(self, itinerary: Itinerary, world: World, req: Requirements, tolerance_s: float) -> None:
+        self.it = itinerary
+        self.world = world
+        self.req = req
+        self.tolerance_s = tolerance_s
+        self.found: list[Violation] = []
+        self.places: dict[int, PlaceFacts] = {}
+
+    def add(self, code: str, message: str, index: int | None = None, *, warning: bool = False) -> None:
+        poi = self.it.stops[index].poi_id if index is not None else None
+        self.found.append(
+            Violation(
+                code=code,
+                severity="warning" if warning else "error",
+                message=message,
+                stop_index=index,
+                poi_id=poi,
+            )
+        )
+
+    # -- structure, places, hours ---------------------------------------------------------
+    def structure(self) -> bool:
+        stops = self.it.stops
+        if len(stops) < 2:
+            self.add("INVALID_ITINERARY", "an itinerary needs at least a start and an end stop")
+            return False
+        ok = True
+        for i, stop in enumerate(stops):
+            if (i > 0 and stop.arrive_at is None) or (i < len(stops) - 1 and stop.depart_at is None):
+                self.add("INVALID_ITINERARY", f"stop {i} ({stop.name}) lacks arrive_at or depart_at", i)
+                ok = False
+            elif stop.arrive_at and stop.depart_at and stop.depart_at < stop.arrive_at:
+                self.add("INVALID_ITINERARY", f"stop {i} ({stop.name}) departs before it arrives", i)
+                ok = False
+        return ok
+
+    def catalogue(self) -> None:
+        for i, stop in enumerate(self.it.stops):
+            if stop.poi_id is None:
+                if stop.kind not in ("start", "end"):
+                    self.add("UNKNOWN_PLACE", f"{stop.kind} stop {stop.name!r} has no catalogue ID", i)
+                continue
+            place = self.world.place(stop.poi_id)
+            if place is None:
+                self.add("UNKNOWN_PLACE", f"{stop.poi_id} ({stop.name}) is not in the region's catalogue", i)
+                continue
+            off = haversine_m(LatLon(stop.lat, stop.lon), LatLon(place.lat, place.lon))
+            if off > _POSITION_M:
+                self.add("UNKNOWN_PLACE", f"{stop.name} is placed {off:.0f} m from where {place.poi_id} is", i)
+                continue
+            self.places[i] = place
+
+    def hours(self) -> None:
+        for i, stop in enumerate(self.it.stops):
+            if stop.kind in ("start", "end") or i not in self.places or not stop.arrive_at or not stop.depart_at:
+                continue
+            assert stop.poi_id is not None
+            state = self.world.hours_state(stop.poi_id, stop.arrive_at)
+            if state == "closed":
+                self.add("CLOSED_AT_ARRIVAL", f"{stop.name} is closed at {_when(stop.arrive_at)}", i)
+            elif state == "unknown":
+                self.add("HOURS_UNKNOWN", f"opening hours of {stop.name} are unknown", i, warning=True)
+            elif self.world.open_throughout(stop.poi_id, stop.arrive_at, stop.depart_at) is False:
+                self.add(
+                    "CLOSES_DURING_VISIT",
+                    f"{stop.name} closes before the stay ends at {_when(stop.depart_at)}",
+                    i,
+                )
+
+    # -- time -------------------------------------------------------------------------------
+    def travel(self) -> list[float]:
+        stops = self.it.stops
+        legs = {leg.from_index: leg for leg in self.it.legs}
+        times = []
+        for i in range(len(stops) - 1):
+            seconds, _ = self.world.travel(_ref(stops[i]), _ref(stops[i + 1]))
+            times.append(seconds)
+            slack = self.tolerance_s + 0.05 * seconds
+            depart, arrive = stops[i].depart_at, stops[i + 1].arrive_at
+            assert depart is not None
+            assert arrive is not None
+            gap = (arrive - depart).total_seconds()
+            if gap < seconds - slack:
+                self.add(
+                    "TRAVEL_TIME_MISMATCH",
+                    f"{stops[i].name} -> {stops[i + 1].name} takes {seconds / 60:.1f} min, the plan allows "
+                    f"{gap / 60:.1f} min",
+                    i + 1,
+                )
+            leg = legs.get(i)
+            if leg is not None and abs(leg.duration_s - seconds) > slack:
+                self.add(
+                    "TRAVEL_TIME_MISMATCH",
+                    f"leg {stops[i].name} -> {stops[i + 1].name} says {leg.duration_s / 60:.1f} min, "
+                    f"the router {seconds / 60:.1f} min",
+                    i + 1,
+                )
+        return times
+
+    def window(self) -> None:
+        req, stops = self.req, self.it.stops
+        first = stops[0].depart_at
+        if first is not None and first < req.depart_at:
+            self.add("TIME_WINDOW", f"departs at {_when(first)}, before {_when(req.depart_at)}", 0)
+        for i, stop in enumerate(stops[1:], start=1):
+            last = stop.depart_at or stop.arrive_at
+            if last is not None and last > req.return_by:
+                self.add("TIME_WINDOW", f"{stop.name} ends at {_when(last)}, after {_when(req.return_by)}", i)
+        meals = {m.meal: m for m in req.meals}
+        for i, stop in enumerate(stops):
+            wish = meals.get(stop.meal) if stop.kind == "meal" and stop.meal else None
+            if not (wish and stop.arrive_at and stop.depart_at):
+                continue
+            if stop.arrive_at < wish.earliest or stop.depart_at > wish.latest:
+                self.add(
+                    "TIME_WINDOW",
+                    f"{stop.meal} at {stop.name} from {_when(stop.arrive_at)} to {_when(stop.depart_at)} is "
+                    f"outside {_when(wish.earliest)}-{_when(wish.latest)}",
+                    i,
+                )
+
+    def stints(self, times: list[float]) -> None:
+        if self.req.max_stint_s is None:
+            return
+        driven = self.req.start_stint_s
+        for i, seconds in enumerate(times):
+            stop = self.it.stops[i]
+            stay = (stop.depart_at - stop.arrive_at).total_seconds() if stop.arrive_at and stop.depart_at else 0.0
+            if i > 0 and stay >= self.req.break_s:
+                driven = 0.0
+            driven += seconds
+            if driven > self.req.max_stint_s + self.tolerance_s:
+                self.add(
+                    "DRIVING_STINT",
+                    f"{driven / 60:.0f} min of driving without a break before {self.it.stops[i + 1].name} "
+                    f"(limit {self.req.max_stint_s / 60:.0f} min)",
+                    i + 1,
+                )
+
+    # -- money, meals, must-visits -----------------------------------------------------------------
+    def budget(self) -> None:
+        if self.req.budget is None:
+            return
+        total = sum(
+            self.world.cost(stop.poi_id, stop.kind, self.req.party_size)
+            for i, stop in enumerate(self.it.stops)
+            if stop.kind in ("visit", "meal") and i in self.places and stop.poi_id
+        )
+        if total > self.req.budget + 0.005:
+            self.add("OVER_BUDGET", f"the stops cost {total:.2f}, the budget is {self.req.budget:.2f}")
+
+    def meals(self) -> None:
+        for wish in self.req.meals:
+            served = False
+            for i, stop in enumerate(self.it.stops):
+                place = self.places.get(i)
+                if stop.kind != "meal" or stop.meal not in (None, wish.meal) or place is None:
+                    continue
+                if not stop.arrive_at or not stop.depart_at:
+                    continue
+                inside = wish.earliest <= stop.arrive_at and stop.depart_at <= wish.latest
+                diet_ok = all(_serves(place, diet) for diet in self.req.diets)
+                if inside and place.category in FOOD_CATEGORIES and diet_ok:
+                    served = True
+            if not served:
+                diets = f" ({', '.join(self.req.diets)})" if self.req.diets else ""
+                self.add(
+                    "MISSING_MEAL",
+                    f"no {wish.meal}{diets} at a food place between {_when(wish.earliest)} and {_when(wish.latest)}",
+                )
+
+    def must_visits(self) -> None:
+        present = {s.poi_id for s in self.it.stops if s.poi_id}
+        for ref in self.req.must_visit:
+            if ref not in present:
+                self.found.append(
+                    Violation(code="MUST_VISIT_MISSING", message=f"must-visit {ref} is not a stop", poi_id=ref)
+                )
+
+    # -- energy ------------------------------------------------------------------------------
+    def energy(self) -> None:
+        req, stops = self.req, self.it.stops
+        if not req.ev:
+            return
+        soc = req.soc
+        for i in range(1, len(stops)):
+            use = self.world.leg_energy_kwh(_ref(stops[i - 1]), _ref(stops[i]), req.consumption_kwh_per_100km)
+            soc -= use / req.battery_kwh
+            stop = stops[i]
+            if soc < req.reserve_soc - _SOC_EPS:
+                self.add(
+                    "SOC_BELOW_RESERVE",
+                    f"state of charge {soc:.1%} on arrival at {stop.name}, reserve {req.reserve_soc:.0%}",
+                    i,
+                )
+            if stop.charges:
+                soc = self._charge(i, stop, soc)
+        if soc < req.target_soc - _SOC_EPS:
+            self.add(
+                "SOC_BELOW_TARGET",
+                f"state of charge {soc:.1%} at arrival, target {req.target_soc:.0%}",
+                len(stops) - 1,
+            )
+
+    def _charge(self, i: int, stop: ItineraryStop, soc: float) -> float:
+        charger = stop.charger
+        if charger is None:
+            self.add("CONNECTOR_INCOMPATIBLE", f"{stop.name} claims charging without a charger", i)
+            return soc
+        place = self.world.place(charger)
+        if place is None or place.category != "charging_station":
+            self.add("CONNECTOR_INCOMPATIBLE", f"{charger} is not a charging station of the catalogue", i)
+            return soc
+        status = self.world.compatibility(charger, self.req.connectors)
+        if status != "compatible":
+            self.add(
+                "CONNECTOR_INCOMPATIBLE",
+                f"{place.name} is {status} with connectors {list(self.req.connectors)}: "
+                "only chargers known to fit may be planned",
+                i,
+            )
+            return soc
+        assert stop.arrive_at is not None
+        assert stop.depart_at is not None
+        assert stop.soc_after is not None
+        powers = [p for p in (stop.power_kw, place.charger_power_kw, self.req.max_charge_kw) if p]
+        power = min(powers)
+        dwell = (stop.depart_at - stop.arrive_at).total_seconds()
+        claimed = min(stop.soc_after, 1.0)
+        needed = self.world.charge_time_s(self.req.battery_kwh, power, soc, claimed)
+        if needed <= dwell + self.tolerance_s:
+            return max(soc, claimed)
+        low, high = soc, claimed  # the SoC reachable in the dwell time, by bisection
+        for _ in range(40):
+            mid = (low + high) / 2
+            if self.world.charge_time_s(self.req.battery_kwh, power, soc, mid) <= dwell:
+                low = mid
+            else:
+                high = mid
+        self.add(
+            "CHARGE_TOO_SHORT",
+            f"{dwell / 60:.0f} min at {power:g} kW charge {soc:.0%} -> {low:.0%}, not {claimed:.0%}",
+            i,
+        )
+        return low
+
+
+def _serves(place: PlaceFacts, diet: str) -> bool:
+    if place.diets.get(diet) in _ACCEPTED_DIET:
+        return True
+    return diet == "vegetarian" and place.diets.get("vegan") in _ACCEPTED_DIET
+
+
+def verify(
+    itinerary: Itinerary, world: World, requirements: Requirements, *, tolerance_s: float = 30.0
+) -> list[Violation]:
+    """Every violation of ``requirements`` by ``itinerary``, recomputed from ``world``.
+
+    ``tolerance_s`` (plus 5 % of a leg) is how much faster than the router a leg may be
+    before it is a ``TRAVEL_TIME_MISMATCH``; longer gaps are waiting, which is allowed.
+    """
+    check = _Check(itinerary, world, requirements, tolerance_s)
+    if not check.structure():
+        return check.found
+    check.catalogue()
+    check.hours()
+    times = check.travel()
+    check.window()
+    check.stints(times)
+    check.budget()
+    check.meals()
+    check.must_visits()
+    check.energy()
+    return check.found

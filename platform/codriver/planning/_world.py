@@ -1,0 +1,268 @@
+"""What the verifier checks an itinerary against: the :class:`World` port and the requirements.
+
+The verifier never trusts the itinerary: places, travel times, opening hours, costs,
+energy and charger compatibility all come from a :class:`World`. ``RegionWorld`` (in
+``_region_world.py``) answers from the real tools of a region; :class:`ProblemWorld`
+answers from a :class:`PlanningProblem`, which makes every check testable on small
+synthetic instances.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from typing import Literal, NamedTuple, Protocol
+from zoneinfo import ZoneInfo
+
+from codriver.planning._problem import PlanningProblem, at_time, seconds_between
+from codriver.planning._request import TripRequest
+
+__all__ = [
+    "FOOD_CATEGORIES",
+    "Compatibility",
+    "HoursState",
+    "MealRequirement",
+    "PlaceFacts",
+    "ProblemWorld",
+    "Requirements",
+    "StopRef",
+    "World",
+]
+
+HoursState = Literal["open", "closed", "unknown"]
+Compatibility = Literal["compatible", "incompatible", "unknown"]
+FOOD_CATEGORIES = frozenset({"restaurant", "cafe", "fast_food"})
+
+
+class StopRef(NamedTuple):
+    """A stop as the world sees it: catalogue ID (when any) and position."""
+
+    poi_id: str | None
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class PlaceFacts:
+    """What the catalogue says about a place."""
+
+    poi_id: str
+    name: str
+    category: str
+    lat: float
+    lon: float
+    diets: Mapping[str, str] = field(default_factory=dict)
+    charger_power_kw: float | None = None
+
+
+class World(Protocol):
+    """The tools the verifier recomputes everything with."""
+
+    def place(self, poi_id: str) -> PlaceFacts | None:
+        """The catalogue entry, or None when the ID is unknown."""
+
+    def resolve(self, ref: str) -> str | None:
+        """A catalogue ID or a place name -> catalogue ID (None when it does not resolve)."""
+
+    def travel(self, a: StopRef, b: StopRef) -> tuple[float, float]:
+        """(seconds, metres) of the fastest drive."""
+
+    def hours_state(self, poi_id: str, at: datetime) -> HoursState:
+        """Open, closed or unknown at an instant."""
+
+    def open_throughout(self, poi_id: str, start: datetime, end: datetime) -> bool | None:
+        """Whether open for the whole span (None: unknown)."""
+
+    def cost(self, poi_id: str, kind: str, party_size: int) -> float:
+        """Estimated cost of the stop for the party, in the request's currency."""
+
+    def leg_energy_kwh(self, a: StopRef, b: StopRef, consumption_kwh_per_100km: float) -> float:
+        """kWh the vehicle uses driving from ``a`` to ``b``."""
+
+    def charge_time_s(self, battery_kwh: float, power_kw: float, soc_from: float, soc_to: float) -> float:
+        """Seconds to charge between two states of charge at ``power_kw``."""
+
+    def compatibility(self, charger_id: str, connectors: tuple[str, ...]) -> Compatibility:
+        """Whether a charger fits the vehicle's connectors."""
+
+
+@dataclass(frozen=True)
+class MealRequirement:
+    """A meal: served at a food place, whole stay inside the window, diets honoured."""
+
+    meal: str
+    earliest: datetime
+    latest: datetime
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """The limits an itinerary must keep, with every time as an aware datetime."""
+
+    depart_at: datetime
+    return_by: datetime
+    budget: float | None = None
+    party_size: int = 1
+    meals: tuple[MealRequirement, ...] = ()
+    diets: tuple[str, ...] = ()
+    must_visit: tuple[str, ...] = ()
+    max_stint_s: float | None = None
+    break_s: float = 900.0
+    ev: bool = False
+    battery_kwh: float = 60.0
+    consumption_kwh_per_100km: float = 17.0
+    max_charge_kw: float = 100.0
+    connectors: tuple[str, ...] = ()
+    soc: float = 1.0
+    reserve_soc: float = 0.0
+    target_soc: float = 0.0
+    start_stint_s: float = 0.0
+
+    @classmethod
+    def from_request(cls, request: TripRequest, zone: ZoneInfo, world: World) -> Requirements:
+        """The limits of a request; meal windows are on the departure's local date.
+
+        Must-visit names that do not resolve are kept as written (and reported missing).
+        """
+        day = request.depart_at.astimezone(zone).date()
+
+        def local(t: time) -> datetime:
+            return datetime.combine(day, t, tzinfo=zone)
+
+        vehicle = request.vehicle
+        return cls(
+            depart_at=request.depart_at,
+            return_by=request.return_by,
+            budget=request.budget,
+            party_size=request.party.size,
+            meals=tuple(MealRequirement(m.meal, local(m.earliest), local(m.latest)) for m in request.meals),
+            diets=tuple(request.diet),
+            must_visit=tuple(world.resolve(ref) or ref for ref in request.must_visit),
+            max_stint_s=request.constraints.max_stint_min * 60 if request.constraints.max_stint_min else None,
+            break_s=request.constraints.break_min * 60,
+            ev=vehicle.powertrain == "ev",
+            battery_kwh=vehicle.battery_kwh,
+            consumption_kwh_per_100km=vehicle.consumption_kwh_per_100km,
+            max_charge_kw=vehicle.max_charge_kw,
+            connectors=tuple(vehicle.connectors),
+            soc=vehicle.soc,
+            reserve_soc=vehicle.reserve_soc,
+            target_soc=vehicle.target_soc or 0.0,
+        )
+
+    @classmethod
+    def from_problem(cls, problem: PlanningProblem) -> Requirements:
+        """The limits a :class:`PlanningProblem` encodes."""
+        ev = problem.ev
+        epoch = problem.epoch
+        return cls(
+            depart_at=epoch,
+            return_by=at_time(epoch, problem.deadline_s),
+            budget=problem.budget,
+            meals=tuple(
+                MealRequirement(m.meal, at_time(epoch, m.earliest_s), at_time(epoch, m.latest_s)) for m in problem.meals
+            ),
+            must_visit=tuple(c.poi_id for c in problem.candidates if c.must),
+            max_stint_s=problem.max_stint_s,
+            break_s=problem.break_s,
+            ev=ev is not None,
+            battery_kwh=ev.battery_kwh if ev else 60.0,
+            max_charge_kw=ev.max_charge_kw if ev else 100.0,
+            soc=ev.soc if ev else 1.0,
+            reserve_soc=ev.reserve_soc if ev else 0.0,
+            target_soc=ev.target_soc if ev else 0.0,
+            start_stint_s=problem.start_stint_s,
+        )
+
+
+class ProblemWorld:
+    """A :class:`World` that answers from a planning problem (synthetic instances, tests).
+
+    ``charger_status`` overrides the compatibility of chargers (default: compatible, since
+    a problem only lists fitting chargers).
+    """
+
+    def __init__(self, problem: PlanningProblem, *, charger_status: Mapping[str, Compatibility] | None = None) -> None:
+        self.problem = problem
+        self.charger_status = dict(charger_status or {})
+        self._site_of: dict[str, int] = {s.key: i for i, s in enumerate(problem.sites)}
+        self._candidates = {c.poi_id: c for c in problem.candidates}
+        self._chargers = {c.poi_id: c for c in problem.chargers}
+        for c in problem.candidates:
+            self._site_of[c.poi_id] = c.site
+        for ch in problem.chargers:
+            self._site_of[ch.poi_id] = ch.site
+
+    def place(self, poi_id: str) -> PlaceFacts | None:
+        site_index = self._site_of.get(poi_id)
+        if site_index is None:
+            return None
+        site = self.problem.sites[site_index]
+        if poi_id in self._chargers:
+            ch = self._chargers[poi_id]
+            return PlaceFacts(poi_id, ch.name, "charging_station", site.lat, site.lon, charger_power_kw=ch.power_kw)
+        cand = self._candidates.get(poi_id)
+        return PlaceFacts(poi_id, cand.name if cand else site.name, cand.category if cand else "", site.lat, site.lon)
+
+    def resolve(self, ref: str) -> str | None:
+        if ref in self._site_of:
+            return ref
+        return next((c.poi_id for c in self.problem.candidates if c.name.casefold() == ref.casefold()), None)
+
+    def _site(self, ref: StopRef) -> int:
+        if ref.poi_id is not None and ref.poi_id in self._site_of:
+            return self._site_of[ref.poi_id]
+        sites = self.problem.sites
+        return min(range(len(sites)), key=lambda i: math.hypot(sites[i].lat - ref.lat, sites[i].lon - ref.lon))
+
+    def travel(self, a: StopRef, b: StopRef) -> tuple[float, float]:
+        i, j = self._site(a), self._site(b)
+        return float(self.problem.time_s[i, j]), float(self.problem.dist_m[i, j])
+
+    def _windows(self, poi_id: str) -> tuple[bool, tuple[tuple[int, int], ...] | None]:
+        cand = self._candidates.get(poi_id)
+        if cand is None:
+            return True, None
+        return cand.hours_known, cand.windows
+
+    def hours_state(self, poi_id: str, at: datetime) -> HoursState:
+        known, windows = self._windows(poi_id)
+        if not known:
+            return "unknown"
+        if windows is None:
+            return "open"
+        t = seconds_between(self.problem.epoch, at)
+        return "open" if any(a <= t < b for a, b in windows) else "closed"
+
+    def open_throughout(self, poi_id: str, start: datetime, end: datetime) -> bool | None:
+        known, windows = self._windows(poi_id)
+        if not known:
+            return None
+        if windows is None:
+            return True
+        a_s, b_s = seconds_between(self.problem.epoch, start), seconds_between(self.problem.epoch, end)
+        return any(a <= a_s and b_s <= b for a, b in windows)
+
+    def cost(self, poi_id: str, kind: str, party_size: int) -> float:
+        del kind, party_size
+        cand = self._candidates.get(poi_id)
+        return cand.cost if cand else 0.0
+
+    def leg_energy_kwh(self, a: StopRef, b: StopRef, consumption_kwh_per_100km: float) -> float:
+        del consumption_kwh_per_100km
+        if self.problem.energy_kwh is None:
+            return 0.0
+        return float(self.problem.energy_kwh[self._site(a), self._site(b)])
+
+    def charge_time_s(self, battery_kwh: float, power_kw: float, soc_from: float, soc_to: float) -> float:
+        ev = self.problem.ev
+        assert ev is not None
+        return ev.curve.time_s(battery_kwh, power_kw, soc_from, soc_to)
+
+    def compatibility(self, charger_id: str, connectors: tuple[str, ...]) -> Compatibility:
+        del connectors
+        if charger_id in self.charger_status:
+            return self.charger_status[charger_id]
+        return "compatible" if charger_id in self._chargers else "incompatible"

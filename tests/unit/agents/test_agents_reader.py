@@ -1,0 +1,54 @@
+"""Reading free-text requests: what each field comes from, and what must not be read."""
+
+from __future__ import annotations
+
+import pytest
+from agents_support import NOW
+
+from codriver.agents import read_request
+from codriver.planning._region_world import RegionTools
+
+
+def test_times_party_diet_meals_and_vehicle() -> None:
+    draft = read_request("Sunday with the kids, a museum, vegan lunch, back by 18:00, EV at 40 %", now=NOW)
+    fields = draft.fields
+    assert fields["date"] == "2026-11-29"
+    assert fields["return_by"] == "2026-11-29T18:00:00+02:00"
+    assert fields["party"]["children"] == 2
+    assert fields["interests"] == {"museum": 1.0}
+    assert fields["diet"] == ["vegan"]
+    assert [m["meal"] for m in fields["meals"]] == ["lunch"]
+    assert fields["vehicle"] == {"powertrain": "ev", "soc": 0.4}
+    assert draft.evidence["diet"] == "vegan"
+
+
+@pytest.mark.parametrize(
+    ("text", "interests", "avoid"),
+    [
+        ("no bars, but museums please", {"museum": 1.0}, ["bar"]),
+        ("I hate museums. Parks!", {"park": 1.0}, ["museum"]),
+        ("maybe a gallery, definitely coffee", {"gallery": 0.5, "cafe": 1.0}, None),
+    ],
+)
+def test_negation_and_soft_interests(text: str, interests: dict[str, float], avoid: list[str] | None) -> None:
+    fields = read_request(text, now=NOW).fields
+    assert fields["interests"] == interests
+    assert fields.get("avoid_categories") == avoid
+
+
+def test_afternoon_hours_without_am_pm() -> None:
+    fields = read_request("from 10 until 4, back by 5", now=NOW).fields
+    assert fields["depart_at"].endswith("T10:00:00+02:00")
+    assert fields["return_by"].endswith("T16:00:00+02:00")
+
+
+def test_nothing_is_read_from_a_request_that_says_nothing() -> None:
+    assert read_request("hello there", now=NOW).fields == {}
+
+
+def test_must_visit_places_resolve_through_the_gazetteer(tools: RegionTools) -> None:
+    draft = read_request("Visit Kiasma, Amos Rex and Atlantis Museum", now=NOW, gazetteer=tools.gazetteer)
+    assert tools.gazetteer is not None
+    names = {tools.gazetteer.lookup(pid).name for pid in draft.fields["must_visit"]}  # type: ignore[union-attr]
+    assert names == {"Kiasma", "Amos Rex"}
+    assert draft.unresolved_places == ["Atlantis Museum"]

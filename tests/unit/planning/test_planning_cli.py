@@ -1,0 +1,115 @@
+"""``codriver plan|verify|replan|schema`` through a local Typer app (as the CLI will register them)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from planning_cases import request
+from typer.testing import CliRunner
+
+from codriver.bootstrap import Runtime
+from codriver.cli import _plan, _replan, _schema, _verify
+
+app = typer.Typer()
+app.command("plan")(_plan.command)
+app.command("verify")(_verify.command)
+app.command("replan")(_replan.command)
+app.add_typer(_schema.app, name="schema")
+runner = CliRunner()
+
+
+@pytest.fixture
+def helsinki_env(helsinki: Runtime, monkeypatch: pytest.MonkeyPatch) -> Runtime:
+    monkeypatch.setenv("CODRIVER_DATA_DIR", str(helsinki.settings.data_dir))
+    return helsinki
+
+
+@pytest.fixture
+def request_file(tmp_path: Path) -> Path:
+    path = tmp_path / "request.json"
+    path.write_text(request().model_dump_json(), encoding="utf-8")
+    return path
+
+
+def run(*args: str) -> tuple[int, Any]:
+    result = runner.invoke(app, list(args))
+    data = json.loads(result.stdout) if result.stdout.strip().startswith("{") else result.stdout
+    return result.exit_code, data
+
+
+def test_plan_json_follows_the_itinerary_contract(helsinki_env: Runtime, request_file: Path) -> None:
+    code, data = run("plan", "--request-file", str(request_file), "--time-limit-s", "0.3", "--json")
+    assert code == 0, data
+    assert data["status"] == "feasible"
+    assert data["violations"] == [] or {v["severity"] for v in data["violations"]} == {"warning"}
+    stop = data["stops"][1]
+    assert {"poi_id", "name", "kind", "lat", "lon", "arrive_at", "depart_at", "explanation"} <= set(stop)
+    assert stop["arrive_at"].endswith("+03:00")
+    leg = data["legs"][0]
+    assert {"distance_m", "duration_s", "geometry"} <= set(leg)
+    assert leg["geometry"]["type"] == "LineString"
+    assert {"distance_m", "drive_s", "duration_s", "cost"} <= set(data["totals"])
+
+
+def test_verify_accepts_a_plan_and_catches_a_tampered_one(
+    helsinki_env: Runtime, request_file: Path, tmp_path: Path
+) -> None:
+    _, plan = run("plan", "--request-file", str(request_file), "--time-limit-s", "0.3", "--json")
+    good = tmp_path / "plan.json"
+    good.write_text(json.dumps(plan), encoding="utf-8")
+    code, report = run("verify", str(good), "--json")
+    assert code == 0, report
+    assert report["valid"] is True
+    assert report["errors"] == 0
+
+    plan["stops"][1]["poi_id"] = "osm:node/1"  # not in the catalogue
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(plan), encoding="utf-8")
+    code, report = run("verify", str(bad), "--json")
+    assert code == _plan.VIOLATIONS_EXIT
+    assert report["valid"] is False
+    assert ("UNKNOWN_PLACE", 1) in [(v["code"], v["stop_index"]) for v in report["violations"]]
+
+
+def test_verify_explains_a_malformed_file(helsinki_env: Runtime, tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text('{"stops": [{"name": "x"}]}', encoding="utf-8")
+    result = runner.invoke(app, ["verify", str(path)])
+    assert result.exit_code != 0
+    assert "invalid itinerary" in str(result.exception)
+    assert "stops.0" in str(result.exception)
+
+
+def test_replan_json_reports_the_diff(helsinki_env: Runtime, request_file: Path, tmp_path: Path) -> None:
+    _, plan = run("plan", "--request-file", str(request_file), "--time-limit-s", "0.3", "--json")
+    itinerary = tmp_path / "plan.json"
+    itinerary.write_text(json.dumps(plan), encoding="utf-8")
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"event": {"kind": "delay", "minutes": 15}, "at": plan["stops"][1]["arrive_at"]}))
+    code, data = run("replan", "--itinerary", str(itinerary), "--event", str(event), "--json")
+    assert code == 0, data
+    assert set(data) == {"itinerary", "diff", "reason"}
+    assert "delay of 15 min" in data["reason"]
+    assert data["itinerary"]["status"] == "feasible"
+
+
+@pytest.mark.parametrize("name", ["itinerary", "trip-request", "replan-event", "replan-result"])
+def test_schemas_are_published(name: str) -> None:
+    code, schema = run("schema", name)
+    assert code == 0
+    assert schema["$id"] == f"codriver:{name}"
+    assert schema["type"] == "object"
+    assert schema["properties"]
+
+
+def test_the_itinerary_schema_names_the_contract_fields() -> None:
+    _, schema = run("schema", "itinerary")
+    stop = schema["$defs"]["ItineraryStop"]["properties"]
+    assert {"poi_id", "kind", "arrive_at", "depart_at", "soc_before", "soc_after", "energy_kwh", "power_kw"} <= set(
+        stop
+    )
+    assert set(stop["kind"]["enum"]) == {"start", "visit", "meal", "charge", "fuel", "end"}

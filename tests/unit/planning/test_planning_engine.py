@@ -1,0 +1,171 @@
+"""The engine over the embedded Helsinki region: real catalogue, hours, router and energy model."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from planning_cases import ev_request, request
+
+from codriver.bootstrap import Runtime
+from codriver.errors import InputError
+from codriver.planning import Itinerary, MealWish, Requirements, verify
+from codriver.planning._engine import build_problem, plan_request, plan_trip
+from codriver.planning._region_world import RegionTools, RegionWorld
+from codriver.tools.geo import LatLon, haversine_m
+
+ZONE = ZoneInfo("Europe/Helsinki")
+
+
+def errors(itinerary: Itinerary) -> list[str]:
+    return [v.code for v in itinerary.violations if v.severity == "error"]
+
+
+def reverify(itinerary: Itinerary, tools: RegionTools) -> list[str]:
+    """Errors the verifier finds in the itinerary after a round trip through JSON."""
+    copy = Itinerary.model_validate_json(itinerary.model_dump_json())
+    assert copy.request is not None
+    world = RegionWorld(tools, copy.request)
+    found = verify(copy, world, Requirements.from_request(copy.request, tools.zone, world))
+    return [v.code for v in found if v.severity == "error"]
+
+
+def test_plans_a_feasible_day_from_the_catalogue(tools: RegionTools) -> None:
+    itinerary = plan_trip(request(), tools, max_candidates=16, time_limit_s=0.4)
+    assert itinerary.status == "feasible", itinerary.violations
+    assert reverify(itinerary, tools) == []
+    kinds = [s.kind for s in itinerary.stops]
+    assert kinds[0] == "start"
+    assert kinds[-1] == "end"
+    assert kinds.count("meal") == 1
+    assert kinds.count("visit") >= 2
+    for stop in itinerary.stops[1:-1]:
+        assert stop.poi_id is not None
+        assert tools.entry(stop.poi_id) is not None
+        assert stop.arrive_at is not None
+        assert stop.arrive_at.utcoffset() == timedelta(hours=3)
+        assert stop.explanation
+    lunch = next(s for s in itinerary.stops if s.kind == "meal")
+    assert lunch.arrive_at is not None
+    assert lunch.depart_at is not None
+    assert time(11, 30) <= lunch.arrive_at.astimezone(ZONE).time()
+    assert lunch.depart_at.astimezone(ZONE).time() <= time(14, 0)
+    assert itinerary.totals.cost <= 150
+    assert len(itinerary.legs) == len(itinerary.stops) - 1
+    assert all(leg.geometry["type"] == "LineString" for leg in itinerary.legs)
+
+
+def test_visits_respect_the_real_opening_hours(tools: RegionTools) -> None:
+    itinerary = plan_trip(request(), tools, max_candidates=16, time_limit_s=0.4)
+    for stop in itinerary.stops[1:-1]:
+        assert stop.poi_id is not None
+        assert stop.arrive_at is not None
+        assert stop.depart_at is not None
+        entry = tools.entry(stop.poi_id)
+        assert entry is not None
+        hours = tools.hours(entry)
+        if hours.parsed:
+            assert hours.open_throughout(stop.arrive_at, stop.depart_at), stop.name
+
+
+def test_meals_follow_the_diet(tools: RegionTools) -> None:
+    itinerary = plan_trip(request(diet=["vegan"]), tools, max_candidates=16, time_limit_s=0.4)
+    lunch = next(s for s in itinerary.stops if s.kind == "meal")
+    entry = tools.entry(lunch.poi_id or "")
+    assert entry is not None
+    assert entry.diets.get("vegan") in {"yes", "only"}
+
+
+def test_a_must_visit_given_by_name_is_planned(tools: RegionTools) -> None:
+    itinerary = plan_trip(request(must_visit=["Ateneum"]), tools, max_candidates=12, time_limit_s=0.4)
+    assert "Ateneum" in [s.name for s in itinerary.stops]
+    assert itinerary.status == "feasible"
+
+
+def test_an_unknown_must_visit_is_an_input_error(tools: RegionTools) -> None:
+    with pytest.raises(InputError):
+        build_problem(request(must_visit=["osm:node/1"]), tools)
+
+
+def test_infeasible_request_gives_the_closest_plan_and_why(tools: RegionTools) -> None:
+    # lunch wanted 12:00-13:00 but the trip ends at 11:00
+    late_lunch = [MealWish(meal="lunch", earliest=time(12), latest=time(13)).model_dump(mode="json")]
+    ask = request(return_by="2025-06-14T11:00:00+03:00", meals=late_lunch)
+    itinerary = plan_trip(ask, tools, max_candidates=12, time_limit_s=0.3)
+    assert itinerary.status == "infeasible"
+    assert errors(itinerary) == ["MISSING_MEAL"]
+    assert itinerary.relaxed == ["meals"]
+    # without the meal the same plan is feasible: it is the closest feasible alternative
+    assert reverify(itinerary.model_copy(update={"request": ask.model_copy(update={"meals": []})}), tools) == []
+
+
+def test_no_time_at_all_is_reported_not_raised(tools: RegionTools) -> None:
+    ask = request(
+        destination="60.1790,24.9530",
+        depart_at="2025-06-14T10:00:00+03:00",
+        return_by="2025-06-14T10:00:30+03:00",
+        meals=[],
+    )
+    itinerary = plan_trip(ask, tools, max_candidates=5, time_limit_s=0.2)
+    assert itinerary.status == "infeasible"
+    assert "TIME_WINDOW" in errors(itinerary)
+
+
+def test_an_ev_short_of_charge_charges_at_a_compatible_charger(ev_tools: RegionTools) -> None:
+    itinerary = plan_trip(ev_request(0.3), ev_tools, max_candidates=12, time_limit_s=0.4)
+    assert itinerary.status == "feasible", itinerary.violations
+    charging = [s for s in itinerary.stops if s.charges]
+    assert charging
+    charger = charging[0].charger
+    assert charger is not None
+    assert ev_tools.station(charger) is not None
+    assert charging[0].soc_after is not None
+    assert charging[0].soc_before is not None
+    assert charging[0].soc_after > charging[0].soc_before
+    end = itinerary.stops[-1]
+    assert end.soc_before is not None
+    assert end.soc_before >= 0.5 - 1e-6
+    assert reverify(itinerary, ev_tools) == []
+
+
+def test_chargers_of_unknown_compatibility_are_never_planned(tools: RegionTools) -> None:
+    # Helsinki's OSM chargers have no socket data: no plan can reach the 50 % target
+    itinerary = plan_trip(ev_request(0.3), tools, max_candidates=8, time_limit_s=0.3)
+    assert not [s for s in itinerary.stops if s.charges]
+    assert itinerary.status == "infeasible"
+    assert "SOC_BELOW_TARGET" in errors(itinerary)
+
+
+def test_places_near_a_compatible_charger_can_charge_during_the_stay(ev_tools: RegionTools) -> None:
+    station = ev_tools.chargers.stations[0]
+    problem = build_problem(ev_request(0.3), ev_tools, max_candidates=30)
+    [charger] = problem.chargers  # only the charger with known CCS sockets
+    assert charger.poi_id == station.poi_id
+    with_charger = [c for c in problem.candidates if c.charger is not None]
+    assert any(c.meals for c in with_charger), "a lunch place lies near the charger"
+    for cand in with_charger:
+        site = problem.sites[cand.site]
+        assert haversine_m(LatLon(site.lat, site.lon), LatLon(station.lat, station.lon)) <= 250
+        assert "fits your car" in " ".join(cand.facts)
+    far = [c for c in problem.candidates if c.charger is None]
+    assert far
+    for cand in far:
+        site = problem.sites[cand.site]
+        assert haversine_m(LatLon(site.lat, site.lon), LatLon(station.lat, station.lon)) > 250
+
+
+def test_departure_times_are_in_the_region_zone(tools: RegionTools) -> None:
+    utc_request = request(depart_at="2025-06-14T07:00:00+00:00", return_by="2025-06-14T14:00:00+00:00")
+    itinerary = plan_trip(utc_request, tools, max_candidates=8, time_limit_s=0.3)
+    start = itinerary.stops[0].depart_at
+    assert start == datetime(2025, 6, 14, 10, 0, tzinfo=ZONE)
+    assert start is not None
+    assert start.utcoffset() == timedelta(hours=3)
+
+
+def test_plan_request_uses_the_region_of_the_runtime(helsinki: Runtime) -> None:
+    itinerary = plan_request(helsinki, request(region="helsinki", meals=[]), max_candidates=6, time_limit_s=0.2)
+    assert itinerary.region == "helsinki"
+    assert itinerary.status == "feasible"
+    assert itinerary.request is not None
