@@ -95,15 +95,19 @@ def test_bad_setting_is_reported(
     assert "llm.backend" in _one_error_line(capsys.readouterr().err)
 
 
-def test_demo_drives_between_two_catalogue_places(
+def test_demo_plans_a_day_from_free_text(
     helsinki: Runtime, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The demo's plan, with the rules alone (the embedded model's run is in tests/integration/llm)."""
     monkeypatch.setenv("CODRIVER_DATA_DIR", str(helsinki.settings.data_dir))
-    assert main(["demo", "--json"]) == 0
+    assert main(["demo", "--llm", "none", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    drive = result["drive"]
-    assert drive["from"]["poi_id"].startswith("osm:")
-    assert drive["from"]["poi_id"] != drive["to"]["poi_id"]
-    assert 500 < drive["distance_m"] < 10_000
-    assert 30 < drive["duration_s"] < 3_600
     assert result["region"]["name"] == "helsinki"
+    assert result["agent"] == "planner"
+    itinerary = result["itinerary"]
+    assert itinerary["status"] == "feasible"
+    stops = itinerary["stops"]
+    assert {s["kind"] for s in stops[1:-1]} <= {"visit", "meal"}
+    assert any(s["kind"] == "meal" for s in stops)
+    assert all(s["poi_id"].startswith("osm:") and s["explanation"] for s in stops[1:-1])
+    assert result["usage"]["calls"] == 0

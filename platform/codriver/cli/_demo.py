@@ -1,57 +1,76 @@
-"""``codriver demo``: the main job on the embedded region, offline."""
+"""``codriver demo``: the main job on the embedded region and model, offline.
+
+Imports the embedded region if needed, summarises it, then has the agents plan a day
+from a free-text request with the configured model (the embedded SmolLM2 by default)
+and prints the itinerary with the explanation of every stop.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Annotated, Any
 
 import typer
-from sqlmodel import select
 
 from codriver.cli._context import runtime
 from codriver.cli._output import JsonOption, console, print_json
 from codriver.regions import region_summary
-from codriver.store import Place, session_scope
-from codriver.tools.geo import LatLon
+
+DEFAULT_REQUEST = "Tomorrow a museum, a walk in a park and a vegetarian lunch, back by 17:00"
 
 
 def demo(
+    request: Annotated[str, typer.Option("--request", help="the trip in your own words")] = DEFAULT_REQUEST,
+    start: Annotated[str | None, typer.Option("--from", help="start place (default: a central one)")] = None,
+    llm: Annotated[str | None, typer.Option("--llm", help="local, openai, replay or none")] = None,
     region_name: Annotated[str | None, typer.Option("--region", help="region (default: the configured one)")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Import the embedded region if needed, summarise it and drive between two of its places."""
+    """Summarise the region and plan a day from free text with the agents."""
+    from codriver.agents import TripAssistant  # noqa: PLC0415  (AutoGen loads slowly)
+    from codriver.cli._context import resolve_point  # noqa: PLC0415
+    from codriver.cli._plan import print_itinerary  # noqa: PLC0415
+    from codriver.planning import Location, RegionTools  # noqa: PLC0415
+    from codriver.tools.geo import LatLon  # noqa: PLC0415
+
     with runtime() as rt:
-        region = rt.region(region_name)
-        with session_scope(rt.engine) as session:
-            places = session.exec(
-                select(Place)
-                .where(Place.region_id == region.id, Place.name.is_not(None))  # type: ignore[union-attr]
-                .where(Place.category.in_(("museum", "attraction", "restaurant", "cafe", "park")))  # type: ignore[attr-defined]
-                .order_by(Place.place_id)
-            ).all()
-        if len(places) < 2:
-            console.print(f"region {region.name} has fewer than two named places to drive between")
-            raise typer.Exit(1)
-        # The two places farthest apart west to east make a drive across the region.
-        west = min(places, key=lambda p: (p.lon, p.place_id))
-        east = max(places, key=lambda p: (p.lon, p.place_id))
-        route = rt.router(region).route_sync(LatLon(west.lat, west.lon), LatLon(east.lat, east.lon))
+        tools = RegionTools.load(rt, region_name)
+        region = tools.region
+        if start is not None:
+            point, label = resolve_point(rt, region, start)
+        else:
+            # The region's most central named place is a fair start anywhere.
+            centre = ((region.min_lat + region.max_lat) / 2, (region.min_lon + region.max_lon) / 2)
+            named = [e for e in tools.places.index.entries if e.name and e.category not in {"parking", "toilets"}]
+            best = min(named, key=lambda e: ((e.lat - centre[0]) ** 2 + (e.lon - centre[1]) ** 2, e.poi_id))
+            point, label = LatLon(best.lat, best.lon), best.name or best.poi_id
+        origin = Location(lat=point[0], lon=point[1], name=label)
+        client = None if llm == "none" else rt.chat_client(llm)
+        assistant = TripAssistant(tools, client=client, origin=origin)
+        started = time.perf_counter()
+        reply = asyncio.run(assistant.send(request))
+        elapsed = time.perf_counter() - started
     summary = region_summary(region)
-    drive: dict[str, Any] = {
-        "from": {"poi_id": west.place_id, "name": west.name, "category": west.category},
-        "to": {"poi_id": east.place_id, "name": east.name, "category": east.category},
-        "distance_m": round(route.distance_m, 1),
-        "duration_s": round(route.duration_s, 1),
-    }
     if as_json:
-        print_json({"region": summary, "drive": drive})
+        result: dict[str, Any] = {"region": summary, "request": request, "from": label, **reply.as_dict()}
+        result["seconds"] = round(elapsed, 2)
+        print_json(result)
         return
     console.print(f"[bold]Region {region.name}[/bold] ({region.timezone}) — {region.attribution}")
     console.print(
         f"  {region.node_count} road nodes, {region.edge_count} edges, "
         f"{region.place_count} places, {region.charger_count} chargers"
     )
+    console.print(f"[bold]Request[/bold] from {label}: {request}")
+    if reply.itinerary is not None:
+        print_itinerary(reply.itinerary)
+    console.print(f"[bold]{reply.agent}[/bold]: {reply.text}", soft_wrap=True)
+    usage = reply.usage
     console.print(
-        f"[bold]Fastest drive[/bold] from {west.name} ({west.category}, {west.place_id}) "
-        f"to {east.name} ({east.category}, {east.place_id}):"
+        f"{elapsed:.1f} s; model: {usage.calls} calls, {usage.prompt_tokens} prompt + "
+        f"{usage.completion_tokens} completion tokens",
+        markup=False,
     )
-    console.print(f"  {route.distance_m / 1000:.2f} km in {route.duration_s / 60:.1f} min")
+    if reply.itinerary is None:
+        raise typer.Exit(1)
