@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from codriver.agents import TripAssistant
+from codriver.agents import AssistantReply, TripAssistant
 from codriver.bootstrap import Runtime
 from codriver.planning import Location, RegionTools
 from codriver.settings import Settings
@@ -48,12 +48,22 @@ def main() -> int:
         tokens: list[int] = []
         seconds: list[float] = []
         rec_seconds: list[float] = []
-        for item in data["requests"][: args.limit]:
+
+        async def conversation(text: str) -> tuple[AssistantReply, AssistantReply | None, float, float]:
             assistant = TripAssistant(tools, client=client, now=now, origin=start)
             began = time.perf_counter()
-            reply = asyncio.run(assistant.send(item["text"]))
-            seconds.append(time.perf_counter() - began)
+            reply = await assistant.send(text)
+            planned = time.perf_counter() - began
             if reply.itinerary is None:
+                return reply, None, planned, 0.0
+            began = time.perf_counter()
+            rec = await assistant.send("any good coffee nearby?")
+            return reply, rec, planned, time.perf_counter() - began
+
+        for item in data["requests"][: args.limit]:
+            reply, rec, planned, recommended = asyncio.run(conversation(item["text"]))
+            seconds.append(planned)
+            if reply.itinerary is None or rec is None:
                 questions += 1
                 continue
             plans += 1
@@ -61,9 +71,7 @@ def main() -> int:
             calls.append(reply.usage.calls)
             tokens.append(reply.usage.total_tokens)
             ids = [s.poi_id for s in reply.itinerary.stops[1:-1] if s.poi_id]
-            began = time.perf_counter()
-            rec = asyncio.run(assistant.send("any good coffee nearby?"))
-            rec_seconds.append(time.perf_counter() - began)
+            rec_seconds.append(recommended)
             if rec.recommendations is not None:
                 ids += [p.poi_id for p in rec.recommendations.picks]
             shown += len(ids)

@@ -249,7 +249,7 @@ def replan(
 
 
 def _diff(old: Itinerary, new: Itinerary, ahead: list[str], why: dict[str, str]) -> PlanDiff:
-    before = {s.poi_id: s for s in old.stops if s.poi_id}
+    before = {s.poi_id: s for s in old.stops[1:-1] if s.poi_id}
     after = {s.poi_id: s for s in new.stops[1:-1] if s.poi_id and s.kind != "charge"}
     kept = [p for p in ahead if p in after]
     retimed = {}

@@ -89,6 +89,10 @@ async def test_replanning_after_a_delay_and_a_closure(tools: RegionTools) -> Non
     assert late.agent == "replanner"
     assert late.itinerary is not None
     assert "delay of 30 min" in late.text
+    replanned = assistant.session.versions[-1]
+    assert replanned is late.itinerary
+    # A delay only moves stops later (a start that is also a stop must not confuse the diff).
+    assert all(" -" not in part for part in late.text.split("Moved:", 1)[-1].split(",")[:3])
     assert late.itinerary.stops[0].depart_at is not None
     closed = await assistant.send(f"{museums[0].name} is closed")
     assert closed.agent == "replanner"
