@@ -236,7 +236,7 @@ def _categories(text: str, words: dict[str, str]) -> list[tuple[str, str, int]]:
     return sorted(found, key=lambda item: item[2])
 
 
-def _negated(text: str, start: int) -> bool:
+def is_negated(text: str, start: int) -> bool:
     before = text[max(0, start - 28) : start]
     return bool(re.search(rf"\b{AVOID_CUES}\b(?: \w+){{0,2}} $", before))
 
@@ -246,7 +246,7 @@ def _interests(text: str, draft: RequestDraft) -> None:
     avoid: list[str] = []
     evidence = []
     for category, said, start in _categories(text, INTEREST_WORDS):
-        if _negated(text, start):
+        if is_negated(text, start):
             avoid.append(category)
         elif category not in interests:
             soft = re.search(
@@ -274,7 +274,7 @@ def _interests(text: str, draft: RequestDraft) -> None:
 
 
 def _diets(text: str, draft: RequestDraft) -> None:
-    diets = [(value, said) for value, said, start in _categories(text, DIET_WORDS) if not _negated(text, start)]
+    diets = [(value, said) for value, said, start in _categories(text, DIET_WORDS) if not is_negated(text, start)]
     if diets:
         draft.put("diet", sorted({d for d, _ in diets}), ", ".join(s for _, s in diets))
 
@@ -282,7 +282,7 @@ def _diets(text: str, draft: RequestDraft) -> None:
 def _meals(text: str, draft: RequestDraft) -> None:
     meals: list[dict[str, Any]] = []
     for meal, said, start in _categories(text, MEAL_WORDS):
-        if _negated(text, start) or any(m["meal"] == meal for m in meals):
+        if is_negated(text, start) or any(m["meal"] == meal for m in meals):
             continue
         earliest, latest = MEAL_WINDOWS[meal]
         duration = 30 if re.search(r"\b(quick|fast|short)\b", text[max(0, start - 25) : start]) else 60

@@ -20,7 +20,7 @@ from autogen_core.models import ChatCompletionClient, SystemMessage, UserMessage
 from pydantic import BaseModel, Field, ValidationError
 
 from codriver.agents._lexicon import DIET_WORDS, INTEREST_WORDS, MEAL_WINDOWS, MEAL_WORDS
-from codriver.agents._reader import RequestDraft, read_request
+from codriver.agents._reader import RequestDraft, is_negated, read_request
 from codriver.planning import DIETS, Location, TripRequest, VehicleSpec
 from codriver.regions import CATEGORIES
 from codriver.tools.geocoding import Gazetteer
@@ -79,11 +79,21 @@ def _words_for(value: str, table: dict[str, str]) -> str:
 
 
 def _grounded(text: str, value: str, table: dict[str, str]) -> bool:
-    return re.search(rf"\b(?:{_words_for(value, table)})\b", text) is not None
+    """Whether the text names ``value`` at least once without negating it ("no museums")."""
+    return any(
+        not is_negated(text, match.start()) for match in re.finditer(rf"\b(?:{_words_for(value, table)})\b", text)
+    )
 
 
-def _number_in(text: str, number: float) -> bool:
-    return re.search(rf"(?<![\d.]){round(number)}(?![\d])", text) is not None
+def _number_in(text: str, number: float, unit: str) -> bool:
+    """Whether ``number`` stands in the text next to its unit (a bare "10" of "10:00" is not a count)."""
+    value = rf"(?<![\d.:]){round(number)}(?![\d:])"
+    return re.search(rf"{value}\s*(?:{unit})|(?:{unit})\s*{value}", text) is not None
+
+
+_PEOPLE = r"adults?|people|persons?|of us|kids?|children|child|grown-?ups?"
+_MONEY = r"€|eur\w*|euros?|\$|dollars?|£|pounds?|budget|max|under"
+_PERCENT = r"%|percent|per cent"
 
 
 def merge_hints(draft: RequestDraft, hints: ModelHints, text: str) -> dict[str, str]:
@@ -116,17 +126,21 @@ def merge_hints(draft: RequestDraft, hints: ModelHints, text: str) -> dict[str, 
         ]
         added["meals"] = "model"
     vehicle = dict(fields.get("vehicle", {}))
-    if hints.battery_percent is not None and "soc" not in vehicle and _number_in(lowered, hints.battery_percent):
+    if (
+        hints.battery_percent is not None
+        and "soc" not in vehicle
+        and _number_in(lowered, hints.battery_percent, _PERCENT)
+    ):
         vehicle["soc"] = hints.battery_percent / 100
         vehicle.setdefault("powertrain", "ev")
         added["vehicle"] = "model"
     if vehicle != fields.get("vehicle", {}):
         fields["vehicle"] = vehicle
-    if hints.budget is not None and "budget" not in fields and _number_in(lowered, hints.budget):
+    if hints.budget is not None and "budget" not in fields and _number_in(lowered, hints.budget, _MONEY):
         fields["budget"] = float(hints.budget)
         added["budget"] = "model"
-    if "party" not in fields and hints.adults is not None and _number_in(lowered, hints.adults):
-        children = hints.children if hints.children is not None and _number_in(lowered, hints.children) else 0
+    if "party" not in fields and hints.adults is not None and _number_in(lowered, hints.adults, _PEOPLE):
+        children = hints.children if hints.children is not None and _number_in(lowered, hints.children, _PEOPLE) else 0
         fields["party"] = {"adults": hints.adults, "children": children, "accessibility": []}
         added["party"] = "model"
     return added

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from agents_support import NOW
 
-from codriver.agents import read_request
+from codriver.agents import ModelHints, read_request
+from codriver.agents._understand import merge_hints
 from codriver.planning._region_world import RegionTools
 
 
@@ -52,3 +53,27 @@ def test_must_visit_places_resolve_through_the_gazetteer(tools: RegionTools) -> 
     names = {tools.gazetteer.lookup(pid).name for pid in draft.fields["must_visit"]}  # type: ignore[union-attr]
     assert names == {"Kiasma", "Amos Rex"}
     assert draft.unresolved_places == ["Atlantis Museum"]
+
+
+@pytest.mark.parametrize(
+    ("text", "hints", "kept"),
+    [
+        ("leave at 10:00 with my 2 kids", {"adults": 10}, {}),
+        ("no museums today, a park", {"interests": ["museum", "park"]}, {"interests": {"park": 1.0}}),
+        ("battery is at 35 and we want a park", {"battery_percent": 35}, {}),
+        ("35 per cent in the battery", {"battery_percent": 35}, {"vehicle": {"soc": 0.35, "powertrain": "ev"}}),
+        ("something nice", {"interests": ["bar"], "diet": ["vegan"]}, {}),
+    ],
+)
+def test_model_hints_are_kept_only_when_the_text_supports_them(
+    text: str, hints: dict[str, object], kept: dict[str, object]
+) -> None:
+    draft = read_request(text, now=NOW)
+    before = dict(draft.fields)
+    merge_hints(draft, ModelHints.model_validate(hints), text)
+    added = {k: v for k, v in draft.fields.items() if k not in before or before[k] != v}
+    if "interests" in kept:
+        # the reader may already have the park: only the museum must never come in
+        assert "museum" not in draft.fields.get("interests", {})
+    else:
+        assert added == kept
