@@ -7,6 +7,6 @@ COPY pyproject.toml uv.lock README.md ./
 COPY platform platform
 COPY tools tools
 COPY simulators simulators
-RUN uv sync --frozen --no-dev
+RUN uv sync --frozen --no-dev --extra local-llm
 USER nobody
 CMD ["codriver", "--help"]

@@ -6,7 +6,21 @@ import sys
 
 import typer
 
-from codriver.cli import _chargers, _chat, _config, _plan, _pois, _region, _replan, _route, _schema, _simulate, _verify
+from codriver.cli import (
+    _chargers,
+    _chat,
+    _config,
+    _plan,
+    _pois,
+    _region,
+    _replan,
+    _route,
+    _scheduler,
+    _schema,
+    _serve,
+    _simulate,
+    _verify,
+)
 from codriver.cli._demo import demo
 from codriver.errors import CodriverError, InputError
 
@@ -30,6 +44,8 @@ app.command("verify")(_verify.command)
 app.command("replan")(_replan.command)
 app.add_typer(_schema.app, name="schema")
 app.command("simulate")(_simulate.command)
+app.command("serve")(_serve.command)
+app.command("scheduler")(_scheduler.command)
 
 
 def main(argv: list[str] | None = None) -> int:

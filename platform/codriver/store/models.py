@@ -16,16 +16,21 @@ from sqlmodel import Field, SQLModel
 from codriver.store._types import UTCDateTime, utcnow
 
 __all__ = [
+    "AccessToken",
     "ChargingStation",
     "Feedback",
     "Itinerary",
     "Place",
+    "PlanJob",
     "Preferences",
+    "QueuedCommand",
     "Recommendation",
     "Region",
     "Stop",
     "Trip",
+    "TripAction",
     "TripEvent",
+    "TripNotice",
     "User",
     "Vehicle",
 ]
@@ -144,6 +149,9 @@ class Preferences(SQLModel, table=True):
     currency: str = Field(default="EUR", max_length=3)
     rejected_place_ids: list[str] = _json(default_factory=list)
     notes: list[str] = _json(default_factory=list, description="preferences stated in natural language")
+    home_actions: list[dict[str, Any]] = _json(
+        default_factory=list, description="home devices to switch before arriving home (entity, target, lead)"
+    )
     updated_at: datetime = _when(default_factory=utcnow)
 
 
@@ -164,6 +172,8 @@ class Vehicle(SQLModel, table=True):
     fuel_level: float | None = Field(default=None, ge=0, le=1)
     lat: float | None = None
     lon: float | None = None
+    speed_kph: float | None = Field(default=None, ge=0)
+    outside_c: float | None = Field(default=None, description="outside temperature reported by the car, °C")
     state_at: datetime | None = _when(nullable=True, default=None)
     api_key_hash: str | None = Field(default=None, index=True)
     presets: dict[str, Any] = _json(default_factory=dict, description="seat/climate presets")
@@ -256,3 +266,72 @@ class Feedback(SQLModel, table=True):
     rating: int = Field(ge=1, le=5)
     comment: str | None = None
     created_at: datetime = _when(default_factory=utcnow)
+
+
+class AccessToken(SQLModel, table=True):
+    """A web-app bearer token; only its SHA-256 is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = _fk("user.id")
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = _when(default_factory=utcnow)
+    expires_at: datetime = _when()
+
+
+class QueuedCommand(SQLModel, table=True):
+    """A command waiting for (or fetched and acknowledged by) a car, keyed for idempotency."""
+
+    __table_args__ = (UniqueConstraint("vehicle_id", "idempotency_key", name="uq_command_vehicle_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vehicle_id: int = _fk("vehicle.id")
+    trip_id: int | None = _fk("trip.id", nullable=True, ondelete="SET NULL")
+    idempotency_key: str = Field(max_length=128)
+    kind: str = Field(max_length=32, description="precondition_cabin|seat_preset|climate_preset")
+    command: dict[str, Any] = _json(default_factory=dict)
+    status: str = Field(default="queued", max_length=16, description="queued|delivered|acknowledged|failed")
+    result: str | None = Field(default=None, description="what the car said when acknowledging")
+    queued_at: datetime = _when(default_factory=utcnow)
+    delivered_at: datetime | None = _when(nullable=True, default=None)
+    acked_at: datetime | None = _when(nullable=True, default=None)
+
+
+class TripNotice(SQLModel, table=True):
+    """Something pushed to a trip's listeners (new itinerary, reminder, alert); its ID is the SSE event ID."""
+
+    __table_args__ = (UniqueConstraint("trip_id", "dedupe_key", name="uq_notice_trip_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    trip_id: int = _fk("trip.id")
+    kind: str = Field(max_length=32)
+    payload: dict[str, Any] = _json(default_factory=dict)
+    dedupe_key: str | None = Field(default=None, max_length=128)
+    created_at: datetime = _when(default_factory=utcnow)
+
+
+class TripAction(SQLModel, table=True):
+    """A scheduled action of a trip that has been carried out (or skipped): never done twice."""
+
+    __table_args__ = (UniqueConstraint("trip_id", "action", name="uq_action_trip_action"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    trip_id: int = _fk("trip.id")
+    action: str = Field(max_length=64)
+    status: str = Field(max_length=16, description="done|skipped|failed")
+    detail: dict[str, Any] = _json(default_factory=dict)
+    done_at: datetime = _when(default_factory=utcnow)
+
+
+class PlanJob(SQLModel, table=True):
+    """A long planning request running in the background; polled or followed over SSE."""
+
+    id: str = Field(primary_key=True, max_length=32)
+    user_id: int = _fk("user.id")
+    trip_id: int | None = _fk("trip.id", nullable=True, ondelete="SET NULL")
+    status: str = Field(default="queued", max_length=16, description="queued|running|done|failed")
+    stage: str = Field(default="queued", max_length=64)
+    progress: float = Field(default=0.0, ge=0, le=1)
+    body: dict[str, Any] = _json(default_factory=dict, description="the plan request as sent")
+    error: dict[str, Any] | None = Field(default=None, sa_type=JSON, nullable=True)
+    created_at: datetime = _when(default_factory=utcnow)
+    updated_at: datetime = _when(default_factory=utcnow)

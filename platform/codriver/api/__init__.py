@@ -1,0 +1,42 @@
+"""The HTTP API of Codriver: web app and head-unit, versioned under ``/v1``."""
+
+from codriver.api._app import API_VERSION, build_services, create_app, default_planner, make_scheduler
+from codriver.api._engine_planner import EnginePlanner
+from codriver.api._hub import NoticeHub
+from codriver.api._limits import TokenBuckets
+from codriver.api._ports import (
+    AssistantContext,
+    ChatReply,
+    PlaceBrief,
+    Suggestion,
+    TripAssistant,
+    TripChange,
+    TripPlanner,
+)
+from codriver.api._revise import revise_request
+from codriver.api._services import Services, TripService
+from codriver.api._settings import ApiSettings
+from codriver.api._tool_assistant import ToolAssistant
+
+__all__ = [
+    "API_VERSION",
+    "ApiSettings",
+    "AssistantContext",
+    "ChatReply",
+    "EnginePlanner",
+    "NoticeHub",
+    "PlaceBrief",
+    "Services",
+    "Suggestion",
+    "TokenBuckets",
+    "ToolAssistant",
+    "TripAssistant",
+    "TripChange",
+    "TripPlanner",
+    "TripService",
+    "build_services",
+    "create_app",
+    "default_planner",
+    "make_scheduler",
+    "revise_request",
+]

@@ -1,0 +1,97 @@
+"""The API's :class:`TripAssistant` port over the agents (``codriver.agents``).
+
+Free text and chat go through the agents' request understanding (rules plus the
+configured model, grounded in the text); recommendations and re-plans use the tools
+(:class:`ToolAssistant`), which need no model. The model client is built on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from codriver.agents import PlanContext, route_message, understand
+from codriver.agents._planning_flow import refine_request
+from codriver.api._ports import AssistantContext, ChatReply, Suggestion, TripChange
+from codriver.api._tool_assistant import ToolAssistant
+from codriver.errors import InputError
+from codriver.planning import Location, TripRequest
+from codriver.tools.opening_hours import region_zone
+
+if TYPE_CHECKING:
+    from autogen_core.models import ChatCompletionClient
+
+    from codriver.api._engine_planner import EnginePlanner
+    from codriver.bootstrap import Runtime
+
+__all__ = ["AgentsAssistant"]
+
+
+class AgentsAssistant:
+    """Understands free text and chat with the agents; the rest is the tools' job."""
+
+    def __init__(self, planner: EnginePlanner, runtime: Runtime, *, backend: str | None = None) -> None:
+        self.planner = planner
+        self.runtime = runtime
+        self.backend = backend
+        self.tools_only = ToolAssistant(planner.places)
+        self._client: ChatCompletionClient | None = None
+
+    def _model(self) -> ChatCompletionClient | None:
+        if self.backend == "none":
+            return None
+        if self._client is None:
+            self._client = self.runtime.chat_client(self.backend)
+        return self._client
+
+    def _context(self, context: AssistantContext) -> PlanContext:
+        tools = self.planner.tools(context.region)
+        zone = region_zone(tools.region.timezone)
+        car = context.car or {}
+        origin = None
+        if "lat" in car and "lon" in car:
+            origin = Location(lat=car["lat"], lon=car["lon"], name="your car")
+        prefs = context.preferences
+        return PlanContext(
+            now=context.now.astimezone(zone),
+            region=tools.region.name,
+            origin=origin,
+            diet=list(prefs.get("diet") or []),
+            interests=dict(prefs.get("interests") or {}),
+        )
+
+    async def plan_text(self, text: str, context: AssistantContext) -> TripRequest:
+        """The request the text describes; an InputError asks for what is missing."""
+        tools = self.planner.tools(context.region)
+        understanding = await understand(
+            text, context=self._context(context), gazetteer=tools.gazetteer, client=self._model()
+        )
+        if understanding.request is None:
+            msg = " ".join(understanding.questions) or "the request could not be understood"
+            raise InputError(msg, field="text")
+        return understanding.request
+
+    async def chat(self, message: str, context: AssistantContext) -> ChatReply:
+        """Suggestions for "any coffee nearby?"; otherwise the trip's request revised by what was said."""
+        if route_message(message, has_plan=context.itinerary is not None) == "recommender":
+            picks = await self.recommend(context, limit=3)
+            lines = [f"{i}. {p.explanation}" for i, p in enumerate(picks, 1)] or ["Nothing fits along the way now."]
+            return ChatReply(reply="\n".join(lines))
+        tools = self.planner.tools(context.region)
+        understanding = await understand(
+            message, context=self._context(context), gazetteer=tools.gazetteer, client=self._model()
+        )
+        if context.request is not None and understanding.stated:
+            revised = refine_request(context.request, understanding.stated)
+            if revised is not None and revised != context.request:
+                changed = ", ".join(sorted(understanding.stated))
+                return ChatReply(reply=f"Re-planning with your changes ({changed}).", request=revised)
+        if understanding.request is not None and context.request is None:
+            return ChatReply(reply="Planning that trip.", request=understanding.request)
+        question = " ".join(understanding.questions)
+        return ChatReply(reply=question or "What would you like to change: times, places, food or the budget?")
+
+    async def recommend(self, context: AssistantContext, *, limit: int) -> list[Suggestion]:
+        return await self.tools_only.recommend(context, limit=limit)
+
+    async def replan(self, change: TripChange, context: AssistantContext) -> tuple[TripChange, str]:
+        return await self.tools_only.replan(change, context)

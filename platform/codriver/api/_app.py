@@ -1,0 +1,173 @@
+"""The app factory: no settings, engine or scheduler exist until :func:`create_app` is called.
+
+``create_app(runtime_or_settings, *, planner=..., assistant=..., home=..., clock=...)``
+builds the FastAPI app; its lifespan builds the :class:`Services` (migrating the
+database), starts the trip scheduler (unless disabled) and resumes unfinished planning
+jobs. Tests pass fakes for the ports and override dependencies as usual.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, FastAPI
+
+from codriver.api._agents_assistant import AgentsAssistant
+from codriver.api._cache import TtlCache
+from codriver.api._engine_planner import EnginePlanner
+from codriver.api._errors import install_error_handlers
+from codriver.api._hub import NoticeHub
+from codriver.api._limits import BodySizeLimit, RateLimit, TokenBuckets
+from codriver.api._ports import TripAssistant, TripPlanner
+from codriver.api._services import Services, TripService
+from codriver.api._settings import ApiSettings
+from codriver.api._trip_schemas import PlanIn
+from codriver.api.routes import ROUTERS
+from codriver.api.routes.plan import start_plan_job
+from codriver.bootstrap import Runtime
+from codriver.scheduling import ActionRunner, Clock, SystemClock, TripScheduler
+from codriver.settings import Settings
+from codriver.store import session_scope
+from codriver.store._ledger import unfinished_plan_jobs
+from codriver.tools.home import HomeAssistant, HomeAutomation
+
+__all__ = ["API_VERSION", "build_services", "create_app", "default_planner"]
+
+logger = logging.getLogger(__name__)
+API_VERSION = "1.0.0"
+
+
+def default_planner(runtime: Runtime) -> TripPlanner:
+    """The planning engine over the runtime's regions."""
+    return EnginePlanner(runtime)
+
+
+def build_services(
+    runtime: Runtime,
+    *,
+    api: ApiSettings,
+    planner: TripPlanner | None = None,
+    assistant: TripAssistant | None = None,
+    home: HomeAutomation | None = None,
+    clock: Clock | None = None,
+    buckets: TokenBuckets | None = None,
+) -> Services:
+    """The services of one process (the API and ``codriver scheduler`` build the same)."""
+    clock = clock or SystemClock()
+    planner = planner or default_planner(runtime)
+    if assistant is None:
+        if not isinstance(planner, EnginePlanner):
+            msg = "give an assistant when the planner is not the engine's"
+            raise TypeError(msg)
+        assistant = AgentsAssistant(planner, runtime)
+    hub = NoticeHub()
+    engine = runtime.engine
+    trips = TripService(engine, planner=planner, assistant=assistant, clock=clock, hub=hub)
+    return Services(
+        engine=engine,
+        settings=runtime.settings,
+        api=api,
+        planner=planner,
+        assistant=assistant,
+        home=home,
+        clock=clock,
+        hub=hub,
+        buckets=buckets or TokenBuckets(rate=api.rate_per_s, burst=api.rate_burst),
+        trips=trips,
+        auth_cache=TtlCache(ttl_s=api.auth_cache_s),
+    )
+
+
+def make_scheduler(services: Services, *, name: str = "default") -> TripScheduler:
+    """The trip scheduler over the services' database, clock and home."""
+    runner = ActionRunner(
+        services.engine, clock=services.clock, ops=services.trips, home=services.home, config=services.api.jobs
+    )
+    return TripScheduler(services.engine, runner, clock=services.clock, name=name)
+
+
+def create_app(
+    runtime_or_settings: Runtime | Settings,
+    *,
+    planner: TripPlanner | None = None,
+    assistant: TripAssistant | None = None,
+    home: HomeAutomation | None = None,
+    clock: Clock | None = None,
+    api_settings: ApiSettings | None = None,
+    on_ready: Callable[[Services], None] | None = None,
+) -> FastAPI:
+    """The Codriver HTTP API (``/v1``, OpenAPI at ``/v1/openapi.json``)."""
+    runtime = runtime_or_settings if isinstance(runtime_or_settings, Runtime) else Runtime(runtime_or_settings)
+    api = api_settings or ApiSettings()
+    buckets = TokenBuckets(rate=api.rate_per_s, burst=api.rate_burst)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        client: httpx.AsyncClient | None = None
+        home_port = home
+        if home_port is None and runtime.settings.external.home_assistant_url:
+            client = httpx.AsyncClient()
+            home_port = HomeAssistant.from_settings(client, runtime.settings.external)
+        services = build_services(
+            runtime, api=api, planner=planner, assistant=assistant, home=home_port, clock=clock, buckets=buckets
+        )
+        app.state.services = services
+        scheduler: TripScheduler | None = None
+        if api.scheduler:
+            scheduler = make_scheduler(services)
+            await scheduler.start()
+            services.trips.version_hooks.append(lambda trip_id: _sync(scheduler, trip_id))
+            services.extras["scheduler"] = scheduler
+        _resume_jobs(services)
+        if on_ready is not None:
+            on_ready(services)
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown()
+            for task in list(services.background):
+                task.cancel()
+            if client is not None:
+                await client.aclose()
+
+    app = FastAPI(
+        title="Codriver",
+        version=API_VERSION,
+        summary="Plan, recommend and repair car trips: web-app and head-unit API.",
+        openapi_url="/v1/openapi.json",
+        docs_url="/v1/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.add_middleware(RateLimit, buckets=buckets)
+    app.add_middleware(BodySizeLimit, max_bytes=api.max_body_bytes)
+    v1 = APIRouter(prefix="/v1")
+
+    @v1.get("/health", tags=["service"])
+    def health() -> dict[str, Any]:
+        """Liveness: the process answers."""
+        return {"status": "ok", "version": API_VERSION}
+
+    for router in ROUTERS:
+        v1.include_router(router)
+    app.include_router(v1)
+    return app
+
+
+async def _sync(scheduler: TripScheduler, trip_id: int) -> None:
+    await scheduler.sync_trip(trip_id)
+
+
+def _resume_jobs(services: Services) -> None:
+    """Run again the planning jobs a previous process left unfinished."""
+    with session_scope(services.engine) as session:
+        jobs = [(job.id, job.user_id, job.body) for job in unfinished_plan_jobs(session)]
+    for job_id, user_id, body in jobs:
+        logger.info("resuming planning job %s", job_id)
+        start_plan_job(services, job_id, user_id, PlanIn.model_validate(body))

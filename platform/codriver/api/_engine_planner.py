@@ -1,0 +1,146 @@
+"""The planning engine and the region's tools behind the :class:`~codriver.api.TripPlanner` port.
+
+Plans come from :func:`codriver.planning.plan_trip` and repairs from
+:func:`codriver.planning.replan` (the stops still ahead are kept where they fit); the
+region's tools (router, catalogue, opening hours) are loaded once per region and answer
+the live questions of ``/next`` and the scheduler's checks.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from datetime import datetime
+
+import anyio
+
+from codriver.api._ports import PlaceBrief, TripChange
+from codriver.api._revise import revise_request
+from codriver.bootstrap import Runtime
+from codriver.errors import InputError, PlaceNotFound
+from codriver.planning import (
+    ChargerOut,
+    Delay,
+    Itinerary,
+    NewWish,
+    PlaceClosed,
+    RegionTools,
+    TripRequest,
+    TripState,
+    plan_trip,
+    replan,
+)
+from codriver.tools.geo import LatLon, haversine_m
+from codriver.tools.places import EmbeddedPlaces
+
+__all__ = ["EnginePlanner"]
+
+# Off the road graph (farther than the router snaps), assume this speed and detour factor.
+_FALLBACK_MPS = 30 / 3.6
+_DETOUR = 1.3
+_MEALS = {
+    "breakfast": "breakfast",
+    "lunch": "lunch",
+    "dinner": "dinner",
+    "eat": "lunch",
+    "food": "lunch",
+    "hungry": "lunch",
+}
+
+
+class EnginePlanner:
+    """Plans with the planning engine over the runtime's regions (tools loaded once per region)."""
+
+    def __init__(self, runtime: Runtime, *, time_limit_s: float = 0.6, max_candidates: int = 30) -> None:
+        self.runtime = runtime
+        self.time_limit_s = time_limit_s
+        self.max_candidates = max_candidates
+        self._tools: dict[str | None, RegionTools] = {}
+        self._lock = threading.Lock()
+
+    def tools(self, region: str | None) -> RegionTools:
+        """The region's tools (the default region for None); RegionNotFound when not imported or embedded."""
+        with self._lock:
+            if region not in self._tools:
+                tools = RegionTools.load(self.runtime, region)
+                self._tools[region] = tools
+                self._tools[tools.region.name] = tools
+            return self._tools[region]
+
+    def places(self, region: str | None) -> EmbeddedPlaces:
+        """The region's catalogue search (with its router)."""
+        return self.tools(region).places
+
+    async def plan(self, request: TripRequest) -> Itinerary:
+        def run() -> Itinerary:
+            tools = self.tools(request.region)
+            return plan_trip(request, tools, max_candidates=self.max_candidates, time_limit_s=self.time_limit_s)
+
+        return await anyio.to_thread.run_sync(run)
+
+    async def replan(
+        self, request: TripRequest, current: Itinerary, change: TripChange, *, car: LatLon | None, now: datetime
+    ) -> Itinerary:
+        event = _engine_event(change)
+        if event is None or now < request.depart_at:
+            # not an event the repair models, or the trip has not begun: plan the revised request afresh
+            return await self.plan(revise_request(request, current, change, car=car, now=now))
+        base = current if current.request is not None else current.model_copy(update={"request": request})
+        done = [s.poi_id for s in base.stops[1:-1] if s.poi_id and s.depart_at is not None and s.depart_at <= now]
+        position = car or _planned_position(base, now)
+        soc = change.soc if change.soc is not None else None
+        state = TripState(at=now, lat=position.lat, lon=position.lon, soc=soc, done=done)
+
+        def run() -> Itinerary:
+            tools = self.tools(request.region)
+            return replan(base, event, tools, state=state).itinerary
+
+        return await anyio.to_thread.run_sync(run)
+
+    def region_id(self, name: str | None) -> int | None:
+        return self.tools(name).region.id
+
+    def drive_s(self, region: str | None, a: LatLon, b: LatLon) -> float:
+        router = self.tools(region).router
+        try:
+            return float(router.route_sync(a, b).duration_s)
+        except InputError:  # too far from any road of the region: a straight-line estimate
+            return haversine_m(a, b) * _DETOUR / _FALLBACK_MPS
+
+    def hours_state(self, region: str | None, poi_id: str, at: datetime) -> str:
+        try:
+            return str(self.places(region).get_sync(poi_id, at=at).hours.state)
+        except PlaceNotFound:
+            return "unknown"
+
+    def place(self, region: str | None, poi_id: str) -> PlaceBrief | None:
+        try:
+            found = self.places(region).get_sync(poi_id)
+        except PlaceNotFound:
+            return None
+        return PlaceBrief(poi_id=found.poi_id, name=found.name, category=found.category, lat=found.lat, lon=found.lon)
+
+
+def _engine_event(change: TripChange) -> Delay | PlaceClosed | ChargerOut | NewWish | None:
+    """The engine's repair event for a change, or None when the change is a new request instead."""
+    if change.kind == "delay" and change.minutes:
+        return Delay(minutes=max(1, math.ceil(change.minutes)))
+    if change.kind == "closure" and change.poi_id:
+        return PlaceClosed(poi_id=change.poi_id)
+    if change.kind == "charger_broken" and change.poi_id:
+        return ChargerOut(poi_id=change.poi_id)
+    if change.kind == "wish" and not change.poi_id and change.text:
+        words = change.text.lower()
+        meal = next((m for w, m in _MEALS.items() if w in words), None)
+        if meal is not None:
+            return NewWish(meal=meal)
+    return None
+
+
+def _planned_position(itinerary: Itinerary, now: datetime) -> LatLon:
+    """Where the plan puts the car at ``now``: the last stop begun (the start before that)."""
+    here = itinerary.stops[0]
+    for stop in itinerary.stops[1:]:
+        if stop.arrive_at is not None and stop.arrive_at <= now:
+            here = stop
+    return LatLon(here.lat, here.lon)

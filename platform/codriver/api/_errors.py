@@ -1,0 +1,109 @@
+"""Errors as JSON: every 4xx body says what was wrong (``detail``) and where (``field``).
+
+Our error tree maps to status codes here and nowhere else: a foreign or missing record is
+404, bad input 422, a stale version 409, an infeasible plan 422 with its violations, an
+unreachable tool or database 503. Bad input never becomes a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from codriver.errors import (
+    CodriverError,
+    DataError,
+    Infeasible,
+    InputError,
+    PlanningError,
+    StoreError,
+    ToolBadResponse,
+    ToolError,
+)
+from codriver.store._errors import RecordNotFound, StaleVersion
+
+__all__ = ["ErrorBody", "install_error_handlers", "status_of"]
+
+logger = logging.getLogger(__name__)
+
+
+def status_of(exc: CodriverError) -> int:
+    """The HTTP status of one of our errors."""
+    table: list[tuple[type[CodriverError], int]] = [
+        (RecordNotFound, 404),
+        (StaleVersion, 409),
+        (InputError, 422),
+        (Infeasible, 422),
+        (PlanningError, 422),
+        (ToolBadResponse, 502),
+        (ToolError, 503),
+        (StoreError, 503),
+        (DataError, 503),
+    ]
+    return next((status for kind, status in table if isinstance(exc, kind)), 500)
+
+
+def _loc(loc: tuple[Any, ...] | list[Any]) -> tuple[str, str]:
+    """(location, dotted field) of a pydantic error location such as ``("body", "request", "depart_at")``."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
+        return parts[0], ".".join(parts[1:]) or parts[0]
+    return "body", ".".join(parts) or "body"
+
+
+def _errors(errors: list[Any]) -> list[dict[str, Any]]:
+    out = []
+    for error in errors:
+        location, field = _loc(error.get("loc", ()))
+        kind = str(error.get("type", ""))
+        if kind in {"union_tag_invalid", "union_tag_not_found"}:
+            # a tagged union names its tag field: point at it, not at the whole body
+            tag = str((error.get("ctx") or {}).get("discriminator", "")).strip("'\"")
+            field = f"{field}.{tag}" if field not in {location, ""} else tag
+        out.append({"location": location, "field": field, "message": str(error.get("msg", "invalid")), "type": kind})
+    return out
+
+
+def ErrorBody(detail: str, field: str | None, **extra: Any) -> dict[str, Any]:  # noqa: N802  (reads like a model)
+    """The JSON body of every error answer."""
+    return {"detail": detail, "field": field, **extra}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map request validation and our error tree to JSON answers."""
+
+    async def invalid(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        problems = _errors(list(exc.errors()))
+        first = problems[0] if problems else {"field": "body", "message": "invalid request", "location": "body"}
+        detail = f"{first['location']} field {first['field']}: {first['message']}"
+        return JSONResponse(ErrorBody(detail, first["field"], errors=problems), status_code=422)
+
+    async def ours(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, CodriverError)
+        status = status_of(exc)
+        field = getattr(exc, "field", None)
+        extra: dict[str, Any] = {}
+        if isinstance(exc, Infeasible):
+            extra["violations"] = [
+                v.model_dump(mode="json") if hasattr(v, "model_dump") else str(v) for v in exc.violations
+            ]
+            field = field or "request"
+        if isinstance(exc, StaleVersion):
+            extra["current_version"] = exc.current
+            field = field or "expected_version"
+        if status >= 500:
+            logger.warning("answering %s: %s", status, exc)
+        return JSONResponse(ErrorBody(str(exc), field, **extra), status_code=status)
+
+    async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        logger.error("unexpected error", exc_info=exc)
+        return JSONResponse(ErrorBody("internal error: it has been logged", None), status_code=500)
+
+    app.add_exception_handler(RequestValidationError, invalid)
+    app.add_exception_handler(CodriverError, ours)
+    app.add_exception_handler(Exception, unexpected)

@@ -1,0 +1,145 @@
+"""The two ports the API reaches the rest of Codriver through.
+
+* :class:`TripPlanner`: the planning engine (optimizer, charging planner, verifier) and
+  the region's tools it needs for live answers (drive times, opening hours, catalogue).
+* :class:`TripAssistant`: the agents (LLM). It understands free text, chats, suggests
+  places and decides what an event changes; the planner then computes the plan. Every
+  place it names is checked against the catalogue before it reaches a user.
+
+Tests hand in hand-written fakes of both; ``codriver serve`` wires the real ones.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from codriver.planning import Itinerary, TripRequest
+from codriver.tools.geo import LatLon
+
+__all__ = [
+    "AssistantContext",
+    "ChangeKind",
+    "ChatReply",
+    "PlaceBrief",
+    "Suggestion",
+    "TripAssistant",
+    "TripChange",
+    "TripPlanner",
+]
+
+ChangeKind = Literal["delay", "closure", "charger_broken", "wish", "soc_below_plan", "accepted_place", "chat"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TripChange(_Model):
+    """What changed for a running trip, normalised from an event, a check or a decision."""
+
+    kind: ChangeKind
+    minutes: float | None = Field(default=None, ge=0, le=24 * 60, description="delay in minutes")
+    poi_id: str | None = Field(default=None, max_length=48, description="the place concerned (catalogue ID)")
+    category: str | None = Field(default=None, max_length=32, description="wish: a kind of place")
+    text: str | None = Field(default=None, max_length=2000, description="wish or chat: the words")
+    soc: float | None = Field(default=None, ge=0, le=1, description="state of charge reported by the car")
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class PlaceBrief(_Model):
+    """A catalogue place as the API shows it."""
+
+    poi_id: str
+    name: str | None
+    category: str
+    lat: float
+    lon: float
+
+
+class Suggestion(_Model):
+    """A place suggested along the route, with the reason (grounded in catalogue facts)."""
+
+    poi_id: str = Field(description="catalogue ID; anything else is dropped")
+    name: str | None = None
+    category: str = ""
+    explanation: str
+    detour_s: float | None = Field(default=None, ge=0)
+    lat: float | None = None
+    lon: float | None = None
+
+
+class AssistantContext(_Model):
+    """What the assistant may know about the user and the trip."""
+
+    user_id: int
+    trip_id: int | None = None
+    region: str | None = None
+    request: TripRequest | None = None
+    itinerary: Itinerary | None = None
+    preferences: dict[str, Any] = Field(default_factory=dict)
+    car: dict[str, Any] | None = None
+    next_stop: int | None = Field(default=None, description="index into itinerary.stops")
+    now: AwareDatetime
+
+
+class ChatReply(_Model):
+    """The assistant's answer; with ``request`` the trip is re-planned with it."""
+
+    reply: str
+    request: TripRequest | None = None
+
+
+class TripPlanner(Protocol):
+    """The planning engine and the live facts of a region."""
+
+    async def plan(self, request: TripRequest) -> Itinerary:
+        """A verified itinerary (status ``infeasible`` with violations when no plan meets everything).
+
+        Raises InputError (PlaceNotFound, RegionNotFound) for requests it cannot read.
+        """
+        ...
+
+    async def replan(
+        self, request: TripRequest, current: Itinerary, change: TripChange, *, car: LatLon | None, now: datetime
+    ) -> Itinerary:
+        """A new itinerary for the rest of the trip after ``change``, from the car's position at ``now``."""
+        ...
+
+    def region_id(self, name: str | None) -> int | None:
+        """The database ID of a region (default region for None); RegionNotFound when unknown."""
+        ...
+
+    def drive_s(self, region: str | None, a: LatLon, b: LatLon) -> float:
+        """Seconds of driving from ``a`` to ``b``."""
+        ...
+
+    def hours_state(self, region: str | None, poi_id: str, at: datetime) -> str:
+        """``open``, ``closed`` or ``unknown`` at an instant."""
+        ...
+
+    def place(self, region: str | None, poi_id: str) -> PlaceBrief | None:
+        """The catalogue entry, or None when the ID is not in the region's catalogue."""
+        ...
+
+
+class TripAssistant(Protocol):
+    """The agents, behind the narrowest seam the API needs."""
+
+    async def plan_text(self, text: str, context: AssistantContext) -> TripRequest:
+        """A structured request from free text (InputError naming what is missing)."""
+        ...
+
+    async def chat(self, message: str, context: AssistantContext) -> ChatReply:
+        """Answer a message about a trip, possibly with a revised request."""
+        ...
+
+    async def recommend(self, context: AssistantContext, *, limit: int) -> list[Suggestion]:
+        """Places worth a stop before the next one, best first."""
+        ...
+
+    async def replan(self, change: TripChange, context: AssistantContext) -> tuple[TripChange, str]:
+        """How to read ``change`` for this traveller, and the explanation shown with the new plan."""
+        ...

@@ -1,0 +1,69 @@
+"""Server-sent events over ``StreamingResponse``: replay from the database, then follow live.
+
+Each notice is a database row; its ID is the SSE ``id``. A stream first sends every
+notice after ``Last-Event-ID``, then waits on the in-process hub (instant) or a short
+poll (notices written by another process), so a reconnecting head-unit loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+
+import anyio
+
+from codriver.api._services import Services
+from codriver.store import TripNotice, session_scope
+from codriver.store._trip_log import notices_after
+
+__all__ = ["format_event", "notice_stream"]
+
+
+def format_event(notice: TripNotice) -> str:
+    """One SSE message: ``id``, ``event`` (the notice kind) and one line of JSON ``data``."""
+    data = json.dumps(
+        {"id": notice.id, "kind": notice.kind, "at": notice.created_at.isoformat(), **notice.payload},
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
+    )
+    return f"id: {notice.id}\nevent: {notice.kind}\ndata: {data}\n\n"
+
+
+def _fetch(services: Services, trip_id: int, after: int) -> list[TripNotice]:
+    with session_scope(services.engine) as session:
+        return list(notices_after(session, trip_id=trip_id, after_id=after))
+
+
+async def notice_stream(
+    services: Services, trip_id: int, *, after: int = 0, max_events: int | None = None
+) -> AsyncIterator[str]:
+    """The trip's notices after ``after`` as SSE text, forever (or until ``max_events`` were sent)."""
+    wake = services.hub.subscribe(trip_id)
+    last, sent = after, 0
+    quiet_since = time.monotonic()
+    try:
+        yield "retry: 2000\n: connected\n\n"
+        while max_events is None or sent < max_events:
+            wake.clear()
+            rows = await anyio.to_thread.run_sync(_fetch, services, trip_id, last)
+            for row in rows:
+                assert row.id is not None
+                last = row.id
+                sent += 1
+                yield format_event(row)
+                if max_events is not None and sent >= max_events:
+                    return
+            if rows:
+                quiet_since = time.monotonic()
+                continue
+            try:
+                await asyncio.wait_for(wake.wait(), timeout=services.api.sse_poll_s)
+            except TimeoutError:
+                if time.monotonic() - quiet_since >= services.api.sse_keepalive_s:
+                    quiet_since = time.monotonic()
+                    yield ": keepalive\n\n"
+    finally:
+        services.hub.unsubscribe(trip_id, wake)

@@ -1,0 +1,20 @@
+"""One router per resource; all mounted under ``/v1``."""
+
+from fastapi import APIRouter
+
+from codriver.api.routes import auth, commands, feedback, headunit, plan, preferences, stream, trips, vehicles
+
+__all__ = ["ROUTERS"]
+
+# The head-unit's hot paths first: routes are matched in order.
+ROUTERS: tuple[APIRouter, ...] = (
+    headunit.router,
+    auth.router,
+    vehicles.router,
+    commands.router,
+    preferences.router,
+    trips.router,
+    plan.router,
+    stream.router,
+    feedback.router,
+)

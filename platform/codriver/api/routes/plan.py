@@ -1,0 +1,153 @@
+"""Planning: ``POST /v1/plan`` (inline, or as a job to poll), jobs, and chat about a trip."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Annotated, Any
+
+import anyio
+from fastapi import APIRouter, Path, status
+from fastapi.responses import JSONResponse
+
+from codriver.api._deps import CurrentUser, ServicesDep, SessionDep, TripDep
+from codriver.api._errors import ErrorBody, status_of
+from codriver.api._services import Services
+from codriver.api._trip_schemas import ChatIn, ChatOut, PlanIn, PlanJobPublic, TripDetail
+from codriver.api.routes._convert import trip_detail
+from codriver.errors import CodriverError
+from codriver.planning import TripRequest
+from codriver.store import PlanJob, session_scope
+from codriver.store._ledger import create_plan_job, owned_plan_job, update_plan_job
+from codriver.store._trips import latest_itinerary
+
+router = APIRouter(tags=["planning"])
+
+
+async def run_plan_job(services: Services, job_id: str, user_id: int, body: PlanIn) -> int | None:
+    """Plan ``body`` for the job: running -> done (with the trip) or failed (with the error body)."""
+    now = services.clock.now
+    await anyio.to_thread.run_sync(
+        lambda: update_plan_job(
+            services.engine, job_id=job_id, at=now(), status="running", stage="planning", progress=0.1
+        )
+    )
+    try:
+        request = body.request
+        if request is None:
+            assert body.text is not None
+            context = await anyio.to_thread.run_sync(lambda: services.trips.context(None, user_id))
+            await anyio.to_thread.run_sync(
+                lambda: update_plan_job(services.engine, job_id=job_id, at=now(), stage="understanding", progress=0.2)
+            )
+            request = await services.assistant.plan_text(body.text, context)
+        planned = await services.trips.plan(
+            user_id, request, title=body.title, vehicle_id=body.vehicle_id, trip_id=body.trip_id
+        )
+    except CodriverError as exc:
+        error = ErrorBody(str(exc), getattr(exc, "field", None), status=status_of(exc))
+        await anyio.to_thread.run_sync(
+            lambda: update_plan_job(
+                services.engine, job_id=job_id, at=now(), status="failed", stage="failed", error=error
+            )
+        )
+        raise
+    trip_id = planned.trip.id
+    await anyio.to_thread.run_sync(
+        lambda: update_plan_job(
+            services.engine, job_id=job_id, at=now(), status="done", stage="done", progress=1.0, trip_id=trip_id
+        )
+    )
+    return trip_id
+
+
+def start_plan_job(services: Services, job_id: str, user_id: int, body: PlanIn) -> asyncio.Task[int | None]:
+    """Run a planning job in the background of this process (kept until it ends)."""
+    task = asyncio.create_task(run_plan_job(services, job_id, user_id, body), name=f"plan-job-{job_id}")
+    services.background.add(task)
+
+    def done(t: asyncio.Task[int | None]) -> None:
+        services.background.discard(t)
+        if not t.cancelled():
+            t.exception()  # retrieved: the failure is in the job row already
+
+    task.add_done_callback(done)
+    return task
+
+
+def _job_public(job: PlanJob) -> PlanJobPublic:
+    return PlanJobPublic.model_validate(job.model_dump(exclude={"user_id", "body"}))
+
+
+@router.post(
+    "/plan",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TripDetail,
+    responses={202: {"model": PlanJobPublic, "description": "still planning: poll GET /v1/jobs/{id}"}},
+)
+async def plan(body: PlanIn, principal: CurrentUser, services: ServicesDep) -> Any:
+    """Plan a trip from free text or a structured request and return it with its itinerary.
+
+    Planning that takes longer than the inline limit (or ``background: true``) answers
+    202 with a job to poll at ``GET /v1/jobs/{id}``.
+    """
+    job_id = uuid.uuid4().hex
+    user_id = principal.user_id
+
+    def create() -> None:
+        with session_scope(services.engine) as session:
+            create_plan_job(session, job_id=job_id, user_id=user_id, body=body.model_dump(mode="json"))
+
+    await anyio.to_thread.run_sync(create)
+    task = start_plan_job(services, job_id, user_id, body)
+    if not body.background:
+        try:
+            trip_id = await asyncio.wait_for(asyncio.shield(task), timeout=services.api.plan_inline_s)
+        except TimeoutError:
+            pass
+        else:
+            assert trip_id is not None
+
+            def load() -> TripDetail:
+                with session_scope(services.engine) as session:
+                    trip = services.trips.load_trip(trip_id)
+                    return trip_detail(trip, latest_itinerary(session, trip_id=trip_id), services)
+
+            return await anyio.to_thread.run_sync(load)
+
+    def job() -> PlanJobPublic:
+        with session_scope(services.engine) as session:
+            return _job_public(owned_plan_job(session, user_id=user_id, job_id=job_id))
+
+    data = (await anyio.to_thread.run_sync(job)).model_dump(mode="json")
+    return JSONResponse(data, status_code=status.HTTP_202_ACCEPTED, headers={"Location": f"/v1/jobs/{job_id}"})
+
+
+@router.get("/jobs/{job_id}", response_model=PlanJobPublic)
+def job(
+    job_id: Annotated[str, Path(min_length=1, max_length=32, pattern=r"^[0-9a-f]+$")],
+    session: SessionDep,
+    principal: CurrentUser,
+) -> PlanJobPublic:
+    """A planning job: queued, running, done (``trip_id``) or failed (``error``)."""
+    return _job_public(owned_plan_job(session, user_id=principal.user_id, job_id=job_id))
+
+
+@router.post("/trips/{trip_id}/chat", response_model=ChatOut)
+async def chat(body: ChatIn, trip: TripDep, principal: CurrentUser, services: ServicesDep) -> ChatOut:
+    """Talk about the trip; when the assistant revises the request, the trip is re-planned."""
+    assert trip.id is not None
+    trip_id, user_id = trip.id, principal.user_id
+    row = await anyio.to_thread.run_sync(services.trips.load_latest, trip_id)
+    itinerary = services.trips.itinerary_of(row) if row is not None else None
+    context = await anyio.to_thread.run_sync(lambda: services.trips.context(trip, user_id, itinerary=itinerary))
+    answer = await services.assistant.chat(body.message, context)
+    if answer.request is None:
+        return ChatOut(reply=answer.reply, replanned=False, itinerary_version=row.version if row else None)
+    request = TripRequest.model_validate(answer.request)
+    planned = await services.trips.plan(
+        user_id, request, title=None, vehicle_id=None, trip_id=trip_id, reason=f"chat: {body.message[:200]}"
+    )
+    version = planned.row.version if planned.row is not None else None
+    services.trips.publish(trip_id, "chat", {"message": body.message, "reply": answer.reply}, dedupe_key=None)
+    return ChatOut(reply=answer.reply, replanned=True, itinerary_version=version)

@@ -1,0 +1,37 @@
+"""Server-sent events of a trip: new itinerary versions, reminders, alerts, commands, summaries."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import StreamingResponse
+
+from codriver.api._deps import HeadUnitTrip, ServicesDep
+from codriver.api._settings import MAX_ID
+from codriver.api._sse import notice_stream
+
+router = APIRouter(prefix="/trips/{trip_id}", tags=["head-unit"])
+
+
+@router.get(
+    "/stream",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "SSE: id, event (kind), data (JSON)"}},
+)
+async def stream(
+    trip: HeadUnitTrip,
+    services: ServicesDep,
+    last_event_id: Annotated[str | None, Header(max_length=10, pattern=r"^\d*$")] = None,
+    after: Annotated[
+        int | None, Query(ge=0, le=MAX_ID, description="replay notices after this ID (as Last-Event-ID)")
+    ] = None,
+) -> StreamingResponse:
+    """Follow the trip. Reconnect with ``Last-Event-ID`` to get every notice missed meanwhile."""
+    assert trip.id is not None
+    start = min(int(last_event_id), MAX_ID) if last_event_id else (after or 0)
+    return StreamingResponse(
+        notice_stream(services, trip.id, after=start),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

@@ -1,0 +1,94 @@
+"""Vehicles: CRUD, head-unit API keys and the car's state reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, status
+from sqlmodel import select
+
+from codriver.api._deps import CurrentUser, HeadUnitVehicle, ServicesDep, SessionDep, VehicleDep
+from codriver.api._schemas import (
+    ApiKeyPublic,
+    VehicleCreate,
+    VehiclePublic,
+    VehicleStateIn,
+    VehicleStatePublic,
+    VehicleUpdate,
+)
+from codriver.api._security import hash_secret, new_key
+from codriver.api.routes._convert import vehicle_public
+from codriver.store import Trip, Vehicle
+from codriver.store._accounts import list_vehicles, update_vehicle_state
+
+router = APIRouter(prefix="/vehicles", tags=["vehicles"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=VehiclePublic)
+def create_vehicle(body: VehicleCreate, session: SessionDep, principal: CurrentUser) -> VehiclePublic:
+    """Add a vehicle to your account."""
+    vehicle = Vehicle(user_id=principal.user_id, **body.model_dump())
+    session.add(vehicle)
+    session.flush()
+    return vehicle_public(vehicle)
+
+
+@router.get("", response_model=list[VehiclePublic])
+def vehicles(session: SessionDep, principal: CurrentUser) -> list[VehiclePublic]:
+    """Your vehicles."""
+    return [vehicle_public(v) for v in list_vehicles(session, user_id=principal.user_id)]
+
+
+@router.get("/{vehicle_id}", response_model=VehiclePublic)
+def get_vehicle(vehicle: VehicleDep) -> VehiclePublic:
+    """One of your vehicles."""
+    return vehicle_public(vehicle)
+
+
+@router.patch("/{vehicle_id}", response_model=VehiclePublic)
+def update_vehicle(body: VehicleUpdate, vehicle: VehicleDep, session: SessionDep) -> VehiclePublic:
+    """Change a vehicle's description or presets."""
+    changes: dict[str, Any] = body.model_dump(exclude_unset=True)
+    for key, value in changes.items():
+        if value is not None:
+            setattr(vehicle, key, value)
+    session.add(vehicle)
+    session.flush()
+    return vehicle_public(vehicle)
+
+
+@router.delete("/{vehicle_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_vehicle(vehicle: VehicleDep, session: SessionDep, services: ServicesDep) -> None:
+    """Remove a vehicle (its trips stay, without a vehicle); its head-unit key stops working."""
+    if vehicle.api_key_hash is not None:
+        services.auth_cache.drop(vehicle.api_key_hash)
+    for trip in session.exec(select(Trip).where(Trip.vehicle_id == vehicle.id)).all():
+        trip.vehicle_id = None
+        session.add(trip)
+    session.delete(vehicle)
+
+
+@router.post("/{vehicle_id}/api-key", status_code=status.HTTP_201_CREATED, response_model=ApiKeyPublic)
+def rotate_key(vehicle: VehicleDep, session: SessionDep, services: ServicesDep) -> ApiKeyPublic:
+    """A new head-unit key for the vehicle (the old one stops working); shown only once."""
+    if vehicle.api_key_hash is not None:
+        services.auth_cache.drop(vehicle.api_key_hash)
+    key = new_key()
+    vehicle.api_key_hash = hash_secret(key)
+    session.add(vehicle)
+    session.flush()
+    assert vehicle.id is not None
+    return ApiKeyPublic(vehicle_id=vehicle.id, api_key=key)
+
+
+@router.put("/{vehicle_id}/state", response_model=VehicleStatePublic)
+def put_state(body: VehicleStateIn, vehicle: HeadUnitVehicle, session: SessionDep) -> VehicleStatePublic:
+    """Report the car's position, speed, SoC/fuel and outside temperature at ``recorded_at``.
+
+    Reports older than (or as old as) the stored one change nothing: ``applied`` is false.
+    """
+    assert vehicle.id is not None
+    values = body.model_dump(exclude={"recorded_at"}, exclude_none=True)
+    applied = update_vehicle_state(session, vehicle_id=vehicle.id, recorded_at=body.recorded_at, values=values)
+    session.refresh(vehicle)
+    return VehicleStatePublic(applied=applied, vehicle=vehicle_public(vehicle))

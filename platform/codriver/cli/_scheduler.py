@@ -1,0 +1,63 @@
+"""``codriver scheduler``: the trip scheduler as its own process (with ``serve --no-scheduler``)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from typing import Annotated
+
+import httpx
+import typer
+
+from codriver.bootstrap import Runtime
+from codriver.cli._serve import AssistantOption, ClockOption, PlannerOption, load_factory, make_clock
+from codriver.settings import load_settings
+from codriver.tools.home import HomeAssistant
+
+__all__ = ["command"]
+
+
+async def _run(runtime: Runtime, *, clock: str | None, planner: str | None, assistant: str | None) -> None:
+    from codriver.api import ApiSettings, build_services, make_scheduler  # noqa: PLC0415  (web stack on demand)
+
+    async with httpx.AsyncClient() as client:
+        external = runtime.settings.external
+        home = HomeAssistant.from_settings(client, external) if external.home_assistant_url else None
+        services = build_services(
+            runtime,
+            api=ApiSettings(),
+            planner=load_factory(planner, runtime),
+            assistant=load_factory(assistant, runtime),
+            home=home,
+            clock=make_clock(clock),
+        )
+        scheduler = make_scheduler(services)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await scheduler.start()
+        logging.getLogger(__name__).info("scheduler running; jobs in %s", runtime.engine.url.render_as_string())
+        try:
+            await stop.wait()
+        finally:
+            scheduler.shutdown()
+
+
+def command(
+    clock: ClockOption = None,
+    planner: PlannerOption = None,
+    assistant: AssistantOption = None,
+    log_level: Annotated[str, typer.Option(help="log level")] = "info",
+) -> None:
+    """Run trip jobs (pre-departure commands, checks, home actions, summaries) until stopped."""
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if log_level.lower() != "debug":  # APScheduler logs every run of every job at INFO
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    runtime = Runtime(load_settings())
+    asyncio.run(_run(runtime, clock=clock, planner=planner, assistant=assistant))
+
+
+if __name__ == "__main__":  # python -m codriver.cli._scheduler
+    typer.run(command)
