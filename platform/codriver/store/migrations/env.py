@@ -23,6 +23,12 @@ def _engine() -> Engine:
     return create_engine(url)
 
 
+def _ours(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """APScheduler keeps its own table in the same database: never migrate or drop it."""
+    del obj, reflected, compare_to
+    return not (type_ == "table" and name == "apscheduler_jobs")
+
+
 def run_migrations() -> None:
     engine = _engine()
     with engine.connect() as connection:
@@ -31,6 +37,7 @@ def run_migrations() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=_ours,
         )
         with context.begin_transaction():
             context.run_migrations()
