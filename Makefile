@@ -18,7 +18,7 @@ setup: $(UV)
 	$(UV) sync --frozen --inexact --extra local-llm
 
 setup-dev: $(UV)
-	$(UV) sync --frozen --inexact --extra dev --extra local-llm
+	$(UV) sync --frozen --inexact --extra dev --extra local-llm --extra distributed
 
 demo: setup
 	$(RUN)/codriver demo

@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
 from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from codriver.api._agents_assistant import AgentsAssistant
 from codriver.api._cache import TtlCache
@@ -35,10 +37,12 @@ from codriver.store import session_scope
 from codriver.store._ledger import unfinished_plan_jobs
 from codriver.tools.home import HomeAssistant, HomeAutomation
 
-__all__ = ["API_VERSION", "build_services", "create_app", "default_planner"]
+__all__ = ["API_VERSION", "WEB_APP_DIR", "build_services", "create_app", "default_planner"]
 
 logger = logging.getLogger(__name__)
 API_VERSION = "1.0.0"
+#: The web app: plain ES modules and CSS, served as they are (no build step, no CDN).
+WEB_APP_DIR = Path(__file__).resolve().parent / "web"
 
 
 def default_planner(runtime: Runtime) -> TripPlanner:
@@ -157,6 +161,9 @@ def create_app(
     for router in ROUTERS:
         v1.include_router(router)
     app.include_router(v1)
+    if api.web_app and WEB_APP_DIR.is_dir():
+        # mounted last: /v1 routes win, everything else is the web app's files (index.html at /)
+        app.mount("/", StaticFiles(directory=WEB_APP_DIR, html=True), name="web")
     return app
 
 

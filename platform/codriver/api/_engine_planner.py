@@ -14,7 +14,8 @@ from datetime import datetime
 
 import anyio
 
-from codriver.api._ports import PlaceBrief, TripChange
+from codriver.api._ports import Alternative, PlaceBrief, RegionBrief, RegionMap, TripChange
+from codriver.api._region_views import region_map, stop_alternatives
 from codriver.api._revise import revise_request
 from codriver.bootstrap import Runtime
 from codriver.errors import InputError, PlaceNotFound
@@ -30,6 +31,7 @@ from codriver.planning import (
     plan_trip,
     replan,
 )
+from codriver.regions.summary import list_regions
 from codriver.tools.geo import LatLon, haversine_m
 from codriver.tools.places import EmbeddedPlaces
 
@@ -57,6 +59,7 @@ class EnginePlanner:
         self.max_candidates = max_candidates
         self._tools: dict[str | None, RegionTools] = {}
         self._lock = threading.Lock()
+        self._maps: dict[str, RegionMap] = {}
 
     def tools(self, region: str | None) -> RegionTools:
         """The region's tools (the default region for None); RegionNotFound when not imported or embedded."""
@@ -119,6 +122,34 @@ class EnginePlanner:
         except PlaceNotFound:
             return None
         return PlaceBrief(poi_id=found.poi_id, name=found.name, category=found.category, lat=found.lat, lon=found.lon)
+
+    def regions(self) -> list[RegionBrief]:
+        default = self.tools(None).region.name  # imports the embedded default region on first use
+        rows = sorted(list_regions(self.runtime.engine), key=lambda r: (r.name != default, r.name))
+        return [
+            RegionBrief(
+                name=r.name,
+                bounds=(r.min_lon, r.min_lat, r.max_lon, r.max_lat),
+                timezone=r.timezone,
+                default=r.name == default,
+                attribution=r.attribution,
+            )
+            for r in rows
+        ]
+
+    def region_map(self, name: str | None) -> RegionMap:
+        tools = self.tools(name)
+        key = tools.region.name
+        with self._lock:
+            cached = self._maps.get(key)
+        if cached is None:
+            cached = region_map(tools)
+            with self._lock:
+                self._maps[key] = cached
+        return cached
+
+    def alternatives(self, itinerary: Itinerary, index: int, *, limit: int) -> list[Alternative]:
+        return stop_alternatives(self.tools(itinerary.region), itinerary, index, limit=limit)
 
 
 def _engine_event(change: TripChange) -> Delay | PlaceClosed | ChargerOut | NewWish | None:

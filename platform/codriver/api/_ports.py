@@ -20,10 +20,14 @@ from codriver.planning import Itinerary, TripRequest
 from codriver.tools.geo import LatLon
 
 __all__ = [
+    "Alternative",
     "AssistantContext",
     "ChangeKind",
     "ChatReply",
     "PlaceBrief",
+    "RegionBrief",
+    "RegionMap",
+    "RoadLayer",
     "Suggestion",
     "TripAssistant",
     "TripChange",
@@ -57,6 +61,45 @@ class PlaceBrief(_Model):
     category: str
     lat: float
     lon: float
+
+
+class RegionBrief(_Model):
+    """An imported region as the web app lists it."""
+
+    name: str
+    bounds: tuple[float, float, float, float] = Field(description="min_lon, min_lat, max_lon, max_lat")
+    timezone: str
+    default: bool = False
+    attribution: str
+
+
+class RoadLayer(_Model):
+    """Roads of one class as polylines of flat ``[lon, lat, lon, lat, ...]`` arrays (5 decimals)."""
+
+    cls: Literal["major", "minor", "local"]
+    lines: list[list[float]]
+
+
+class RegionMap(_Model):
+    """The region's own road geometry for an offline map, drawn from its drive graph."""
+
+    name: str
+    bounds: tuple[float, float, float, float]
+    roads: list[RoadLayer]
+    attribution: str
+
+
+class Alternative(_Model):
+    """A catalogue place that could take a stop's slot, with why (catalogue facts only)."""
+
+    poi_id: str
+    name: str | None
+    category: str
+    lat: float
+    lon: float
+    detour_min: float = Field(description="extra minutes of driving compared with the stop it would replace")
+    hours: Literal["open", "closed", "unknown"] = Field(description="at the stop's planned arrival")
+    explanation: str
 
 
 class Suggestion(_Model):
@@ -122,6 +165,21 @@ class TripPlanner(Protocol):
 
     def place(self, region: str | None, poi_id: str) -> PlaceBrief | None:
         """The catalogue entry, or None when the ID is not in the region's catalogue."""
+        ...
+
+    def regions(self) -> list[RegionBrief]:
+        """Every imported region (the default one first)."""
+        ...
+
+    def region_map(self, name: str | None) -> RegionMap:
+        """The roads of a region for an offline map; RegionNotFound when unknown."""
+        ...
+
+    def alternatives(self, itinerary: Itinerary, index: int, *, limit: int) -> list[Alternative]:
+        """Catalogue places that could replace ``itinerary.stops[index]``, least extra driving first.
+
+        InputError when the stop is a start, end or charging stop (those the engine places).
+        """
         ...
 
 

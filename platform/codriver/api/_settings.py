@@ -31,4 +31,5 @@ class ApiSettings(BaseModel):
     plan_inline_s: float = Field(
         default=20.0, gt=0, description="POST /v1/plan answers within this or hands back a job to poll"
     )
+    web_app: bool = Field(default=True, description="serve the web app's files at /")
     jobs: SchedulerConfig = Field(default_factory=SchedulerConfig)

@@ -24,6 +24,7 @@ __all__ = [
     "PlanIn",
     "PlanJobPublic",
     "RecommendationPublic",
+    "ReplaceStopIn",
     "StopChange",
     "TripCreate",
     "TripDetail",
@@ -130,6 +131,10 @@ class PlanJobPublic(_Strict):
     error: dict[str, Any] | None
     created_at: datetime
     updated_at: datetime
+
+
+class ReplaceStopIn(_Strict):
+    poi_id: str = Field(min_length=3, max_length=48, description="catalogue ID of the place to stop at instead")
 
 
 class ChatIn(_Strict):

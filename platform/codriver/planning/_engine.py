@@ -98,7 +98,8 @@ class _Builder:
         self.request = request
         self.tools = tools
         self.max_candidates = max_candidates
-        self.adjust = adjust
+        avoid = frozenset(request.constraints.avoid_places)
+        self.adjust = replace(adjust, exclude=adjust.exclude | avoid, without_chargers=adjust.without_chargers | avoid)
         self.zone = tools.zone
         self.epoch = request.depart_at.astimezone(self.zone)
         self.deadline = math.floor((request.return_by - request.depart_at).total_seconds())
@@ -181,6 +182,9 @@ class _Builder:
             )
             if entry is None:
                 msg = f"must-visit {ref!r} is not a place of the catalogue: give a catalogue ID"
+                raise InputError(msg, field="must_visit")
+            if entry.poi_id in self.request.constraints.avoid_places:
+                msg = f"must-visit {ref!r} is also in constraints.avoid_places: keep it in one list only"
                 raise InputError(msg, field="must_visit")
             if entry.poi_id not in self.adjust.exclude:
                 musts.append(entry)

@@ -39,6 +39,7 @@ VIOLATION_CODES: dict[str, str] = {
     "CONNECTOR_INCOMPATIBLE": "charging at a charger not known to fit the vehicle (incompatible or unknown)",
     "MISSING_MEAL": "no meal stop serving the wanted meal (and diet) inside its window",
     "MUST_VISIT_MISSING": "a must-visit place is not among the stops",
+    "AVOIDED_PLACE": "a stop is at a place the request's constraints.avoid_places excludes",
     "DRIVING_STINT": "the driving since the last break exceeds the longest allowed stint",
     "INVALID_ITINERARY": "the itinerary is malformed (missing times, stops out of order)",
 }

@@ -131,6 +131,11 @@ class Constraints(_Model):
     max_detour_min: float = Field(default=10.0, ge=0, le=120, description="for charging detours")
     charging_networks: list[str] = Field(default_factory=list, description="preferred networks")
     avoid_categories: list[str] = Field(default_factory=list)
+    avoid_places: list[str] = Field(
+        default_factory=list,
+        max_length=500,
+        description="catalogue IDs never to stop at (replaced or removed stops, places already seen)",
+    )
     max_stint_min: float | None = Field(default=None, gt=0, description="longest drive without a break")
     break_min: float = Field(default=15.0, gt=0, description="a stay this long counts as a break")
     max_per_category: int = Field(
@@ -141,6 +146,11 @@ class Constraints(_Model):
     @classmethod
     def _categories(cls, value: list[str]) -> list[str]:
         return _check_categories(value, "avoid_categories")
+
+    @field_validator("avoid_places")
+    @classmethod
+    def _places(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(v.strip() for v in value if v.strip()))
 
 
 class TripRequest(_Model):

@@ -209,6 +209,10 @@ class _Check:
                 self.found.append(
                     Violation(code="MUST_VISIT_MISSING", message=f"must-visit {ref} is not a stop", poi_id=ref)
                 )
+        avoid = set(self.req.avoid)
+        for i, stop in enumerate(self.it.stops[1:-1], start=1):
+            if stop.poi_id in avoid or (stop.charger and stop.charger in avoid):
+                self.add("AVOIDED_PLACE", f"{stop.name} ({stop.poi_id}) is a place the traveller asked to avoid", i)
 
     # -- energy ------------------------------------------------------------------------------
     def energy(self) -> None:

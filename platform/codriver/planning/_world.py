@@ -108,6 +108,7 @@ class Requirements:
     meals: tuple[MealRequirement, ...] = ()
     diets: tuple[str, ...] = ()
     must_visit: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
     max_stint_s: float | None = None
     break_s: float = 900.0
     ev: bool = False
@@ -140,6 +141,7 @@ class Requirements:
             meals=tuple(MealRequirement(m.meal, local(m.earliest), local(m.latest)) for m in request.meals),
             diets=tuple(request.diet),
             must_visit=tuple(world.resolve(ref) or ref for ref in request.must_visit),
+            avoid=tuple(request.constraints.avoid_places),
             max_stint_s=request.constraints.max_stint_min * 60 if request.constraints.max_stint_min else None,
             break_s=request.constraints.break_min * 60,
             ev=vehicle.powertrain == "ev",

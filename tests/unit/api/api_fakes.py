@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from codriver.api import AssistantContext, ChatReply, PlaceBrief, Suggestion, TripChange, revise_request
+from codriver.api._ports import Alternative, RegionBrief, RegionMap, RoadLayer
 from codriver.errors import InputError, PlaceNotFound
 from codriver.planning import Itinerary, ItineraryLeg, ItineraryStop, Location, Totals, TripRequest
 from codriver.tools.geo import LatLon, haversine_m
@@ -32,6 +33,7 @@ CATALOGUE: dict[str, PlaceBrief] = {
     ]
 }
 ORIGIN = LatLon(60.1699, 24.9384)
+BOUNDS = (24.93, 60.15, 24.96, 60.18)
 
 
 def drive_s(a: LatLon, b: LatLon) -> float:
@@ -176,6 +178,41 @@ class FakePlanner:
 
     def place(self, region: str | None, poi_id: str) -> PlaceBrief | None:
         return CATALOGUE.get(poi_id)
+
+    def regions(self) -> list[RegionBrief]:
+        return [
+            RegionBrief(
+                name="helsinki", bounds=BOUNDS, timezone="Europe/Helsinki", default=True, attribution="fake roads"
+            )
+        ]
+
+    def region_map(self, name: str | None) -> RegionMap:
+        self.region_id(name)
+        line = [ORIGIN.lon, ORIGIN.lat, *(x for p in CATALOGUE.values() for x in (p.lon, p.lat))]
+        return RegionMap(
+            name="helsinki", bounds=BOUNDS, roads=[RoadLayer(cls="major", lines=[line])], attribution="fake roads"
+        )
+
+    def alternatives(self, itinerary: Itinerary, index: int, *, limit: int) -> list[Alternative]:
+        stop = itinerary.stops[index]
+        if not 0 < index < len(itinerary.stops) - 1 or stop.kind not in {"visit", "meal"}:
+            msg = f"stop {index} cannot be replaced"
+            raise InputError(msg, field="index")
+        taken = {s.poi_id for s in itinerary.stops}
+        return [
+            Alternative(
+                poi_id=p.poi_id,
+                name=p.name,
+                category=p.category,
+                lat=p.lat,
+                lon=p.lon,
+                detour_min=0.0,
+                hours="closed" if p.poi_id in self.closed else "open",
+                explanation=f"{p.category} instead of {stop.name}",
+            )
+            for p in CATALOGUE.values()
+            if p.poi_id not in taken and p.category != "charging_station"
+        ][:limit]
 
 
 @dataclass

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from api_support import NOW, Api, make_api
+from api_support import NOW, Api, make_api, trip_request
 from fastapi.routing import APIRoute
 
 from codriver.api.routes import ROUTERS
@@ -30,8 +30,14 @@ SAMPLE_BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/trips/{trip_id}/events"): {"kind": "delay", "minutes": 10, "occurred_at": NOW.isoformat()},
     ("POST", "/v1/trips/{trip_id}/recommendations/{recommendation_id}/decision"): {"outcome": "accepted"},
     ("POST", "/v1/trips/{trip_id}/feedback"): {"rating": 1},
+    ("POST", "/v1/trips/{trip_id}/stops/{index}/replace"): {"poi_id": "osm:node/2"},
+    ("PUT", "/v1/trips/{trip_id}/request"): trip_request(),
 }
 QUERIES = {"/v1/trips/{trip_id}/diff": "?from_version=1"}
+
+
+#: Routes whose path names a shared resource, not a user's record (regions are everyone's).
+SHARED = ("/v1/regions/",)
 
 
 def _id_routes() -> list[tuple[str, str]]:
@@ -40,7 +46,7 @@ def _id_routes() -> list[tuple[str, str]]:
         for route in router.routes:
             assert isinstance(route, APIRoute)
             path = "/v1" + route.path
-            if "{" in path:
+            if "{" in path and not path.startswith(SHARED):
                 routes.extend((method, path) for method in sorted(route.methods))
     return routes
 
@@ -86,6 +92,7 @@ def world(shared_api: Api) -> dict[str, Any]:
             "command_id": command["id"],
             "recommendation_id": nxt["recommendations"][0]["id"],
             "job_id": job["id"],
+            "index": 1,
         },
         "ann": ann,
         "bob": bob,

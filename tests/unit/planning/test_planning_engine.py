@@ -169,3 +169,21 @@ def test_plan_request_uses_the_region_of_the_runtime(helsinki: Runtime) -> None:
     assert itinerary.region == "helsinki"
     assert itinerary.status == "feasible"
     assert itinerary.request is not None
+
+
+def test_avoided_places_are_never_planned(tools: RegionTools) -> None:
+    first = plan_trip(request(), tools, max_candidates=16, time_limit_s=0.4)
+    visited = [s.poi_id for s in first.stops[1:-1] if s.poi_id and s.kind in {"visit", "meal"}]
+    assert visited
+    again = plan_trip(request(constraints={"avoid_places": visited}), tools, max_candidates=16, time_limit_s=0.4)
+    assert again.status == "feasible", again.violations
+    assert not {s.poi_id for s in again.stops} & set(visited)
+    assert reverify(again, tools) == []
+    # the verifier reads the same list: the first plan breaks the second request
+    assert "AVOIDED_PLACE" in reverify(first.model_copy(update={"request": again.request}), tools)
+
+
+def test_a_place_both_wanted_and_avoided_is_an_input_error(tools: RegionTools) -> None:
+    ateneum = next(e.poi_id for e in tools.places.index.entries if e.name == "Ateneum")
+    with pytest.raises(InputError, match="avoid_places"):
+        build_problem(request(must_visit=[ateneum], constraints={"avoid_places": [ateneum]}), tools)

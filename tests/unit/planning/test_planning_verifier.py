@@ -238,3 +238,13 @@ def test_invalid_itinerary_without_times(plan: Itinerary, problem: PlanningProbl
     stops = list(plan.stops)
     stops[1] = stops[1].model_copy(update={"arrive_at": None})
     assert codes(plan.model_copy(update={"stops": stops}), problem) == {"INVALID_ITINERARY": [1]}
+
+
+def test_avoided_place(plan: Itinerary, problem: PlanningProblem) -> None:
+    index, stop = next((i, s) for i, s in enumerate(plan.stops) if s.kind == "visit")
+    assert stop.poi_id is not None
+    found = verify(plan, ProblemWorld(problem), replace(Requirements.from_problem(problem), avoid=(stop.poi_id,)))
+    assert [(v.code, v.stop_index, v.poi_id) for v in found] == [("AVOIDED_PLACE", index, stop.poi_id)]
+    assert (
+        verify(plan, ProblemWorld(problem), replace(Requirements.from_problem(problem), avoid=("osm:node/77",))) == []
+    )

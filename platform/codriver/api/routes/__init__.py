@@ -2,7 +2,19 @@
 
 from fastapi import APIRouter
 
-from codriver.api.routes import auth, commands, feedback, headunit, plan, preferences, stream, trips, vehicles
+from codriver.api.routes import (
+    auth,
+    changes,
+    commands,
+    feedback,
+    headunit,
+    plan,
+    preferences,
+    regions,
+    stream,
+    trips,
+    vehicles,
+)
 
 __all__ = ["ROUTERS"]
 
@@ -14,6 +26,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     commands.router,
     preferences.router,
     trips.router,
+    changes.router,
+    regions.router,
     plan.router,
     stream.router,
     feedback.router,
