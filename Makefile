@@ -8,7 +8,7 @@ VENV := .venv
 RUN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint typecheck unit integration setup setup-dev clean bench
+.PHONY: demo test lint typecheck unit integration setup setup-dev browser clean bench
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -19,6 +19,13 @@ setup: $(UV)
 
 setup-dev: $(UV)
 	$(UV) sync --frozen --inexact --extra dev --extra local-llm --extra distributed
+
+# The web app's end-to-end tests drive Debian's Chromium (no browser download at run time).
+browser:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || \
+	   (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null)) || \
+	  echo "warning: could not install chromium: the web app's browser tests will be skipped (outside CI)"
 
 demo: setup
 	$(RUN)/codriver demo
@@ -33,7 +40,7 @@ typecheck: setup-dev
 unit: setup-dev
 	$(RUN)/pytest tests/unit -q
 
-test: lint typecheck
+test: lint typecheck browser
 	$(RUN)/pytest -q
 
 bench: setup-dev

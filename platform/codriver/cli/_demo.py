@@ -2,12 +2,14 @@
 
 Imports the embedded region if needed, summarises it, then has the agents plan a day
 from a free-text request with the configured model (the embedded SmolLM2 by default)
-and prints the itinerary with the explanation of every stop.
+and prints the itinerary with the explanation of every stop. In a terminal (or with
+``--serve``) it then serves the web app with that plan stored for a local demo account.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from typing import Annotated, Any
 
@@ -20,12 +22,17 @@ from codriver.regions import region_summary
 DEFAULT_REQUEST = "Tomorrow a museum, a walk in a park and a vegetarian lunch, back by 17:00"
 
 
-def demo(
+def demo(  # noqa: PLR0917  (typer options)
     request: Annotated[str, typer.Option("--request", help="the trip in your own words")] = DEFAULT_REQUEST,
     start: Annotated[str | None, typer.Option("--from", help="start place (default: a central one)")] = None,
     llm: Annotated[str | None, typer.Option("--llm", help="local, openai, replay or none")] = None,
     region_name: Annotated[str | None, typer.Option("--region", help="region (default: the configured one)")] = None,
     as_json: JsonOption = False,
+    serve: Annotated[
+        bool | None,
+        typer.Option("--serve/--no-serve", help="then serve the web app with the plan (default: in a terminal)"),
+    ] = None,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="web app port on 127.0.0.1")] = 8000,
 ) -> None:
     """Summarise the region and plan a day from free text with the agents."""
     from codriver.agents import TripAssistant  # noqa: PLC0415  (AutoGen loads slowly)
@@ -74,3 +81,13 @@ def demo(
     )
     if reply.itinerary is None:
         raise typer.Exit(1)
+    if serve is None:
+        serve = sys.stdin.isatty() and sys.stdout.isatty()
+    if serve:
+        from codriver.cli._demo_web import serve_demo, store_demo_trip  # noqa: PLC0415
+
+        with runtime(show_progress=False) as rt:
+            trip_id, password = store_demo_trip(rt, reply.itinerary, title=request)
+            serve_demo(rt, host="127.0.0.1", port=port, trip_id=trip_id, password=password, say=console.print)
+    else:
+        console.print("Web app: `codriver demo --serve` (or `codriver serve`) serves it at http://127.0.0.1:8000/")
