@@ -260,7 +260,7 @@ class _Builder:
                 continue
             cand = self._candidate(entry, site=len(sites), value=value, must=must)
             if cand is not None and (cand.windows is None or cand.windows or must):
-                if capped:
+                if capped or must:  # must-visits fill the category's places too (a replaced stop keeps the count)
                     per_category[entry.category] = per_category.get(entry.category, 0) + 1
                 candidates.append(cand)
                 sites.append(Site(entry.poi_id, cand.name, entry.lat, entry.lon))

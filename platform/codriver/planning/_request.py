@@ -139,7 +139,10 @@ class Constraints(_Model):
     max_stint_min: float | None = Field(default=None, gt=0, description="longest drive without a break")
     break_min: float = Field(default=15.0, gt=0, description="a stay this long counts as a break")
     max_per_category: int = Field(
-        default=2, ge=1, le=20, description="at most this many stops of one interest category (must-visits aside)"
+        default=2,
+        ge=1,
+        le=20,
+        description="at most this many stops of one interest category; must-visits count, and are never dropped",
     )
 
     @field_validator("avoid_categories")

@@ -149,6 +149,8 @@ def test_replace_remove_and_edit_make_new_verified_versions(client: TestClient, 
     assert body["itinerary"]["status"] == "feasible"
     assert [v for v in body["itinerary"]["itinerary"]["violations"] if v["severity"] == "error"] == []
     assert old["poi_id"] in body["request"]["constraints"]["avoid_places"]
+    same = [s for s in _stops(body) if s["category"] == old["category"]]
+    assert len(same) <= len([s for s in _stops(trip) if s["category"] == old["category"]]), "a swap, not an addition"
     assert old["name"] in body["itinerary"]["reason"]
     diff = client.get(f"/v1/trips/{trip_id}/diff?from_version=1", headers=ann).json()
     assert new["poi_id"] in [c["poi_id"] for c in diff["added"]]
