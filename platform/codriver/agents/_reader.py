@@ -413,30 +413,36 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None) -> 
     if gazetteer is None:
         return
 
-    def resolve(span: str) -> str | None:
+    def endpoint(span: str) -> str | dict[str, Any] | None:
+        """A catalogue ID, or the named position of a street or square (its name kept for the plan)."""
         span = re.sub(r"^(?:the|a|an|our|my)\s+", "", span.strip(), flags=re.IGNORECASE).strip(" '\"")
         if len(span) < 3 or _clock(span.lower()) is not None:
             return None
         hits = gazetteer.search(span, limit=1)
         if hits and hits[0].score >= 0.9 and len(fold(span)) >= 0.6 * len(fold(hits[0].matched or hits[0].name)):
-            return hits[0].place_id or f"{hits[0].lat:.6f},{hits[0].lon:.6f}"
+            hit = hits[0]
+            return hit.place_id or {"lat": round(hit.lat, 6), "lon": round(hit.lon, 6), "name": hit.name}
         if span[:1].isupper():
             draft.unresolved_places.append(span)
         return None
+
+    def resolve(span: str) -> str | None:
+        found = endpoint(span)
+        return found if isinstance(found, str) else None
 
     origin = re.search(
         r"\b(?:from|starting (?:at|from)|start (?:at|from)|leaving from|pick(?:ing)? (?:us |me )?up at)\s+([A-ZÅÄÖ][^,.;!?]*?)"
         + _STOP,
         original,
     )
-    if origin and (found := resolve(origin.group(1))):
-        draft.put("origin", found, origin.group(0))
+    if origin and (start := endpoint(origin.group(1))):
+        draft.put("origin", start, origin.group(0))
     dest = re.search(
         r"\b(?:end(?:ing)? (?:at|in)|finish(?:ing)? at|drop (?:us |me )?off at|to)\s+([A-ZÅÄÖ][^,.;!?]*?)" + _STOP,
         original,
     )
-    if dest and (found := resolve(dest.group(1))):
-        draft.put("destination", found, dest.group(0))
+    if dest and (end := endpoint(dest.group(1))):
+        draft.put("destination", end, dest.group(0))
     must: list[str] = []
     for match in re.finditer(
         rf"\b(?:{_PLACE_CUES})\s+(?:the\s+)?([A-ZÅÄÖ][^,.;!?]*?)" + _STOP, original, flags=re.IGNORECASE

@@ -77,3 +77,12 @@ def test_model_hints_are_kept_only_when_the_text_supports_them(
         assert "museum" not in draft.fields.get("interests", {})
     else:
         assert added == kept
+
+
+def test_a_start_at_a_square_keeps_its_name(tools: RegionTools) -> None:
+    draft = read_request("A museum, starting from Rautatientori.", now=NOW, gazetteer=tools.gazetteer)
+    origin = draft.fields["origin"]
+    assert isinstance(origin, dict), origin
+    assert origin["name"] == "Rautatientori"
+    assert abs(origin["lat"] - 60.171) < 0.01
+    assert abs(origin["lon"] - 24.943) < 0.01
