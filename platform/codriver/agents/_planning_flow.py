@@ -11,6 +11,7 @@ import asyncio
 import json
 import re
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from autogen_core.models import SystemMessage, UserMessage
@@ -109,6 +110,32 @@ def _faithful(sentence: str, facts: str) -> bool:
     return all(number in facts for number in re.findall(r"\d+(?:[:.,]\d+)?", sentence))
 
 
+def _retimed(previous: TripRequest, stated: dict[str, Any]) -> dict[str, str]:
+    """New departure and return times: the clock times said, on the trip's day (or the day said).
+
+    The reader dates a bare "back by 16:30" on the day the message is written; for a
+    trip planned for another day it is that day's 16:30. Moving only the day keeps both
+    times; moving only the departure past the return keeps the trip's length.
+    """
+    depart, back = previous.depart_at, previous.return_by
+    zone = depart.tzinfo
+    day = date.fromisoformat(stated["date"]) if "date" in stated else depart.date()
+    shift = day - depart.date()
+    new_depart = depart + shift
+    new_back = back + shift
+    if "depart_at" in stated:
+        new_depart = datetime.combine(day, datetime.fromisoformat(stated["depart_at"]).time(), tzinfo=zone)
+    if "return_by" in stated:
+        new_back = datetime.combine(day, datetime.fromisoformat(stated["return_by"]).time(), tzinfo=zone)
+        if new_back <= new_depart and new_back.hour < 12:  # "back by 5" in the afternoon
+            new_back += timedelta(hours=12)
+    elif new_back <= new_depart:
+        new_back = new_depart + (back - depart)
+    if (new_depart, new_back) == (depart, back):
+        return {}
+    return {"depart_at": new_depart.isoformat(), "return_by": new_back.isoformat()}
+
+
 def refine_request(previous: TripRequest, stated: dict[str, Any]) -> TripRequest | None:
     """``previous`` with the fields a follow-up message states put over it."""
     merged: dict[str, Any] = {}
@@ -136,9 +163,7 @@ def refine_request(previous: TripRequest, stated: dict[str, Any]) -> TripRequest
             k: v for k, v in merged.get("interests", old["interests"]).items() if k not in stated["avoid_categories"]
         }
     merged["constraints"] = constraints
-    for key in ("depart_at", "return_by"):
-        if key in stated:
-            merged[key] = stated[key]
+    merged.update(_retimed(previous, stated))
     try:
         return TripRequest.model_validate({**old, **merged})
     except ValidationError:

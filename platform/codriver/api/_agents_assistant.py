@@ -47,8 +47,8 @@ class AgentsAssistant:
         tools = self.planner.tools(context.region)
         zone = region_zone(tools.region.timezone)
         car = context.car or {}
-        origin = None
-        if "lat" in car and "lon" in car:
+        origin = context.origin
+        if origin is None and "lat" in car and "lon" in car:
             origin = Location(lat=car["lat"], lon=car["lon"], name="your car")
         prefs = context.preferences
         return PlanContext(

@@ -16,7 +16,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from codriver.planning import Itinerary, TripRequest
+from codriver.planning import Itinerary, Location, TripRequest
 from codriver.tools.geo import LatLon
 
 __all__ = [
@@ -124,6 +124,7 @@ class AssistantContext(_Model):
     itinerary: Itinerary | None = None
     preferences: dict[str, Any] = Field(default_factory=dict)
     car: dict[str, Any] | None = None
+    origin: Location | None = Field(default=None, description="where a trip described in text starts")
     next_stop: int | None = Field(default=None, description="index into itinerary.stops")
     now: AwareDatetime
 

@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 from sqlmodel import SQLModel
 
 from codriver.api._settings import MAX_ID
-from codriver.planning import Itinerary, ItineraryStop, TripRequest
+from codriver.planning import Itinerary, ItineraryStop, Location, TripRequest
 
 __all__ = [
     "ChatIn",
@@ -106,6 +106,9 @@ class PlanIn(_Strict):
     """Plan a trip: from free text (through the assistant) or a structured request (straight to the engine)."""
 
     text: str | None = Field(default=None, min_length=3, max_length=2000)
+    origin: Location | None = Field(
+        default=None, description="with text: where the trip starts, unless the text says (default: the car)"
+    )
     request: TripRequest | None = None
     title: str | None = Field(default=None, min_length=1, max_length=120)
     vehicle_id: int | None = Field(
@@ -118,6 +121,9 @@ class PlanIn(_Strict):
     def _one_input(self) -> PlanIn:
         if (self.text is None) == (self.request is None):
             msg = "give either text or request"
+            raise ValueError(msg)
+        if self.origin is not None and self.request is not None:
+            msg = "origin goes with text; a request carries its own origin"
             raise ValueError(msg)
         return self
 

@@ -15,6 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from codriver.api import ApiSettings, create_app
+from codriver.api._agents_assistant import AgentsAssistant
+from codriver.api._engine_planner import EnginePlanner
 from codriver.bootstrap import Runtime
 from codriver.scheduling import FixedClock
 from codriver.settings import Settings
@@ -205,3 +207,36 @@ def test_another_user_sees_nothing(client: TestClient, ann: dict[str, str]) -> N
         ("PUT", f"/v1/trips/{trip['id']}/request", REQUEST),
     ]:
         assert client.request(method, url, json=body, headers=bob).status_code == 404, url
+
+
+def test_text_plans_start_where_the_form_says(runtime: Runtime) -> None:
+    planner = EnginePlanner(runtime)
+    app = create_app(
+        runtime,
+        planner=planner,
+        assistant=AgentsAssistant(planner, runtime, backend="none"),  # the rules alone read this text
+        clock=FixedClock(NOW),
+        api_settings=ApiSettings(scrypt_n=2**4, scheduler=False),
+    )
+    with TestClient(app) as client:
+        carl = _user(client, "carl@example.org")
+        start = {"lat": 60.1841, "lon": 24.9491, "name": "Hotel Kallio"}
+        text = "Tomorrow a museum and a park, back by 16:00"
+        planned = client.post("/v1/plan", json={"text": text, "origin": start}, headers=carl)
+        assert planned.status_code == 201, planned.text
+        assert planned.json()["request"]["origin"] == {**start, "place_id": None}
+        assert _stops(planned.json())[0]["name"] == "Hotel Kallio"
+        # the text's own start wins over the form's
+        said = client.post(
+            "/v1/plan", json={"text": text + ", starting from Rautatientori", "origin": start}, headers=carl
+        )
+        assert said.json()["request"]["origin"]["name"] == "Rautatientori"
+        trip_id = planned.json()["id"]
+        chat = client.post(f"/v1/trips/{trip_id}/chat", json={"message": "Please have us back by 15:30"}, headers=carl)
+        assert chat.json()["replanned"] is True, chat.text
+        trip = client.get(f"/v1/trips/{trip_id}", headers=carl).json()
+        day = planned.json()["request"]["depart_at"][:10]
+        assert trip["request"]["return_by"].startswith(f"{day}T15:30"), "the trip's day, not the day of the message"
+        both = client.post("/v1/plan", json={"request": REQUEST, "origin": start}, headers=carl)
+        assert both.status_code == 422
+        assert "origin" in both.text

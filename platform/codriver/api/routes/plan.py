@@ -37,6 +37,8 @@ async def run_plan_job(services: Services, job_id: str, user_id: int, body: Plan
         if request is None:
             assert body.text is not None
             context = await anyio.to_thread.run_sync(lambda: services.trips.context(None, user_id))
+            if body.origin is not None:
+                context = context.model_copy(update={"origin": body.origin})
             await anyio.to_thread.run_sync(
                 lambda: update_plan_job(services.engine, job_id=job_id, at=now(), stage="understanding", progress=0.2)
             )

@@ -1,0 +1,123 @@
+// The itinerary as a timeline: stops with arrival/departure, opening hours at arrival,
+// meals, charging (state of charge before/after), costs and the explanation of every stop,
+// with the drives between them.
+
+import { h } from "./dom.js";
+import { clock, distance, duration, label, markerLabel, money, percent, stopName } from "./format.js";
+
+const HOURS_CODES = new Set(["CLOSED_AT_ARRIVAL", "CLOSES_DURING_VISIT", "HOURS_UNKNOWN"]);
+// Stops at catalogue places; the traveller may replace or remove visits and meals
+// (the charging planner places charging and fuel stops itself).
+const PLACE_KINDS = new Set(["visit", "meal", "charge", "fuel"]);
+export const CHANGEABLE = new Set(["visit", "meal"]);
+
+/** What the verifier found about the place's opening hours at arrival. */
+function hoursNote(itinerary, stop, index) {
+  if (!PLACE_KINDS.has(stop.kind)) return null;
+  const found = (itinerary.violations || []).find((v) => v.stop_index === index && HOURS_CODES.has(v.code));
+  if (found) {
+    return h("p", { class: `hours hours-${found.severity}` }, found.code === "HOURS_UNKNOWN"
+      ? "Opening hours unknown: it may be closed." : found.message);
+  }
+  if (itinerary.status === "draft") return null;
+  return h("p", { class: "hours hours-ok" }, "Open at arrival (checked against its opening hours).");
+}
+
+function chargeNote(stop) {
+  if (stop.soc_after === null || stop.soc_after === undefined) return null;
+  const extra = [
+    stop.energy_kwh != null ? `${stop.energy_kwh.toFixed(1)} kWh` : null,
+    stop.power_kw != null ? `at ${Math.round(stop.power_kw)} kW` : null,
+  ].filter(Boolean).join(" ");
+  return h("p", { class: "charge" },
+    h("span", { class: "sr-only" }, "Charging: "),
+    `Battery ${percent(stop.soc_before)} → ${percent(stop.soc_after)}`, extra ? ` (${extra})` : "");
+}
+
+function legItem(leg) {
+  return h("li", { class: "leg", "aria-label": `Drive ${distance(leg.distance_m)}, ${duration(leg.duration_s)}` },
+    h("span", { "aria-hidden": "true" }, `Drive ${distance(leg.distance_m)} · ${duration(leg.duration_s)}`,
+      leg.energy_kwh != null ? ` · ${leg.energy_kwh.toFixed(1)} kWh` : ""));
+}
+
+/**
+ * The timeline list. `actions(stop, index)` returns the controls of a stop (or null);
+ * `ratings` maps place IDs to the user's rating; onFocusStop(index) highlights the map.
+ */
+export function renderTimeline(itinerary, { zone, currency, actions, ratings, onFocusStop }) {
+  const stops = itinerary.stops || [];
+  const legsFrom = new Map((itinerary.legs || []).map((leg) => [leg.from_index, leg]));
+  const items = [];
+  stops.forEach((stop, i) => {
+    const stay = stop.arrive_at && stop.depart_at
+      ? (new Date(stop.depart_at) - new Date(stop.arrive_at)) / 1000 : null;
+    let times;
+    if (stop.kind === "start") times = `Leave ${clock(stop.depart_at, zone)}`;
+    else if (stop.kind === "end") times = `Arrive ${clock(stop.arrive_at, zone)}`;
+    else times = `Arrive ${clock(stop.arrive_at, zone)} · leave ${clock(stop.depart_at, zone)}${stay != null ? ` (${duration(stay)})` : ""}`;
+    const kindText = [label(stop.kind), stop.meal ? label(stop.meal) : null, stop.category ? label(stop.category) : null]
+      .filter(Boolean).join(" · ");
+    const rated = stop.poi_id && ratings && ratings.get(stop.poi_id);
+    const item = h(
+      "li",
+      {
+        class: `stop kind-${stop.kind}`, id: `stop-${i}`, tabindex: -1, "data-index": i,
+        onfocusin: () => onFocusStop && onFocusStop(i), onmouseenter: () => onFocusStop && onFocusStop(i),
+      },
+      h("span", { class: `pin pin-${stop.kind}`, "aria-hidden": "true" }, markerLabel(stop, i)),
+      h("div", { class: "stop-body" },
+        h("h3", { class: "stop-name" }, h("span", { class: "sr-only" }, `Stop ${markerLabel(stop, i)}: `), stopName(stop)),
+        h("p", { class: "kind" }, kindText),
+        h("p", { class: "times" }, times),
+        hoursNote(itinerary, stop, i),
+        stop.cost != null && stop.cost > 0 ? h("p", { class: "cost" }, `Cost ${money(stop.cost, currency)}`) : null,
+        chargeNote(stop),
+        stop.explanation ? h("p", { class: "why" }, stop.explanation) : null,
+        rated ? h("p", { class: "rated" }, `You rated it ${rated}/5.`) : null,
+        actions ? actions(stop, i) : null),
+    );
+    items.push(item);
+    if (legsFrom.has(i)) items.push(legItem(legsFrom.get(i)));
+  });
+  return h("ol", { class: "timeline", "aria-label": "Timeline of the trip" }, items);
+}
+
+/** Totals of the itinerary as a definition list. */
+export function renderTotals(itinerary, currency) {
+  const t = itinerary.totals || {};
+  const rows = [
+    ["Distance", distance(t.distance_m)],
+    ["Driving", duration(t.drive_s)],
+    ["Whole trip", duration(t.duration_s)],
+    ["Cost", money(t.cost, currency)],
+    ["Energy", t.energy_kwh != null ? `${Number(t.energy_kwh).toFixed(1)} kWh` : "—"],
+    ["Stops", `${t.visits || 0} visits · ${t.meals || 0} meals · ${t.charges || 0} charging`],
+  ];
+  return h("dl", { class: "totals" }, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+}
+
+/** Violations (errors and warnings), relaxed requirements and notes, said plainly. */
+export function renderProblems(itinerary) {
+  const violations = itinerary.violations || [];
+  const stops = itinerary.stops || [];
+  const parts = [];
+  if (violations.length) {
+    parts.push(h("section", { class: `problems ${violations.some((v) => v.severity === "error") ? "has-errors" : ""}`, "aria-labelledby": "problems-title" },
+      h("h2", { id: "problems-title" }, itinerary.status === "feasible" ? "Warnings" : "Problems with this plan"),
+      h("ul", {}, violations.map((v) => h("li", { class: `violation violation-${v.severity}` },
+        h("strong", {}, v.severity === "error" ? "Problem: " : "Warning: "),
+        v.message,
+        v.stop_index != null && stops[v.stop_index] ? ` (stop “${stops[v.stop_index].name}”)` : "",
+        h("span", { class: "code" }, ` ${v.code}`))))));
+  }
+  const relaxed = itinerary.relaxed || [];
+  const notes = itinerary.notes || [];
+  if (relaxed.length || notes.length) {
+    parts.push(h("section", { class: "notes", "aria-labelledby": "notes-title" },
+      h("h2", { id: "notes-title" }, "Notes"),
+      h("ul", {},
+        relaxed.map((r) => h("li", {}, h("strong", {}, "Given up: "), r)),
+        notes.map((n) => h("li", {}, n)))));
+  }
+  return parts;
+}

@@ -1,0 +1,179 @@
+// One trip: map, timeline, problems, totals; change it (stops, chat, return time);
+// its itinerary versions with the difference each change made; feedback.
+
+import * as api from "./api.js";
+import { chatBox, returnTimeBox, stopActions } from "./changes.js";
+import { field, h, mount } from "./dom.js";
+import { changeName, dateTime, distance, duration, label, money, shift } from "./format.js";
+import { renderMap } from "./map.js";
+import { renderProblems, renderTimeline, renderTotals } from "./timeline.js";
+import { follow } from "./live.js";
+import { fail, notify, onLeave } from "./ui.js";
+
+function diffSection(diff, currency) {
+  const change = (c) => h("li", {}, `${changeName(c)} (${label(c.kind)})`);
+  const moved = (c) => h("li", {}, `${changeName(c)}: ${shift(c.shift_s)}`);
+  const t = diff.totals || {};
+  const totals = [
+    t.distance_m ? `distance ${t.distance_m > 0 ? "+" : "−"}${distance(Math.abs(t.distance_m))}` : null,
+    t.duration_s ? `trip time ${shift(t.duration_s)}` : null,
+    t.cost ? `cost ${t.cost > 0 ? "+" : "−"}${money(Math.abs(t.cost), currency)}` : null,
+  ].filter(Boolean);
+  const nothing = !diff.added.length && !diff.removed.length && !diff.retimed.length;
+  return h("section", { class: "card diff", "aria-labelledby": "diff-title" },
+    h("h2", { id: "diff-title", tabindex: -1 }, `What changed: version ${diff.to_version} against version ${diff.from_version}`),
+    nothing ? h("p", {}, "The stops and times are the same.") : null,
+    diff.added.length ? [h("h3", {}, "Added"), h("ul", { class: "added" }, diff.added.map(change))] : null,
+    diff.removed.length ? [h("h3", {}, "Removed"), h("ul", { class: "removed" }, diff.removed.map(change))] : null,
+    diff.retimed.length ? [h("h3", {}, "New times"), h("ul", { class: "retimed" }, diff.retimed.map(moved))] : null,
+    totals.length ? h("p", { class: "delta" }, `Totals: ${totals.join(", ")}.`) : null);
+}
+
+function tripFeedback(tripId) {
+  const rating = h("select", { name: "trip-rating" }, [5, 4, 3, 2, 1].map((n) => h("option", { value: String(n) }, `${n} ★`)));
+  const comment = h("input", { type: "text", name: "comment", maxlength: 2000 });
+  const send = h("button", { type: "submit" }, "Send feedback");
+  const form = h("form", { class: "card inline-form", "aria-labelledby": "feedback-title" },
+    h("h2", { id: "feedback-title" }, "How was the trip?"),
+    field("Rating", rating), field("Comment (optional)", comment), send);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    send.disabled = true;
+    try {
+      const body = { rating: Number(rating.value) };
+      if (comment.value.trim()) body.comment = comment.value.trim();
+      await api.post(`/trips/${tripId}/feedback`, body);
+      notify("Thanks for your feedback!", "ok");
+      comment.value = "";
+    } catch (error) {
+      fail(error);
+    } finally {
+      send.disabled = false;
+    }
+  });
+  return form;
+}
+
+/** #/trips/{id} */
+export async function showTrip(main, tripId) {
+  const [trip, versions, feedback, regions] = await Promise.all([
+    api.get(`/trips/${tripId}`),
+    api.get(`/trips/${tripId}/itineraries`),
+    api.get(`/trips/${tripId}/feedback`).catch(() => []),
+    api.regions(),
+  ]);
+  const state = { trip, versions, feedback, shown: trip.itinerary, diff: null, chat: [] };
+
+  async function onChanged(detail, reason) {
+    const before = state.trip.current_version;
+    state.trip = detail;
+    state.shown = detail.itinerary;
+    state.diff = null;
+    if (detail.current_version !== before) {
+      state.diff = await api.get(`/trips/${tripId}/diff?from_version=${before}&to_version=${detail.current_version}`)
+        .catch(() => null);
+    }
+    state.versions = await api.get(`/trips/${tripId}/itineraries`);
+    draw();
+    notify(`${reason} Now showing version ${detail.current_version}.`, "ok");
+    const heading = main.querySelector("#diff-title") || main.querySelector("h1");
+    if (heading) heading.focus();
+  }
+
+  async function showVersion(version) {
+    try {
+      state.shown = await api.get(`/trips/${tripId}/itineraries/${version}`);
+      state.diff = version > 1
+        ? await api.get(`/trips/${tripId}/diff?from_version=${version - 1}&to_version=${version}`).catch(() => null)
+        : null;
+      draw();
+      main.querySelector("#version-select").focus();
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  async function draw() {
+    const { trip: t, shown } = state;
+    const itinerary = shown ? shown.itinerary : null;
+    const regionName = (itinerary && itinerary.region) || t.region;
+    const region = regions.find((r) => r.name === regionName);
+    const zone = (itinerary && itinerary.timezone) || (region && region.timezone) || undefined;
+    const currency = (t.request && t.request.currency) || "EUR";
+    const current = shown && shown.version === t.current_version;
+    const ctx = { tripId, current, onChanged, chat: state.chat };
+    const ratings = new Map(state.feedback.filter((f) => f.place_id).map((f) => [f.place_id, f.rating]));
+
+    const versionSelect = h("select", { id: "version-select", name: "version" },
+      state.versions.map((v) => h("option", { value: String(v.version), selected: shown && v.version === shown.version },
+        `Version ${v.version}${v.version === t.current_version ? " (current)" : ""} — ${v.reason || label(v.status)}`)));
+    versionSelect.addEventListener("change", () => showVersion(Number(versionSelect.value)));
+
+    const head = h("div", { class: "page-head" },
+      h("div", {},
+        h("h1", { tabindex: -1 }, t.title),
+        h("p", { class: "meta" },
+          h("span", { class: `badge status-${itinerary ? itinerary.status : t.status}` }, label(itinerary ? itinerary.status : t.status)),
+          t.request && t.request.depart_at ? ` ${dateTime(t.request.depart_at, zone)}` : "",
+          itinerary && itinerary.totals ? ` · ${duration(itinerary.totals.duration_s)}` : "")),
+      state.versions.length ? field("Itinerary version", versionSelect) : null);
+
+    if (!itinerary) {
+      mount(main, head, h("p", { class: "empty" }, "This trip has no itinerary yet."), h("a", { href: "#/new" }, "Plan a trip"));
+      return;
+    }
+    const mapBox = h("div", { class: "map", id: "map" });
+    let mapView = null;
+    const timeline = renderTimeline(itinerary, {
+      zone, currency, ratings,
+      actions: (stop, i) => stopActions(ctx, stop, i),
+      onFocusStop: (i) => mapView && mapView.highlight(i),
+    });
+    mount(
+      main,
+      head,
+      current ? null : h("p", { class: "message message-info" }, `You are looking at an older version (${shown.version}). `,
+        h("button", { type: "button", class: "link", onclick: () => showVersion(t.current_version) }, "Show the current one")),
+      state.diff ? diffSection(state.diff, currency) : null,
+      renderProblems(itinerary),
+      h("div", { class: "trip-layout" },
+        h("section", { class: "map-column", "aria-labelledby": "map-title" },
+          h("h2", { id: "map-title" }, "Map"), mapBox, renderTotals(itinerary, currency)),
+        h("section", { class: "timeline-column", "aria-labelledby": "timeline-title" },
+          h("h2", { id: "timeline-title" }, "Timeline"), timeline)),
+      current ? h("div", { class: "change-row" }, chatBox(ctx), returnTimeBox(ctx, t.request, zone)) : null,
+      tripFeedback(tripId),
+    );
+    const roads = regionName ? await api.regionMap(regionName) : null;
+    if (!mapBox.isConnected) return; // the page changed meanwhile
+    mapView = renderMap(mapBox, itinerary, roads, (i) => {
+      const item = main.querySelector(`#stop-${i}`);
+      if (item) {
+        item.scrollIntoView({ block: "nearest", behavior: "smooth" });
+        item.focus({ preventScroll: true });
+      }
+      mapView.highlight(i);
+    });
+  }
+
+  await draw();
+
+  // versions made elsewhere (the car's events, another tab) are announced as they arrive
+  const stop = follow(tripId, ({ event, data }) => {
+    if (event === "itinerary" && data && data.version > state.trip.current_version) {
+      const show = h("button", {
+        type: "button", class: "link", onclick: async () => {
+          try {
+            await onChanged(await api.get(`/trips/${tripId}`), `Version ${data.version} arrived.`);
+          } catch (error) {
+            fail(error);
+          }
+        },
+      }, `Show version ${data.version}`);
+      notify([`The plan changed: ${data.reason || "new version"}.`, " ", show], "info");
+    } else if (event === "alert" && data) {
+      notify(data.message || data.text || "The trip needs your attention.", "error");
+    }
+  });
+  onLeave(stop);
+}
