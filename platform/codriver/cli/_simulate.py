@@ -1,10 +1,10 @@
-"""``codriver simulate``: run scenario files against the agents with simulated travellers."""
+"""``codriver simulate``: run scenario files against the agents (or a running server) with simulated travellers."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -13,24 +13,40 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from codriver.cli._context import runtime
 from codriver.cli._output import JsonOption, console, print_json
 
-if TYPE_CHECKING:
-    from autogen_core.models import ChatCompletionClient
-
 
 def command(
     paths: Annotated[list[Path], typer.Argument(help="scenario files or folders of *.yaml")],
     *,
     runs: Annotated[int, typer.Option(min=1, max=1000, help="runs of each scenario (seeds S, S+1, ...)")] = 1,
     seed: Annotated[int, typer.Option(help="seed of the first run")] = 0,
-    llm: Annotated[str, typer.Option("--llm", help="model backend: none (rules only), local, openai, replay")] = "none",
+    llm: Annotated[
+        str, typer.Option("--llm", help="the agents' model backend: none (rules only), local, openai")
+    ] = "none",
+    traveller: Annotated[
+        Literal["rule", "llm"], typer.Option(help="rule: deterministic (CI); llm: a model words what it says")
+    ] = "rule",
+    traveller_llm: Annotated[
+        str | None, typer.Option("--traveller-llm", help="the LLM traveller's backend (default: --llm, else local)")
+    ] = None,
+    executor: Annotated[
+        Literal["local", "ray"], typer.Option(help="local: one run after the other; ray: Ray tasks")
+    ] = "local",
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster address (--executor ray; default: a local one)")
+    ] = None,
+    api: Annotated[
+        str | None,
+        typer.Option("--api", help="drive a running `codriver serve` at this URL (clock at the scenario start)"),
+    ] = None,
     report: Annotated[Path | None, typer.Option(help="folder for results.json and report.html")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Play scenarios (traveller, car, world, home) and check their expectations; exit 1 if one fails."""
     from codriver.simulators import (  # noqa: PLC0415  (AutoGen loads slowly)
         ScenarioResult,
-        run_suite,
+        SimOptions,
         scenario_paths,
+        simulate,
         summarise,
         write_report,
     )
@@ -44,10 +60,17 @@ def command(
             def done(result: ScenarioResult) -> None:
                 bar.update(task, advance=1, description=f"{result.scenario} (seed {result.seed})")
 
-            def client() -> ChatCompletionClient | None:
-                return rt.chat_client(llm) if llm != "none" else None
-
-            results = run_suite(files, runtime=rt, runs=runs, seed=seed, client_factory=client, on_result=done)
+            options = SimOptions(llm=llm, traveller=traveller, traveller_llm=traveller_llm, api=api)
+            results = simulate(
+                files,
+                runtime=rt,
+                runs=runs,
+                seed=seed,
+                options=options,
+                executor=executor,
+                address=address,
+                on_result=done,
+            )
     summary = summarise(results)
     if report is not None:
         write_report(results, report)
@@ -63,7 +86,7 @@ def command(
         console.print(
             f"expectations met {summary['expectations_met']}/{summary['expectations_total']}, "
             f"places outside the catalogue {summary['places_outside_catalogue']}, "
-            f"mean rating {summary['mean_rating']}"
+            f"leaks {summary['leaks']}, mean rating {summary['mean_rating']}"
         )
         if report is not None:
             console.print(f"report: {report / 'report.html'}")

@@ -44,6 +44,7 @@ from codriver.planning._replan import (
 )
 from codriver.planning._request import DIETS, Constraints, Location, MealWish, Party, TripRequest, VehicleSpec
 from codriver.planning._schedule import build_itinerary
+from codriver.planning._search import deterministic_search
 from codriver.planning._verifier import verify
 from codriver.planning._world import PlaceFacts, ProblemWorld, Requirements, StopRef, World
 
@@ -96,6 +97,7 @@ __all__ = [
     "World",
     "build_itinerary",
     "build_problem",
+    "deterministic_search",
     "optimize",
     "plan_charging",
     "plan_request",

@@ -24,6 +24,7 @@ from ortools.sat.python import cp_model, cp_model_helper
 from codriver.planning._nodes import Node, Sequenced, expand_nodes, lexicographic_score, simulate
 from codriver.planning._problem import PlanningProblem
 from codriver.planning._routing import routing_tour
+from codriver.planning._search import WALL_GUARD, is_deterministic
 
 __all__ = ["OptimizerResult", "optimize"]
 
@@ -163,8 +164,13 @@ def optimize(
         time_limit_s -= share
 
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit_s
-    solver.parameters.num_workers = workers
+    if is_deterministic():  # a fixed amount of work: the same plan on any machine, in any order
+        solver.parameters.max_deterministic_time = time_limit_s
+        solver.parameters.max_time_in_seconds = time_limit_s * WALL_GUARD
+        solver.parameters.num_workers = 1
+    else:
+        solver.parameters.max_time_in_seconds = time_limit_s
+        solver.parameters.num_workers = workers
     solver.parameters.random_seed = 7
     # Presolve's probing and symmetry detection cost more than they save on these models.
     solver.parameters.cp_model_probing_level = 0

@@ -19,6 +19,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from codriver.planning._nodes import Node
 from codriver.planning._problem import PlanningProblem
+from codriver.planning._search import WALL_GUARD, is_deterministic
 
 __all__ = ["routing_tour"]
 
@@ -105,8 +106,12 @@ def routing_tour(
 
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
-    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
-    params.time_limit.FromMilliseconds(max(1, round(time_limit_s * 1000)))
+    if is_deterministic():  # descend to a local optimum: stops after the same work every time
+        params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
+        params.time_limit.FromMilliseconds(max(1, round(time_limit_s * WALL_GUARD * 1000)))
+    else:
+        params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+        params.time_limit.FromMilliseconds(max(1, round(time_limit_s * 1000)))
     solution = routing.SolveWithParameters(params)
     if solution is None:
         return []

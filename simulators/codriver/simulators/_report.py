@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from codriver.simulators._runner import ScenarioResult
+    from codriver.simulators._result import ScenarioResult
 
 __all__ = ["summarise", "write_report"]
 
@@ -32,7 +32,8 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def summarise(results: Sequence[ScenarioResult]) -> dict[str, Any]:
-    """Totals over runs: expectations met, places outside the catalogue, mean rating."""
+    """Totals over runs: expectations met, places outside the catalogue, hidden-preference leaks
+    in what travellers said (must be 0), mean rating, model calls."""
     met = sum(1 for r in results for e in r.expectations if e.passed)
     total = sum(len(r.expectations) for r in results)
     ratings = [r.rating for r in results]
@@ -46,6 +47,10 @@ def summarise(results: Sequence[ScenarioResult]) -> dict[str, Any]:
         "mean_rating": round(sum(ratings) / len(ratings), 3) if ratings else None,
         "mean_precision_at_k": round(sum(precisions) / len(precisions), 3) if precisions else None,
         "model_calls": sum(r.model_calls for r in results),
+        "leaks": sum(r.leaks for r in results),
+        "travellers": sorted({r.traveller for r in results}),
+        "traveller_calls": sum(r.traveller_calls for r in results),
+        "traveller_fallbacks": sum(r.guard.get("fallbacks", 0) for r in results),
     }
 
 
@@ -97,7 +102,16 @@ def _html(results: Sequence[ScenarioResult], summary: dict[str, Any]) -> str:
             "<tr>"
             + "".join(
                 f"<td>{html.escape(str(v))}</td>"
-                for v in (r.scenario, r.seed, "yes" if r.passed else "no", r.rating, r.precision_at_k, failed)
+                for v in (
+                    r.scenario,
+                    r.seed,
+                    f"{r.traveller}/{r.mode}",
+                    "yes" if r.passed else "no",
+                    r.rating,
+                    r.precision_at_k,
+                    r.leaks,
+                    failed,
+                )
             )
             + "</tr>"
         )
@@ -110,7 +124,8 @@ def _html(results: Sequence[ScenarioResult], summary: dict[str, Any]) -> str:
         "<!doctype html><html><head><meta charset='utf-8'><title>Codriver simulation report</title>"
         "<style>body{font-family:sans-serif}td,th{border:1px solid #ccc;padding:4px}</style></head><body>"
         f"<h1>Codriver simulation report</h1><ul>{head}</ul>"
-        "<table><tr><th>scenario</th><th>seed</th><th>passed</th><th>rating</th><th>precision@k</th>"
+        "<table><tr><th>scenario</th><th>seed</th><th>traveller/mode</th><th>passed</th><th>rating</th>"
+        "<th>precision@k</th><th>leaks</th>"
         f"<th>expectations</th></tr>{''.join(rows)}</table>{images}</body></html>"
     )
 

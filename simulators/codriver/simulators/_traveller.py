@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from codriver.agents import Recommendations
-from codriver.planning import Itinerary
+from codriver.planning import Itinerary, ItineraryStop
 from codriver.simulators._scenario import Persona
 
 __all__ = ["Decision", "RuleTraveller", "VisitedStop"]
@@ -37,12 +37,14 @@ class VisitedStop:
 
 @dataclass(frozen=True)
 class Decision:
-    """The traveller's verdict on a recommended place; ``reason`` is private (never said)."""
+    """The traveller's verdict on a recommended place; ``reason`` is private (never said),
+    ``said`` is what it told the assistant (None: a silent yes)."""
 
     poi_id: str
     name: str
     accepted: bool
     reason: str
+    said: str | None = None
 
 
 @dataclass
@@ -89,15 +91,19 @@ class RuleTraveller:
         if not recommendations.picks:
             return None
         top = recommendations.picks[0]
-        name = top.name or ""
-        verdict = self.likes(name, top.category)
+        return self.judge(top.poi_id, top.name or "", top.category)
+
+    def judge(self, poi_id: str, name: str, category: str | None) -> str | None:
+        """The verdict on one recommended place (kept in ``decisions``); the words of a "no", None for a yes."""
+        verdict = self.likes(name, category)
         if verdict is False:
             disliked = {p.casefold() for p in self.persona.hidden.disliked_places}
             reason = "disliked place" if name.casefold() in disliked else "disliked category"
-            self.decisions.append(Decision(top.poi_id, name, False, reason))
-            return self.say(self._rng.choice(_REJECT))
+            said = self.say(self._rng.choice(_REJECT))
+            self.decisions.append(Decision(poi_id, name, False, reason, said))
+            return said
         reason = "liked category" if verdict else "indifferent"
-        self.decisions.append(Decision(top.poi_id, name, True, reason))
+        self.decisions.append(Decision(poi_id, name, True, reason))
         return None  # a silent yes: nothing for the assistant to change
 
     def rate(self, visited: list[VisitedStop], final: Itinerary | None) -> int:
@@ -115,3 +121,42 @@ class RuleTraveller:
         if final is None or final.status != "feasible":
             score -= 1.0
         return max(1, min(5, round(score)))
+
+    # The runner's interface (async, so that a model-driven traveller can share it).
+    kind = "rule"
+
+    async def opening(self, text: str) -> str:
+        """The first message: the scenario's public request, as written."""
+        return self.say(text)
+
+    async def refine(self, text: str) -> str:
+        """A scripted refinement after the first answer, as written."""
+        return self.say(text)
+
+    async def reply(self, question: str) -> str | None:
+        """See :meth:`answer`."""
+        return self.answer(question)
+
+    async def respond(self, recommendations: Recommendations) -> str | None:
+        """The reaction to the top pick (see :meth:`react`)."""
+        if not recommendations.picks:
+            return None
+        top = recommendations.picks[0]
+        return await self.respond_to(top.poi_id, top.name or "", top.category)
+
+    async def respond_to(self, poi_id: str, name: str, category: str | None) -> str | None:
+        """See :meth:`judge`."""
+        return self.judge(poi_id, name, category)
+
+    async def mind_change(self, ahead: list[ItineraryStop]) -> str | None:
+        """What it says when it changes its mind about a stop ahead; the rule-based traveller never does."""
+        del ahead
+        return None
+
+    def wants_mind_change(self) -> bool:
+        """Whether it will change its mind once during the drive."""
+        return False
+
+    async def review(self, visited: list[VisitedStop], final: Itinerary | None) -> tuple[int, str | None]:
+        """The rating (see :meth:`rate`) and a comment (none from the rule-based traveller)."""
+        return self.rate(visited, final), None

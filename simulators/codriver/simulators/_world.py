@@ -60,8 +60,12 @@ class World:
 
     def pop(self, plan: Itinerary, sim: VehicleSim) -> tuple[str, str | None]:
         """Fire the next event: its kind and the message for the assistant (None: nothing to say)."""
-        event = self._queue.pop(0)
+        event = self.take()
         return event.kind, event_message(event, plan, sim)
+
+    def take(self) -> ScenarioEvent:
+        """Remove and return the next event (for callers that report it their own way)."""
+        return self._queue.pop(0)
 
     def pending(self) -> list[ScenarioEvent]:
         """Events that had not happened when the trip ended."""
