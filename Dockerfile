@@ -8,5 +8,8 @@ COPY platform platform
 COPY tools tools
 COPY simulators simulators
 RUN uv sync --frozen --no-dev --extra local-llm
+# named volumes mounted at /data start with this owner, so the services can write there
+RUN mkdir -p /data && chown nobody:nogroup /data
+ENV CODRIVER_DATA_DIR=/data
 USER nobody
 CMD ["codriver", "--help"]

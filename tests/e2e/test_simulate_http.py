@@ -11,7 +11,6 @@ the scenario's expectations are checked against what happened.
 from __future__ import annotations
 
 import asyncio
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -37,13 +36,13 @@ def test_a_scenario_drives_a_running_server_over_http(tmp_path: Path, postgres_u
     tools = scenario_tools(runtime, scenario)  # imports the region into the server's database too
     wall = datetime.now(UTC) + timedelta(seconds=LEAD_S)
     clock = f"{scenario.start.isoformat()}@{wall.isoformat()}x{SPEED:g}"
-    factories = str(ROOT / "tests" / "integration" / "simulators")
-    env = {"PYTHONPATH": os.pathsep.join([factories, os.environ.get("PYTHONPATH", "")])}
-    args = ["--clock", clock, "--no-scheduler", "--assistant", "sim_serve_factories:rules_assistant"]
-    with serve(data_dir=data, database_url=postgres_url, args=args, env=env) as server:
-        result = asyncio.run(run_scenario_http(scenario, tools, api_url=server.url, seed=0, path=str(SCENARIO)))
-        log = server.log.read_text(encoding="utf-8")
-    runtime.engine.dispose()
+    args = ["--clock", clock, "--no-scheduler", "--llm", "none"]
+    try:
+        with serve(data_dir=data, database_url=postgres_url, args=args) as server:
+            result = asyncio.run(run_scenario_http(scenario, tools, api_url=server.url, seed=0, path=str(SCENARIO)))
+            log = server.log.read_text(encoding="utf-8")
+    finally:
+        runtime.engine.dispose()
 
     assert result.mode == "http"
     failed = [f"{e.name}: {e.detail}" for e in result.expectations if not e.passed]

@@ -1,13 +1,18 @@
 """The HTTP API of Codriver: web app and head-unit, versioned under ``/v1``."""
 
-from codriver.api._app import API_VERSION, build_services, create_app, default_planner, make_scheduler
+from codriver.api._agents_assistant import AgentsAssistant
+from codriver.api._app import API_VERSION, WEB_APP_DIR, build_services, create_app, default_planner, make_scheduler
 from codriver.api._engine_planner import EnginePlanner
 from codriver.api._hub import NoticeHub
 from codriver.api._limits import TokenBuckets
 from codriver.api._ports import (
+    Alternative,
     AssistantContext,
     ChatReply,
     PlaceBrief,
+    RegionBrief,
+    RegionMap,
+    RoadLayer,
     Suggestion,
     TripAssistant,
     TripChange,
@@ -20,12 +25,18 @@ from codriver.api._tool_assistant import ToolAssistant
 
 __all__ = [
     "API_VERSION",
+    "WEB_APP_DIR",
+    "AgentsAssistant",
+    "Alternative",
     "ApiSettings",
     "AssistantContext",
     "ChatReply",
     "EnginePlanner",
     "NoticeHub",
     "PlaceBrief",
+    "RegionBrief",
+    "RegionMap",
+    "RoadLayer",
     "Services",
     "Suggestion",
     "TokenBuckets",

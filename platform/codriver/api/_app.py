@@ -34,7 +34,7 @@ from codriver.bootstrap import Runtime
 from codriver.scheduling import ActionRunner, Clock, SystemClock, TripScheduler
 from codriver.settings import Settings
 from codriver.store import session_scope
-from codriver.store._ledger import unfinished_plan_jobs
+from codriver.store._ledger import claim_plan_job, unfinished_plan_jobs
 from codriver.tools.home import HomeAssistant, HomeAutomation
 
 __all__ = ["API_VERSION", "WEB_APP_DIR", "build_services", "create_app", "default_planner"]
@@ -172,9 +172,11 @@ async def _sync(scheduler: TripScheduler, trip_id: int) -> None:
 
 
 def _resume_jobs(services: Services) -> None:
-    """Run again the planning jobs a previous process left unfinished."""
+    """Run again the planning jobs a previous process left unfinished (each in one process only)."""
     with session_scope(services.engine) as session:
-        jobs = [(job.id, job.user_id, job.body) for job in unfinished_plan_jobs(session)]
-    for job_id, user_id, body in jobs:
+        jobs = [(job.id, job.user_id, job.body, job.updated_at) for job in unfinished_plan_jobs(session)]
+    for job_id, user_id, body, seen_at in jobs:
+        if not claim_plan_job(services.engine, job_id=job_id, seen_at=seen_at, at=services.clock.now()):
+            continue  # another worker of this service resumed it
         logger.info("resuming planning job %s", job_id)
         start_plan_job(services, job_id, user_id, PlanIn.model_validate(body))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from pathlib import Path
 from typing import Annotated
 
 import httpx
@@ -18,7 +19,9 @@ from codriver.tools.home import HomeAssistant
 __all__ = ["command"]
 
 
-async def _run(runtime: Runtime, *, clock: str | None, planner: str | None, assistant: str | None) -> None:
+async def _run(
+    runtime: Runtime, *, clock: str | None, planner: str | None, assistant: str | None, heartbeat: Path | None
+) -> None:
     from codriver.api import ApiSettings, build_services, make_scheduler  # noqa: PLC0415  (web stack on demand)
 
     async with httpx.AsyncClient() as client:
@@ -33,6 +36,7 @@ async def _run(runtime: Runtime, *, clock: str | None, planner: str | None, assi
             clock=make_clock(clock),
         )
         scheduler = make_scheduler(services)
+        scheduler.heartbeat = heartbeat
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -50,13 +54,16 @@ def command(
     planner: PlannerOption = None,
     assistant: AssistantOption = None,
     log_level: Annotated[str, typer.Option(help="log level")] = "info",
+    heartbeat: Annotated[
+        Path | None, typer.Option(help="file touched every few seconds while the scheduler works (health checks)")
+    ] = None,
 ) -> None:
     """Run trip jobs (pre-departure commands, checks, home actions, summaries) until stopped."""
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if log_level.lower() != "debug":  # APScheduler logs every run of every job at INFO
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
     runtime = Runtime(load_settings())
-    asyncio.run(_run(runtime, clock=clock, planner=planner, assistant=assistant))
+    asyncio.run(_run(runtime, clock=clock, planner=planner, assistant=assistant, heartbeat=heartbeat))
 
 
 if __name__ == "__main__":  # python -m codriver.cli._scheduler

@@ -7,7 +7,8 @@ is (after downtime); the :class:`ActionRunner` then decides whether the action s
 makes sense and records it as skipped otherwise. ``coalesce`` folds missed runs of the
 periodic check into one. A reconcile job (in memory, every few seconds) picks up trips
 planned by another process, so ``codriver serve --no-scheduler`` plus ``codriver
-scheduler`` work together.
+scheduler`` work together. With a ``heartbeat`` path each reconcile (a database read)
+touches that file: its age is the health check of a separate scheduler process.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import anyio
 from sqlalchemy import Engine
@@ -56,12 +58,14 @@ class TripScheduler:
         clock: Clock,
         name: str = "default",
         reconcile_s: float = 5.0,
+        heartbeat: Path | None = None,
     ) -> None:
         self.engine = engine
         self.runner = runner
         self.clock = clock
         self.name = name
         self.reconcile_s = reconcile_s
+        self.heartbeat = heartbeat
         self._synced: dict[int, tuple[int, str]] = {}
         self.scheduler = AsyncIOScheduler(
             jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOB_TABLE), "memory": MemoryJobStore()},
@@ -97,10 +101,17 @@ class TripScheduler:
     async def reconcile(self) -> list[int]:
         """Schedule trips whose itinerary version changed since they were last scheduled here."""
         rows = await anyio.to_thread.run_sync(self._live_trips)
+        if self.heartbeat is not None:
+            await anyio.to_thread.run_sync(self._beat, self.heartbeat)
         changed = [trip_id for trip_id, version, status in rows if self._synced.get(trip_id) != (version, status)]
         for trip_id in changed:
             await self.sync_trip(trip_id)
         return changed
+
+    @staticmethod
+    def _beat(path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
 
     def _live_trips(self) -> list[tuple[int, int, str]]:
         with session_scope(self.engine) as session:

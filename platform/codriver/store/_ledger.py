@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, select, update
 
 from codriver.store._errors import RecordNotFound
 from codriver.store.db import session_scope
@@ -75,6 +75,19 @@ def update_plan_job(engine: Engine, *, job_id: str, at: datetime, **changes: Any
         session.add(job)
         session.flush()
         return job
+
+
+def claim_plan_job(engine: Engine, *, job_id: str, seen_at: datetime, at: datetime) -> bool:
+    """Take over an unfinished job last updated at ``seen_at``; False when another process took it first."""
+    with session_scope(engine) as session:
+        taken = session.exec(
+            update(PlanJob)
+            .where(col(PlanJob.id) == job_id)
+            .where(col(PlanJob.updated_at) == seen_at)
+            .where(col(PlanJob.status).in_(("queued", "running")))
+            .values(updated_at=at, stage="resumed")
+        )
+        return bool(taken.rowcount == 1)
 
 
 def unfinished_plan_jobs(session: Session) -> Sequence[PlanJob]:

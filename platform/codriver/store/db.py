@@ -9,7 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session
@@ -30,6 +30,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
     else:
         kwargs.setdefault("pool_pre_ping", True)
+        # connections kept open for the API's worker threads: opening one costs milliseconds
+        # and a server process, so overflow connections (opened and closed per use) stay rare
+        kwargs.setdefault("pool_size", 12)
+        kwargs.setdefault("max_overflow", 24)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -52,10 +56,45 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
+#: The PostgreSQL advisory lock key held while migrating (any constant; "codriver" in ASCII).
+_MIGRATION_LOCK = 0x636F6472697665
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """One migrating process at a time per database (``serve --workers``, API and scheduler starting together).
+
+    PostgreSQL: a session-level advisory lock on a connection of its own. SQLite: an
+    exclusive ``flock`` on ``<database file>.migrate.lock`` (none for in-memory databases).
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATION_LOCK})
+                connection.commit()
+        return
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        yield
+        return
+    import fcntl  # noqa: PLC0415  (POSIX only, and only for SQLite files)
+
+    with Path(f"{database}.migrate.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Create or upgrade the schema to ``revision`` (idempotent)."""
+    """Create or upgrade the schema to ``revision`` (idempotent; processes migrating at once take turns)."""
     try:
-        command.upgrade(alembic_config(engine), revision)
+        with _migration_lock(engine):
+            command.upgrade(alembic_config(engine), revision)
     except SQLAlchemyError as exc:
         msg = f"cannot migrate the database at {engine.url.render_as_string(hide_password=True)}: {exc}"
         raise StoreError(msg) from exc

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session, col, select
 
 from codriver.store import Itinerary, Trip, User, Vehicle, migrate, session_scope
@@ -89,3 +91,17 @@ def test_out_of_order_state_reports_from_many_threads_keep_the_newest(any_engine
         assert vehicle is not None
         assert vehicle.state_at == reports[-1][0]
         assert vehicle.soc == reports[-1][1]
+
+
+def test_processes_starting_together_on_a_new_database_migrate_it_once(any_engine: Engine) -> None:
+    # serve --workers N, or the API and the scheduler of compose.yaml, start at the same time
+    url = any_engine.url.render_as_string(hide_password=False)
+    script = "import sys; from codriver.store import make_engine, migrate; e = make_engine(sys.argv[1]); migrate(e); e.dispose()"
+    processes = [
+        subprocess.Popen([sys.executable, "-c", script, url], stderr=subprocess.PIPE, text=True) for _ in range(4)
+    ]
+    errors = [p.communicate(timeout=240)[1] for p in processes]
+    assert [p.returncode for p in processes] == [0, 0, 0, 0], errors
+    assert {"trip", "itinerary", "vehicle", "alembic_version"} <= set(inspect(any_engine).get_table_names())
+    with any_engine.connect() as connection:
+        assert len(connection.execute(text("SELECT version_num FROM alembic_version")).all()) == 1

@@ -7,6 +7,7 @@ thermostat 30 min before arrival, the summary) plays out in under a minute.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,14 +42,16 @@ def _actions(engine: object, trip_id: int) -> dict[str, str]:
 
 
 def test_restart_mid_trip_loses_and_doubles_nothing(tmp_path: Path) -> None:
-    wall = datetime.now(UTC) + timedelta(seconds=30)  # the simulated day starts once the service is up
+    wall = datetime.now(UTC) + timedelta(seconds=45)  # the simulated day starts once the service is up
     origin = datetime(2026, 6, 1, 7, 0, tzinfo=UTC)  # simulated time at `wall`
     depart = origin + timedelta(minutes=70)
     clock = ["--clock", f"{origin.isoformat()}@{wall.isoformat()}x{SPEED:g}"]
     data = tmp_path / "data"
     database = f"sqlite:///{data / 'codriver.db'}"
-    with FakeHomeAssistant() as home:
-        first = ServeProcess(data_dir=data, database_url=None, args=[*FAKES, *clock], env=home.env()).wait_ready()
+    with FakeHomeAssistant() as home, contextlib.ExitStack() as cleanup:
+        first = ServeProcess(data_dir=data, database_url=None, args=[*FAKES, *clock], env=home.env())
+        cleanup.callback(first.stop)  # whatever fails below, no server is left running
+        first.wait_ready()
         with Api(first.url) as api:
             ann = api.user("ann@example.org")
             presets = {"driver_seat": "anna", "seat": ["anna"], "cabin_target_c": 21}
@@ -82,8 +85,9 @@ def test_restart_mid_trip_loses_and_doubles_nothing(tmp_path: Path) -> None:
             assert "home:climate.home" not in done_before  # really mid-trip
             first.kill()
             time.sleep(3)  # down for 15 simulated minutes: jobs that fall due meanwhile are misfires
-            second = ServeProcess(data_dir=data, database_url=None, args=[*FAKES, *clock], env=home.env()).wait_ready()
+            second = ServeProcess(data_dir=data, database_url=None, args=[*FAKES, *clock], env=home.env())
             try:
+                second.wait_ready()
                 summary_due = (arrive + timedelta(minutes=10) - origin).total_seconds() / SPEED
                 _wait(lambda: "summary" in _actions(engine, trip_id), summary_due + 30, "the summary")
             finally:

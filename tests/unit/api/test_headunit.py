@@ -9,6 +9,11 @@ import pytest
 from api_fakes import CATALOGUE
 from api_support import NOW, Api
 
+from codriver.store import session_scope
+from codriver.store._accounts import update_vehicle_state
+from codriver.store._trip_log import decide_recommendation, trip_recommendation
+from codriver.store._trips import append_itinerary
+
 DEPART = NOW + timedelta(hours=3)
 
 
@@ -191,3 +196,82 @@ def test_presets_known_to_the_car_are_checked(api: Api) -> None:
 
 def test_catalogue_of_the_fake_is_what_recommendations_come_from() -> None:
     assert "osm:node/999" not in CATALOGUE
+
+
+def _next(api: Api, car: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
+    response = api.client.get(f"/v1/trips/{car['trip']['id']}/next", headers=headers or car["key"])
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_next_sees_changes_written_by_another_process_at_once(api: Api, car: dict[str, Any]) -> None:
+    # /next keeps the plan and recommendations per process; another process (a second
+    # worker, the separate scheduler) writes straight to the database: never a stale answer
+    trip_id, engine = car["trip"]["id"], api.services.engine
+    stops = car["trip"]["itinerary"]["itinerary"]["stops"]
+    api.clock.set(DEPART + timedelta(seconds=10))  # left home, not yet at stop 1 by plan
+    with session_scope(engine) as session:
+        update_vehicle_state(
+            session,
+            vehicle_id=car["vehicle"],
+            recorded_at=DEPART,
+            values={"lat": stops[0]["lat"], "lon": stops[0]["lon"]},
+        )
+    first = _next(api, car)
+    assert (first["at_stop"], first["stop_index"]) == (0, 1)
+    assert len(first["recommendations"]) == 2
+    with session_scope(engine) as session:  # the car moved, reported to another worker
+        moved = {"lat": stops[1]["lat"] + 0.003, "lon": stops[1]["lon"]}
+        update_vehicle_state(
+            session, vehicle_id=car["vehicle"], recorded_at=DEPART + timedelta(seconds=5), values=moved
+        )
+    second = _next(api, car)
+    assert second["at_stop"] is None
+    assert second["distance_m"] == pytest.approx(334, abs=5)  # 0.003° of latitude from stop 1
+    assert second["eta"] != first["eta"]
+    with session_scope(engine) as session:  # the head-unit's driver rejected a place through another worker
+        row = trip_recommendation(session, trip_id=trip_id, recommendation_id=first["recommendations"][1]["id"])
+        decide_recommendation(session, row=row, outcome="rejected", reason=None, at=DEPART)
+    assert [r["id"] for r in _next(api, car)["recommendations"]] == [first["recommendations"][0]["id"]]
+    document = {**car["trip"]["itinerary"]["itinerary"], "stops": stops[:1] + stops[2:]}
+    append_itinerary(engine, trip_id=trip_id, document=document, status="feasible", reason="re-planned elsewhere")
+    third = _next(api, car)
+    assert third["itinerary_version"] == 2
+    assert (third["stop_index"], third["next_stop"]["poi_id"]) == (1, stops[2]["poi_id"])
+
+
+def test_next_answers_404_to_others_after_answering_the_owner(api: Api, car: dict[str, Any]) -> None:
+    _next(api, car)  # the plan is now kept in the process
+    bob = api.user("bob@example.org")
+    bobs_key = api.key(bob, api.vehicle(bob))
+    url = f"/v1/trips/{car['trip']['id']}/next"
+    for headers in (bob, bobs_key):
+        response = api.client.get(url, headers=headers)
+        assert response.status_code == 404
+        assert response.json()["field"] == "trip_id"
+    assert api.client.get("/v1/trips/999999/next", headers=car["key"]).status_code == 404
+    assert _next(api, car, car["ann"])["trip_id"] == car["trip"]["id"]  # the owner's token works too
+
+
+def test_drive_times_are_asked_once_per_position(
+    api: Api, car: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[tuple[Any, Any]] = []
+    drive_s = api.planner.drive_s
+
+    def counting(region: str | None, a: Any, b: Any) -> float:
+        asked.append((a, b))
+        return drive_s(region, a, b)
+
+    monkeypatch.setattr(api.planner, "drive_s", counting)
+    url = f"/v1/vehicles/{car['vehicle']}/state"
+    api.client.put(url, json=_state(NOW, lat=60.18, lon=24.94), headers=car["key"])  # 1 km from home
+    etas = {_next(api, car)["eta"] for _ in range(3)}
+    assert len(asked) == 1
+    assert len(etas) == 1  # the clock stands still: the same answer
+    api.clock.set(NOW + timedelta(seconds=30))
+    assert _next(api, car)["eta"] != etas.pop()  # the ETA moves with the clock, from the remembered drive
+    assert len(asked) == 1
+    api.client.put(url, json=_state(NOW + timedelta(seconds=30), lat=60.181, lon=24.94), headers=car["key"])
+    _next(api, car)
+    assert len(asked) == 2
