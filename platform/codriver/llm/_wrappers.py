@@ -31,10 +31,22 @@ ToolChoice = Tool | Literal["auto", "required", "none"]
 
 
 class DelegatingChatClient(ChatCompletionClient):
-    """Passes everything to ``client``; subclasses change what they need."""
+    """Passes everything to ``client``; subclasses change the tool choice or watch results through two hooks."""
 
     def __init__(self, client: ChatCompletionClient) -> None:
         self.client = client
+
+    def choose(  # a hook: subclasses read messages and tools
+        self,
+        messages: Sequence[LLMMessage],  # noqa: ARG002
+        tools: Sequence[object],  # noqa: ARG002
+        tool_choice: ToolChoice,
+    ) -> ToolChoice:
+        """The tool choice passed on (unchanged here)."""
+        return tool_choice
+
+    def observe(self, result: CreateResult) -> None:
+        """Called with every final result (nothing here)."""
 
     async def create(
         self,
@@ -47,14 +59,16 @@ class DelegatingChatClient(ChatCompletionClient):
         cancellation_token: CancellationToken | None = None,
     ) -> CreateResult:
         """The wrapped client's result."""
-        return await self.client.create(
+        result = await self.client.create(
             messages,
             tools=tools,
-            tool_choice=tool_choice,
+            tool_choice=self.choose(messages, tools, tool_choice),
             json_output=json_output,
             extra_create_args=extra_create_args,
             cancellation_token=cancellation_token,
         )
+        self.observe(result)
+        return result
 
     async def create_stream(
         self,
@@ -70,11 +84,13 @@ class DelegatingChatClient(ChatCompletionClient):
         async for item in self.client.create_stream(
             messages,
             tools=tools,
-            tool_choice=tool_choice,
+            tool_choice=self.choose(messages, tools, tool_choice),
             json_output=json_output,
             extra_create_args=extra_create_args,
             cancellation_token=cancellation_token,
         ):
+            if isinstance(item, CreateResult):
+                self.observe(item)
             yield item
 
     async def close(self) -> None:
@@ -124,43 +140,6 @@ class ToolFirstChatClient(DelegatingChatClient):
     explicit choices pass through.
     """
 
-    async def create(
-        self,
-        messages: Sequence[LLMMessage],
-        *,
-        tools: Sequence[Tool | ToolSchema] = [],
-        tool_choice: Tool | Literal["auto", "required", "none"] = "auto",
-        json_output: bool | type[BaseModel] | None = None,
-        extra_create_args: Mapping[str, Any] = {},
-        cancellation_token: CancellationToken | None = None,
-    ) -> CreateResult:
-        """The wrapped client's result, with the tool-first choice."""
-        return await super().create(
-            messages,
-            tools=tools,
-            tool_choice=tool_first_choice(messages, tools, tool_choice),
-            json_output=json_output,
-            extra_create_args=extra_create_args,
-            cancellation_token=cancellation_token,
-        )
-
-    async def create_stream(
-        self,
-        messages: Sequence[LLMMessage],
-        *,
-        tools: Sequence[Tool | ToolSchema] = [],
-        tool_choice: Tool | Literal["auto", "required", "none"] = "auto",
-        json_output: bool | type[BaseModel] | None = None,
-        extra_create_args: Mapping[str, Any] = {},
-        cancellation_token: CancellationToken | None = None,
-    ) -> AsyncGenerator[str | CreateResult, None]:
-        """The wrapped client's stream, with the tool-first choice."""
-        async for item in super().create_stream(
-            messages,
-            tools=tools,
-            tool_choice=tool_first_choice(messages, tools, tool_choice),
-            json_output=json_output,
-            extra_create_args=extra_create_args,
-            cancellation_token=cancellation_token,
-        ):
-            yield item
+    def choose(self, messages: Sequence[LLMMessage], tools: Sequence[object], tool_choice: ToolChoice) -> ToolChoice:
+        """The tool-first choice."""
+        return tool_first_choice(messages, tools, tool_choice)
