@@ -11,19 +11,22 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from codriver.api._agents_assistant import AgentsAssistant
 from codriver.api._cache import TtlCache
 from codriver.api._engine_planner import EnginePlanner
 from codriver.api._errors import install_error_handlers
 from codriver.api._hub import NoticeHub
-from codriver.api._limits import BodySizeLimit, RateLimit, TokenBuckets
+from codriver.api._input_guard import InputGuard
+from codriver.api._limits import Admission, BodySizeLimit, RateLimit, TokenBuckets
 from codriver.api._ports import TripAssistant, TripPlanner
 from codriver.api._services import Services, TripService
 from codriver.api._settings import ApiSettings
@@ -149,13 +152,16 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    app.add_middleware(RateLimit, buckets=buckets)
+    # outermost last: rate limit, then read the body (bounded), check it, then wait for a turn
+    app.add_middleware(Admission, limit=api.max_in_flight, wait_s=api.queue_wait_s)
+    app.add_middleware(InputGuard, now=_now)
     app.add_middleware(BodySizeLimit, max_bytes=api.max_body_bytes)
+    app.add_middleware(RateLimit, buckets=buckets)
     v1 = APIRouter(prefix="/v1")
 
     @v1.get("/health", tags=["service"])
-    def health() -> dict[str, Any]:
-        """Liveness: the process answers."""
+    async def health() -> dict[str, Any]:
+        """Liveness: the process answers (on the event loop: no worker thread, no database)."""
         return {"status": "ok", "version": API_VERSION}
 
     for router in ROUTERS:
@@ -165,6 +171,12 @@ def create_app(
         # mounted last: /v1 routes win, everything else is the web app's files (index.html at /)
         app.mount("/", StaticFiles(directory=WEB_APP_DIR, html=True), name="web")
     return app
+
+
+def _now(scope: Scope) -> datetime:
+    """The app's clock (tests fix it), else the wall clock."""
+    services = getattr(getattr(scope.get("app"), "state", None), "services", None)
+    return services.clock.now() if isinstance(services, Services) else datetime.now(UTC)
 
 
 async def _sync(scheduler: TripScheduler, trip_id: int) -> None:

@@ -36,6 +36,7 @@ __all__ = [
     "TripDep",
     "VehicleDep",
     "get_services",
+    "principal_key",
     "short_read",
 ]
 
@@ -73,18 +74,16 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 
 
 async def short_read(services: Services, fn: Callable[..., T], *args: Any) -> T:
-    """Run a short read by primary key or index: inline on SQLite, in a worker thread otherwise.
+    """Run a short read by primary key or index in a worker thread of its own pool.
 
-    An SQLite read is a local file access of microseconds that WAL never blocks on
-    writers; handing it to a thread instead costs more than the read, and under load the
-    thread waits for the GIL (up to ``sys.getswitchinterval()`` per switch), which is
-    what made the tail latency of the hot routes. A network database stays off the loop.
+    Never on the event loop, not even on SQLite: a read there waits for a pooled
+    connection, and the connections may be held by requests that wait for the loop (the
+    whole server froze so under 16 head-units). Its own threads (fewer than pooled
+    connections) mean no short read waits behind slow routes in the shared thread pool.
     """
-    if services.engine.dialect.name == "sqlite":
-        return fn(*args)
     limiter = services.extras.get("short_reads")
-    if not isinstance(limiter, anyio.CapacityLimiter):  # fewer threads than pooled connections: none is opened
-        limiter = anyio.CapacityLimiter(SHORT_READ_THREADS)  # per call, and none waits behind slow routes
+    if not isinstance(limiter, anyio.CapacityLimiter):
+        limiter = anyio.CapacityLimiter(SHORT_READ_THREADS)
         services.extras["short_reads"] = limiter
     return await anyio.to_thread.run_sync(fn, *args, limiter=limiter)
 
@@ -137,7 +136,13 @@ async def get_principal(
             detail = "unknown or expired credential: sign in again (POST /v1/auth/token)"
             raise _unauthorized(detail)
         services.auth_cache.put(digest, principal)
+        services.buckets.remember(digest, principal_key(principal))
     return principal
+
+
+def principal_key(principal: Principal) -> str:
+    """The rate-limit bucket of a principal: one per head-unit, one per user (all their tokens)."""
+    return f"v:{principal.vehicle_id}" if principal.vehicle_id is not None else f"u:{principal.user_id}"
 
 
 AnyPrincipal = Annotated[Principal, Depends(get_principal)]

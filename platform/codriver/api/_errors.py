@@ -2,7 +2,8 @@
 
 Our error tree maps to status codes here and nowhere else: a foreign or missing record is
 404, bad input 422, a stale version 409, an infeasible plan 422 with its violations, an
-unreachable tool or database 503. Bad input never becomes a 500.
+unreachable tool or database 503 (with ``Retry-After`` when the database is busy or its
+pool exhausted). Bad input never becomes a 500.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
 
 from codriver.errors import (
     CodriverError,
@@ -96,9 +98,24 @@ def install_error_handlers(app: FastAPI) -> None:
         if isinstance(exc, StaleVersion):
             extra["current_version"] = exc.current
             field = field or "expected_version"
+        headers = {"Retry-After": "1"} if isinstance(exc, StoreError) and status == 503 else None
         if status >= 500:
             logger.warning("answering %s: %s", status, exc)
-        return JSONResponse(ErrorBody(str(exc), field, **extra), status_code=status)
+        return JSONResponse(ErrorBody(str(exc), field, **extra), status_code=status, headers=headers)
+
+    async def database(_request: Request, exc: Exception) -> JSONResponse:
+        # parameters are hidden by the engine (hide_parameters): the message names no value
+        if isinstance(exc, sa_exc.IntegrityError):
+            detail = "the change conflicts with a concurrent one: reload and try again"
+            return JSONResponse(ErrorBody(detail, None), status_code=409)
+        if isinstance(exc, sa_exc.DataError):
+            detail = "a value of the request cannot be stored: check its size and characters"
+            return JSONResponse(ErrorBody(detail, "body"), status_code=422)
+        if isinstance(exc, sa_exc.TimeoutError | sa_exc.OperationalError):
+            logger.warning("answering 503: database busy or unavailable (%s)", type(exc.__cause__ or exc).__name__)
+            detail = "the database is busy or unavailable: retry in 1 s"
+            return JSONResponse(ErrorBody(detail, None), status_code=503, headers={"Retry-After": "1"})
+        return await unexpected(_request, exc)
 
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
         logger.error("unexpected error", exc_info=exc)
@@ -106,4 +123,5 @@ def install_error_handlers(app: FastAPI) -> None:
 
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(CodriverError, ours)
+    app.add_exception_handler(sa_exc.SQLAlchemyError, database)
     app.add_exception_handler(Exception, unexpected)

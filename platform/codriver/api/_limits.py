@@ -1,23 +1,26 @@
 """Request size limits and per-credential rate limiting, as plain ASGI middleware.
 
-The rate limiter is a token bucket per credential (the bearer token's hash, else the
-client address), kept in memory: each process limits on its own. A refused request gets
-429 with ``Retry-After`` (whole seconds).
+The rate limiter is a token bucket per principal (the user or vehicle a checked credential
+belongs to, else the client address), kept in memory: each process limits on its own. A
+refused request gets 429 with ``Retry-After`` (whole seconds). :class:`Admission` bounds
+the requests at work at once (503 with ``Retry-After`` when one waits too long).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import math
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["BodySizeLimit", "RateLimit", "TokenBuckets"]
+__all__ = ["Admission", "BodySizeLimit", "RateLimit", "TokenBuckets", "bearer_digest", "replay"]
 
 
 async def _send_json(send: Send, status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]] = ()) -> None:  # type: ignore[assignment]
@@ -32,19 +35,20 @@ async def _send_json(send: Send, status: int, body: dict[str, Any], headers: lis
     await send({"type": "http.response.body", "body": data})
 
 
-class _TooLarge(Exception):
-    pass
-
-
 class BodySizeLimit:
-    """Refuse request bodies over ``max_bytes`` with 413 (by Content-Length, or while streaming)."""
+    """Refuse request bodies over ``max_bytes`` with 413, by Content-Length or while reading a chunked body.
+
+    The body is read here, before any route sees it (at most ``max_bytes`` are kept), and
+    handed on in one piece: a body streamed without a length gets 413 as well, not the
+    framework's 400 "error parsing the body".
+    """
 
     def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope.get("method") in {"GET", "HEAD", "OPTIONS"}:
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
@@ -52,39 +56,49 @@ class BodySizeLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await _send_json(send, 413, body)
             return
+        chunks: list[bytes] = []
         seen = 0
-        started = False
-
-        async def limited() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _TooLarge
-            return message
-
-        async def tracking(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited, tracking)
-        except _TooLarge:
-            if not started:
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > self.max_bytes:
                 await _send_json(send, 413, body)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        await self.app(scope, replay(b"".join(chunks), receive), send)
+
+
+def replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands over ``body`` once, then whatever the client sends next (a disconnect)."""
+    pending = [body]
+
+    async def replayed() -> Message:
+        if pending:
+            return {"type": "http.request", "body": pending.pop(), "more_body": False}
+        return await receive()
+
+    return replayed
 
 
 class TokenBuckets:
-    """Token buckets by key: ``rate`` tokens per second, at most ``burst`` stored."""
+    """Token buckets by key: ``rate`` tokens per second, at most ``burst`` stored.
+
+    Also remembers which principal a credential belongs to (:meth:`remember`, filled once
+    the credential has been checked), so that requests are limited per user or vehicle,
+    not per string a client can make up.
+    """
 
     def __init__(self, *, rate: float, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.rate = rate
         self.burst = burst
         self.clock = clock
         self._buckets: dict[str, tuple[float, float]] = {}
+        self._principals: OrderedDict[str, str] = OrderedDict()
         self._lock = threading.Lock()
 
     def take(self, key: str) -> float:
@@ -101,9 +115,54 @@ class TokenBuckets:
                 self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < 60}
             return (1.0 - tokens) / self.rate
 
+    def peek(self, key: str) -> float:
+        """Seconds until ``key`` has a token (0.0: it has one now); takes nothing."""
+        now = self.clock()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - last) * self.rate)
+        return 0.0 if tokens >= 1.0 else (1.0 - tokens) / self.rate
+
+    def remember(self, digest: str, principal: str) -> None:
+        """Requests carrying the credential with this SHA-256 (hex) count against ``principal``'s bucket."""
+        with self._lock:
+            self._principals[digest] = principal
+            self._principals.move_to_end(digest)
+            if len(self._principals) > 100_000:
+                self._principals.popitem(last=False)
+
+    def forget(self, digest: str) -> None:
+        """A revoked credential counts against its caller's address again."""
+        with self._lock:
+            self._principals.pop(digest, None)
+
+    def key_of(self, digest: str | None, address: str) -> str:
+        """The bucket of a request: its checked principal, else its client address."""
+        if digest is not None:
+            with self._lock:
+                principal = self._principals.get(digest)
+            if principal is not None:
+                return principal
+        return "a:" + address
+
+
+def bearer_digest(headers: dict[bytes, bytes]) -> str | None:
+    """SHA-256 (hex) of the request's bearer credential, as :func:`~codriver.api._security.hash_secret` makes it."""
+    value = headers.get(b"authorization")
+    if not value:
+        return None
+    scheme, _, secret = value.partition(b" ")
+    if scheme.lower() != b"bearer" or not secret.strip():
+        return None
+    return hashlib.sha256(secret.strip()).hexdigest()
+
 
 class RateLimit:
-    """429 with Retry-After once a credential has used up its bucket."""
+    """429 with Retry-After once a principal (else a client address) has used up its bucket.
+
+    A credential this process has not checked yet counts against the client's address: a
+    made-up bearer per request gets no fresh bucket.
+    """
 
     def __init__(self, app: ASGIApp, *, buckets: TokenBuckets) -> None:
         self.app = app
@@ -113,13 +172,8 @@ class RateLimit:
         if scope["type"] != "http" or not str(scope.get("path", "")).startswith("/v1/"):
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
-        credential = headers.get(b"authorization")
-        if credential:
-            key = "c:" + hashlib.sha256(credential).hexdigest()[:32]
-        else:
-            client = scope.get("client")
-            key = "a:" + (client[0] if client else "unknown")
+        client = scope.get("client")
+        key = self.buckets.key_of(bearer_digest(dict(scope.get("headers") or [])), client[0] if client else "unknown")
         wait = self.buckets.take(key)
         if wait > 0:
             retry = max(1, math.ceil(wait))
@@ -127,3 +181,42 @@ class RateLimit:
             await _send_json(send, 429, body, [(b"retry-after", str(retry).encode())])
             return
         await self.app(scope, receive, send)
+
+
+class Admission:
+    """At most ``limit`` requests at work at once; one that waits ``wait_s`` for a turn gets 503 + Retry-After.
+
+    Every request holds at most two pooled database connections, so with the pool larger
+    than twice ``limit`` no request ever waits for a connection, and a burst of clients
+    queues here (on the event loop, which keeps answering ``/v1/health``) instead of in
+    the pool. Event streams and the health check are not counted.
+    """
+
+    def __init__(self, app: ASGIApp, *, limit: int, wait_s: float) -> None:
+        self.app = app
+        self.limit = limit
+        self.wait_s = wait_s
+        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+
+    def _semaphore(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots[0] is not loop:  # one per event loop (tests start several)
+            self._slots = (loop, asyncio.Semaphore(self.limit))
+        return self._slots[1]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if scope["type"] != "http" or not path.startswith("/v1/") or path == "/v1/health" or path.endswith("/stream"):
+            await self.app(scope, receive, send)
+            return
+        slots = self._semaphore()
+        try:
+            await asyncio.wait_for(slots.acquire(), self.wait_s)
+        except TimeoutError:
+            body = {"detail": "the service is busy: retry in 1 s", "field": None}
+            await _send_json(send, 503, body, [(b"retry-after", b"1")])
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            slots.release()

@@ -302,5 +302,7 @@ class Services:
     buckets: TokenBuckets
     trips: TripService
     auth_cache: TtlCache[Any] = field(default_factory=lambda: TtlCache(ttl_s=2.0))
+    #: failed sign-ins per e-mail address and per client address (guessing protection)
+    sign_in_failures: TokenBuckets = field(default_factory=lambda: TokenBuckets(rate=1 / 6, burst=10))
     background: set[asyncio.Task[Any]] = field(default_factory=set)
     extras: dict[str, Any] = field(default_factory=dict)

@@ -11,6 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -129,12 +131,18 @@ def update_vehicle_state(
 
 
 def get_preferences(session: Session, *, user_id: int) -> Preferences:
-    """The user's preferences, created with defaults on first use."""
+    """The user's preferences, created with defaults on first use.
+
+    Idempotent under concurrency: the row is inserted with ``ON CONFLICT DO NOTHING``, so
+    ten first requests of a new user at once all read the same single row.
+    """
     prefs = session.exec(select(Preferences).where(Preferences.user_id == user_id)).first()
     if prefs is None:
-        prefs = Preferences(user_id=user_id)
-        session.add(prefs)
-        session.flush()
+        defaults = Preferences(user_id=user_id).model_dump(exclude={"id"})
+        insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
+        statement = insert(Preferences).values(**defaults).on_conflict_do_nothing(index_elements=["user_id"])
+        session.execute(statement)
+        prefs = session.exec(select(Preferences).where(Preferences.user_id == user_id)).one()
     return prefs
 
 

@@ -19,21 +19,35 @@ from codriver.errors import StoreError
 __all__ = ["alembic_config", "make_engine", "migrate", "session_scope"]
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
+#: Longest wait for a pooled connection, in seconds.
+POOL_TIMEOUT_S = 5.0
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url``; SQLite files get their folder, foreign keys and WAL."""
+    """An engine for ``url``; SQLite files get their folder, foreign keys and WAL.
+
+    Statement parameters never reach logs or error messages (``hide_parameters``): they
+    hold password hashes, e-mail addresses and cars' positions. A caller waits at most
+    ``POOL_TIMEOUT_S`` for a pooled connection, then gets :class:`sqlalchemy.exc.TimeoutError`
+    (the API answers 503 with ``Retry-After``).
+    """
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            # an SQLite connection is a file handle: enough for every API worker thread holding two
+            kwargs.setdefault("pool_size", 8)
+            kwargs.setdefault("max_overflow", 56)
+            kwargs.setdefault("pool_timeout", POOL_TIMEOUT_S)
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
     else:
         kwargs.setdefault("pool_pre_ping", True)
         # connections kept open for the API's worker threads: opening one costs milliseconds
         # and a server process, so overflow connections (opened and closed per use) stay rare
         kwargs.setdefault("pool_size", 12)
-        kwargs.setdefault("max_overflow", 24)
+        kwargs.setdefault("max_overflow", 36)
+        kwargs.setdefault("pool_timeout", POOL_TIMEOUT_S)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

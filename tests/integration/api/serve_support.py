@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,17 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[3]
 FAKES = ROOT / "tests" / "unit" / "api"
+
+
+def plan_request(depart: datetime) -> dict[str, object]:
+    """A day trip in central Helsinki leaving at ``depart`` (the fake planner's catalogue)."""
+    return {
+        "origin": "60.1699,24.9384",
+        "depart_at": depart.isoformat(),
+        "return_by": (depart + timedelta(hours=8)).isoformat(),
+        "must_visit": ["osm:node/1", "osm:node/3"],
+        "vehicle": {"powertrain": "ev"},
+    }
 
 
 def free_port() -> int:

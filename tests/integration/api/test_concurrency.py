@@ -5,14 +5,15 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session, col, select
 
-from codriver.store import Itinerary, Trip, User, Vehicle, migrate, session_scope
-from codriver.store._accounts import update_vehicle_state
+from codriver.store import Itinerary, Preferences, Trip, User, Vehicle, migrate, session_scope
+from codriver.store._accounts import get_preferences, update_vehicle_state
 from codriver.store._trips import append_itinerary
 
 WRITERS = 8
@@ -105,3 +106,28 @@ def test_processes_starting_together_on_a_new_database_migrate_it_once(any_engin
     assert {"trip", "itinerary", "vehicle", "alembic_version"} <= set(inspect(any_engine).get_table_names())
     with any_engine.connect() as connection:
         assert len(connection.execute(text("SELECT version_num FROM alembic_version")).all()) == 1
+
+
+def test_ten_first_requests_of_a_new_user_at_once_create_one_preferences_row(any_engine: Engine) -> None:
+    migrate(any_engine)
+    with session_scope(any_engine) as session:
+        user = User(email="new@example.org")
+        session.add(user)
+        session.flush()
+        assert user.id is not None
+        user_id = user.id
+    start = threading.Barrier(10)
+
+    def first_use(_: int) -> int:
+        start.wait()
+        with session_scope(any_engine) as session:
+            prefs = get_preferences(session, user_id=user_id)
+            assert prefs.id is not None
+            return prefs.id
+
+    with ThreadPoolExecutor(10) as pool:
+        ids = list(pool.map(first_use, range(10)))
+    assert len(set(ids)) == 1  # every request read the one row, none failed on the unique constraint
+    with Session(any_engine) as session:
+        rows = session.exec(select(Preferences).where(Preferences.user_id == user_id)).all()
+        assert [(r.currency, r.diet, r.rejected_place_ids) for r in rows] == [("EUR", [], [])]

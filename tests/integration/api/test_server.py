@@ -6,21 +6,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from serve_support import Api, read_events, serve
+from serve_support import Api, plan_request, read_events, serve
 
 pytestmark = pytest.mark.slow
 
 FAKE_PORTS = ["--planner", "api_fakes:planner", "--assistant", "api_fakes:assistant", "--no-scheduler"]
-
-
-def _request(depart: datetime) -> dict[str, object]:
-    return {
-        "origin": "60.1699,24.9384",
-        "depart_at": depart.isoformat(),
-        "return_by": (depart + timedelta(hours=8)).isoformat(),
-        "must_visit": ["osm:node/1", "osm:node/3"],
-        "vehicle": {"powertrain": "ev"},
-    }
 
 
 def test_stream_pushes_new_versions_and_replays_what_a_reconnecting_head_unit_missed(tmp_path: Path) -> None:
@@ -29,7 +19,7 @@ def test_stream_pushes_new_versions_and_replays_what_a_reconnecting_head_unit_mi
         ann = api.user("ann@example.org")
         vehicle = api.ok("POST", "/v1/vehicles", ann, json={"name": "Ioniq", "powertrain": "ev", "battery_kwh": 60})
         key = {"Authorization": "Bearer " + api.ok("POST", f"/v1/vehicles/{vehicle['id']}/api-key", ann)["api_key"]}
-        trip = api.ok("POST", "/v1/plan", ann, json={"request": _request(depart), "vehicle_id": vehicle["id"]})
+        trip = api.ok("POST", "/v1/plan", ann, json={"request": plan_request(depart), "vehicle_id": vehicle["id"]})
         stream = f"{server.url}/v1/trips/{trip['id']}/stream"
         first = read_events(stream, key, count=1)
         assert [(e["event"], e["version"]) for e in first] == [("itinerary", 1)]

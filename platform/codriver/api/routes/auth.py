@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 import anyio
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Request, status
 
-from codriver.api._deps import AnyPrincipal, CurrentUser, ServicesDep, SessionDep
+from codriver.api._deps import AnyPrincipal, CurrentUser, Principal, ServicesDep, SessionDep, principal_key
 from codriver.api._schemas import TokenCreate, TokenPublic, UserCreate, UserPublic
 from codriver.api._security import hash_password, hash_secret, new_token, verify_password
+from codriver.api._services import Services
 from codriver.store import User, session_scope
 from codriver.store._accounts import create_user, delete_token, issue_token, user_by_email
 from codriver.store._errors import RecordNotFound
@@ -32,9 +34,28 @@ async def register(body: UserCreate, services: ServicesDep) -> User:
     return await anyio.to_thread.run_sync(store)
 
 
+def _guessing(services: Services, keys: list[str]) -> None:
+    """429 once an e-mail address or a client address has failed to sign in too often."""
+    wait = max(services.sign_in_failures.peek(key) for key in keys)
+    if wait > 0:
+        retry = max(1, math.ceil(wait))
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail=f"too many failed sign-ins: retry in {retry} s",
+            headers={"Retry-After": str(retry)},
+        )
+
+
 @router.post("/auth/token", status_code=status.HTTP_201_CREATED, response_model=TokenPublic)
-async def sign_in(body: TokenCreate, services: ServicesDep) -> TokenPublic:
-    """Exchange e-mail and password for a bearer token."""
+async def sign_in(body: TokenCreate, services: ServicesDep, request: Request) -> TokenPublic:
+    """Exchange e-mail and password for a bearer token.
+
+    After 10 failed attempts for one e-mail address, or from one client address, one more
+    attempt is allowed every 6 s (429 with ``Retry-After`` until then).
+    """
+    address = request.client.host if request.client is not None else "unknown"
+    keys = ["e:" + hash_secret(body.email.strip().lower()), "a:" + address]
+    _guessing(services, keys)
 
     def lookup() -> User | None:
         with session_scope(services.engine) as session:
@@ -44,6 +65,8 @@ async def sign_in(body: TokenCreate, services: ServicesDep) -> TokenPublic:
     stored = user.password_hash if user is not None else _DUMMY_HASH
     ok = await anyio.to_thread.run_sync(verify_password, body.password, stored)
     if user is None or user.id is None or not ok:
+        for key in keys:
+            services.sign_in_failures.take(key)
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, detail="wrong e-mail or password", headers={"WWW-Authenticate": "Bearer"}
         )
@@ -56,6 +79,7 @@ async def sign_in(body: TokenCreate, services: ServicesDep) -> TokenPublic:
             issue_token(session, user_id=user_id, token_hash=hash_secret(token), expires_at=expires)
 
     await anyio.to_thread.run_sync(store)
+    services.buckets.remember(hash_secret(token), principal_key(Principal(user_id=user_id)))
     return TokenPublic(access_token=token, expires_at=expires)
 
 
@@ -65,6 +89,7 @@ def sign_out(session: SessionDep, principal: CurrentUser, services: ServicesDep)
     if principal.token_hash is not None:
         delete_token(session, token_hash=principal.token_hash)
         services.auth_cache.drop(principal.token_hash)
+        services.buckets.forget(principal.token_hash)
 
 
 @router.get("/users/me", response_model=UserPublic)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, status
@@ -18,10 +19,13 @@ from codriver.api._schemas import (
 )
 from codriver.api._security import hash_secret, new_key
 from codriver.api.routes._convert import vehicle_public
+from codriver.errors import InputError
 from codriver.store import Trip, Vehicle
 from codriver.store._accounts import list_vehicles, update_vehicle_state
 
 router = APIRouter(prefix="/vehicles", tags=["vehicles"])
+#: How far ahead of the server's clock a state report may be (clocks of cars drift).
+MAX_CLOCK_SKEW = timedelta(minutes=5)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=VehiclePublic)
@@ -62,6 +66,7 @@ def delete_vehicle(vehicle: VehicleDep, session: SessionDep, services: ServicesD
     """Remove a vehicle (its trips stay, without a vehicle); its head-unit key stops working."""
     if vehicle.api_key_hash is not None:
         services.auth_cache.drop(vehicle.api_key_hash)
+        services.buckets.forget(vehicle.api_key_hash)
     for trip in session.exec(select(Trip).where(Trip.vehicle_id == vehicle.id)).all():
         trip.vehicle_id = None
         session.add(trip)
@@ -73,6 +78,7 @@ def rotate_key(vehicle: VehicleDep, session: SessionDep, services: ServicesDep) 
     """A new head-unit key for the vehicle (the old one stops working); shown only once."""
     if vehicle.api_key_hash is not None:
         services.auth_cache.drop(vehicle.api_key_hash)
+        services.buckets.forget(vehicle.api_key_hash)
     key = new_key()
     vehicle.api_key_hash = hash_secret(key)
     session.add(vehicle)
@@ -82,12 +88,23 @@ def rotate_key(vehicle: VehicleDep, session: SessionDep, services: ServicesDep) 
 
 
 @router.put("/{vehicle_id}/state", response_model=VehicleStatePublic)
-def put_state(body: VehicleStateIn, vehicle: HeadUnitVehicle, session: SessionDep) -> VehicleStatePublic:
+def put_state(
+    body: VehicleStateIn, vehicle: HeadUnitVehicle, session: SessionDep, services: ServicesDep
+) -> VehicleStatePublic:
     """Report the car's position, speed, SoC/fuel and outside temperature at ``recorded_at``.
 
     Reports older than (or as old as) the stored one change nothing: ``applied`` is false.
+    A report more than 5 minutes ahead of the server's clock is refused (422 on
+    ``recorded_at``): applied, it would make every later true report look older.
     """
     assert vehicle.id is not None
+    latest = services.clock.now() + MAX_CLOCK_SKEW
+    if body.recorded_at > latest:
+        msg = (
+            f"recorded_at {body.recorded_at.isoformat()} is ahead of the server's clock by more than"
+            f" {MAX_CLOCK_SKEW.total_seconds() / 60:.0f} min: set the head-unit's clock (NTP or GNSS time)"
+        )
+        raise InputError(msg, field="recorded_at")
     values = body.model_dump(exclude={"recorded_at"}, exclude_none=True)
     applied = update_vehicle_state(session, vehicle_id=vehicle.id, recorded_at=body.recorded_at, values=values)
     session.refresh(vehicle)
