@@ -8,7 +8,7 @@ VENV := .venv
 RUN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint typecheck unit integration setup setup-dev browser clean bench
+.PHONY: demo test lint typecheck unit integration setup setup-dev browser reference clean bench
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -27,6 +27,15 @@ browser:
 	   (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null)) || \
 	  echo "warning: could not install chromium: the web app's browser tests will be skipped (outside CI)"
 
+# Reference evaluators the tests compare against (opening_hours.js), pinned by the lock file;
+# never used at run time. Without npm the differential tests skip (outside CI) or fail (CI).
+REFERENCE := tests/reference
+reference: $(REFERENCE)/node_modules/.package-lock.json
+
+$(REFERENCE)/node_modules/.package-lock.json: $(REFERENCE)/package.json $(REFERENCE)/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix $(REFERENCE) --no-audit --no-fund --loglevel=error; \
+	  else echo "warning: npm not found: the opening_hours.js differential tests will be skipped (outside CI)"; fi
+
 demo: setup
 	$(RUN)/codriver demo
 
@@ -37,14 +46,14 @@ lint: setup-dev
 typecheck: setup-dev
 	$(RUN)/mypy platform tools simulators
 
-unit: setup-dev
+unit: setup-dev reference
 	$(RUN)/pytest tests/unit -q
 
-test: lint typecheck browser
+test: lint typecheck browser reference
 	$(RUN)/pytest -q
 
 bench: setup-dev
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(RUN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache $(REFERENCE)/node_modules

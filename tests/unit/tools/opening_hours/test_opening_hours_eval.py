@@ -174,3 +174,22 @@ def test_parsed_expressions_are_cached_per_string_coordinates_and_zone() -> None
 def test_unknown_zone_is_an_input_error() -> None:
     with pytest.raises(InputError, match="unknown time zone"):
         region_zone("Mars/Olympus_Mons")
+
+
+@pytest.mark.parametrize(
+    ("raw", "monday", "saturday"),
+    [
+        ("24/7", "open 24 hours", "open 24 hours"),
+        ("Mo-Su 00:00-24:00", "open 24 hours", "open 24 hours"),
+        ("Mo-Fr 11:00-02:00; Sa-Su 12:00-02:00", "until 02:00, 11:00-02:00", "12:00-02:00"),
+        ("Mo-Fr 10:00-14:00,15:00-18:00", "10:00-14:00, 15:00-18:00", "closed"),
+        ("Mo-Fr 10:00-24:00", "10:00-24:00", "closed"),
+        ('Mo-Fr 08:00-16:00 || "on appointment"', "08:00-16:00, otherwise unknown", "unknown"),
+        (None, "unknown", "unknown"),
+    ],
+)
+def test_day_text_reads_right(raw: str | None, monday: str, saturday: str) -> None:
+    # 2026-01-12 is a Monday, 2026-01-17 a Saturday.
+    hours = hours_for(raw, **HKI)
+    assert hours.day_text(date(2026, 1, 12)) == monday
+    assert hours.day_text(date(2026, 1, 17)) == saturday

@@ -15,6 +15,7 @@ Rules (also in ``docs/tools/opening_hours.md``):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -24,6 +25,7 @@ import opening_hours
 
 from codriver.errors import InputError
 from codriver.tools.opening_hours._models import HoursInterval, HoursSource, HoursState, HoursStatus
+from codriver.tools.opening_hours._normalise import normalise_hours
 from codriver.tools.opening_hours._rules import PARSER_ERROR, parse_error_summary, plainly_open, rewrite_comment_rules
 
 __all__ = ["HORIZON", "PlaceHours", "hours_for", "region_zone", "to_zone"]
@@ -35,6 +37,35 @@ _CACHE_SIZE = 16_384
 _COORD_DIGITS = 4  # about 10 m: same holidays and sun times
 
 _Span = tuple[datetime, datetime, HoursState, str | None]
+_SUN = re.compile(r"\b(?:sunrise|sunset|dawn|dusk)\b", re.IGNORECASE)
+_OPEN_END = re.compile(r"\d\+")
+_HOLIDAY = re.compile(r"\bPH\b")
+_DISPUTED = "public holiday for one evaluator, not for the other: check before going"
+
+
+@lru_cache(maxsize=64)
+def _disputed_dates(zone: str, year: int) -> frozenset[date]:
+    """Days that opening-hours-py counts as public holidays and opening_hours.js does not.
+
+    Finland: Midsummer Eve (the Friday between 19 and 25 June) and Christmas Eve; found
+    by the differential test, which samples the holidays of a year.
+    """
+    if zone != "Europe/Helsinki":
+        return frozenset()
+    eve = next(date(year, 6, d) for d in range(19, 26) if date(year, 6, d).weekday() == 4)
+    return frozenset({eve, date(year, 12, 24)})
+
+
+def _disputed_days(zone: ZoneInfo, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """[midnight, next midnight) of every disputed day that meets [start, end), in order."""
+    out = []
+    for year in range(start.year, end.year + 1):
+        for day in sorted(_disputed_dates(zone.key, year)):
+            day_start = datetime.combine(day, time(), tzinfo=zone)
+            day_end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
+            if day_end > start and day_start < end:
+                out.append((day_start, day_end))
+    return out
 
 
 @lru_cache(maxsize=256)
@@ -68,18 +99,31 @@ class PlaceHours:
         self.source: HoursSource = "hours"
         self._expr: opening_hours.OpeningHours | None = None
         self._fallback = False
+        self._fallback_comment: str | None = None
         # Set when the comment rewrite could not be parsed: then any open-with-comment
         # the library reports is treated as unknown (unless the comment plainly says open).
         self._distrust_comments = False
+        # Where opening-hours-py and the reference (opening_hours.js) are known to differ
+        # and no rewrite helps, the answer is "unknown" (see docs/tools/opening_hours.md).
+        self._doubt: str | None = None
+        self._open_end = False
+        self._holidays = False
         if raw is None or not raw.strip():
             self.source = "missing"
             return
-        rewrite = rewrite_comment_rules(raw)
+        unquoted = " ".join(raw.split('"')[::2])
+        if _SUN.search(unquoted):
+            self._doubt = "sun times (sunrise, sunset, dusk, dawn) differ between evaluators: check before going"
+        self._open_end = bool(_OPEN_END.search(unquoted))
+        self._holidays = bool(_HOLIDAY.search(unquoted))
+        normalised = normalise_hours(raw)
+        rewrite = rewrite_comment_rules(normalised)
         self._fallback = rewrite.has_fallback
+        self._fallback_comment = rewrite.fallback_comment
         try:
             self._expr = self._parse(rewrite.text, coords)
         except PARSER_ERROR as exc:
-            if not rewrite.changed:
+            if not rewrite.changed and normalised == raw:
                 self.source, self.error = "invalid", parse_error_summary(str(exc))
                 return
             try:
@@ -100,15 +144,43 @@ class PlaceHours:
     # -- evaluation -------------------------------------------------------------------------
     def _map(self, state: opening_hours.State, comment: str) -> tuple[HoursState, str | None]:
         text = comment or None
+        if self._doubt is not None:
+            return "unknown", self._doubt
         if state == opening_hours.State.OPEN:
             if self._distrust_comments and text and not plainly_open(text):
                 return "unknown", text
+            if self._open_end:  # "18:00+": open, until nobody knows when
+                return "unknown", text or "open end: closing time not recorded"
             return "open", text
         if state == opening_hours.State.CLOSED:
+            if self._fallback_comment is not None:  # "otherwise: on appointment" is not closed
+                return "unknown", self._fallback_comment
             return "closed", text
         return "unknown", text
 
     def _spans(self, start: datetime, end: datetime) -> Iterator[_Span]:
+        """(start, end, state, comment) pieces covering [start, end) in the zone.
+
+        Days whose holiday status the evaluators dispute are unknown for rules with ``PH``.
+        """
+        pieces = self._library_spans(start, end)
+        disputed = _disputed_days(self.zone, start, end) if self._holidays else []
+        if not disputed:
+            yield from pieces
+            return
+        for a, b, state, comment in pieces:
+            cursor = a
+            for day_start, day_end in disputed:
+                if day_end <= cursor or day_start >= b:
+                    continue
+                if day_start > cursor:
+                    yield cursor, day_start, state, comment
+                cursor = min(b, day_end)
+                yield max(a, day_start), cursor, "unknown", _DISPUTED
+            if cursor < b:
+                yield cursor, b, state, comment
+
+    def _library_spans(self, start: datetime, end: datetime) -> Iterator[_Span]:
         """Raw (start, end, state, comment) pieces covering [start, end) in the zone."""
         if self._expr is None:
             yield start, end, "unknown", None
@@ -158,11 +230,36 @@ class PlaceHours:
         end = datetime.combine(day + timedelta(days=1), time(), tzinfo=self.zone)
         return [interval for interval in self.intervals(start, end) if interval.state == "open"]
 
+    def day_text(self, day: date) -> str:
+        """The open hours of a local day for people: ``open 24 hours``, ``10:00-18:00, 19:00-23:00``,
+        ``until 02:00, 18:00-02:00`` (a night that runs into the next day ends where it ends),
+        ``closed``, or ``unknown``.
+        """
+        start = datetime.combine(day, time(), tzinfo=self.zone)
+        end = datetime.combine(day + timedelta(days=1), time(), tzinfo=self.zone)
+        # Look past midnight on both sides to see nights that run across it.
+        pieces = self.intervals(start - timedelta(hours=12), end + timedelta(hours=12))
+        spans = [p for p in pieces if p.state == "open" and p.end > start and p.start < end]
+        if not spans:
+            known = any(p.state == "closed" and p.end > start and p.start < end for p in pieces)
+            return "closed" if known else "unknown"
+        if spans[0].start <= start and spans[0].end >= end:
+            return "open 24 hours"
+        words = []
+        for span in spans:
+            until = "24:00" if span.end == end else span.end.strftime("%H:%M")
+            words.append(f"until {until}" if span.start < start else f"{span.start.strftime('%H:%M')}-{until}")
+        if any(p.state == "unknown" and p.end > start and p.start < end for p in pieces):
+            words.append("otherwise unknown")
+        return ", ".join(words)
+
     def state_at(self, at: datetime) -> tuple[HoursState, str | None]:
         """(state, comment) at one moment, without looking ahead."""
         local = to_zone(at, self.zone)
         if self._expr is None:
             return "unknown", None
+        if self._holidays and local.date() in _disputed_dates(self.zone.key, local.year):
+            return "unknown", _DISPUTED
         return self._map(*self._expr.state(local))
 
     def status(self, at: datetime) -> HoursStatus:

@@ -1,9 +1,10 @@
 """Reading an opening_hours string before evaluation: comment-only rules and fallbacks.
 
-opening-hours-py evaluates a rule that carries a comment but no time and no state
-(``"by appointment"``, ``Sa "on request"``) as *open* all day with the comment. For a
-driver that is not a promise, so such a rule is rewritten with an explicit ``unknown``
-before it is parsed. The one exception is a comment that plainly says open (the short
+opening-hours-py evaluates a rule that carries a comment but no explicit state
+(``"by appointment"``, ``Sa "on request"``, ``Mo-Fr 10:00-18:00 "call first"``) as *open*
+with the comment. The reference, opening_hours.js, says *unknown*, and for a driver that
+is not a promise either, so such a rule is rewritten with an explicit ``unknown`` before
+it is parsed. The one exception is a comment-only rule that plainly says open (the short
 list in :data:`PLAIN_OPEN`): that rule keeps the library's open state.
 """
 
@@ -52,7 +53,6 @@ PLAIN_OPEN = frozenset(
     }
 )
 _MODIFIER = re.compile(r"\b(open|closed|off|unknown)\b", re.IGNORECASE)
-_TIME = re.compile(r"\d{1,2}:\d{2}|sunrise|sunset|dawn|dusk|24/7", re.IGNORECASE)
 _TRAILING_COMMENT = re.compile(r'^(?P<body>[^"]*?)\s*(?P<comment>"[^"]*")\s*$', re.DOTALL)
 
 
@@ -63,6 +63,7 @@ class Rewrite:
     text: str
     changed: bool = False
     has_fallback: bool = False
+    fallback_comment: str | None = None
 
 
 def plainly_open(comment: str) -> bool:
@@ -102,11 +103,7 @@ def _rewrite_rule(rule: str) -> str:
     if match is None:
         return rule
     body, comment = match.group("body"), match.group("comment")
-    if _MODIFIER.search(body) or plainly_open(comment.strip('"')):
-        return rule
-    # The comment belongs to the last additional rule (after a top-level comma).
-    tail = body.rsplit(",", 1)[-1]
-    if _TIME.search(tail):
+    if _MODIFIER.search(body) or (plainly_open(comment.strip('"')) and not re.search(r"\d", body)):
         return rule
     leading = rule[: len(rule) - len(rule.lstrip())]
     head = body.strip()
@@ -117,17 +114,32 @@ def rewrite_comment_rules(raw: str) -> Rewrite:
     """``raw`` with every comment-only rule made explicitly ``unknown``.
 
     ``Mo-Fr 10:00-18:00; Sa "by appointment"`` becomes
-    ``Mo-Fr 10:00-18:00; Sa unknown "by appointment"``. Rules with a time or an explicit
-    state keep their meaning. ``has_fallback`` tells whether a ``||`` rule is present.
+    ``Mo-Fr 10:00-18:00; Sa unknown "by appointment"``, and ``Mo 10:00-12:00 "lunch"``
+    becomes ``Mo 10:00-12:00 unknown "lunch"``. Rules with an explicit state keep their
+    meaning. ``has_fallback`` tells whether a ``||`` rule is present; ``fallback_comment``
+    is the comment of a comment-only fallback rule (``Mo-Fr 08:00-16:00 || "on
+    appointment"``): whenever the rules before it say closed, the reference
+    (opening_hours.js) says unknown with that comment.
     """
     parts = _split_rules(raw)
     pieces = []
     changed = False
+    fallback_comment = None
+    after_fallback = False
     for rule, separator in parts:
         new = _rewrite_rule(rule)
-        changed = changed or new != rule
+        if new != rule:
+            changed = True
+            if after_fallback:
+                fallback_comment = rule.strip().rsplit('"', 2)[-2] if rule.count('"') >= 2 else rule.strip()
         pieces.append(new + separator)
-    return Rewrite(text="".join(pieces), changed=changed, has_fallback=any(sep == "||" for _, sep in parts))
+        after_fallback = separator == "||"
+    return Rewrite(
+        text="".join(pieces),
+        changed=changed,
+        has_fallback=any(sep == "||" for _, sep in parts),
+        fallback_comment=fallback_comment,
+    )
 
 
 def parse_error_summary(message: str) -> str:
