@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 import anyio
-from fastapi import Depends, HTTPException, Path, Request, status
+from fastapi import Depends, Header, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from codriver.api._security import KEY_PREFIX, TOKEN_PREFIX, hash_secret
 from codriver.api._services import Services
 from codriver.api._settings import MAX_ID
+from codriver.errors import InputError
 from codriver.store import Trip, Vehicle, session_scope
 from codriver.store._accounts import owned_vehicle, user_for_token, vehicle_for_key
 from codriver.store._errors import RecordNotFound
@@ -30,6 +31,7 @@ __all__ = [
     "CurrentUser",
     "HeadUnitTrip",
     "HeadUnitVehicle",
+    "IfMatch",
     "Principal",
     "ServicesDep",
     "SessionDep",
@@ -198,3 +200,27 @@ def get_head_unit_trip(
 
 TripDep = Annotated[Trip, Depends(get_trip)]
 HeadUnitTrip = Annotated[Trip, Depends(get_head_unit_trip)]
+
+
+def get_if_match(
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description='the itinerary version your change is based on (3, "3" or W/"3", as in ETag): 409 if the'
+            " trip has moved on",
+            max_length=40,
+        ),
+    ] = None,
+) -> int | None:
+    """The trip version in ``If-Match`` (None when absent or ``*``); 422 on ``If-Match`` when unreadable."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    text = if_match.strip().removeprefix("W/").strip('"')
+    if not text.isdigit() or int(text) > MAX_ID:
+        msg = f"If-Match must be a trip version such as \"3\" (the ETag of GET /v1/trips/{{id}}), not {if_match!r}"
+        raise InputError(msg, field="If-Match")
+    return int(text)
+
+
+IfMatch = Annotated[int | None, Depends(get_if_match)]

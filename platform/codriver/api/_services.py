@@ -28,16 +28,19 @@ from codriver.scheduling import CarState, Clock
 from codriver.settings import Settings
 from codriver.store import Preferences, Region, Trip, Vehicle, session_scope
 from codriver.store._accounts import owned_vehicle
+from codriver.store._errors import StaleVersion
 from codriver.store._trip_log import add_notice
 from codriver.store._trips import append_itinerary, create_trip, latest_itinerary, owned_trip, trip_by_id
 from codriver.store.models import Itinerary as ItineraryRow
 from codriver.tools.geo import LatLon
 from codriver.tools.home import HomeAutomation
 
-__all__ = ["PlannedTrip", "Services", "TripService", "car_state", "vehicle_spec"]
+__all__ = ["PlannedTrip", "Services", "TripService", "car_state", "check_version", "vehicle_spec"]
 
 logger = logging.getLogger(__name__)
 VersionHook = Callable[[int], Awaitable[None]]
+#: How often a re-plan is planned again when concurrent versions keep coming first.
+REPLAN_ATTEMPTS = 3
 
 
 def vehicle_spec(vehicle: Vehicle, base: VehicleSpec) -> VehicleSpec:
@@ -67,6 +70,13 @@ def car_state(vehicle: Vehicle | None) -> CarState:
         outside_c=vehicle.outside_c,
         at=vehicle.state_at,
     )
+
+
+def check_version(trip: Trip, expected: int | None) -> None:
+    """:class:`StaleVersion` when the caller's view of the trip (``expected``) is not its current version."""
+    if expected is not None and trip.current_version != expected:
+        msg = f"trip {trip.id} is at itinerary version {trip.current_version}, not {expected}: reload it and try again"
+        raise StaleVersion(msg, current=trip.current_version)
 
 
 @dataclass(frozen=True)
@@ -190,36 +200,37 @@ class TripService:
         vehicle_id: int | None,
         trip_id: int | None,
         reason: str = "plan",
+        expected_version: int | None = None,
     ) -> PlannedTrip:
-        """Plan ``request`` with the engine and store it as a new trip (or a new version of ``trip_id``)."""
+        """Plan ``request`` with the engine and store it as a new trip (or a new version of ``trip_id``).
+
+        Re-planning ``trip_id`` with ``expected_version`` stores the plan (and the request
+        it answers) only on top of that version: :class:`StaleVersion` (409) when another
+        change came first, so no change is silently lost.
+        """
         request = await anyio.to_thread.run_sync(self.prepare, user_id, request, vehicle_id)
         region_id = await anyio.to_thread.run_sync(self.planner.region_id, request.region)
         if trip_id is not None:
-            await anyio.to_thread.run_sync(self._own_trip, user_id, trip_id)
+            trip = await anyio.to_thread.run_sync(self._own_trip, user_id, trip_id)
+            check_version(trip, expected_version)
         itinerary = await self.planner.plan(request)
         if itinerary.request is None:
             itinerary = itinerary.model_copy(update={"request": request})
         payload = request.model_dump(mode="json")
+        if trip_id is not None:
+            values: dict[str, Any] = {"request": payload, "region_id": region_id}
+            values.update({k: v for k, v in (("vehicle_id", vehicle_id), ("title", title)) if v})
+            row = await self.store_version(
+                trip_id, itinerary, reason=reason, expected_version=expected_version, trip_values=values
+            )
+            return PlannedTrip(await anyio.to_thread.run_sync(self.load_trip, trip_id), row)
 
         def store() -> int:
             with session_scope(self.engine) as session:
-                if trip_id is None:
-                    name = title or f"Trip on {request.depart_at.date().isoformat()}"
-                    trip = create_trip(
-                        session,
-                        user_id=user_id,
-                        title=name,
-                        request=payload,
-                        vehicle_id=vehicle_id,
-                        region_id=region_id,
-                    )
-                else:
-                    trip = owned_trip(session, user_id=user_id, trip_id=trip_id)
-                    trip.request, trip.region_id = payload, region_id
-                    trip.vehicle_id = vehicle_id or trip.vehicle_id
-                    trip.title = title or trip.title
-                    session.add(trip)
-                    session.flush()
+                name = title or f"Trip on {request.depart_at.date().isoformat()}"
+                trip = create_trip(
+                    session, user_id=user_id, title=name, request=payload, vehicle_id=vehicle_id, region_id=region_id
+                )
                 assert trip.id is not None
                 return trip.id
 
@@ -237,7 +248,13 @@ class TripService:
             return trip_by_id(session, trip_id=trip_id)
 
     async def store_version(
-        self, trip_id: int, itinerary: Itinerary, *, reason: str, expected_version: int | None = None
+        self,
+        trip_id: int,
+        itinerary: Itinerary,
+        *,
+        reason: str,
+        expected_version: int | None = None,
+        trip_values: dict[str, Any] | None = None,
     ) -> ItineraryRow:
         """Append an itinerary version, push it to the trip's listeners and reschedule its jobs."""
         document = itinerary.model_dump(mode="json")
@@ -249,6 +266,7 @@ class TripService:
                 status=itinerary.status,
                 reason=reason,
                 expected_version=expected_version,
+                trip_values=trip_values,
             )
         )
         payload = {"version": row.version, "status": row.status, "reason": reason, "itinerary": document}
@@ -263,24 +281,40 @@ class TripService:
         return row
 
     async def apply_change(self, trip_id: int, change: TripChange) -> tuple[int | None, str]:
-        """Re-plan the trip for ``change``: the assistant reads it, the engine plans; (new version, explanation)."""
+        """Re-plan the trip for ``change``: the assistant reads it, the engine plans; (new version, explanation).
+
+        The new version is stored only on top of the version it was planned from; when
+        another process (the scheduler, another worker) stored one first, the change is
+        planned again on the newer version (at most :data:`REPLAN_ATTEMPTS` times).
+        """
         lock = self._trip_locks.setdefault(trip_id, asyncio.Lock())
         async with lock:
-            trip = await anyio.to_thread.run_sync(self.load_trip, trip_id)
-            row = await anyio.to_thread.run_sync(self.load_latest, trip_id)
-            if row is None or not trip.request:
-                return None, "the trip has no plan yet"
-            current = self.itinerary_of(row)
-            context = await anyio.to_thread.run_sync(lambda: self.context(trip, trip.user_id, itinerary=current))
-            change, explanation = await self.assistant.replan(change, context)
-            request = TripRequest.model_validate(trip.request)
-            car = context.car or {}
-            position = LatLon(car["lat"], car["lon"]) if "lat" in car and "lon" in car else None
-            itinerary = await self.planner.replan(request, current, change, car=position, now=self.clock.now())
-            if itinerary.request is None:
-                itinerary = itinerary.model_copy(update={"request": request})
-            stored = await self.store_version(trip_id, itinerary, reason=f"{change.kind}: {explanation}"[:500])
-            return stored.version, explanation
+            for attempt in range(REPLAN_ATTEMPTS):
+                try:
+                    return await self._apply_once(trip_id, change)
+                except StaleVersion:
+                    if attempt == REPLAN_ATTEMPTS - 1:
+                        raise
+                    logger.info("trip %s: a concurrent version came first; planning %s again", trip_id, change.kind)
+            raise AssertionError  # unreachable: the last attempt returns or raises
+
+    async def _apply_once(self, trip_id: int, change: TripChange) -> tuple[int | None, str]:
+        trip = await anyio.to_thread.run_sync(self.load_trip, trip_id)
+        row = await anyio.to_thread.run_sync(self.load_latest, trip_id)
+        if row is None or not trip.request:
+            return None, "the trip has no plan yet"
+        current = self.itinerary_of(row)
+        context = await anyio.to_thread.run_sync(lambda: self.context(trip, trip.user_id, itinerary=current))
+        change, explanation = await self.assistant.replan(change, context)
+        request = TripRequest.model_validate(trip.request)
+        car = context.car or {}
+        position = LatLon(car["lat"], car["lon"]) if "lat" in car and "lon" in car else None
+        itinerary = await self.planner.replan(request, current, change, car=position, now=self.clock.now())
+        if itinerary.request is None:
+            itinerary = itinerary.model_copy(update={"request": request})
+        reason = f"{change.kind}: {explanation}"[:500]
+        stored = await self.store_version(trip_id, itinerary, reason=reason, expected_version=row.version)
+        return stored.version, explanation
 
     def load_latest(self, trip_id: int) -> ItineraryRow | None:
         with session_scope(self.engine) as session:

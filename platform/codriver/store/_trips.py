@@ -136,6 +136,7 @@ def _append_once(
     status: str,
     reason: str | None,
     expected: int | None,
+    trip_values: Mapping[str, Any],
 ) -> Itinerary:
     with session_scope(engine) as session:
         trip = session.get(Trip, trip_id)
@@ -156,6 +157,7 @@ def _append_once(
                 current_version=current + 1,
                 updated_at=utcnow(),
                 status="planned" if trip.status == "draft" else trip.status,
+                **trip_values,
             )
             .execution_options(synchronize_session=False)
         )
@@ -174,17 +176,33 @@ def append_itinerary(
     status: str,
     reason: str | None,
     expected_version: int | None = None,
+    trip_values: Mapping[str, Any] | None = None,
     attempts: int = 8,
 ) -> Itinerary:
     """Store ``document`` as the trip's next itinerary version, in its own transaction.
 
     With ``expected_version`` the write only succeeds on top of that version
     (:class:`StaleVersion` otherwise); without it, a concurrent writer just pushes this
-    one to the following version. The trip becomes ``planned`` if it was a draft.
+    one to the following version. The trip becomes ``planned`` if it was a draft;
+    ``trip_values`` (e.g. the revised ``request``) are written to the trip in the same
+    compare-and-set, so a request and its plan never come from different writers.
     """
+    values = dict(trip_values or {})
+    unknown = set(values) - {"request", "region_id", "vehicle_id", "title"}
+    if unknown:
+        msg = f"append_itinerary cannot set {sorted(unknown)} on a trip"
+        raise ValueError(msg)
     for attempt in range(attempts):
         try:
-            return _append_once(engine, trip_id, document, status=status, reason=reason, expected=expected_version)
+            return _append_once(
+                engine,
+                trip_id,
+                document,
+                status=status,
+                reason=reason,
+                expected=expected_version,
+                trip_values=values,
+            )
         except (IntegrityError, OperationalError, _LostRace) as exc:
             if attempt == attempts - 1:
                 msg = f"could not store a new itinerary version of trip {trip_id} after {attempts} attempts: {exc!r}"

@@ -12,9 +12,9 @@ from typing import Annotated
 import anyio
 from fastapi import APIRouter, Path, Query
 
-from codriver.api._deps import CurrentUser, ServicesDep, TripDep
+from codriver.api._deps import CurrentUser, IfMatch, ServicesDep, TripDep
 from codriver.api._ports import Alternative
-from codriver.api._services import Services
+from codriver.api._services import Services, check_version
 from codriver.api._trip_schemas import ReplaceStopIn, TripDetail
 from codriver.api.routes._convert import trip_detail
 from codriver.errors import InputError
@@ -27,12 +27,15 @@ router = APIRouter(prefix="/trips/{trip_id}", tags=["trips"])
 StopIndex = Annotated[int, Path(ge=1, le=200, description="index into the newest itinerary's stops")]
 
 
-async def _current(services: Services, trip: Trip) -> Itinerary:
+async def _current(services: Services, trip: Trip, expected: int | None = None) -> Itinerary:
+    """The itinerary a change is computed from: the version the caller saw (``If-Match``), else the newest."""
     assert trip.id is not None
+    check_version(trip, expected)
     row = await anyio.to_thread.run_sync(services.trips.load_latest, trip.id)
     if row is None:
         msg = f"trip {trip.id} has no itinerary yet: plan it first"
         raise InputError(msg, field="trip_id")
+    check_version(trip, row.version)  # a version stored since the trip was read: its stop indexes may differ
     return services.trips.itinerary_of(row)
 
 
@@ -60,10 +63,17 @@ def _without(request: TripRequest, poi_id: str, *, add: str | None = None) -> Tr
 
 
 async def _replan(services: Services, trip: Trip, user_id: int, request: TripRequest, reason: str) -> TripDetail:
+    """A new version computed from ``trip`` as read: stored only on top of that version (else 409)."""
     assert trip.id is not None
     trip_id = trip.id
     planned = await services.trips.plan(
-        user_id, request, title=None, vehicle_id=None, trip_id=trip_id, reason=reason[:500]
+        user_id,
+        request,
+        title=None,
+        vehicle_id=None,
+        trip_id=trip_id,
+        reason=reason[:500],
+        expected_version=trip.current_version,
     )
 
     def load() -> TripDetail:
@@ -88,10 +98,20 @@ async def alternatives(
 
 @router.post("/stops/{index}/replace", response_model=TripDetail)
 async def replace(
-    index: StopIndex, body: ReplaceStopIn, trip: TripDep, principal: CurrentUser, services: ServicesDep
+    index: StopIndex,
+    body: ReplaceStopIn,
+    trip: TripDep,
+    principal: CurrentUser,
+    services: ServicesDep,
+    *,
+    if_match: IfMatch,
 ) -> TripDetail:
-    """Replace a stop with another catalogue place: a new itinerary version that visits it instead."""
-    itinerary = await _current(services, trip)
+    """Replace a stop with another catalogue place: a new itinerary version that visits it instead.
+
+    409 with ``current_version`` when the trip has a newer version than the one the
+    change was based on (``If-Match``, else the version read by this request).
+    """
+    itinerary = await _current(services, trip, if_match)
     stop = _stop(itinerary, index)
     assert stop.poi_id is not None
     place = services.planner.place(itinerary.region, body.poi_id)
@@ -107,9 +127,11 @@ async def replace(
 
 
 @router.delete("/stops/{index}", response_model=TripDetail)
-async def remove(index: StopIndex, trip: TripDep, principal: CurrentUser, services: ServicesDep) -> TripDetail:
-    """Remove a stop (the planner will not bring the place back): a new itinerary version."""
-    itinerary = await _current(services, trip)
+async def remove(
+    index: StopIndex, trip: TripDep, principal: CurrentUser, services: ServicesDep, if_match: IfMatch
+) -> TripDetail:
+    """Remove a stop (the planner will not bring the place back): a new itinerary version (409 as for replace)."""
+    itinerary = await _current(services, trip, if_match)
     stop = _stop(itinerary, index)
     assert stop.poi_id is not None
     request = _without(TripRequest.model_validate(trip.request), stop.poi_id)
@@ -117,8 +139,11 @@ async def remove(index: StopIndex, trip: TripDep, principal: CurrentUser, servic
 
 
 @router.put("/request", response_model=TripDetail)
-async def edit_request(body: TripRequest, trip: TripDep, principal: CurrentUser, services: ServicesDep) -> TripDetail:
-    """Re-plan the trip with an edited request (e.g. a later return time): a new itinerary version."""
+async def edit_request(
+    body: TripRequest, trip: TripDep, principal: CurrentUser, services: ServicesDep, if_match: IfMatch
+) -> TripDetail:
+    """Re-plan the trip with an edited request (e.g. a later return time): a new version (409 as for replace)."""
+    check_version(trip, if_match)
     before = TripRequest.model_validate(trip.request) if trip.request else None
     changed = sorted(k for k in TripRequest.model_fields if before is None or getattr(before, k) != getattr(body, k))
     reason = "request edited: " + (", ".join(changed) if changed else "no change")

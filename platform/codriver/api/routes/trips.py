@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Path, Query, Response, status
 
-from codriver.api._deps import CurrentUser, ServicesDep, SessionDep, TripDep
+from codriver.api._deps import CurrentUser, IfMatch, ServicesDep, SessionDep, TripDep
 from codriver.api._diff import diff_itineraries
+from codriver.api._services import check_version
 from codriver.api._settings import MAX_ID
 from codriver.api._trip_schemas import (
     ItineraryDiff,
@@ -56,18 +57,26 @@ def trips(
 
 
 @router.get("/{trip_id}", response_model=TripDetail)
-def read(trip: TripDep, session: SessionDep, services: ServicesDep) -> TripDetail:
-    """A trip with its newest itinerary."""
+def read(trip: TripDep, session: SessionDep, services: ServicesDep, response: Response) -> TripDetail:
+    """A trip with its newest itinerary; ``ETag`` is its version (send it back as ``If-Match`` with a change)."""
     assert trip.id is not None
+    response.headers["ETag"] = f'"{trip.current_version}"'
     return trip_detail(trip, latest_itinerary(session, trip_id=trip.id), services)
 
 
 @router.patch("/{trip_id}", response_model=TripDetail)
 def update(
-    body: TripUpdate, trip: TripDep, session: SessionDep, principal: CurrentUser, services: ServicesDep
+    body: TripUpdate,
+    trip: TripDep,
+    session: SessionDep,
+    principal: CurrentUser,
+    services: ServicesDep,
+    *,
+    if_match: IfMatch,
 ) -> TripDetail:
-    """Rename, change the vehicle, start, finish or cancel a trip."""
+    """Rename, change the vehicle, start, finish or cancel a trip (409 when ``If-Match`` is not its version)."""
     assert trip.id is not None
+    check_version(trip, if_match)
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
     if "vehicle_id" in changes:
         owned_vehicle(session, user_id=principal.user_id, vehicle_id=changes["vehicle_id"])
@@ -83,8 +92,9 @@ def update(
 
 
 @router.delete("/{trip_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete(trip: TripDep, session: SessionDep) -> None:
-    """Delete a trip with its itineraries, events and feedback."""
+def delete(trip: TripDep, session: SessionDep, if_match: IfMatch) -> None:
+    """Delete a trip with its itineraries, events and feedback (409 when ``If-Match`` is not its version)."""
+    check_version(trip, if_match)
     session.delete(trip)
 
 

@@ -23,8 +23,8 @@ export function setToken(value) {
 }
 
 /** Call the API; resolves to the parsed JSON body (null for 204), rejects with ApiError. */
-export async function call(method, path, body = undefined) {
-  const headers = { Accept: "application/json" };
+export async function call(method, path, body = undefined, extra = {}) {
+  const headers = { Accept: "application/json", ...extra };
   const tok = token();
   if (tok) headers.Authorization = `Bearer ${tok}`;
   const init = { method, headers };
@@ -61,6 +61,13 @@ export const get = async (path) => (await call("GET", path)).data;
 export const post = async (path, body) => (await call("POST", path, body)).data;
 export const put = async (path, body) => (await call("PUT", path, body)).data;
 export const del = async (path) => (await call("DELETE", path)).data;
+
+/**
+ * A change based on the trip version the user sees: the service answers 409 (ApiError
+ * with body.current_version) when the trip has moved on since, instead of losing a change.
+ */
+export const change = async (method, path, body, version) =>
+  (await call(method, path, body, version != null ? { "If-Match": `"${version}"` } : {})).data;
 
 /** Sign in and keep the token. */
 export async function signIn(email, password) {

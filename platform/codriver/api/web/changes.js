@@ -10,7 +10,8 @@ import { fail, notify } from "./ui.js";
 
 const HOURS_TEXT = { open: "open then", closed: "closed then", unknown: "hours unknown" };
 
-async function busy(button, work) {
+/** Run a change; a 409 (the trip moved on meanwhile) reloads the trip instead of failing. */
+async function busy(button, work, ctx = null) {
   const text = button.textContent;
   button.disabled = true;
   button.setAttribute("aria-busy", "true");
@@ -18,7 +19,8 @@ async function busy(button, work) {
   try {
     return await work();
   } catch (error) {
-    fail(error);
+    if (error.status === 409 && ctx && ctx.reload) await ctx.reload().catch(fail);
+    else fail(error);
     return null;
   } finally {
     button.disabled = false;
@@ -42,9 +44,10 @@ function alternativesPanel(ctx, stop, index, panel, opener) {
     const list = h("ul", { class: "alternatives", "aria-labelledby": headingId }, alternatives.map((alt) => {
       const choose = h("button", { type: "button", class: "choose" }, `Choose ${alt.name || label(alt.category)}`);
       choose.addEventListener("click", () => busy(choose, async () => {
-        const detail = await api.post(`/trips/${ctx.tripId}/stops/${index}/replace`, { poi_id: alt.poi_id });
+        const detail = await api.change("POST", `/trips/${ctx.tripId}/stops/${index}/replace`, { poi_id: alt.poi_id },
+          ctx.version);
         ctx.onChanged(detail, `Replaced “${stop.name}” with “${alt.name || alt.category}”.`);
-      }));
+      }, ctx));
       return h("li", { class: "alternative", "data-poi": alt.poi_id },
         h("div", {},
           h("strong", {}, alt.name || label(alt.category)),
@@ -80,9 +83,9 @@ export function stopActions(ctx, stop, index) {
     });
     const remove = h("button", { type: "button", class: "secondary danger", "aria-label": `Remove ${stop.name}` }, "Remove");
     remove.addEventListener("click", () => busy(remove, async () => {
-      const detail = await api.del(`/trips/${ctx.tripId}/stops/${index}`);
+      const detail = await api.change("DELETE", `/trips/${ctx.tripId}/stops/${index}`, undefined, ctx.version);
       ctx.onChanged(detail, `Removed “${stop.name}”.`);
-    }));
+    }, ctx));
     controls.push(replace, remove);
   }
   if (stop.poi_id && stop.kind !== "start" && stop.kind !== "end") {
@@ -150,9 +153,10 @@ export function returnTimeBox(ctx, request, zone) {
     if (!request || !input.value) return;
     busy(apply, async () => {
       const returnBy = zonedIso(current.date, input.value, zone);
-      const detail = await api.put(`/trips/${ctx.tripId}/request`, { ...request, return_by: returnBy });
+      const detail = await api.change("PUT", `/trips/${ctx.tripId}/request`, { ...request, return_by: returnBy },
+        ctx.version);
       ctx.onChanged(detail, `Return time moved to ${input.value}.`);
-    });
+    }, ctx);
   });
   return form;
 }

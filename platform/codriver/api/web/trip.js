@@ -101,7 +101,9 @@ export async function showTrip(main, tripId) {
     const zone = (itinerary && itinerary.timezone) || (region && region.timezone) || undefined;
     const currency = (t.request && t.request.currency) || "EUR";
     const current = shown && shown.version === t.current_version;
-    const ctx = { tripId, current, onChanged, chat: state.chat };
+    const reload = async () => onChanged(await api.get(`/trips/${tripId}`),
+      "The trip changed meanwhile (another window or the car): reloaded. Check it and try again.");
+    const ctx = { tripId, current, onChanged, reload, version: t.current_version, chat: state.chat };
     const ratings = new Map(state.feedback.filter((f) => f.place_id).map((f) => [f.place_id, f.rating]));
 
     const versionSelect = h("select", { id: "version-select", name: "version" },
