@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 import numpy as np
 
@@ -21,7 +21,16 @@ from codriver.errors import InputError
 from codriver.planning._itinerary import Itinerary
 from codriver.planning._planner import solve
 from codriver.planning._pricing import FOOD_MEALS, cost_per_person, visit_minutes
-from codriver.planning._problem import Candidate, Charger, EvSpec, MealSlot, PlanningProblem, Site
+from codriver.planning._problem import (
+    Candidate,
+    Charger,
+    EvSpec,
+    MealSlot,
+    PlanningProblem,
+    Site,
+    at_time,
+    seconds_between,
+)
 from codriver.planning._region_world import EnergyCurve, RegionTools, RegionWorld, usable_power_kw, vehicle_energy
 from codriver.planning._request import Location, TripRequest
 from codriver.planning._world import Requirements
@@ -102,7 +111,7 @@ class _Builder:
         self.adjust = replace(adjust, exclude=adjust.exclude | avoid, without_chargers=adjust.without_chargers | avoid)
         self.zone = tools.zone
         self.epoch = request.depart_at.astimezone(self.zone)
-        self.deadline = math.floor((request.return_by - request.depart_at).total_seconds())
+        self.deadline = math.floor(seconds_between(request.depart_at, request.return_by))
         self.origin = resolve_location(tools, request.origin)
         self.destination = resolve_location(tools, request.end) if request.destination else self.origin
         self.vehicle = vehicle_energy(request.vehicle) if request.vehicle.powertrain == "ev" else None
@@ -113,19 +122,22 @@ class _Builder:
         hours = self.tools.hours(entry)
         if not hours.parsed:
             return None, False, "Opening hours are not recorded in OpenStreetMap: check before going."
-        end = self.epoch + timedelta(seconds=self.deadline)
+        end = at_time(self.epoch, self.deadline)
         windows = []
         for piece in hours.intervals(self.epoch, end):
             if piece.state == "open":
-                a = math.ceil((piece.start - self.epoch).total_seconds())
-                b = math.floor((piece.end - self.epoch).total_seconds())
+                a = math.ceil(seconds_between(self.epoch, piece.start))
+                b = math.floor(seconds_between(self.epoch, piece.end))
                 if a < b:
                     windows.append((a, b))
-        spans = ", ".join(
-            f"{p.start.strftime('%H:%M')}-{p.end.strftime('%H:%M')}" for p in hours.open_intervals(self.epoch.date())
-        )
+        text = hours.day_text(self.epoch.date())
         day = self.epoch.strftime("%a %d %b")
-        said = f"Open {spans} on {day} (OpenStreetMap opening_hours)." if spans else f"Closed on {day}."
+        if text == "closed":
+            said = f"Closed on {day}."
+        elif text == "unknown":
+            said = f"Opening hours on {day} are uncertain: check before going."
+        else:
+            said = f"Open {text} on {day} (OpenStreetMap opening_hours)."
         return tuple(windows), True, said
 
     def _candidate(self, entry: PlaceEntry, *, site: int, value: float, must: bool) -> Candidate | None:
@@ -321,7 +333,7 @@ class _Builder:
         day = self.epoch.date()
 
         def offset(t: time) -> int:
-            return round((datetime.combine(day, t, tzinfo=self.zone) - self.epoch).total_seconds())
+            return round(seconds_between(self.epoch, datetime.combine(day, t, tzinfo=self.zone)))
 
         return [MealSlot(m.meal, offset(m.earliest), offset(m.latest), m.duration_min * 60) for m in self.request.meals]
 

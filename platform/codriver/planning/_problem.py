@@ -206,8 +206,12 @@ def at_time(epoch: datetime, seconds: float) -> datetime:
 
 
 def seconds_between(epoch: datetime, when: datetime) -> float:
-    """Elapsed seconds from ``epoch`` to ``when`` (both aware)."""
-    return (when - epoch).total_seconds()
+    """Elapsed seconds from ``epoch`` to ``when`` (both aware), in real (UTC) time.
+
+    Python subtracts two datetimes that share one ``tzinfo`` on the wall clock, which is an
+    hour off across a daylight-saving change; converting to UTC first is exact.
+    """
+    return (when.astimezone(UTC) - epoch.astimezone(UTC)).total_seconds()
 
 
 def earliest_start(windows: Sequence[Window] | None, arrival: float, stay: float) -> float | None:

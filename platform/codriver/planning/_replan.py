@@ -9,7 +9,7 @@ verified like any plan and comes with a diff against the old one.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -17,6 +17,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from codriver.errors import InputError
 from codriver.planning._engine import Adjustments, plan_trip
 from codriver.planning._itinerary import Itinerary
+from codriver.planning._problem import at_time, seconds_between
 from codriver.planning._region_world import RegionTools
 from codriver.planning._request import Diet, Location, MealName, MealWish, TripRequest
 
@@ -153,6 +154,11 @@ def _describe(event: Delay | PlaceClosed | ChargerOut | NewWish | StopSkipped) -
     return f"a wish for {event.meal}{diets} within {event.within_min} min"
 
 
+def _utc(moment: datetime) -> datetime:
+    """``moment`` in UTC: aware datetimes sharing one zone compare on the wall clock otherwise."""
+    return moment.astimezone(UTC)
+
+
 def _remaining_request(
     request: TripRequest, itinerary: Itinerary, state: TripState, event: ReplanEvent, zone_now: datetime
 ) -> TripRequest:
@@ -163,7 +169,7 @@ def _remaining_request(
     meals = [m for m in request.meals if m.meal not in served]
     diet = list(request.diet)
     if isinstance(event, NewWish):
-        latest = min(zone_now + timedelta(minutes=event.within_min), zone_now.replace(hour=23, minute=59))
+        latest = min(at_time(zone_now, event.within_min * 60), zone_now.replace(hour=23, minute=59), key=_utc)
         wish = MealWish(
             meal=event.meal,
             earliest=zone_now.time().replace(second=0, microsecond=0),
@@ -172,11 +178,11 @@ def _remaining_request(
         )
         meals = [m for m in meals if m.meal != event.meal] + [wish]
         diet = sorted({*diet, *event.diet})
-    start = zone_now + timedelta(minutes=event.minutes) if isinstance(event, Delay) else zone_now
+    start = at_time(zone_now, event.minutes * 60) if isinstance(event, Delay) else zone_now
     vehicle = request.vehicle
     if state.soc is not None:
         vehicle = vehicle.model_copy(update={"soc": state.soc})
-    if start >= request.return_by:
+    if _utc(start) >= _utc(request.return_by):
         msg = f"the trip's latest return {request.return_by.isoformat()} has passed: nothing left to plan"
         raise InputError(msg, field="at")
     return request.model_copy(
@@ -256,7 +262,7 @@ def _diff(old: Itinerary, new: Itinerary, ahead: list[str], why: dict[str, str])
     for poi in kept:
         a, b = before[poi].arrive_at, after[poi].arrive_at
         if a and b and a != b:
-            retimed[poi] = round((b - a).total_seconds() / 60, 1)
+            retimed[poi] = round(seconds_between(a, b) / 60, 1)
     dropped = {p: why.get(p, "no longer fits the time, budget or charge left") for p in ahead if p not in after}
     added = [p for p in after if p not in set(ahead)]
     return PlanDiff(kept=kept, dropped=dropped, added=added, retimed_min=retimed)

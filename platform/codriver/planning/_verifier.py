@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from codriver.planning._itinerary import Itinerary, ItineraryStop, Violation
+from codriver.planning._problem import seconds_between
 from codriver.planning._world import FOOD_CATEGORIES, PlaceFacts, Requirements, StopRef, World
 from codriver.tools.geo import LatLon, haversine_m
 
@@ -112,7 +113,7 @@ class _Check:
             depart, arrive = stops[i].depart_at, stops[i + 1].arrive_at
             assert depart is not None
             assert arrive is not None
-            gap = (arrive - depart).total_seconds()
+            gap = seconds_between(depart, arrive)
             if gap < seconds - slack:
                 self.add(
                     "TRAVEL_TIME_MISMATCH",
@@ -158,7 +159,7 @@ class _Check:
         driven = self.req.start_stint_s
         for i, seconds in enumerate(times):
             stop = self.it.stops[i]
-            stay = (stop.depart_at - stop.arrive_at).total_seconds() if stop.arrive_at and stop.depart_at else 0.0
+            stay = seconds_between(stop.arrive_at, stop.depart_at) if stop.arrive_at and stop.depart_at else 0.0
             if i > 0 and stay >= self.req.break_s:
                 driven = 0.0
             driven += seconds
@@ -262,7 +263,7 @@ class _Check:
         assert stop.soc_after is not None
         powers = [p for p in (stop.power_kw, place.charger_power_kw, self.req.max_charge_kw) if p]
         power = min(powers)
-        dwell = (stop.depart_at - stop.arrive_at).total_seconds()
+        dwell = seconds_between(stop.arrive_at, stop.depart_at)
         claimed = min(stop.soc_after, 1.0)
         needed = self.world.charge_time_s(self.req.battery_kwh, power, soc, claimed)
         if needed <= dwell + self.tolerance_s:

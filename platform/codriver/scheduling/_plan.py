@@ -11,7 +11,7 @@ not happened yet and never repeats one that has.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -90,6 +90,8 @@ def plan_actions(
         return []
     depart, arrive = stops[0].depart_at, stops[-1].arrive_at
     minutes = timedelta(minutes=1)
+    # Lead times are real minutes: count them in UTC (a zone's wall clock jumps at DST).
+    at_depart, at_arrive = depart.astimezone(UTC), arrive.astimezone(UTC)
     out: list[PlannedAction] = []
     if presets is not None:
         if presets.precondition:
@@ -98,11 +100,11 @@ def plan_actions(
                 PlannedAction(
                     "precondition",
                     "precondition",
-                    depart - config.precondition_queue_min * minutes,
+                    at_depart - config.precondition_queue_min * minutes,
                     {"target_c": target, "ready_at": depart.isoformat()},
                 )
             )
-        lead = depart - config.presets_lead_min * minutes
+        lead = at_depart - config.presets_lead_min * minutes
         if presets.driver_seat:
             out.append(PlannedAction("seat_preset", "seat_preset", lead, {"preset": presets.driver_seat}))
         if presets.driver_climate:
@@ -111,7 +113,7 @@ def plan_actions(
         PlannedAction(
             "reminder",
             "reminder",
-            depart - config.reminder_lead_min * minutes,
+            at_depart - config.reminder_lead_min * minutes,
             {"depart_at": depart.isoformat(), "first_stop": stops[1].name},
         )
     )
@@ -119,12 +121,12 @@ def plan_actions(
         PlannedAction(
             f"home:{spec.entity_id}",
             "home",
-            arrive - spec.minutes_before_arrival * minutes,
+            at_arrive - spec.minutes_before_arrival * minutes,
             {**spec.model_dump(mode="json"), "arrive_at": arrive.isoformat()},
         )
         for spec in home
     )
-    out.append(PlannedAction("summary", "summary", arrive + config.summary_after_min * minutes, {}))
+    out.append(PlannedAction("summary", "summary", at_arrive + config.summary_after_min * minutes, {}))
     return sorted(out, key=lambda a: (a.run_at, a.key))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from codriver.planning import Itinerary, ItineraryStop
 from codriver.tools.geo import LatLon, haversine_m
@@ -93,10 +93,13 @@ def trip_progress(itinerary: Itinerary, car: CarState, now: datetime, drive_s: D
         departs = stops[at_stop].depart_at if at_stop is not None else None
         if departs is not None:
             leave = max(now, departs)
-        eta = leave + timedelta(seconds=drive_s(position, target))
+        # Elapsed seconds are added in UTC (wall-clock arithmetic is an hour off at DST).
+        eta = (leave.astimezone(UTC) + timedelta(seconds=drive_s(position, target))).astimezone(leave.tzinfo)
     else:
         eta = max(planned_at, now) if planned_at is not None else None
-    delay = (eta - planned_at).total_seconds() if eta is not None and planned_at is not None else 0.0
+    delay = 0.0
+    if eta is not None and planned_at is not None:
+        delay = (eta.astimezone(UTC) - planned_at.astimezone(UTC)).total_seconds()
     return Progress(index, stop, eta, planned_at, delay, distance, at_stop)
 
 

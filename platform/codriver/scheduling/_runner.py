@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import anyio
@@ -182,11 +182,11 @@ class ActionRunner:
         if (
             action.kind in {"precondition", "seat_preset", "climate_preset", "reminder"}
             and depart
-            and now > depart + grace
+            and now > depart.astimezone(UTC) + grace
         ):
             return f"departure {depart.isoformat()} has passed"
         arrive = snapshot.itinerary.stops[-1].arrive_at
-        if action.kind == "home" and arrive is not None and now > arrive + 3 * grace:
+        if action.kind == "home" and arrive is not None and now > arrive.astimezone(UTC) + 3 * grace:
             return f"arrival {arrive.isoformat()} has passed"
         return None
 

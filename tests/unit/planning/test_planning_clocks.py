@@ -1,0 +1,102 @@
+"""Plans across the daylight-saving changes of Europe/Helsinki: elapsed time is UTC time.
+
+On the last Sunday of March the clocks jump from 03:00 to 04:00 (a 23-hour day); on the
+last Sunday of October they fall back from 04:00 to 03:00 (a 25-hour day). A trip that
+starts before the change and ends after it must keep every promise in real time:
+arrivals follow departures by the leg's duration, places are open at arrival, meals are
+inside their local windows, and the verifier agrees.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from planning_cases import request
+
+from codriver.planning import Itinerary, Requirements, verify
+from codriver.planning._engine import plan_trip
+from codriver.planning._problem import at_time, seconds_between
+from codriver.planning._region_world import RegionTools, RegionWorld
+
+ZONE = ZoneInfo("Europe/Helsinki")
+# (departure before the change, return after it, hours of real time in between)
+DST_DAYS = {
+    "spring": ("2026-03-29T01:00:00+02:00", "2026-03-29T18:00:00+03:00", 16),
+    "autumn": ("2026-10-25T01:00:00+03:00", "2026-10-25T18:00:00+02:00", 18),
+}
+
+
+def test_elapsed_seconds_are_real_seconds_across_the_change() -> None:
+    before = datetime(2026, 10, 25, 1, tzinfo=ZONE)  # +03:00
+    after = datetime(2026, 10, 25, 12, tzinfo=ZONE)  # +02:00
+    assert seconds_between(before, after) == 12 * 3600  # 11 h on the wall clock
+    assert at_time(before, 12 * 3600) == after
+    spring = datetime(2026, 3, 29, 1, tzinfo=ZONE)
+    assert seconds_between(spring, datetime(2026, 3, 29, 12, tzinfo=ZONE)) == 10 * 3600
+
+
+@pytest.mark.parametrize("day", sorted(DST_DAYS))
+def test_a_day_across_the_clock_change_keeps_its_promises(day: str, tools: RegionTools) -> None:
+    depart, back, hours = DST_DAYS[day]
+    trip = request(
+        depart_at=depart,
+        return_by=back,
+        interests={"museum": 1.0, "gallery": 0.6, "attraction": 0.5},
+        meals=[{"meal": "lunch", "earliest": "11:30", "latest": "14:00"}],
+    )
+    assert seconds_between(trip.depart_at, trip.return_by) == hours * 3600
+    itinerary = plan_trip(trip, tools, max_candidates=16, time_limit_s=0.4)
+    assert itinerary.status == "feasible", itinerary.violations
+    copy = Itinerary.model_validate_json(itinerary.model_dump_json())
+    assert copy.request is not None
+    world = RegionWorld(tools, copy.request)
+    found = verify(copy, world, Requirements.from_request(copy.request, tools.zone, world))
+    assert [v for v in found if v.severity == "error"] == []
+    stops = itinerary.stops
+    assert any(s.kind == "visit" for s in stops)
+    for k, leg in enumerate(itinerary.legs):
+        leave = stops[leg.from_index].depart_at
+        reach = stops[leg.from_index + 1].arrive_at
+        assert leave is not None
+        assert reach is not None
+        # arrival = departure + driving (+ waiting for opening), in real seconds
+        assert seconds_between(leave, reach) >= leg.duration_s - 1, k
+    for stop in stops[1:-1]:
+        assert stop.arrive_at is not None
+        assert stop.depart_at is not None
+        assert stop.arrive_at.utcoffset() == stop.arrive_at.astimezone(ZONE).utcoffset()
+        entry = tools.entry(stop.poi_id or "")
+        assert entry is not None
+        hours = tools.hours(entry)
+        if hours.parsed:
+            assert hours.open_throughout(stop.arrive_at, stop.depart_at), (stop.name, stop.arrive_at)
+    lunch = next(s for s in stops if s.kind == "meal")
+    assert lunch.arrive_at is not None
+    assert lunch.depart_at is not None
+    assert time(11, 30) <= lunch.arrive_at.astimezone(ZONE).time()
+    assert lunch.depart_at.astimezone(ZONE).time() <= time(14, 0)
+    end = stops[-1].arrive_at
+    assert end is not None
+    assert end.astimezone(UTC) <= trip.return_by.astimezone(UTC) + timedelta(seconds=1)
+
+
+def test_scheduled_actions_count_real_minutes_across_the_change(tools: RegionTools) -> None:
+    from codriver.scheduling import HomeActionSpec, SchedulerConfig, VehiclePresets, plan_actions
+
+    planned = plan_trip(request(), tools, max_candidates=8, time_limit_s=0.2)
+    # 04:30 just after the clocks fell back (+02:00); one real hour earlier is 03:30 +02:00,
+    # which the wall clock would call 03:30 +03:00 (two hours earlier).
+    depart = datetime(2026, 10, 25, 4, 30, tzinfo=ZONE)
+    arrive = datetime(2026, 3, 29, 4, 15, tzinfo=ZONE)  # spring: 04:15 +03:00 is 45 real minutes after 03:00 +02:00
+    stops = list(planned.stops)
+    stops[0] = stops[0].model_copy(update={"depart_at": depart})
+    stops[-1] = stops[-1].model_copy(update={"arrive_at": arrive})
+    itinerary = planned.model_copy(update={"stops": stops})
+    home = [HomeActionSpec(entity_id="climate.home", temperature_c=21, minutes_before_arrival=30)]
+    actions = {a.key: a for a in plan_actions(itinerary, presets=VehiclePresets(), home=home, config=SchedulerConfig())}
+    assert seconds_between(actions["precondition"].run_at, depart) == 3600
+    assert actions["precondition"].run_at.astimezone(UTC) == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    assert seconds_between(actions["home:climate.home"].run_at, arrive) == 1800
+    assert actions["home:climate.home"].run_at.astimezone(UTC) == datetime(2026, 3, 29, 0, 45, tzinfo=UTC)
