@@ -37,8 +37,10 @@ __all__ = [
     "SessionDep",
     "TripDep",
     "VehicleDep",
+    "bearer",
     "get_services",
     "principal_key",
+    "recheck",
     "short_read",
 ]
 
@@ -46,7 +48,7 @@ T = TypeVar("T")
 #: Worker threads for :func:`short_read` on a network database (below the engine's pool size).
 SHORT_READ_THREADS = 8
 
-_bearer = HTTPBearer(auto_error=False, description="web-app token (cdu_...) or head-unit key (cdv_...)")
+bearer = HTTPBearer(auto_error=False, description="web-app token (cdu_...) or head-unit key (cdv_...)")
 
 
 @dataclass(frozen=True)
@@ -116,9 +118,29 @@ def _lookup(services: Services, secret: str, digest: str) -> Principal | None:
     return None
 
 
+async def recheck(services: Services, secret: str, principal: Principal, trip_id: int | None = None) -> bool:
+    """Whether ``secret`` still names ``principal`` (and its user still owns ``trip_id``), from the database.
+
+    No cache: a long-lived stream asks this every few seconds to notice a rotated key, a
+    signed-out token or a deleted trip.
+    """
+
+    def check() -> bool:
+        again = _lookup(services, secret, hash_secret(secret))
+        if again is None or again != principal:
+            return False
+        if trip_id is None:
+            return True
+        with session_scope(services.engine) as session:
+            trip = session.get(Trip, trip_id)
+            return trip is not None and trip.user_id == principal.user_id
+
+    return await short_read(services, check)
+
+
 async def get_principal(
     services: ServicesDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     """The caller, from a bearer token or head-unit key (401 when missing, unknown or expired).
 

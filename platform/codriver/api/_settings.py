@@ -31,6 +31,9 @@ class ApiSettings(BaseModel):
     scrypt_n: int = Field(default=2**14, ge=2, description="scrypt cost (CPU/memory); tests lower it")
     scheduler: bool = Field(default=True, description="run the trip scheduler inside this process")
     sse_keepalive_s: float = Field(default=15.0, gt=0, description="comment lines keep idle streams open")
+    sse_recheck_s: float = Field(
+        default=5.0, gt=0, description="streams check their credential this often and end once it is revoked"
+    )
     sse_poll_s: float = Field(default=2.0, gt=0, description="also look for notices written by other processes")
     plan_inline_s: float = Field(
         default=20.0, gt=0, description="POST /v1/plan answers within this or hands back a job to poll"

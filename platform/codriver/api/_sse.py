@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import anyio
 
@@ -18,7 +18,10 @@ from codriver.api._services import Services
 from codriver.store import TripNotice, session_scope
 from codriver.store._trip_log import notices_after
 
-__all__ = ["format_event", "notice_stream"]
+__all__ = ["REVOKED", "format_event", "notice_stream"]
+
+#: The last message of a stream whose credential stopped working (the client's reconnect then gets 401).
+REVOKED = 'event: revoked\ndata: {"detail":"the credential of this stream was revoked: sign in again"}\n\n'
 
 
 def format_event(notice: TripNotice) -> str:
@@ -38,15 +41,31 @@ def _fetch(services: Services, trip_id: int, after: int) -> list[TripNotice]:
 
 
 async def notice_stream(
-    services: Services, trip_id: int, *, after: int = 0, max_events: int | None = None
+    services: Services,
+    trip_id: int,
+    *,
+    after: int = 0,
+    max_events: int | None = None,
+    still_allowed: Callable[[], Awaitable[bool]] | None = None,
 ) -> AsyncIterator[str]:
-    """The trip's notices after ``after`` as SSE text, forever (or until ``max_events`` were sent)."""
+    """The trip's notices after ``after`` as SSE text, forever (or until ``max_events`` were sent).
+
+    ``still_allowed`` is asked every ``ApiSettings.sse_recheck_s`` seconds (and before the
+    first event): once it answers False (a rotated key, a signed-out token, a deleted
+    trip) the stream sends one ``revoked`` event and ends, so nothing more is delivered.
+    """
     wake = services.hub.subscribe(trip_id)
     last, sent = after, 0
     quiet_since = time.monotonic()
+    checked_at = float("-inf")
     try:
         yield "retry: 2000\n: connected\n\n"
         while max_events is None or sent < max_events:
+            if still_allowed is not None and time.monotonic() - checked_at >= services.api.sse_recheck_s:
+                if not await still_allowed():
+                    yield REVOKED
+                    return
+                checked_at = time.monotonic()
             wake.clear()
             rows = await anyio.to_thread.run_sync(_fetch, services, trip_id, last)
             for row in rows:

@@ -214,7 +214,8 @@ def read_events(
         for line in response.iter_lines():
             if not line:
                 if "data" in current:
-                    events.append({"id": int(current["id"]), "event": current["event"], **json.loads(current["data"])})
+                    ident = int(current["id"]) if "id" in current else None
+                    events.append({"id": ident, "event": current["event"], **json.loads(current["data"])})
                     if len(events) >= count:
                         break
                 current = {}

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from serve_support import Api, plan_request, serve
+from serve_support import Api, plan_request, read_events, serve
 
 pytestmark = pytest.mark.slow
 
 HEAD_UNITS = 24
 SECONDS = 8.0
-ARGS = ["--planner", "api_fakes:planner", "--assistant", "api_fakes:assistant", "--no-scheduler"]
-ARGS += ["--rate", "100000", "--burst", "100000"]
+FAKES = ["--planner", "api_fakes:planner", "--assistant", "api_fakes:assistant", "--no-scheduler"]
+ARGS = [*FAKES, "--rate", "100000", "--burst", "100000"]
 
 
 def _drive(
@@ -105,3 +105,40 @@ def test_health_answers_within_1_s_while_head_units_move(
         stopped = time.monotonic()
     assert server.process.returncode in {0, -15}, server.process.returncode  # uvicorn re-raises SIGTERM; not -9
     assert time.monotonic() - stopped < 10
+
+
+def test_open_streams_end_within_seconds_once_their_credential_is_revoked(tmp_path: Path) -> None:
+    depart = datetime.now(UTC) + timedelta(hours=1)
+    with serve(data_dir=tmp_path / "data", database_url=None, args=FAKES) as server, Api(server.url) as api:
+        ann = api.user("ann@example.org")
+        vehicle = api.ok("POST", "/v1/vehicles", ann, json={"name": "Ioniq", "powertrain": "ev"})
+        key = {"Authorization": "Bearer " + api.ok("POST", f"/v1/vehicles/{vehicle['id']}/api-key", ann)["api_key"]}
+        trip = api.ok("POST", "/v1/plan", ann, json={"request": plan_request(depart), "vehicle_id": vehicle["id"]})
+        token = api.http.post("/v1/auth/token", json={"email": "ann@example.org", "password": "correct horse"})
+        laptop = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        url = f"{server.url}/v1/trips/{trip['id']}/stream"
+        car_events: list[dict[str, object]] = []
+        laptop_events: list[dict[str, object]] = []
+        readers = [
+            threading.Thread(target=read_events, args=(url, key), kwargs={"count": 50, "into": car_events}),
+            threading.Thread(target=read_events, args=(url, laptop), kwargs={"count": 50, "into": laptop_events}),
+        ]
+        for reader in readers:
+            reader.start()
+        deadline = time.monotonic() + 20
+        while (not car_events or not laptop_events) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [e["event"] for e in car_events] == ["itinerary"]
+        assert [e["event"] for e in laptop_events] == ["itinerary"]
+
+        api.ok("POST", f"/v1/vehicles/{vehicle['id']}/api-key", ann)  # the car's key is rotated
+        assert api.http.delete("/v1/auth/token", headers=laptop).status_code == 204  # the laptop signs out
+        revoked_at = time.monotonic()
+        for reader in readers:
+            reader.join(timeout=15)
+        assert not any(reader.is_alive() for reader in readers), "a stream kept going after its credential was revoked"
+        assert time.monotonic() - revoked_at < 12  # within sse_recheck_s (5 s) plus one poll
+        assert car_events[-1]["event"] == "revoked"
+        assert laptop_events[-1]["event"] == "revoked"
+        # a new version is no longer delivered to either: both readers are gone, and reconnecting is refused
+        assert api.http.get(f"/v1/trips/{trip['id']}/stream", headers=key).status_code == 401
