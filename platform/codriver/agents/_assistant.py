@@ -14,7 +14,7 @@ from codriver.agents._memory import TripMemory
 from codriver.agents._recommender import Recommendations
 from codriver.agents._session import TripSession, TripState
 from codriver.agents._team import build_team, route_message
-from codriver.agents._understand import PlanContext
+from codriver.agents._understand import PlanContext, Understanding, region_facts
 from codriver.llm import Meter, MeteredChatClient, Usage
 from codriver.planning import Itinerary, Location, VehicleSpec
 from codriver.planning._region_world import RegionTools
@@ -32,6 +32,7 @@ class AssistantReply:
     itinerary: Itinerary | None
     recommendations: Recommendations | None
     usage: Usage
+    understanding: Understanding | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -40,6 +41,7 @@ class AssistantReply:
             "itinerary": self.itinerary.model_dump(mode="json") if self.itinerary else None,
             "recommendations": self.recommendations.model_dump(mode="json") if self.recommendations else None,
             "usage": self.usage.as_dict(),
+            **(self.understanding.summary() if self.understanding is not None else {}),
         }
 
 
@@ -67,6 +69,7 @@ class TripAssistant:
             origin=origin,
             vehicle=vehicle,
             charging_networks=networks,
+            **region_facts(tools),
         )
         self.session = TripSession(tools=tools, context=context, client=self.client)
         if memory is not None:
@@ -88,6 +91,7 @@ class TripAssistant:
         agent = route_message(text, has_plan=self.session.itinerary is not None)
         before_plan = self.session.itinerary
         before_recs = self.session.recommendations
+        before_understanding = self.session.understanding
         with self.meter.operation(f"turn:{len(self.session.log)}") as usage:
             result = await self.team.run(task=TextMessage(content=text, source="user"))
         answer = next((m for m in reversed(result.messages) if isinstance(m, TextMessage) and m.source != "user"), None)
@@ -99,4 +103,7 @@ class TripAssistant:
             itinerary=self.session.itinerary if self.session.itinerary is not before_plan else None,
             recommendations=self.session.recommendations if self.session.recommendations is not before_recs else None,
             usage=Usage(usage.calls, usage.cached_calls, usage.prompt_tokens, usage.completion_tokens),
+            understanding=(
+                self.session.understanding if self.session.understanding is not before_understanding else None
+            ),
         )

@@ -20,10 +20,10 @@ __all__ = [
 ]
 
 INTEREST_WORDS: dict[str, str] = {
-    r"museums?": "museum",
+    r"museums?|(?<!street )(?<!public )art(?:s|sy)?(?! museum)": "museum",
     r"exhibitions?": "museum",
-    r"art|galler(?:y|ies)|paintings?": "gallery",
-    r"parks?|gardens?|green spaces?|outdoors?|nature|fresh air|walk in the park": "park",
+    r"(?<!street )(?<!public )art(?:s|sy)?|galler(?:y|ies)|paintings?": "gallery",
+    r"parks?|gardens?|green spaces?|something green|greenery|outdoors?|nature|fresh air|walk in the park": "park",
     r"sights?|sightseeing|attractions?|landmarks?|tourist spots?": "attraction",
     r"histor(?:y|ic|ical)|monuments?|memorials?|castles?|fortress": "historic",
     r"views?|viewpoints?|panorama|lookouts?": "viewpoint",
@@ -32,11 +32,11 @@ INTEREST_WORDS: dict[str, str] = {
     r"playgrounds?|swings": "playground",
     r"churche?s?|cathedrals?|chapels?": "place_of_worship",
     r"statues?|sculptures?|street art|public art|artworks?": "artwork",
-    r"theat(?:er|re)s?|cinemas?|movies?|shows?|concerts?": "entertainment",
+    r"theat(?:er|re)s?|cinemas?|movies?|films?|a show|shows|concerts?|opera|ballet|musicals?": "entertainment",
     r"beach(?:es)?|swim(?:ming)?": "beach",
     r"librar(?:y|ies)|books": "library",
     r"restaurants?|fine dining|good food|foodie": "restaurant",
-    r"fast food|burgers?|pizza|kebab|street food": "fast_food",
+    r"fast food|street food|junk food": "fast_food",
 }
 
 DIET_WORDS: dict[str, str] = {

@@ -140,13 +140,24 @@ def refine_request(previous: TripRequest, stated: dict[str, Any]) -> TripRequest
     """``previous`` with the fields a follow-up message states put over it."""
     merged: dict[str, Any] = {}
     old = previous.model_dump(mode="json")
-    mapping = {"origin": "origin", "destination": "destination", "budget": "budget", "must_visit": "must_visit"}
+    mapping = {"origin": "origin", "destination": "destination", "budget": "budget"}
     for key, target in mapping.items():
         if key in stated:
             merged[target] = stated[key]
+    if "must_visit" in stated:
+        merged["must_visit"] = list(dict.fromkeys([*old["must_visit"], *stated["must_visit"]]))
     for key in ("diet", "meals", "visit_minutes"):
         if key in stated:
             merged[key] = stated[key]
+    if "cuisine" in stated:
+        # "something vegan instead", "sushi for lunch": the food wish goes on the meals there are (or a lunch)
+        values = [v for wish in stated["cuisine"] for v in wish["values"]]
+        meals = [dict(m) for m in merged.get("meals", old["meals"])] or [
+            {"meal": "lunch", "earliest": "11:30", "latest": "14:30", "duration_min": 60}
+        ]
+        for meal in meals:
+            meal["cuisine"] = list(dict.fromkeys(values))
+        merged["meals"] = meals
     if "interests" in stated:
         merged["interests"] = {**old["interests"], **stated["interests"]}
     if "party" in stated:
@@ -157,6 +168,11 @@ def refine_request(previous: TripRequest, stated: dict[str, Any]) -> TripRequest
     for key in ("max_detour_min", "charging_networks", "max_stint_min", "max_per_category"):
         if key in stated:
             constraints[key] = stated[key]
+    if "avoid_places" in stated:
+        constraints["avoid_places"] = sorted(set(constraints["avoid_places"]) | set(stated["avoid_places"]))
+        merged["must_visit"] = [
+            p for p in merged.get("must_visit", old["must_visit"]) if p not in stated["avoid_places"]
+        ]
     if "avoid_categories" in stated:
         constraints["avoid_categories"] = sorted(set(constraints["avoid_categories"]) | set(stated["avoid_categories"]))
         merged["interests"] = {
@@ -206,8 +222,8 @@ async def plan_text(session: TripSession, text: str) -> PlanReply:
     session.adopt(itinerary)
     summary = await summarise(session, itinerary)
     notes = [f"Assumed: {', '.join(understanding.assumptions)}."] if understanding.assumptions else []
-    if understanding.unresolved_places:
-        notes.append(f"Not found in region {session.tools.region.name}: {', '.join(understanding.unresolved_places)}.")
+    if understanding.not_understood:
+        notes.append("Not met: " + "; ".join(f"{n.said} ({n.reason})" for n in understanding.not_understood) + ".")
     if itinerary.status != "feasible":
         problems = "; ".join(v.message for v in itinerary.errors[:3])
         relaxed = f" Closest plan gives up: {', '.join(itinerary.relaxed)}." if itinerary.relaxed else ""

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from codriver.agents._cuisine import read_cuisines
 from codriver.agents._lexicon import (
     AVOID_CUES,
     DIET_WORDS,
@@ -22,9 +23,10 @@ from codriver.agents._lexicon import (
     MEAL_WINDOWS,
     MEAL_WORDS,
     NUMBER_WORDS,
-    WEEKDAYS,
 )
-from codriver.tools.geocoding import Gazetteer, fold
+from codriver.agents._linking import link_places
+from codriver.agents._when import parse_clock, read_when
+from codriver.tools.geocoding import Gazetteer
 
 __all__ = ["RequestDraft", "read_request"]
 
@@ -34,11 +36,6 @@ _TIME = (
     + r"(?:"
     + "|".join(w for w in NUMBER_WORDS if " " not in w and w not in {"a", "an", "both", "twin"})
     + r")(?:\s*(?:am|pm|o'?clock))?)"
-)
-_STOP = r"(?=,|\.|;|!|\?| and | then | with | for | by | before | after | at \d| around | until | till | on |$)"
-_PLACE_CUES = (
-    r"must[- ]see|must[- ]visit|have to see|want to see|want to visit|would like to see|visit(?:ing)?|"
-    r"see|stop (?:at|by)|including|include|go to|take (?:us|me|them) to|show (?:us|me|them)"
 )
 
 
@@ -50,6 +47,9 @@ class RequestDraft:
     evidence: dict[str, str] = field(default_factory=dict)
     unresolved_places: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    not_understood: list[dict[str, str]] = field(default_factory=list)
+    linked: list[dict[str, Any]] = field(default_factory=list)
 
     def put(self, name: str, value: Any, evidence: str) -> None:
         self.fields[name] = value
@@ -62,97 +62,11 @@ def _number(word: str) -> int:
 
 
 def _clock(text: str, *, evening_bias: bool = False) -> time | None:
-    """``"6pm"`` -> 18:00, ``"9:30"`` -> 09:30; with ``evening_bias`` a bare 1..7 is p.m."""
-    raw = text.strip().replace("a.m.", "am").replace("p.m.", "pm").replace("o'clock", "").replace("oclock", "")
-    if raw in {"noon", "midday"}:
-        return time(12, 0)
-    if raw == "midnight":
-        return time(23, 59)
-    match = re.fullmatch(r"(\d{1,2}|[a-z]+)(?:[:.](\d{2}))?\s*(am|pm)?", raw.strip())
-    if not match:
-        return None
-    hour_text, minute_text, half = match.groups()
-    if hour_text.isdigit():
-        hour = int(hour_text)
-    elif hour_text in NUMBER_WORDS:
-        hour = NUMBER_WORDS[hour_text]
-    else:
-        return None
-    minute = int(minute_text) if minute_text else 0
-    if half == "pm" and hour < 12:
-        hour += 12
-    elif half == "am" and hour == 12:
-        hour = 0
-    elif half is None and evening_bias and 1 <= hour <= 7:
-        hour += 12
-    if hour > 23 or minute > 59:
-        return None
-    return time(hour, minute)
-
-
-def _day(text: str, now: datetime, draft: RequestDraft) -> date:
-    iso = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", text)
-    if iso:
-        draft.evidence["date"] = iso.group(0)
-        return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-    if re.search(r"\btomorrow\b", text):
-        draft.evidence["date"] = "tomorrow"
-        return now.date() + timedelta(days=1)
-    if re.search(r"\b(today|tonight|this (?:morning|afternoon|evening)|now)\b", text):
-        draft.evidence["date"] = "today"
-        return now.date()
-    for word, weekday in WEEKDAYS.items():
-        match = re.search(rf"\b(next |this |on )?{word}\b", text)
-        if match:
-            ahead = (weekday - now.weekday()) % 7
-            if ahead == 0 and (match.group(1) or "").strip() == "next":
-                ahead = 7
-            draft.evidence["date"] = match.group(0)
-            return now.date() + timedelta(days=ahead)
-    return now.date()
-
-
-def _times(text: str, draft: RequestDraft) -> tuple[time | None, time | None, float | None]:
-    """(departure, latest return, duration hours) as said in the text."""
-    depart = back = None
-    hours: float | None = None
-    span = re.search(rf"\bfrom {_TIME}\s*(?:to|until|till|-)\s*{_TIME}", text)
-    if span:
-        first, second = _clock(span.group(1)), _clock(span.group(2), evening_bias=True)
-        if first and second:
-            if second <= first and second.hour < 12:
-                second = time(second.hour + 12, second.minute)
-            draft.evidence["depart_at"] = draft.evidence["return_by"] = span.group(0)
-            return first, second, None
-    leave = re.search(
-        rf"\b(?:leav(?:e|ing)|depart(?:ing)?|start(?:ing)?|set(?:ting)? off|head(?:ing)? out|go(?:ing)?|pick(?:ing)? up)"
-        rf"(?: \w+)?\s+(?:at|around|about|from|after|by)\s+{_TIME}",
-        text,
-    )
-    if leave:
-        depart = _clock(leave.group(1))
-        if depart:
-            draft.evidence["depart_at"] = leave.group(0)
-    ret = re.search(
-        rf"\b(?:back|home|return(?:ing)?|done|finish(?:ed)?|end(?:ing)?|arriv(?:e|ing)|there)"
-        rf"(?: \w+)?\s+(?:by|at|before|around|no later than)\s+{_TIME}|\b(?:until|till|by)\s+{_TIME}",
-        text,
-    )
-    if ret:
-        back = _clock(ret.group(1) or ret.group(2), evening_bias=True)
-        if back:
-            draft.evidence["return_by"] = ret.group(0)
-    if re.search(r"\b(?:half[- ]day|a few hours)\b", text):
-        hours = 4.0
-    elif re.search(r"\b(?:whole|full|all)[- ]day\b|\bday trip\b", text):
-        hours = 10.0
-    duration = re.search(rf"\bfor {_NUM}(?: and a half)? hours?\b|\bfor (\d+(?:\.\d+)?) ?h\b", text)
-    if duration:
-        hours = float(_number(duration.group(1))) if duration.group(1) else float(duration.group(2))
-        if "and a half" in duration.group(0):
-            hours += 0.5
-        draft.evidence["duration"] = duration.group(0)
-    return depart, back, hours
+    """``"6pm"`` -> 18:00, ``"9:30"`` -> 09:30; with ``evening_bias`` a bare 1..7 is p.m. (a meal's hour)."""
+    clock = parse_clock(text)
+    if clock is not None and evening_bias and 1 <= clock.hour <= 7 and not re.search(r"am|pm|a\.m\.|p\.m\.", text):
+        return time(clock.hour + 12, clock.minute)
+    return clock
 
 
 def _party(text: str, draft: RequestDraft) -> None:
@@ -161,7 +75,7 @@ def _party(text: str, draft: RequestDraft) -> None:
     if re.search(r"\b(alone|solo|just me|by myself|on my own)\b", text):
         said.append("alone")
     if re.search(
-        r"\b(wife|husband|partner|girlfriend|boyfriend|spouse|couple|two of us|the 2 of us|a friend|"
+        r"\b(wife|husband|partner|girlfriend|boyfriend|spouse|couple(?! of)|two of us|the 2 of us|a friend|"
         r"(?:my|with) (?:dad|mum|mom|father|mother|brother|sister))\b",
         text,
     ):
@@ -179,11 +93,16 @@ def _party(text: str, draft: RequestDraft) -> None:
     if grown:
         adults = _number(grown.group(1))
         said.append(grown.group(0))
-    kids = re.search(rf"\b{_NUM} (?:kids|children|child|toddlers?|sons|daughters|little ones|boys|girls)\b", text)
+    kids = re.search(
+        rf"\b{_NUM} (?:kids?|children|child|toddlers?|sons?|daughters?|little ones|boys?|girls?|bab(?:y|ies))\b", text
+    )
     family = re.search(rf"\bfamily of {_NUM}\b", text)
     if kids:
         children = _number(kids.group(1))
         said.append(kids.group(0))
+        if family:
+            adults = max(1, _number(family.group(1)) - children)
+            said.append(family.group(0))
     elif family:
         total = _number(family.group(1))
         adults, children = 2, max(0, total - 2)
@@ -192,6 +111,9 @@ def _party(text: str, draft: RequestDraft) -> None:
         single = re.search(r"\b(?:my|our|the) (son|daughter|toddler|baby|child|kid)\b", text)
         children = 1 if single else 2
         said.append("children mentioned")
+        if not kids and not family and not counted and not grown:
+            draft.fields["_party_assumed"] = True
+            draft.assumptions.append(f"{children} {'child' if children == 1 else 'children'} (how many was not said)")
         if children and not re.search(r"\b(alone|solo|single parent|just me)\b", text) and adults == 1:
             adults = 2 if re.search(r"\b(we|us|our)\b", text) else 1
     if re.search(r"\b(grand(?:ma|pa|mother|father|parents))\b", text):
@@ -202,6 +124,8 @@ def _party(text: str, draft: RequestDraft) -> None:
         access.append("wheelchair")
     if re.search(r"\b(stroller|pram|buggy|step[- ]free|no stairs|walker|limited mobility)\b", text):
         access.append("step_free")
+    if access and not said:
+        draft.fields["_party_assumed"] = True
     if said or access:
         draft.put("party", {"adults": adults, "children": children, "accessibility": access}, "; ".join(said))
 
@@ -343,12 +267,23 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
         r"\b(?:never|not|don'?t go|stay above|keep above|no lower than)\s*(?:below|under|go below)?\s*(\d{1,2})\s*%",
         text,
     )
+    reserve = reserve or re.search(
+        r"\b(?:keep|leave|hold)\s*(\d{1,2})\s*%\s*(?:in |as )?(?:reserve|spare|buffer)", text
+    )
     if reserve:
         vehicle["reserve_soc"] = int(reserve.group(1)) / 100
         evidence.append(reserve.group(0))
+    half = re.search(
+        r"\b(?:battery|charge)\b[^.,;]{0,12}\bhalf(?:[- ]full| charged)?\b|\bhalf[- ](?:full|charged)\b", text
+    )
+    if half and "soc" not in vehicle:
+        vehicle["soc"] = 0.5
+        vehicle.setdefault("powertrain", "ev")
+        evidence.append(half.group(0))
     target = re.search(
         r"\b(?:arriv\w*|back|return\w*|end\w*|home)\b[^.%]{0,25}?\bwith (?:at least )?(\d{1,3})\s*%", text
     )
+    target = target or re.search(r"\bcharg\w* (?:up )?to (\d{1,3})\s*%", text)
     if target:
         vehicle["target_soc"] = int(target.group(1)) / 100
         evidence.append(target.group(0))
@@ -408,58 +343,79 @@ def _visit_minutes(text: str, draft: RequestDraft) -> None:
         draft.put("visit_minutes", minutes, ", ".join(minutes))
 
 
-def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None) -> None:
-    """Origin, destination and must-visit places, resolved through the gazetteer."""
+_ORIGIN_BEFORE = re.compile(
+    r"\b(?:from|starting (?:at|from)|start(?:s)? (?:at|from)|leaving from|depart(?:ing)? from|"
+    r"pick(?:ing)? (?:us |me |them )?up (?:at|from)|set(?:ting)? off from|begin(?:ning)? at)\s+(?:the\s+)?$"
+)
+_END_BEFORE = re.compile(
+    r"\b(?:end(?:ing)? (?:at|in|up at)|finish(?:ing)? at|drop (?:us |me |them )?off at|ends? at|"
+    r"(?:back|return(?:ing)?|head(?:ing)? back) to|destination(?: is)?:?)\s+(?:the\s+)?$"
+)
+_AVOID_BEFORE = re.compile(r"\b(?:not|no|avoid(?:ing)?|skip(?:ping)?|except|without|anything but)\s+(?:the\s+)?$")
+
+
+def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, region: str | None) -> str:
+    """Origin, destination, must-visit and avoided places, linked to the gazetteer.
+
+    A street or square is kept as a named position (its name stays on the plan); a
+    catalogue place by its ID. A capitalised name after a visiting cue that the region
+    does not have is reported, never dropped silently.
+    """
     if gazetteer is None:
-        return
+        return original
+    mentions, unresolved = link_places(original, gazetteer)
+    masked = original
 
-    def endpoint(span: str) -> str | dict[str, Any] | None:
-        """A catalogue ID, or the named position of a street or square (its name kept for the plan)."""
-        span = re.sub(r"^(?:the|a|an|our|my)\s+", "", span.strip(), flags=re.IGNORECASE).strip(" '\"")
-        if len(span) < 3 or _clock(span.lower()) is not None:
-            return None
-        hits = gazetteer.search(span, limit=1)
-        if hits and hits[0].score >= 0.9 and len(fold(span)) >= 0.6 * len(fold(hits[0].matched or hits[0].name)):
-            hit = hits[0]
-            return hit.place_id or {"lat": round(hit.lat, 6), "lon": round(hit.lon, 6), "name": hit.name}
-        if span[:1].isupper():
-            draft.unresolved_places.append(span)
-        return None
+    def linked(name: str) -> None:
+        draft.linked.append(
+            {"field": name, "said": mention.said, "value": mention.label, "name": mention.name, "score": mention.score}
+        )
 
-    def resolve(span: str) -> str | None:
-        found = endpoint(span)
-        return found if isinstance(found, str) else None
-
-    origin = re.search(
-        r"\b(?:from|starting (?:at|from)|start (?:at|from)|leaving from|pick(?:ing)? (?:us |me )?up at)\s+([A-ZÅÄÖ][^,.;!?]*?)"
-        + _STOP,
-        original,
-    )
-    if origin and (start := endpoint(origin.group(1))):
-        draft.put("origin", start, origin.group(0))
-    dest = re.search(
-        r"\b(?:end(?:ing)? (?:at|in)|finish(?:ing)? at|drop (?:us |me )?off at|to)\s+([A-ZÅÄÖ][^,.;!?]*?)" + _STOP,
-        original,
-    )
-    if dest and (end := endpoint(dest.group(1))):
-        draft.put("destination", end, dest.group(0))
     must: list[str] = []
-    for match in re.finditer(
-        rf"\b(?:{_PLACE_CUES})\s+(?:the\s+)?([A-ZÅÄÖ][^,.;!?]*?)" + _STOP, original, flags=re.IGNORECASE
-    ):
-        if not match.group(1)[:1].isupper():
+    avoid: list[str] = []
+    said_must: list[str] = []
+    for mention in mentions:
+        if _clock(mention.said.lower()) is not None:
             continue
-        spans = [match.group(1)]
-        # "visit Kiasma, Ateneum and the Design Museum": the cue covers the whole list.
-        tail = re.match(r"((?:\s*(?:,|and|&)\s*(?:the\s+)?[A-ZÅÄÖ][^,.;!?]*?" + _STOP + r")+)", original[match.end() :])
-        if tail:
-            spans += re.findall(r"(?:,|and|&)\s*(?:the\s+)?([A-ZÅÄÖ][^,.;!?]*?)" + _STOP, tail.group(1))
-        for span in spans:
-            found = resolve(span)
-            if found and found.startswith("osm:") and found not in must and found != draft.fields.get("origin"):
-                must.append(found)
+        before = original[max(0, mention.start - 40) : mention.start].lower()
+        value: str | dict[str, Any] = mention.place_id or {
+            "lat": round(mention.lat, 6),
+            "lon": round(mention.lon, 6),
+            "name": mention.name,
+        }
+        if mention.place_id is not None or _ORIGIN_BEFORE.search(before) or _END_BEFORE.search(before):
+            masked = masked[: mention.start] + " " * (mention.end - mention.start) + masked[mention.end :]
+        note = f"{mention.said} -> {mention.name}" + (f" ({mention.place_id})" if mention.place_id else " (street)")
+        if _ORIGIN_BEFORE.search(before) and "origin" not in draft.fields:
+            draft.put("origin", value, mention.said)
+            linked("origin")
+        elif _END_BEFORE.search(before) and "destination" not in draft.fields:
+            draft.put("destination", value, mention.said)
+            linked("destination")
+        elif mention.place_id is None:
+            continue  # a street named in passing ("lunch on Aleksanterinkatu") is no wish to visit it
+        elif _AVOID_BEFORE.search(before):
+            if mention.place_id not in avoid:
+                avoid.append(mention.place_id)
+                linked("avoid_places")
+        elif mention.place_id not in must and mention.place_id != draft.fields.get("origin"):
+            must.append(mention.place_id)
+            said_must.append(note)
+            linked("must_visit")
+        if mention.others:
+            draft.assumptions.append(
+                f"{mention.said!r} could be several places; took {mention.name} ({mention.label}), "
+                f"others: {', '.join(mention.others[:3])}"
+            )
     if must:
-        draft.put("must_visit", must, ", ".join(must))
+        draft.put("must_visit", must, "; ".join(said_must))
+    if avoid:
+        draft.put("avoid_places", avoid, ", ".join(avoid))
+    where = f"region {region!r}" if region else "this region"
+    for name, _ in unresolved:
+        draft.unresolved_places.append(name)
+        draft.not_understood.append({"said": name, "reason": f"no place called {name!r} in {where}"})
+    return masked
 
 
 def _normalise(text: str) -> str:
@@ -468,40 +424,69 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", bare.casefold()).strip()
 
 
+def _cuisines(text: str, draft: RequestDraft, region_cuisines: frozenset[str]) -> None:
+    """Food wishes ("sushi", "something Nepalese"), attached to the meal said nearest to them."""
+    wishes = read_cuisines(text, region_cuisines=region_cuisines)
+    if not wishes:
+        return
+    draft.put(
+        "cuisine", [{"said": w.said, "values": list(w.values)} for w in wishes], ", ".join(w.said for w in wishes)
+    )
+    meals = draft.fields.get("meals", [])
+    if not meals:
+        return
+    positions = {m["meal"]: text.find(draft.evidence.get(f"meal:{m['meal']}", m["meal"])) for m in meals}
+    for wish in wishes:
+        nearest = min(meals, key=lambda m: abs(positions[m["meal"]] - wish.start))
+        nearest.setdefault("cuisine", [])
+        nearest["cuisine"] = list(dict.fromkeys([*nearest["cuisine"], *wish.values]))
+
+
 def read_request(
     text: str,
     *,
     now: datetime,
     gazetteer: Gazetteer | None = None,
     networks: tuple[str, ...] = (),
+    country: str | None = None,
+    region_cuisines: frozenset[str] = frozenset(),
 ) -> RequestDraft:
     """The fields of a trip request found in ``text``; ``now`` is aware, in the region's zone.
 
-    Dates and times are resolved against ``now``; ``networks`` are the charging networks
-    of the region (so "only Recharge chargers" is recognised).
+    Dates and times are resolved against ``now`` (holidays of ``country``, an ISO code);
+    ``networks`` are the charging networks of the region (so "only Recharge chargers" is
+    recognised); ``region_cuisines`` are the cuisine values of its catalogue.
     """
     draft = RequestDraft()
-    lowered = _normalise(text)
-    day = _day(lowered, now, draft)
-    depart, back, hours = _times(lowered, draft)
+    # Places first: the words of a place's name ("Helsinki Cathedral") are not also an interest.
+    masked = _places(text, draft, gazetteer, gazetteer.region if gazetteer is not None else None)
+    lowered = _normalise(masked)
+    when = read_when(_normalise(text), now, country=country)
+    draft.evidence.update({k: v for k, v in when.said.items() if k in {"date", "depart_at", "return_by"}})
+    draft.questions.extend(when.questions)
+    draft.assumptions.extend(when.notes)
+    day = when.day or now.date()
     zone = now.tzinfo
-    if depart is not None:
-        draft.put("depart_at", datetime.combine(day, depart, zone).isoformat(), draft.evidence["depart_at"])
-    if back is not None:
-        draft.put("return_by", datetime.combine(day, back, zone).isoformat(), draft.evidence["return_by"])
-    if hours is not None:
-        draft.fields["duration_h"] = hours
-    if "date" in draft.evidence:
-        draft.fields["date"] = day.isoformat()
+    if when.depart is not None:
+        draft.put("depart_at", datetime.combine(day, when.depart, zone).isoformat(), when.said["depart_at"])
+    if when.back is not None:
+        back_day = day + timedelta(days=1) if when.back_next_day else day
+        draft.put("return_by", datetime.combine(back_day, when.back, zone).isoformat(), when.said["return_by"])
+    if when.duration_h is not None:
+        draft.put("duration_h", when.duration_h, when.said["duration"])
+    if when.part is not None:
+        draft.put("part_of_day", when.part, when.said["part_of_day"])
+    if when.day is not None:
+        draft.put("date", day.isoformat(), when.said["date"])
     _party(lowered, draft)
     _budget(lowered, draft)
     _interests(lowered, draft)
     _diets(lowered, draft)
     _meals(lowered, draft)
+    _cuisines(lowered, draft, region_cuisines)
     _vehicle(lowered, draft, networks)
     _constraints(lowered, draft)
     _visit_minutes(lowered, draft)
-    _places(text, draft, gazetteer)
     if re.search(r"\b(?:back home|return home|home again|round trip|loop)\b", lowered):
         draft.fields["round_trip"] = True
     return draft

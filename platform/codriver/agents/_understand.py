@@ -19,13 +19,24 @@ from typing import Any, Literal
 from autogen_core.models import ChatCompletionClient, SystemMessage, UserMessage
 from pydantic import BaseModel, Field, ValidationError
 
+from codriver.agents._cuisine import cuisine_label
 from codriver.agents._lexicon import DIET_WORDS, INTEREST_WORDS, MEAL_WINDOWS, MEAL_WORDS
 from codriver.agents._reader import RequestDraft, is_negated, read_request
-from codriver.planning import DIETS, Location, TripRequest, VehicleSpec
+from codriver.agents._when import country_of_zone, part_window
+from codriver.planning import DIETS, Location, RegionTools, TripRequest, VehicleSpec, WishNotMet
 from codriver.regions import CATEGORIES
 from codriver.tools.geocoding import Gazetteer
 
-__all__ = ["ModelHints", "PlanContext", "Understanding", "understand"]
+__all__ = [
+    "ModelHints",
+    "NotUnderstood",
+    "PlanContext",
+    "Understanding",
+    "Understood",
+    "describe",
+    "region_facts",
+    "understand",
+]
 
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]
 Diet = Literal[DIETS]  # type: ignore[valid-type]
@@ -60,6 +71,27 @@ class PlanContext(BaseModel):
     diet: list[str] = Field(default_factory=list)
     interests: dict[str, float] = Field(default_factory=dict)
     charging_networks: tuple[str, ...] = ()
+    country: str | None = Field(default=None, description="ISO code: whose public holidays are named")
+    cuisines: frozenset[str] | None = Field(default=None, description="cuisine values of the region; None: unknown")
+    categories: frozenset[str] | None = Field(default=None, description="categories of the region; None: unknown")
+    diets: frozenset[str] | None = Field(default=None, description="diets some place of the region serves")
+    request: TripRequest | None = Field(default=None, description="the trip being changed, for follow-ups")
+
+
+class Understood(BaseModel):
+    """One field read from the text, with the words it came from."""
+
+    field: str
+    value: Any
+    said: str
+    source: Literal["rules", "model", "trip"] = "rules"
+
+
+class NotUnderstood(BaseModel):
+    """Words that were ignored or a wish that cannot be met, and why."""
+
+    said: str
+    reason: str
 
 
 class Understanding(BaseModel):
@@ -71,7 +103,32 @@ class Understanding(BaseModel):
     assumptions: list[str] = Field(default_factory=list, description="defaults used, said to the user")
     questions: list[str] = Field(default_factory=list, description="follow-up questions; empty when ready")
     unresolved_places: list[str] = Field(default_factory=list)
+    understood: list[Understood] = Field(default_factory=list, description="each field with the words it came from")
+    not_understood: list[NotUnderstood] = Field(
+        default_factory=list, description="wishes that were ignored or cannot be met here, with the reason"
+    )
     request: TripRequest | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON every answer carries: ``understood``, ``not_understood`` and ``assumptions``."""
+        return {
+            "understood": [u.model_dump(mode="json") for u in self.understood],
+            "not_understood": [n.model_dump(mode="json") for n in self.not_understood],
+            "assumptions": list(self.assumptions),
+        }
+
+
+def region_facts(tools: RegionTools) -> dict[str, Any]:
+    """What the reader needs to know of a region: its country, cuisines and categories."""
+    entries = tools.places.index.entries
+    return {
+        "country": country_of_zone(tools.region.timezone),
+        "cuisines": frozenset(c for e in entries for c in e.cuisine),
+        "categories": frozenset(e.category for e in entries),
+        "diets": frozenset(
+            d for e in entries for d, v in e.diets.items() if (v or "").lower() in {"yes", "only", "limited"}
+        ),
+    }
 
 
 def _words_for(value: str, table: dict[str, str]) -> str:
@@ -172,19 +229,31 @@ def _round_up(moment: datetime, minutes: int = 15) -> datetime:
 def _schedule(stated: dict[str, Any], context: PlanContext, assumptions: list[str]) -> tuple[datetime, datetime]:
     now = context.now
     day = date.fromisoformat(stated["date"]) if "date" in stated else now.date()
+    part = stated.get("part_of_day")
     if "depart_at" in stated:
         depart = datetime.fromisoformat(stated["depart_at"])
     else:
-        depart = _at(day, time(9, 0), now)
+        start = time(9, 0)
+        if part is not None:
+            start = part_window(part)[0]
+        elif "return_by" in stated and "duration_h" in stated:
+            back_at = datetime.fromisoformat(stated["return_by"])
+            start = (back_at - timedelta(hours=float(stated["duration_h"]))).time()
+        depart = _at(day, start, now)
         if depart < now:
             depart = _round_up(now)
-        assumptions.append(f"leaving at {depart:%H:%M}")
+        assumptions.append(f"leaving at {depart:%H:%M}" + (f" ({part})" if part else ""))
     if "return_by" in stated:
         back = datetime.fromisoformat(stated["return_by"])
-        if back <= depart and back.hour < 12:
+        if back <= depart and back.hour < 12 and back.date() == depart.date():
             back += timedelta(hours=12)
+        if back <= depart:
+            back += timedelta(days=1)
     elif "duration_h" in stated:
         back = depart + timedelta(hours=float(stated["duration_h"]))
+    elif part is not None and part_window(part)[1] > depart.timetz().replace(tzinfo=None):
+        back = _at(depart.date(), part_window(part)[1], now)
+        assumptions.append(f"back by {back:%H:%M} ({part})")
     else:
         dinner = any(m["meal"] == "dinner" for m in stated.get("meals", []))
         latest = _at(depart.date(), time(21, 30) if dinner else time(19, 0), now)
@@ -193,10 +262,57 @@ def _schedule(stated: dict[str, Any], context: PlanContext, assumptions: list[st
     return depart, back
 
 
-def build_request(stated: dict[str, Any], context: PlanContext) -> tuple[TripRequest | None, list[str], list[str]]:
+def _meal_for_window(depart: datetime, back: datetime) -> str:
+    """The meal whose usual hours overlap the trip most (a food wish said without a meal)."""
+
+    def overlap(meal: str) -> float:
+        first, last = MEAL_WINDOWS[meal]
+        a = max(depart, datetime.combine(depart.date(), first, depart.tzinfo))
+        b = min(back, datetime.combine(depart.date(), last, depart.tzinfo))
+        return (b - a).total_seconds()
+
+    return max(("lunch", "dinner", "breakfast"), key=overlap)
+
+
+def _food_wishes(
+    stated: dict[str, Any], context: PlanContext, depart: datetime, back: datetime, unmet: list[NotUnderstood]
+) -> list[dict[str, Any]]:
+    """The meals to plan: cuisines the region serves attached, one added for a food wish said alone."""
+    meals = [dict(m) for m in stated.get("meals", [])]
+    wishes = stated.get("cuisine", [])
+    served = context.cuisines
+    kept: list[str] = []
+    for wish in wishes:
+        values = set(wish["values"])
+        if served is not None and not values & served:
+            label = cuisine_label(wish["said"])
+            unmet.append(NotUnderstood(said=wish["said"], reason=f"no place serving {label} in this region"))
+            for meal in meals:
+                meal["cuisine"] = [c for c in meal.get("cuisine", []) if c not in values]
+            continue
+        kept.extend(wish["values"])
+    if kept and not meals:
+        name = _meal_for_window(depart, back)
+        earliest, latest = MEAL_WINDOWS[name]
+        meals.append(
+            {
+                "meal": name,
+                "earliest": earliest.isoformat("minutes"),
+                "latest": latest.isoformat("minutes"),
+                "duration_min": 60,
+                "cuisine": list(dict.fromkeys(kept)),
+            }
+        )
+    return meals
+
+
+def build_request(
+    stated: dict[str, Any], context: PlanContext, unmet: list[NotUnderstood] | None = None
+) -> tuple[TripRequest | None, list[str], list[str]]:
     """(request or None, assumptions, questions) from the stated fields and the context."""
     assumptions: list[str] = []
     questions: list[str] = []
+    unmet = unmet if unmet is not None else []
     origin: Any = stated.get("origin") or context.origin
     if origin is None:
         questions.append("Where does the trip start? Give a place name, a street or coordinates.")
@@ -205,8 +321,23 @@ def build_request(stated: dict[str, Any], context: PlanContext) -> tuple[TripReq
     if vehicle.powertrain == "ev" and "soc" not in stated.get("vehicle", {}) and context.vehicle is None:
         questions.append("How charged is the battery now (in %)?")
     depart, back = _schedule(stated, context, assumptions)
-    interests = stated.get("interests") or dict(context.interests)
-    if not interests and not stated.get("must_visit") and not stated.get("meals"):
+    interests = dict(stated.get("interests") or context.interests)
+    if context.categories is not None:
+        for category in [c for c in interests if c not in context.categories]:
+            said = stated.get("_interest_said", {}).get(category, category.replace("_", " "))
+            unmet.append(NotUnderstood(said=said, reason=f"no {category.replace('_', ' ')} in this region"))
+            interests.pop(category)
+    meals = _food_wishes(stated, context, depart, back, unmet)
+    if context.diets is not None and meals:
+        for diet in stated.get("diet", []):
+            if diet not in context.diets:
+                unmet.append(
+                    NotUnderstood(
+                        said=diet.replace("_", "-"),
+                        reason=f"no place in this region is tagged as serving {diet.replace('_', '-')} food",
+                    )
+                )
+    if not interests and not stated.get("must_visit") and not meals:
         interests = dict(_DEFAULT_INTERESTS)
         assumptions.append("no interests stated: sights, museums, parks and a café")
     for category in stated.get("avoid_categories", []):
@@ -215,7 +346,14 @@ def build_request(stated: dict[str, Any], context: PlanContext) -> tuple[TripReq
         return None, assumptions, questions
     constraints = {
         key: stated[key]
-        for key in ("max_detour_min", "charging_networks", "avoid_categories", "max_stint_min", "max_per_category")
+        for key in (
+            "max_detour_min",
+            "charging_networks",
+            "avoid_categories",
+            "avoid_places",
+            "max_stint_min",
+            "max_per_category",
+        )
         if key in stated
     }
     payload = {
@@ -229,7 +367,7 @@ def build_request(stated: dict[str, Any], context: PlanContext) -> tuple[TripReq
         "interests": interests,
         "must_visit": stated.get("must_visit", []),
         "diet": sorted(set(stated.get("diet", [])) | set(context.diet)),
-        "meals": stated.get("meals", []),
+        "meals": meals,
         "visit_minutes": stated.get("visit_minutes", {}),
         "vehicle": vehicle,
         "constraints": constraints,
@@ -241,6 +379,74 @@ def build_request(stated: dict[str, Any], context: PlanContext) -> tuple[TripReq
         return None, assumptions, [f"Something does not fit ({problems}). Could you rephrase the times or limits?"]
 
 
+_FIELD_OF_EVIDENCE = {
+    "meal:breakfast": "meals",
+    "meal:lunch": "meals",
+    "meal:dinner": "meals",
+    "duration": "duration_h",
+}
+
+
+def _understood(
+    stated: dict[str, Any], evidence: dict[str, str], sources: dict[str, Literal["rules", "model"]]
+) -> list[Understood]:
+    out = []
+    for name, value in stated.items():
+        if name.startswith("_") or name == "round_trip":
+            continue
+        said = evidence.get(name) or next((v for k, v in evidence.items() if _FIELD_OF_EVIDENCE.get(k) == name), "")
+        out.append(Understood(field=name, value=value, said=said, source=sources.get(name, "rules")))
+    return out
+
+
+def describe(understood: list[Understood]) -> str:
+    """What was understood, in plain words ("back by 17:00, adding café"), without field names."""
+    parts: list[str] = []
+    for item in understood:
+        value = item.value
+        if item.field == "interests":
+            parts.append("adding " + ", ".join(c.replace("_", " ") for c in value))
+        elif item.field == "avoid_categories":
+            parts.append("leaving out " + ", ".join(c.replace("_", " ") for c in value))
+        elif item.field in {"depart_at", "return_by"}:
+            clock = datetime.fromisoformat(value).strftime("%H:%M")
+            parts.append(("leaving at " if item.field == "depart_at" else "back by ") + clock)
+        elif item.field == "date":
+            parts.append(f"on {date.fromisoformat(value):%A %d %B}")
+        elif item.field == "meals":
+            parts.append(" and ".join(m["meal"] for m in value))
+        elif item.field == "cuisine":
+            parts.append(" or ".join(w["said"] for w in value))
+        elif item.field == "diet":
+            parts.append(", ".join(d.replace("_", "-") for d in value))
+        elif item.field == "budget":
+            parts.append(f"budget {value:g}")
+        elif item.field == "must_visit":
+            parts.append("visiting " + item.said.split(" -> ")[0] if " -> " in item.said else "the places named")
+        elif item.field in {"origin", "destination"}:
+            parts.append(("starting at " if item.field == "origin" else "ending at ") + item.said)
+        elif item.field == "party":
+            parts.append(f"{value['adults']} adults, {value['children']} children")
+        elif item.field == "part_of_day":
+            parts.append(f"in the {value}")
+        elif item.field == "duration_h":
+            parts.append(f"for {value:g} hours")
+    return ", ".join(dict.fromkeys(parts))
+
+
+def _ignored(text: str) -> list[NotUnderstood]:
+    """Input the reader cannot use at all: nothing, only symbols, or far too much."""
+    stripped = text.strip()
+    if not stripped:
+        return [NotUnderstood(said="", reason="the request is empty")]
+    if not re.search(r"[^\W\d_]", stripped):
+        return [NotUnderstood(said=stripped[:40], reason="no words to read (only symbols or numbers)")]
+    return []
+
+
+MAX_TEXT = 2000
+
+
 async def understand(
     text: str,
     *,
@@ -248,14 +454,59 @@ async def understand(
     gazetteer: Gazetteer | None = None,
     client: ChatCompletionClient | None = None,
 ) -> Understanding:
-    """Read ``text`` into a request; ask the model (when given) only for what the rules missed."""
-    draft = read_request(text, now=context.now, gazetteer=gazetteer, networks=context.charging_networks)
+    """Read ``text`` into a request; ask the model (when given) only for what the rules missed.
+
+    Every field read comes back in ``understood`` with its words; wishes that cannot be met
+    in the region (a place it does not have, a cuisine no place serves) and words that were
+    ignored come back in ``not_understood``. A day that has passed or contradicts itself is
+    a question, never a silent replacement.
+    """
+    unmet = _ignored(text)
+    if not unmet and len(re.findall(r"\w+", text)) <= 3 and context.request is None:
+        probe = read_request(text, now=context.now, gazetteer=gazetteer, country=context.country)
+        if not probe.fields:
+            unmet = [NotUnderstood(said=text.strip()[:40], reason="nothing in it says what trip you want")]
+    if unmet:
+        return Understanding(
+            stated={},
+            not_understood=unmet,
+            questions=[
+                "What would you like to do? For example: a museum and lunch tomorrow from 10 to 16,"
+                " starting at a place."
+            ],
+        )
+    if len(text) > MAX_TEXT:
+        unmet.append(
+            NotUnderstood(said=text[MAX_TEXT : MAX_TEXT + 40], reason=f"only the first {MAX_TEXT} characters are read")
+        )
+        text = text[:MAX_TEXT]
+    draft = read_request(
+        text,
+        now=context.now,
+        gazetteer=gazetteer,
+        networks=context.charging_networks,
+        country=context.country,
+        region_cuisines=context.cuisines or frozenset(),
+    )
     sources: dict[str, Literal["rules", "model"]] = dict.fromkeys(draft.fields, "rules")
-    if client is not None:
+    if client is not None and not unmet:
         hints = await _ask_model(client, text)
         if hints is not None:
             sources.update(dict.fromkeys(merge_hints(draft, hints, text), "model"))
-    request, assumptions, questions = build_request(draft.fields, context)
+    unmet += [NotUnderstood(**item) for item in draft.not_understood]
+    request: TripRequest | None = None
+    assumptions: list[str] = []
+    questions: list[str] = []
+    if context.request is None or draft.questions:
+        request, assumptions, questions = build_request(draft.fields, context, unmet)
+    questions = [*draft.questions, *questions] if draft.questions else questions
+    if draft.questions:
+        request = None
+    understood = _understood(draft.fields, draft.evidence, sources)
+    if request is not None:
+        request = request.model_copy(
+            update={"not_met": [WishNotMet(said=n.said[:200], reason=n.reason[:300]) for n in unmet[:50]]}
+        )
     draft.assumptions.extend(assumptions)
     return Understanding(
         stated=draft.fields,
@@ -264,5 +515,7 @@ async def understand(
         assumptions=draft.assumptions,
         questions=questions,
         unresolved_places=draft.unresolved_places,
+        understood=understood,
+        not_understood=unmet,
         request=request,
     )

@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from codriver.agents import PlanContext, route_message, understand
+from codriver.agents._followup import read_follow_up
 from codriver.agents._planning_flow import refine_request
+from codriver.agents._understand import describe, region_facts
 from codriver.api._ports import AssistantContext, ChatReply, Suggestion, TripChange
 from codriver.api._tool_assistant import ToolAssistant
 from codriver.errors import InputError
@@ -57,14 +59,15 @@ class AgentsAssistant:
             origin=origin,
             diet=list(prefs.get("diet") or []),
             interests=dict(prefs.get("interests") or {}),
+            request=context.request,
+            **region_facts(tools),
         )
 
     async def plan_text(self, text: str, context: AssistantContext) -> TripRequest:
         """The request the text describes; an InputError asks for what is missing."""
         tools = self.planner.tools(context.region)
-        understanding = await understand(
-            text, context=self._context(context), gazetteer=tools.gazetteer, client=self._model()
-        )
+        plan_context = self._context(context).model_copy(update={"request": None})
+        understanding = await understand(text, context=plan_context, gazetteer=tools.gazetteer, client=self._model())
         if understanding.request is None:
             msg = " ".join(understanding.questions) or "the request could not be understood"
             raise InputError(msg, field="text")
@@ -77,14 +80,27 @@ class AgentsAssistant:
             lines = [f"{i}. {p.explanation}" for i, p in enumerate(picks, 1)] or ["Nothing fits along the way now."]
             return ChatReply(reply="\n".join(lines))
         tools = self.planner.tools(context.region)
+        if context.request is not None:
+            follow = read_follow_up(message, context.request, context.itinerary)
+            if follow is not None:
+                return ChatReply(reply=follow.said, request=follow.request)
         understanding = await understand(
             message, context=self._context(context), gazetteer=tools.gazetteer, client=self._model()
         )
+        unmet = "; ".join(f"{n.said}: {n.reason}" for n in understanding.not_understood if n.said)
+        unmet_said = f" Not possible here: {unmet}." if unmet else ""
+        if context.request is not None and understanding.questions:
+            return ChatReply(reply=" ".join(understanding.questions) + unmet_said)
         if context.request is not None and understanding.stated:
             revised = refine_request(context.request, understanding.stated)
             if revised is not None and revised != context.request:
-                changed = ", ".join(sorted(understanding.stated))
-                return ChatReply(reply=f"Re-planning with your changes ({changed}).", request=revised)
+                changed = describe(understanding.understood) or "your changes"
+                return ChatReply(reply=f"Re-planning: {changed}.{unmet_said}", request=revised)
+        if context.request is not None:
+            return ChatReply(
+                reply=(unmet_said.strip() + " " if unmet_said else "")
+                + "What would you like to change: times, places, food or the budget?"
+            )
         if understanding.request is not None and context.request is None:
             return ChatReply(reply="Planning that trip.", request=understanding.request)
         question = " ".join(understanding.questions)

@@ -42,7 +42,16 @@ from codriver.planning._replan import (
     replan,
     state_at,
 )
-from codriver.planning._request import DIETS, Constraints, Location, MealWish, Party, TripRequest, VehicleSpec
+from codriver.planning._request import (
+    DIETS,
+    Constraints,
+    Location,
+    MealWish,
+    Party,
+    TripRequest,
+    VehicleSpec,
+    WishNotMet,
+)
 from codriver.planning._schedule import build_itinerary
 from codriver.planning._search import deterministic_search
 from codriver.planning._verifier import verify
@@ -94,6 +103,7 @@ __all__ = [
     "TripState",
     "VehicleSpec",
     "Violation",
+    "WishNotMet",
     "World",
     "build_itinerary",
     "build_problem",

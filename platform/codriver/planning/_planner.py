@@ -131,6 +131,9 @@ def with_verdict(itinerary: Itinerary, violations: list[Violation]) -> Itinerary
     """The itinerary with its violations, status, and the requirements it gives up."""
     errors = [v for v in violations if v.severity == "error"]
     relaxed = sorted({_RELAXES[v.code] for v in errors if v.code in _RELAXES})
+    if itinerary.request is not None:
+        # a wish that was dropped on the way in is said on every plan, never read as met
+        relaxed += [f"{wish.said}: {wish.reason}" for wish in itinerary.request.not_met]
     notes = list(itinerary.notes)
     if errors:
         notes.append(

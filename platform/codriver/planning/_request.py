@@ -22,6 +22,7 @@ __all__ = [
     "Party",
     "TripRequest",
     "VehicleSpec",
+    "WishNotMet",
 ]
 
 DIETS: tuple[str, ...] = ("gluten_free", "halal", "kosher", "lactose_free", "vegan", "vegetarian")
@@ -94,6 +95,11 @@ class MealWish(_Model):
     earliest: time = Field(description="wall-clock time of the region's zone")
     latest: time
     duration_min: int = Field(default=60, ge=10, le=240)
+    cuisine: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="OSM cuisine values, any of which serves this meal (e.g. japanese, sushi); empty: any",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> MealWish:
@@ -156,6 +162,13 @@ class Constraints(_Model):
         return list(dict.fromkeys(v.strip() for v in value if v.strip()))
 
 
+class WishNotMet(_Model):
+    """A wish the traveller stated that no plan of this region can meet ("the Louvre", "Georgian food")."""
+
+    said: str = Field(max_length=200, description="the traveller's words")
+    reason: str = Field(max_length=300, description="why it cannot be met, in plain words")
+
+
 class TripRequest(_Model):
     """A trip to plan: the structured form every front end (form, chat, head-unit) fills."""
 
@@ -176,6 +189,11 @@ class TripRequest(_Model):
     constraints: Constraints = Field(default_factory=Constraints)
     temperature_c: float | None = Field(
         default=None, ge=-60, le=60, description="outside temperature for the energy model; None: mild"
+    )
+    not_met: list[WishNotMet] = Field(
+        default_factory=list,
+        max_length=50,
+        description="wishes from the traveller's words that cannot be met here; every plan of this request says them",
     )
 
     @field_validator("interests")

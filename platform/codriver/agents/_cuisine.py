@@ -1,0 +1,222 @@
+"""Food words: OSM ``cuisine=*`` values and the dishes people name instead of them.
+
+The vocabulary is OSM's own: the most used values of the ``cuisine`` key (taginfo, 2026),
+plus every value the region's catalogue carries, plus dish words that point at them
+("sushi" -> japanese or sushi, "dim sum" -> chinese, "kebab" -> kebab or turkish). A place
+serves a wish when one of its cuisine values is among the wish's values. A wish no place
+of the region can serve is reported by name, never answered with something unrelated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["CuisineWish", "cuisine_label", "read_cuisines"]
+
+# Country and regional cuisines as OSM spells them, with the adjectives people write.
+_REGIONAL: dict[str, tuple[str, ...]] = {
+    "afghan": ("afghan",),
+    "african": ("african",),
+    "american": ("american", "southern", "cajun", "soul food", "diner", "californian"),
+    "burmese": ("burmese",),
+    "cambodian": ("cambodian",),
+    "singaporean": ("singaporean",),
+    "hawaiian": ("hawaiian",),
+    "cuban": ("cuban",),
+    "arab": ("arab", "arabic"),
+    "argentinian": ("argentinian", "argentine"),
+    "asian": ("asian", "oriental", "asian fusion", "pan-asian", "pan asian"),
+    "balkan": ("balkan",),
+    "brazilian": ("brazilian",),
+    "british": ("british", "english"),
+    "caribbean": ("caribbean",),
+    "chinese": ("chinese", "cantonese", "sichuan", "szechuan", "szcheuan", "hunan", "dim sum"),
+    "danish": ("danish",),
+    "eritrean": ("eritrean",),
+    "ethiopian": ("ethiopian",),
+    "filipino": ("filipino",),
+    "finnish": ("finnish",),
+    "french": ("french", "parisian", "provencal"),
+    "georgian": ("georgian",),
+    "german": ("german",),
+    "greek": ("greek",),
+    "hungarian": ("hungarian",),
+    "indian": ("indian", "punjabi", "south indian"),
+    "indonesian": ("indonesian",),
+    "iranian": ("iranian",),
+    "persian": ("persian",),
+    "irish": ("irish",),
+    "italian": ("italian",),
+    "jamaican": ("jamaican",),
+    "japanese": ("japanese",),
+    "korean": ("korean",),
+    "latin_american": ("latin american", "latino"),
+    "lebanese": ("lebanese",),
+    "malaysian": ("malaysian",),
+    "mediterranean": ("mediterranean",),
+    "mexican": ("mexican", "tex-mex", "tex mex"),
+    "middle_eastern": ("middle eastern",),
+    "mongolian": ("mongolian",),
+    "moroccan": ("moroccan",),
+    "nepalese": ("nepalese", "nepali", "himalayan"),
+    "nordic": ("nordic", "scandinavian"),
+    "pakistani": ("pakistani",),
+    "peruvian": ("peruvian",),
+    "polish": ("polish",),
+    "portuguese": ("portuguese",),
+    "russian": ("russian",),
+    "spanish": ("spanish",),
+    "sri_lankan": ("sri lankan",),
+    "swedish": ("swedish",),
+    "swiss": ("swiss",),
+    "syrian": ("syrian",),
+    "taiwanese": ("taiwanese",),
+    "shanghainese": ("shanghainese",),
+    "thai": ("thai",),
+    "tibetan": ("tibetan",),
+    "turkish": ("turkish",),
+    "ukrainian": ("ukrainian",),
+    "uzbek": ("uzbek",),
+    "vietnamese": ("vietnamese",),
+}
+# Dishes and kinds of place, each with the OSM values that serve it.
+_DISHES: dict[str, tuple[str, ...]] = {
+    r"sushi|sashimi|maki": ("sushi", "japanese"),
+    r"ramen": ("ramen", "japanese", "noodle"),
+    r"izakaya|yakitori|tempura|teriyaki|udon|shabu[- ]shabu": ("japanese",),
+    r"dim ?sum|dumplings?|bao": ("dim_sum", "chinese", "dumpling"),
+    r"noodles?|wok": ("noodle", "asian", "chinese", "wok"),
+    r"pho|banh mi": ("vietnamese",),
+    r"pad thai|tom yum": ("thai",),
+    r"curry|curries|tandoori|biryani|masala": ("indian", "nepalese", "curry"),
+    r"momos?": ("nepalese", "tibetan"),
+    r"kebabs?|doner|d[oö]ner|shawarma|gyros": ("kebab", "turkish", "middle_eastern", "greek"),
+    r"falafel|hummus|mezze|meze": ("falafel", "middle_eastern", "lebanese"),
+    r"pizzas?|pizzeria": ("pizza", "italian"),
+    r"pasta|risotto|trattoria": ("italian", "pasta"),
+    r"tacos?|burritos?|nachos|quesadillas?": ("mexican", "tex-mex", "tacos"),
+    r"tapas|paella": ("spanish", "tapas"),
+    r"burgers?|hamburgers?|cheeseburgers?": ("burger",),
+    r"steaks?|steakhouse|steak house": ("steak_house",),
+    r"seafood|fish|oysters?|shrimps?|salmon|lobsters?|crabs?|mussels": ("seafood", "fish", "fish_and_chips"),
+    r"fish and chips|fish & chips": ("fish_and_chips", "british"),
+    r"bbq|barbecue|barbeque|smokehouse": ("barbecue", "bbq"),
+    r"korean bbq|bibimbap|kimchi": ("korean",),
+    r"sandwich(?:es)?": ("sandwich",),
+    r"salads?|poke(?: bowl)?s?": ("salad", "poke"),
+    r"crepes?|pancakes?": ("crepe", "pancake"),
+    r"hot ?dogs?": ("hot_dog",),
+    r"fried chicken|wings": ("chicken",),
+    r"soups?": ("soup",),
+    r"bubble tea|boba": ("bubble_tea",),
+    r"donuts?|doughnuts?": ("donut",),
+    r"buffet": ("buffet",),
+    r"fine dining|gourmet|tasting menu": ("fine_dining",),
+    r"local food|local cuisine|traditional food|reindeer|karelian pies?|lohikeitto": ("finnish", "regional", "nordic"),
+}
+_FOOD_NOUN = (
+    r"(?:food|cuisine|restaurants?|places?|spots?|lunch|dinner|breakfast|brunch|meal|dishes|bite|takeaway|"
+    r"take-away|kitchen|eatery|diner|bistro|joint)"
+)
+_FOOD_LEAD = (
+    r"(?:for|some|something|somewhere|any|eat|eating|fancy|craving|crave|like|love|want|try|authentic|"
+    r"feeling|mood for)"
+)
+
+
+@dataclass(frozen=True)
+class CuisineWish:
+    """A food wish: the words said and the OSM cuisine values that serve it."""
+
+    said: str
+    values: tuple[str, ...]
+    start: int
+
+    @property
+    def label(self) -> str:
+        """How the wish is named to the traveller ("sushi", "Georgian food")."""
+        return cuisine_label(self.said)
+
+
+def cuisine_label(said: str) -> str:
+    word = said.strip()
+    return f"{word[:1].upper()}{word[1:]} food" if word in {a for v in _REGIONAL.values() for a in v} else word
+
+
+def read_cuisines(text: str, *, region_cuisines: frozenset[str] = frozenset()) -> list[CuisineWish]:
+    """The food wishes of ``text`` (folded), in the order said, negated ones left out.
+
+    An adjective ("italian") counts next to a food word or after a lead word ("some Nepalese",
+    "Italian for dinner"); a dish ("sushi", "a kebab") counts anywhere. Values of the region's
+    catalogue that are not in the built-in table count when named with a food word.
+    """
+    text = _emoji(text)
+    found: list[CuisineWish] = []
+    meal_said = re.search(rf"\b{_FOOD_NOUN}\b", text) is not None
+
+    def negated(start: int) -> bool:
+        return (
+            re.search(
+                r"\b(?:no|not|without|avoid|hate|don'?t (?:want|like)|skip|except)\b(?: \w+){0,2} $",
+                text[max(0, start - 30) : start],
+            )
+            is not None
+        )
+
+    for pattern, values in _DISHES.items():
+        found.extend(
+            CuisineWish(match.group(0), values, match.start())
+            for match in re.finditer(rf"\b(?:{pattern})\b", text)
+            if not negated(match.start())
+        )
+    adjectives = {a: value for value, words in _REGIONAL.items() for a in words}
+    for value in region_cuisines - _NOT_CUISINES:
+        adjectives.setdefault(value.replace("_", " "), value)
+    for adjective in sorted(adjectives, key=len, reverse=True):
+        for match in re.finditer(rf"\b{re.escape(adjective)}\b", text):
+            after = text[match.end() : match.end() + 25]
+            before = text[max(0, match.start() - 25) : match.start()]
+            if not (
+                re.match(rf"\s*(?:\w+\s+){{0,2}}{_FOOD_NOUN}\b", after)
+                or re.search(rf"\b{_FOOD_LEAD}\s+(?:some\s+)?$", before)
+                or re.match(r"\s*(?:for|at) (?:lunch|dinner|breakfast|brunch)\b", after)
+                or (meal_said and adjective in _STRONG_ADJECTIVES)
+            ):
+                continue
+            if not negated(match.start()):
+                value = adjectives[adjective]
+                extra = ("persian", "iranian") if value in {"persian", "iranian"} else ()
+                found.append(CuisineWish(match.group(0), tuple(dict.fromkeys((value, *extra))), match.start()))
+    # the longest words win where two readings overlap ("korean bbq" over "bbq")
+    wishes: list[CuisineWish] = []
+    for wish in sorted(found, key=lambda w: (-len(w.said), w.start)):
+        end = wish.start + len(wish.said)
+        if all(end <= w.start or wish.start >= w.start + len(w.said) for w in wishes):
+            wishes.append(wish)
+    return sorted(wishes, key=lambda w: w.start)
+
+
+_EMOJI = {
+    "🍕": " pizza ",
+    "🍣": " sushi ",
+    "🍔": " burger ",
+    "🌮": " tacos ",
+    "🍜": " ramen ",
+    "🥙": " kebab ",
+    "🍝": " pasta ",
+}
+# Values of the cuisine key that are diets or drinks, not a kind of food to ask for.
+_NOT_CUISINES = frozenset(
+    {"vegan", "vegetarian", "coffee_shop", "tea", "tee", "juice", "cake", "ice_cream", "regional"}
+)
+# Adjectives that name a cuisine whenever a meal is asked for in the same words.
+_STRONG_ADJECTIVES = frozenset(
+    a for v, words in _REGIONAL.items() if v not in {"british", "american", "finnish", "nordic"} for a in words
+)
+
+
+def _emoji(text: str) -> str:
+    for emoji, word in _EMOJI.items():
+        text = text.replace(emoji, word)
+    return text

@@ -1,0 +1,209 @@
+"""Entity linking: the places a text names, found in the region's gazetteer with a confidence.
+
+Every run of one to six words of the text is compared with every name the gazetteer
+knows of a place or street (OSM ``name``, ``name:en``, ``name:fi``, ``name:sv``,
+``alt_name``, ``official_name``, ``short_name``, ``old_name``...), folded (case, accents,
+punctuation ignored): an exact name scores 1.0, otherwise rapidfuzz's ``ratio`` must reach
+0.88 on names of six letters or more ("Ateneumm" finds Ateneum, "Kiasmaa" Kiasma). A run made
+only of everyday words ("the museum", "a park") is never a name. The longest, best run wins
+where runs overlap; equal candidates are kept so the caller can say which were meant.
+
+Capitalised names after a visiting cue ("see the Louvre") that match nothing are returned
+as unresolved, so the traveller is told they are not in the region.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from codriver.tools.geocoding import Gazetteer, fold
+
+__all__ = ["Mention", "link_places"]
+
+_EXACT = 1.0
+_FUZZY_CUTOFF = 85.0
+_MAX_WORDS = 6
+_LINKER_WORDS = """
+    a an the of and or in on at to for from with by my our your then also
+"""
+_LINKERS = frozenset(_LINKER_WORDS.split())
+_EVERYDAY_WORDS = """
+    we us me i it is are be this that these those some any museum museums gallery galleries park parks cafe
+    cafes coffee church churches cathedral square market hall station restaurant restaurants bar bars pub
+    pubs library hotel beach playground garden gardens street road house center centre city old new main big
+    little small nice good best great art history lunch dinner breakfast brunch food day today tomorrow
+    morning afternoon evening night trip tour visit see go home back car ev kids children family lunchtime
+    place places stop stops shop shops theatre theater cinema concert sauna harbour harbor island bridge view
+    views sea water north south east west central national modern design kitchen bistro grill please want
+    would like love need maybe just one two three four five six seven eight nine ten hour hours minutes min
+    max budget euros eur free open closed vegan vegetarian halal kosher
+"""
+_GENERIC = _LINKERS | frozenset(_EVERYDAY_WORDS.split())
+_CUE = (
+    r"must[- ]see|must[- ]visit|have to see|want to see|want to visit|would like to see|visit(?:ing)?|see|"
+    r"stop (?:at|by)|including|include|go to|take (?:us|me|them) to|show (?:us|me|them)|start(?:ing)? (?:at|from)|"
+    r"end(?:ing)? (?:at|in)|finish(?:ing)? at|drop (?:us |me )?off at"
+)
+_PLACE_TYPES = frozenset(
+    {"museum", "cathedral", "church", "square", "park", "hall", "station", "market", "library", "theatre", "gallery"}
+)
+_EVERYDAY = frozenset({"cafe", "restaurant", "fast_food", "bar", "supermarket", "hotel", "parking", "toilets"})
+_PLACE_WORDS = (
+    r"museum|cathedral|church|chapel|fortress|fort|castle|palace|tower|gallery|park|garden|square|market|hall|"
+    r"theatre|theater|library|zoo|aquarium|island|bridge|monument|statue|temple|mosque|synagogue|stadium|arena|"
+    r"center|centre|opera|harbour|harbor|beach|lake|mall"
+)
+_NOT_NAMES = re.compile(
+    r"(?:I|EV|CCS|Type|Tesla|Model|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Christmas|Easter)\b.*"
+)
+_WORD = re.compile(r"[\w'\u2019&.-]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A run of the text that names a place of the region."""
+
+    said: str
+    start: int
+    end: int
+    place_id: str | None
+    name: str
+    kind: str
+    lat: float
+    lon: float
+    category: str | None
+    score: float
+    others: tuple[str, ...] = field(default=())
+
+    @property
+    def label(self) -> str:
+        return self.place_id or f"street:{self.name}"
+
+
+@lru_cache(maxsize=4)
+def _alias_index(gazetteer: Gazetteer) -> tuple[dict[str, list[int]], list[str]]:
+    """Folded name -> gazetteer entry indexes, and the folded names for fuzzy search."""
+    by_name: dict[str, list[int]] = {}
+    for index, entry in enumerate(gazetteer.entries):
+        for alias in entry.aliases:
+            folded = fold(alias)
+            if folded:
+                owners = by_name.setdefault(folded, [])
+                if index not in owners:
+                    owners.append(index)
+    return by_name, sorted(by_name)
+
+
+def _rank(gazetteer: Gazetteer, owners: list[int]) -> list[int]:
+    """Places before streets; among places, named sights before hotels, shops and the like."""
+    lesser = {"hotel", "supermarket", "parking", "toilets", "pharmacy", "fuel", "charging_station"}
+    return sorted(
+        owners,
+        key=lambda i: (
+            gazetteer.entries[i].kind != "place",
+            (gazetteer.entries[i].category or "") in lesser,
+            gazetteer.entries[i].name,
+        ),
+    )
+
+
+def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tuple[str, int]]]:
+    """(mentions of the region's places and streets, unresolved capitalised names with their offsets)."""
+    by_name, names = _alias_index(gazetteer)
+    words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
+    lower_case_text = not any(ch.isupper() for ch in text)
+    found: list[Mention] = []
+    for i in range(len(words)):
+        for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
+            start, end = words[i][1], words[i + n - 1][2]
+            said = text[start:end].strip(".'\u2019-")
+            end = start + len(said)
+            if re.search(r"[,;!?]", said) or not said:
+                continue
+            folded = fold(said)
+            tokens = folded.split()
+            proper = n > 1 and all(w[:1].isupper() or fold(w) in _LINKERS for w, _, _ in words[i : i + n])
+            capitalised = any(w[:1].isupper() for w, _, _ in words[i : i + n])
+            if not tokens or (set(tokens) <= _GENERIC and not proper) or tokens[0] in _LINKERS:
+                continue
+            if not capitalised and tokens[-1] in _GENERIC - _PLACE_TYPES:
+                continue
+            score = _EXACT if folded in by_name else 0.0
+            key = folded
+            if not score and len(folded) >= 6 and (n > 1 or said[:1].isupper()):
+                hit = process.extractOne(folded, names, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+                if hit is not None:
+                    key, score = hit[0], hit[1] / 100
+            if not score:
+                continue
+            if score < _EXACT and i + n < len(words) and words[i + n][0][:1].isupper() and said[:1].isupper():
+                continue  # a near-miss on part of a longer name ("Atlantis" of "Atlantis Museum") is not it
+            if n == 1 and not said[:1].isupper() and (score < _EXACT or not lower_case_text or len(said) < 5):
+                continue  # a lower-case word is a name only in text typed all in lower case
+            owners = _rank(gazetteer, by_name[key])
+            best = gazetteer.entries[owners[0]]
+            if n == 1 and not said[:1].isupper() and (best.category or "") in _EVERYDAY:
+                continue
+            others = tuple(
+                gazetteer.entries[o].place_id or f"street:{gazetteer.entries[o].name}"
+                for o in owners[1:]
+                if gazetteer.entries[o].kind == best.kind
+                and (gazetteer.entries[o].category or "") == (best.category or "")
+            )
+            found.append(
+                Mention(
+                    said=said,
+                    start=start,
+                    end=end,
+                    place_id=best.place_id,
+                    name=best.name,
+                    kind=best.kind,
+                    lat=best.lat,
+                    lon=best.lon,
+                    category=best.category,
+                    score=round(score, 3),
+                    others=others,
+                )
+            )
+    chosen: list[Mention] = []
+    for mention in sorted(found, key=lambda m: (-(m.end - m.start) * m.score, -m.score, m.start)):
+        if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
+            chosen.append(mention)
+    chosen.sort(key=lambda m: m.start)
+    unresolved: list[tuple[str, int]] = []
+    name_run = r"((?:[A-ZÅÄÖ][\w'\u2019-]*)(?:\s+(?:of\s+|de\s+|la\s+|du\s+)?[A-ZÅÄÖ][\w'\u2019-]*)*)"
+    for cue in re.finditer(rf"\b(?i:{_CUE})\s+", text):
+        sentence_end = re.search(r"[.!?]", text[cue.end() :])
+        tail_end = cue.end() + (sentence_end.start() if sentence_end else len(text) - cue.end())
+        # the cue's own name, then each ", Name" / "and Name" of the list it opens
+        for match in re.finditer(rf"(?:^|,\s*|\s(?:and|&)\s+)(?:(?i:the)\s+)?{name_run}", text[cue.end() : tail_end]):
+            start = cue.end() + match.start(1)
+            name = match.group(1)
+            if match.start() > 0 and not re.match(r"\s*(?:,|and|&)", match.group(0)):
+                break
+            if any(c.start <= start < c.end for c in chosen) or any(start == u for _, u in unresolved):
+                continue
+            if fold(name) in _GENERIC or _NOT_NAMES.fullmatch(name):
+                continue
+            unresolved.append((name, start))
+    # "the Louvre", "Suomenlinna fortress", "Uspenski Cathedral": a name the region does not have
+    for match in re.finditer(
+        rf"\b(?i:the)\s+{name_run}|{name_run}\s+(?i:(?:{_PLACE_WORDS})s?)\b",
+        text,
+    ):
+        name = next(g for g in match.groups() if g)
+        start = match.start() + match.group(0).find(name)
+        if any(c.start < match.end() and start < c.end for c in chosen):
+            continue
+        if any(start < u + len(n) and u < match.end() for n, u in unresolved):
+            continue
+        if fold(name) in _GENERIC or _NOT_NAMES.fullmatch(name):
+            continue
+        said = re.sub(r"^(?i:the)\s+", "", match.group(0)).strip()
+        unresolved.append((said, start))
+    unresolved.sort(key=lambda u: u[1])
+    return chosen, unresolved

@@ -1,0 +1,606 @@
+"""When the traveller wants to go: the day, departure, return, length and part of day.
+
+The values of calendar expressions are read by libraries: ``dateparser`` resolves a day
+("Friday 18 December", "the 20th of December", "the day after tomorrow", "huomenna",
+"i morgon"), ``holidays`` names the public holidays of the region's country ("Boxing Day",
+"Midsummer Eve", "Independence Day", in English and the country's languages). This module
+finds where such expressions stand in the text, reads clock times ("half past nine",
+"quarter to ten", "6pm", "17.30") and composes them: ranges ("half past nine till one",
+"from six till nine in the evening", "22:00 to 01:00" across midnight), roles ("back by
+five" is a return, "after 17:30" a departure), lengths ("for three hours") and parts of
+the day ("in the afternoon").
+
+Why not one library for everything: measured on our development clauses, ``ctparse``
+(last release 2022) returns one expression per text and lost the end of "half past nine
+till one" and of "from six till nine in the evening"; ``dateparser`` reads no ranges and
+reads "18.12." as 18:12; ``timefhuman`` 0.1.5 ignored the reference time. Each part is
+therefore done by what reads it right (see docs/agents.md).
+
+A day that has passed, or a weekday that contradicts the date beside it, is never
+replaced silently: it becomes a question.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import warnings
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from codriver.agents._lexicon import NUMBER_WORDS
+
+__all__ = ["When", "country_of_zone", "parse_clock", "read_when"]
+
+# "one" .. "twelve", as the reader's lexicon spells them
+_WORD_HOURS = {w: n for w, n in NUMBER_WORDS.items() if " " not in w and len(w) > 2 and w not in {"both", "twin"}}
+_WORD = "|".join(sorted(_WORD_HOURS, key=len, reverse=True))
+_HOUR = rf"(?:\d{{1,2}}|{_WORD})"
+_MINUTE_WORDS = {"fifteen": 15, "thirty": 30, "forty-five": 45, "forty five": 45, "oh five": 5}
+# A clock time: "noon", "half past nine", "quarter to ten", "half nine", "9:30", "9.30", "6pm", "nine thirty".
+CLOCK = (
+    r"(?:noon|midday|midnight|"
+    rf"(?:(?:a )?quarter (?:past|to)|half past|twenty past|ten past|twenty to|ten to|half) {_HOUR}(?: ?(?:am|pm))?|"
+    r"\d{1,2}[:.]\d{2}(?: ?(?:am|pm))?|\d{1,2}h\d{2}|\d{1,2} ?(?:am|pm)|"
+    rf"(?:{_WORD}) (?:thirty|fifteen|forty[- ]five)(?: ?(?:am|pm))?|"
+    rf"{_HOUR}(?: ?(?:am|pm|o'?clock))?)"
+)
+_EVENING = r"(?:in the evening|this evening|at night|tonight|pm|p\.m\.)"
+_MORNING = r"(?:in the morning|this morning|am|a\.m\.)"
+_MEAL_BEFORE = re.compile(r"\b(?:breakfast|brunch|lunch|dinner|supper|eat|meal)\b[^,.;]{0,12}$")
+_NOT_A_CLOCK_AFTER = re.compile(
+    r"^\s*(?:%|percent|per cent|adults?|people|persons?|kids?|children|hours?|hrs?|h\b|min|minutes?|km|kilomet|"
+    r"euros?|eur\b|€|kwh|kw\b|stops?|museums?|places?|days?|nights?|of us|years?|stars?)"
+)
+
+_MONTHS_EN = {
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+}
+_MONTH_NAMES = (
+    "|".join(
+        [
+            *(sorted(_MONTHS_EN, key=len, reverse=True)),
+            r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec",
+            # Finnish and Swedish month names, read by dateparser
+            r"(?:tammi|helmi|maalis|huhti|touko|kesa|heina|elo|syys|loka|marras|joulu)(?:kuu\w*)",
+            r"januari|februari|mars|juni|juli|augusti|oktober",
+        ]
+    )
+    + r"\.?"
+)
+_WEEKDAY_NAMES = (
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|"
+    r"maanantai\w*|tiistai\w*|keskiviikko\w*|torstai\w*|perjantai\w*|lauantai\w*|sunnuntai\w*|"
+    r"mandag|tisdag|onsdag|torsdag|fredag|lordag|sondag"
+)
+_WEEKDAY_INDEX = {
+    "mon": 0,
+    "tue": 1,
+    "wed": 2,
+    "thu": 3,
+    "fri": 4,
+    "sat": 5,
+    "sun": 6,
+    "maa": 0,
+    "tii": 1,
+    "kes": 2,
+    "tor": 3,
+    "per": 4,
+    "lau": 5,
+    "sun_fi": 6,
+    "man": 0,
+    "tis": 1,
+    "ons": 2,
+    "fre": 4,
+    "lor": 5,
+    "son": 6,
+}
+_PARTS = {
+    "morning": (time(9, 0), time(12, 0)),
+    "afternoon": (time(13, 0), time(17, 0)),
+    "evening": (time(18, 0), time(22, 0)),
+    "night": (time(20, 0), time(23, 30)),
+}
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_RELATIVE = (
+    r"(?:the )?day after tomorrow|tomorrow|today|tonight|this (?:morning|afternoon|evening)|"
+    r"in (?:\d+|two|three|four|five|six|a couple of) days|a week from (?:today|now)|"
+    r"huomenna|ylihuomenna|tanaan|i morgon|i overmorgon|i dag"
+)
+
+
+def weekday_of(word: str) -> int | None:
+    """0 (Monday) .. 6 (Sunday) for an English, Finnish or Swedish weekday name."""
+    word = word.casefold()
+    if word.startswith("sunnuntai"):
+        return 6
+    return _WEEKDAY_INDEX.get(word[:3])
+
+
+@dataclass
+class When:
+    """The time fields said in a text, each with the words it came from (``said``)."""
+
+    day: date | None = None
+    depart: time | None = None
+    back: time | None = None
+    back_next_day: bool = False
+    duration_h: float | None = None
+    part: str | None = None
+    said: dict[str, str] = field(default_factory=dict)
+    questions: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def parse_clock(raw: str, *, evening: bool = False) -> time | None:
+    """A clock phrase as a time; with ``evening`` a bare 1..11 without am/pm is p.m.
+
+    ``"half past nine"`` -> 09:30, ``"half nine"`` -> 09:30 (British), ``"quarter to ten"`` -> 09:45,
+    ``"6pm"`` -> 18:00, ``"17.30"`` -> 17:30, ``"noon"`` -> 12:00, ``"midnight"`` -> 00:00.
+    """
+    text = re.sub(r"\s+", " ", raw.casefold().replace("a.m.", "am").replace("p.m.", "pm")).strip()
+    text = re.sub(r" ?o'?clock$", "", text)
+    if text in {"noon", "midday"}:
+        return time(12, 0)
+    if text == "midnight":
+        return time(0, 0)
+    half = re.search(r"\s?(am|pm)$", text)
+    suffix = half.group(1) if half else None
+    text = text[: half.start()].strip() if half else text
+    hour: int | None = None
+    minute = 0
+    offset = re.fullmatch(rf"(?:a )?(quarter|half|twenty|ten) (past|to) ({_HOUR})", text)
+    british = re.fullmatch(rf"half ({_HOUR})", text)
+    spoken = re.fullmatch(rf"({_WORD}) (thirty|fifteen|forty[- ]five)", text)
+    digits = re.fullmatch(r"(\d{1,2})(?:[:.h](\d{2}))?", text)
+    if offset:
+        amount = {"quarter": 15, "half": 30, "twenty": 20, "ten": 10}[offset.group(1)]
+        base = _hour_value(offset.group(3))
+        hour, minute = (base, amount) if offset.group(2) == "past" else ((base - 1) % 24, 60 - amount)
+    elif british:
+        hour, minute = _hour_value(british.group(1)), 30
+    elif spoken:
+        hour, minute = _WORD_HOURS[spoken.group(1)], _MINUTE_WORDS[spoken.group(2).replace("-", " ")]
+    elif digits:
+        hour, minute = int(digits.group(1)), int(digits.group(2) or 0)
+    elif text in _WORD_HOURS:
+        hour = _WORD_HOURS[text]
+    if hour is None or hour > 24 or minute > 59:
+        return None
+    if hour == 24:
+        hour = 0
+    if suffix == "pm" and hour < 12:
+        hour += 12
+    elif suffix == "am" and hour == 12:
+        hour = 0
+    elif suffix is None and evening and 1 <= hour <= 11:
+        hour += 12
+    return time(hour, minute)
+
+
+def _hour_value(word: str) -> int:
+    return int(word) if word.isdigit() else _WORD_HOURS[word]
+
+
+def _explicit_half(raw: str) -> bool:
+    """Whether the phrase fixes a.m./p.m. itself (a suffix, a 24-hour clock or a word like noon)."""
+    text = raw.casefold()
+    if re.search(r"am|pm|noon|midday|midnight", text):
+        return True
+    digits = re.search(r"\b(\d{1,2})", text)
+    return bool(digits and (int(digits.group(1)) >= 13 or int(digits.group(1)) == 0 or re.match(r"0\d", text)))
+
+
+def _dateparser_day(span: str, now: datetime, *, order: str) -> date | None:
+    """The day ``dateparser`` reads from ``span`` (relative to ``now``), or None."""
+    import dateparser  # noqa: PLC0415  (slow to import; only when a day is named)
+
+    with warnings.catch_warnings():
+        # dateparser's bundled regex patterns raise a FutureWarning on some Python versions
+        warnings.simplefilter("ignore")
+        parsed = dateparser.parse(
+            span,
+            languages=["en", "fi", "sv"],
+            settings={
+                "RELATIVE_BASE": now.replace(tzinfo=None),
+                "PREFER_DATES_FROM": "future",
+                "DATE_ORDER": order,
+            },
+        )
+    return parsed.date() if parsed else None
+
+
+@lru_cache(maxsize=32)
+def _holiday_names(country: str, year: int) -> tuple[tuple[str, date], ...]:
+    """(folded name, day) of ``country``'s public holidays in ``year`` and the next, in each language known."""
+    import holidays  # noqa: PLC0415  (slow to import; only when a holiday may be named)
+
+    names: list[tuple[str, date]] = []
+    try:
+        languages = holidays.country_holidays(country).supported_languages or (None,)
+    except NotImplementedError:
+        return ()
+    for language in {*languages, None}:
+        table = holidays.country_holidays(country, years=[year, year + 1], language=language)
+        names += [(_norm(name), day) for day, name in table.items() for name in name.split("; ")]
+    # Days people name that are not public holidays everywhere.
+    extra = {"new year's eve": (12, 31), "christmas eve": (12, 24), "boxing day": (12, 26), "christmas": (12, 25)}
+    for name, (month, day_of_month) in extra.items():
+        for y in (year, year + 1):
+            names.append((_norm(name), date(y, month, day_of_month)))
+    return tuple(names)
+
+
+def _norm(text: str) -> str:
+    bare = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return re.sub(r"\s+", " ", bare.casefold().replace("\u2019", "'")).strip()
+
+
+def _holiday(text: str, now: datetime, country: str | None) -> tuple[date, str] | None:
+    if not country:
+        return None
+    today = now.date()
+    best: tuple[int, date, str] | None = None
+    for name, day in _holiday_names(country, today.year):
+        if day < today or len(name) < 5:
+            continue
+        match = re.search(rf"\b{re.escape(name)}\b", text)
+        if match and (best is None or len(name) > len(best[2]) or (len(name) == len(best[2]) and day < best[1])):
+            best = (match.start(), day, name)
+    return (best[1], best[2]) if best else None
+
+
+def country_of_zone(zone: str | None) -> str | None:
+    """ISO country code of an IANA zone (``Europe/Helsinki`` -> ``FI``), from the tz database's own table."""
+    if not zone:
+        return None
+    return _zone_countries().get(zone)
+
+
+@lru_cache(maxsize=1)
+def _zone_countries() -> dict[str, str]:
+    from importlib import resources  # noqa: PLC0415
+
+    table: dict[str, str] = {}
+    try:
+        text = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        try:
+            text = Path("/usr/share/zoneinfo/zone.tab").read_text(encoding="utf-8")
+        except OSError:
+            return table
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            parts = line.split("\t")
+            if len(parts) >= 3:
+                table[parts[2]] = parts[0]
+    return table
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+class _DayReader:
+    def __init__(self, text: str, now: datetime, when: When, *, country: str | None, order: str) -> None:
+        self.text = text
+        self.now = now
+        self.when = when
+        self.country = country
+        self.order = order
+
+    def read(self) -> str:
+        """Fill ``when.day``; return the text with the day's words blanked out."""
+        text, today = self.text, self.now.date()
+        iso = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", text)
+        if iso:
+            try:
+                return self._set(date(int(iso[1]), int(iso[2]), int(iso[3])), iso, explicit_year=True)
+            except ValueError:
+                self.when.questions.append(f"{iso[0]} is not a date of the calendar: which day do you mean?")
+                return _blank(text, iso.start(), iso.end())
+        holiday = _holiday(text, self.now, self.country)
+        weekday = rf"(?:(?P<wd>{_WEEKDAY_NAMES})\.?,?\s+(?:the\s+)?)?"
+        named = re.search(
+            rf"\b{weekday}(?P<d>\d{{1,2}}){_ORDINAL}\.?(?:\s+of)?\s+(?P<m>{_MONTH_NAMES})(?:,?\s+(?P<y>\d{{4}}))?\b"
+            rf"|\b{weekday.replace('wd', 'wd2')}(?P<m2>{_MONTH_NAMES})\s+(?:the\s+)?(?P<d2>\d{{1,2}}){_ORDINAL}\b"
+            rf"(?:,?\s+(?P<y2>\d{{4}}))?",
+            text,
+        )
+        numeric = re.search(
+            rf"\b{weekday}(?P<a>\d{{1,2}})(?P<sep>[./])(?P<b>\d{{1,2}})(?:(?P=sep)(?P<y>\d{{2,4}})|(?P<dot>\.))?(?![\d:])",
+            text,
+        )
+        if numeric and numeric["sep"] == "." and not numeric["y"] and not numeric["dot"]:
+            numeric = None  # "17.30" is a clock time; a date is written "18.12." or "18.12.2026"
+        if holiday and not named and not numeric:
+            day, name = holiday
+            match = re.search(rf"\b{re.escape(name)}\b", text)
+            assert match is not None
+            beside = re.search(rf"\b(?P<wd>{_WEEKDAY_NAMES})\b", text[max(0, match.start() - 20) : match.end() + 20])
+            wd = beside["wd"] if beside else None
+            return self._set(day, match, explicit_year=True, wd=wd)  # the next one, named: nothing to ask
+        if named:
+            span = named.group(0)
+            parsed = _dateparser_day(re.sub(rf"^{_WEEKDAY_NAMES}\.?,?\s+", "", span), self.now, order=self.order)
+            if parsed is not None:
+                return self._set(
+                    parsed, named, explicit_year=bool(named["y"] or named["y2"]), wd=named["wd"] or named["wd2"]
+                )
+            day_number = int(named["d"] or named["d2"])
+            if day_number > 28:  # "31 November": a day the month does not have
+                self.when.questions.append(f"{span.strip()} is not a date of the calendar: which day do you mean?")
+                self.when.said["date"] = span.strip()
+                return _blank(text, named.start(), named.end())
+        if numeric:
+            first, second = int(numeric["a"]), int(numeric["b"])
+            if numeric["sep"] == "/" and (second > 12 or (self.order == "MDY" and first <= 12)):
+                first, second = second, first
+            year = int(numeric["y"]) if numeric["y"] else today.year
+            year += 2000 if year < 100 else 0
+            try:
+                day = date(year, second, first)
+            except ValueError:
+                self.when.questions.append(
+                    f"{numeric[0].strip()} is not a date of the calendar: which day do you mean?"
+                )
+                return _blank(text, numeric.start(), numeric.end())
+            return self._set(day, numeric, explicit_year=bool(numeric["y"]), wd=numeric["wd"])
+        relative = re.search(rf"\b(?:{_RELATIVE})\b", text)
+        if relative:
+            word = relative.group(0)
+            if word in {"ylihuomenna", "i overmorgon"}:
+                parsed = today + timedelta(days=2)
+            elif word == "tonight" or word.startswith(("this ", "today", "tanaan", "i dag")):
+                parsed = today
+            else:
+                parsed = _dateparser_day(word.removeprefix("the "), self.now, order=self.order)
+            if parsed is not None:
+                return self._set(parsed, relative, explicit_year=True)
+        dom = re.search(r"\b(?:on )?the (\d{1,2})(?:st|nd|rd|th)\b", text)
+        if dom:
+            parsed = _dateparser_day(dom.group(0).removeprefix("on "), self.now, order=self.order)
+            if parsed is not None:
+                return self._set(parsed, dom, explicit_year=True)
+        named_day = re.search(rf"\b(?P<cue>next |this |on |coming |this coming )?(?P<wd>{_WEEKDAY_NAMES})\b", text)
+        if named_day and (index := weekday_of(named_day["wd"])) is not None:
+            ahead = (index - today.weekday()) % 7
+            if ahead == 0 and (named_day["cue"] or "").strip() == "next":
+                ahead = 7
+            return self._set(today + timedelta(days=ahead), named_day, explicit_year=True)
+        return text
+
+    def _set(self, day: date, match: re.Match[str], *, explicit_year: bool, wd: str | None = None) -> str:
+        when, today = self.when, self.now.date()
+        said = match.group(0).strip(" ,")
+        if wd is not None and (index := weekday_of(wd)) is not None and index != day.weekday():
+            when.questions.append(
+                f"{said} does not match the calendar: {day:%d %B %Y} is a {day:%A}. Which day do you mean?"
+            )
+            when.said["date"] = said
+            return _blank(self.text, match.start(), match.end())
+        if day < today:
+            when.questions.append(f"{said} has passed (today is {today:%A %d %B %Y}): which day do you mean?")
+            when.said["date"] = said
+            return _blank(self.text, match.start(), match.end())
+        if not explicit_year and (day - today).days > 300:
+            # dateparser rolls a day-month that has passed this year over to the next
+            this_year = day.replace(year=today.year)
+            when.questions.append(
+                f"{said}: {this_year:%d %B} has passed this year; did you mean {day:%d %B %Y}, or another day?"
+            )
+            when.said["date"] = said
+            return _blank(self.text, match.start(), match.end())
+        if (day - today).days > 730:
+            when.questions.append(f"{said} is more than two years ahead: which day do you mean?")
+            when.said["date"] = said
+            return _blank(self.text, match.start(), match.end())
+        when.day = day
+        when.said["date"] = said
+        return _blank(self.text, match.start(), match.end())
+
+
+def _evening_after(text: str, end: int) -> bool:
+    return re.match(rf"\s*(?:{_EVENING})\b", text[end:]) is not None
+
+
+def _morning_after(text: str, end: int) -> bool:
+    return re.match(rf"\s*(?:{_MORNING})\b", text[end:]) is not None
+
+
+def _is_clock_context(text: str, match: re.Match[str], group: str) -> bool:
+    """A bare number is a clock only when no unit follows it ("2 adults", "40 %" are not)."""
+    return _NOT_A_CLOCK_AFTER.match(text[match.end(group) :]) is None
+
+
+def _read_range(text: str, when: When) -> str:
+    rng = re.search(
+        rf"\b(?P<cue>from|between)?\s*(?P<a>{CLOCK})\s*(?P<sep>-|\u2013|to|till|til|until|and|through)\s*(?P<b>{CLOCK})\b",
+        text,
+    )
+    while rng is not None:
+        start = rng.start("cue") if rng["cue"] else rng.start("a")
+        before = text[max(0, start - 30) : start]
+        bare = not (_explicit_half(rng["a"]) or _explicit_half(rng["b"]) or re.search(r"[:.]", rng["a"] + rng["b"]))
+        meal = _MEAL_BEFORE.search(before)
+        weak = bare and not rng["cue"] and rng["sep"] in {"to", "and"}
+        if (
+            not meal
+            and _is_clock_context(text, rng, "b")
+            and not (weak and re.search(r"\b(?:for|of|up)\s*$", before))
+            and not (rng["sep"] == "and" and not rng["cue"])
+        ):
+            evening = _evening_after(text, rng.end())
+            first = parse_clock(rng["a"], evening=evening and not _explicit_half(rng["a"]))
+            second = parse_clock(rng["b"], evening=evening and not _explicit_half(rng["b"]))
+            if first is not None and second is not None:
+                if "pm" in rng["b"] and "am" not in rng["a"] and not _explicit_half(rng["a"]) and first.hour < 12:
+                    candidate = time(first.hour + 12, first.minute)
+                    first = candidate if candidate < second else first
+                if second <= first and second.hour < 12 and not _explicit_half(rng["b"]):
+                    second = time(second.hour + 12, second.minute)
+                when.depart, when.back = first, second
+                when.back_next_day = second <= first
+                said = text[start : rng.end()].strip()
+                when.said["depart_at"] = when.said["return_by"] = said
+                return _blank(text, start, rng.end())
+        rng = re.search(
+            rf"\b(?P<cue>from|between)?\s*(?P<a>{CLOCK})\s*(?P<sep>-|\u2013|to|till|til|until|and|through)\s*(?P<b>{CLOCK})\b",
+            _blank(text, 0, rng.end()),
+        )
+    return text
+
+
+_DEPART_CUE = (
+    r"(?:leav(?:e|ing)|depart(?:ing|ure)?|start(?:ing)?|set(?:ting)? off|head(?:ing)? out|go(?:ing)?|"
+    r"pick(?:ing)? (?:us |me |them )?up|drive off|get going|on the road)"
+    r"(?: \w+)?\s+(?:at|around|about|from|after|by|no earlier than|not before)?\s*"
+)
+_RETURN_CUE = (
+    r"(?:back|home|return(?:ing)?|done|finish(?:ed)?|end(?:ing)?|be (?:back|home)|arriv(?:e|ing) (?:home|back)|over)"
+    r"(?: \w+){0,2}?\s+(?:by|at|before|around|about|no later than|until|till|latest)\s*"
+)
+
+
+def _read_clocks(text: str, when: When) -> str:
+    impossible = re.search(r"\b(?:at|by|until|till|from|klo)\s+(\d{1,2})[:.](\d{2})\b", text)
+    if impossible and (int(impossible.group(1)) > 24 or int(impossible.group(2)) > 59):
+        when.questions.append(f"{impossible.group(0)} is not a time of day: what time do you mean?")
+        return _blank(text, impossible.start(), impossible.end())
+    if when.depart is None:
+        leave = re.search(rf"\b{_DEPART_CUE}(?P<t>{CLOCK})", text) or re.search(
+            rf"\b(?:after|from|starting|not before|no earlier than)\s+(?P<t>{CLOCK})", text
+        )
+        if leave and _is_clock_context(text, leave, "t") and not _MEAL_BEFORE.search(text[: leave.start()][-30:]):
+            evening = _evening_after(text, leave.end())
+            clock = parse_clock(leave["t"], evening=evening)
+            if clock is not None:
+                when.depart = clock
+                when.said["depart_at"] = leave.group(0).strip()
+                text = _blank(text, leave.start(), leave.end())
+    if when.back is None:
+        back = re.search(rf"\b{_RETURN_CUE}(?P<t>{CLOCK})", text) or re.search(
+            rf"\b(?:until|till|til|no later than|by|latest|before)\s+(?P<t>{CLOCK})", text
+        )
+        if back and _is_clock_context(text, back, "t") and not _MEAL_BEFORE.search(text[: back.start()][-30:]):
+            morning = _morning_after(text, back.end())
+            clock = parse_clock(back["t"], evening=not morning and not _explicit_half(back["t"]))
+            if clock is not None and clock.hour < 8 and not _explicit_half(back["t"]) and not morning:
+                clock = time(clock.hour + 12, clock.minute)
+            if clock is not None:
+                when.back = clock
+                when.back_next_day = clock == time(0, 0) or (when.depart is not None and clock <= when.depart)
+                when.said["return_by"] = back.group(0).strip()
+                text = _blank(text, back.start(), back.end())
+        elif re.search(r"\b(?:until|till) late\b|\blate night\b", text):
+            when.back = time(23, 30)
+            when.said["return_by"] = "until late"
+            when.notes.append("until late: back by 23:30")
+    if when.depart is None:
+        at = re.search(rf"(?:^|[,;]|\b(?:at|around|about|klo|kl))\s*(?P<t>{CLOCK})\b", text)
+        if (
+            at
+            and _is_clock_context(text, at, "t")
+            and (
+                _explicit_half(at["t"])
+                or re.search(r"[:.]|o'?clock", at["t"])
+                or re.search(r"\b(?:at|klo|kl)\b", at.group(0))
+            )
+            and not _MEAL_BEFORE.search(text[: at.start()][-30:])
+            and not re.search(r"\b(?:visit|see|museum|gallery|park|cafe|charg\w*|%)\W*$", text[: at.start()][-25:])
+        ):
+            clock = parse_clock(at["t"], evening=_evening_after(text, at.end()))
+            if clock is not None and (when.back is None or clock < when.back):
+                when.depart = clock
+                when.said["depart_at"] = at.group(0).strip(" ,;")
+                text = _blank(text, at.start(), at.end())
+    return text
+
+
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+
+
+def _read_length(text: str, when: When) -> None:
+    duration = re.search(
+        r"\b(?:for|about|around|just|only|roughly)?\s*(?P<n>\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seven|eight)"
+        r"(?P<half> and a half)?[- ]?(?:hours?|hrs?|h)\b(?P<half2> and a half)?"
+        r"(?! (?:at|in|for) (?:the |a |each )?\w+)",
+        text,
+    )
+    minutes = re.search(r"\bfor (?P<n>\d+) ?(?:minutes|mins?)\b", text)
+    if duration and not re.search(r"\b(?:every|break|stint|drive|driving)\W+(?:\w+\W+)?$", text[: duration.start("n")]):
+        number = duration["n"].replace(",", ".")
+        hours = float(number) if number[0].isdigit() else float(_NUMBERS[number])
+        if duration["half"] or duration["half2"]:
+            hours += 0.5
+        if 0 < hours <= 24:
+            when.duration_h = hours
+            when.said["duration"] = duration.group(0).strip()
+            return
+    if minutes and 15 <= int(minutes["n"]) <= 24 * 60:
+        when.duration_h = int(minutes["n"]) / 60
+        when.said["duration"] = minutes.group(0)
+        return
+    if re.search(r"\bhalf[- ]day\b", text):
+        when.duration_h = 4.0
+        when.said["duration"] = "half day"
+    elif re.search(r"\ba (?:few|couple of) hours\b", text):
+        when.duration_h = 3.0
+        when.said["duration"] = "a few hours"
+
+
+def _read_part(text: str, when: When) -> None:
+    part = re.search(
+        r"\b(?:in the |this |tomorrow |on \w+ |\w+day )?(morning|afternoon|evening|night)\b|\b(tonight)\b", text
+    )
+    if part:
+        name = part.group(1) or "night"
+        name = "evening" if part.group(2) else name
+        when.part = name
+        when.said["part_of_day"] = part.group(0).strip()
+
+
+def read_when(text: str, now: datetime, *, country: str | None = None) -> When:
+    """The time fields of ``text`` (folded: lower case, no accents), relative to ``now`` (aware).
+
+    ``country`` (ISO code) names whose public holidays are known by name; the order of
+    numeric dates is day-month except for the United States.
+    """
+    when = When()
+    order = "MDY" if country == "US" else "DMY"
+    rest = _DayReader(text, now, when, country=country, order=order).read()
+    rest = _read_range(rest, when)
+    rest = _read_clocks(rest, when)
+    _read_length(rest, when)
+    _read_part(text, when)
+    if when.depart is not None and when.back is not None and when.duration_h is not None:
+        when.duration_h = None
+        when.said.pop("duration", None)
+    if when.day is not None and when.day == now.date() and when.depart is not None:
+        moment = datetime.combine(when.day, when.depart, now.tzinfo)
+        if moment < now - timedelta(minutes=30) and when.back is not None and not when.back_next_day:
+            back = datetime.combine(when.day, when.back, now.tzinfo)
+            if back < now:
+                when.questions.append(
+                    f"{when.said.get('depart_at', 'that time')} today has passed (it is {now:%H:%M}): "
+                    "which day or time do you mean?"
+                )
+    return when
+
+
+def part_window(part: str) -> tuple[time, time]:
+    """The hours of a part of the day: morning 09-12, afternoon 13-17, evening 18-22, night 20-23:30."""
+    return _PARTS[part]

@@ -1,0 +1,210 @@
+"""Understanding typed requests: days, windows, holidays, food words, places, and what is said back."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from codriver.agents._cuisine import read_cuisines
+from codriver.agents._followup import read_follow_up
+from codriver.agents._understand import PlanContext, Understanding, region_facts, understand
+from codriver.agents._when import country_of_zone, parse_clock, read_when
+from codriver.planning import Itinerary, ItineraryStop, Location, TripRequest, WishNotMet
+from codriver.planning._planner import with_verdict
+from codriver.planning._region_world import RegionTools
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+NOW = datetime(2026, 12, 9, 10, 0, tzinfo=HELSINKI)  # a Wednesday
+
+
+def when(text: str) -> tuple[date | None, time | None, time | None, bool, float | None, list[str]]:
+    read = read_when(text.casefold(), NOW, country="FI")
+    return read.day, read.depart, read.back, read.back_next_day, read.duration_h, read.questions
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "depart", "back", "next_day", "hours"),
+    [
+        ("Friday 18 December, half past nine till one", date(2026, 12, 18), time(9, 30), time(13), False, None),
+        ("tomorrow from six till nine in the evening", date(2026, 12, 10), time(18), time(21), False, None),
+        ("Saturday after 17:30", date(2026, 12, 12), time(17, 30), None, False, None),
+        ("until 4 pm", None, None, time(16), False, None),
+        ("for three hours on 15.12.", date(2026, 12, 15), None, None, False, 3.0),
+        ("12/15 at 10am", date(2026, 12, 15), time(10), None, False, None),
+        ("the day after tomorrow, back by five", date(2026, 12, 11), None, time(17), False, None),
+        ("next Saturday 10 to 14", date(2026, 12, 12), time(10), time(14), False, None),
+        ("tomorrow 22:00 to 01:00", date(2026, 12, 10), time(22), time(1), True, None),
+        ("leaving at quarter to ten", None, time(9, 45), None, False, None),
+        ("Boxing Day", date(2026, 12, 26), None, None, False, None),
+        ("Midsummer Eve with the kids", date(2027, 6, 25), None, None, False, None),
+        ("on Independence Day", date(2027, 12, 6), None, None, False, None),
+        ("huomenna klo 10", date(2026, 12, 10), time(10), None, False, None),
+    ],
+)
+def test_days_and_windows(
+    text: str, day: date | None, depart: time | None, back: time | None, next_day: bool, hours: float | None
+) -> None:
+    assert when(text)[:5] == (day, depart, back, next_day, hours)
+    assert when(text)[5] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Monday 18 December from 10", "does not match the calendar"),  # 18 December 2026 is a Friday
+        ("15 November, museums", "has passed"),
+        ("Saturday 31 November at 12", "not a date of the calendar"),
+        ("Christmas Eve, Saturday", "does not match the calendar"),  # a Thursday in 2026
+    ],
+)
+def test_a_day_that_cannot_be_is_asked_about_not_replaced(text: str, words: str) -> None:
+    day, *_, questions = when(text)
+    assert day is None
+    assert any(words in q for q in questions), questions
+
+
+def test_a_time_that_cannot_be_is_asked_about() -> None:
+    day, depart, *_, questions = when("leave at 25:00 tomorrow")
+    assert (day, depart) == (date(2026, 12, 10), None)
+    assert any("not a time of day" in q for q in questions)
+
+
+def test_clock_phrases_and_the_zone_table() -> None:
+    assert parse_clock("half nine") == time(9, 30)
+    assert parse_clock("six", evening=True) == time(18)
+    assert parse_clock("17.30") == time(17, 30)
+    assert parse_clock("midnight") == time(0)
+    assert parse_clock("25:00") is None
+    assert country_of_zone("Europe/Helsinki") == "FI"
+    assert country_of_zone("America/New_York") == "US"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("somewhere for sushi", "japanese"),
+        ("dim sum for lunch", "chinese"),
+        ("a kebab after the pub", "kebab"),
+        ("something Nepalese tonight", "nepalese"),
+        ("Korean BBQ for dinner", "korean"),
+        ("🍕 lunch", "pizza"),
+    ],
+)
+def test_food_words_become_osm_cuisines(text: str, value: str) -> None:
+    wishes = read_cuisines(text.casefold())
+    assert len(wishes) == 1
+    assert value in wishes[0].values
+
+
+def test_negated_food_and_plain_adjectives_are_not_wishes() -> None:
+    assert read_cuisines("no pizza please, museums") == []
+    assert read_cuisines("a finnish design shop") == []
+
+
+def _context(tools: RegionTools, **extra: object) -> PlanContext:
+    return PlanContext(
+        now=NOW, region=tools.region.name, origin=Location(place_id="osm:way/8033120"), **region_facts(tools), **extra
+    )
+
+
+def _understand(tools: RegionTools, text: str, **extra: object) -> Understanding:
+    return asyncio.run(understand(text, context=_context(tools, **extra), gazetteer=tools.gazetteer))
+
+
+def test_places_link_by_any_name_and_unknown_ones_are_said(tools: RegionTools) -> None:
+    result = _understand(tools, "Friday 18 December, the Old Market Hall, Atenium and the Louvre, sushi for lunch")
+    assert tools.gazetteer is not None
+    names = {tools.gazetteer.lookup(p).name for p in result.stated["must_visit"]}  # type: ignore[union-attr]
+    assert names == {"Vanha Kauppahalli", "Ateneum"}  # an English name and a typo
+    assert [n.said for n in result.not_understood] == ["Louvre"]
+    assert result.request is not None
+    assert [w.said for w in result.request.not_met] == ["Louvre"]
+    assert result.request.meals[0].cuisine[:1] == ["sushi"]
+    assert result.request.depart_at.date() == date(2026, 12, 18)
+    fields = {u.field: u.said for u in result.understood}
+    assert fields["date"] == "friday 18 december"
+    assert "Old Market Hall" in fields["must_visit"]
+
+
+def test_a_cuisine_the_region_lacks_is_said_by_name(tools: RegionTools) -> None:
+    result = _understand(tools, "something Ethiopian for dinner tomorrow")
+    assert [n.said for n in result.not_understood] == ["ethiopian"]
+    assert "Ethiopian food" in result.not_understood[0].reason
+    assert result.request is not None
+    assert all(not m.cuisine for m in result.request.meals)  # planned as a dinner, the wish said as unmet
+
+
+def test_words_of_a_named_place_are_not_also_interests(tools: RegionTools) -> None:
+    result = _understand(tools, "Helsinki Cathedral and a cafe on Saturday")
+    assert set(result.stated["interests"]) == {"cafe"}
+
+
+@pytest.mark.parametrize("text", ["", "   ", "🙂🙂🙂", "hello?"])
+def test_empty_or_wordless_input_gets_a_question(tools: RegionTools, text: str) -> None:
+    result = _understand(tools, text)
+    assert result.request is None
+    assert result.questions
+    assert result.not_understood
+
+
+def test_long_input_is_read_up_to_a_limit_and_said(tools: RegionTools) -> None:
+    result = _understand(tools, "museums tomorrow " + "blah " * 3000)
+    assert result.request is not None
+    assert any("first" in n.reason for n in result.not_understood)
+
+
+def test_a_follow_up_on_a_trip_never_asks_for_its_start(tools: RegionTools) -> None:
+    trip = TripRequest(
+        origin=Location(place_id="osm:way/8033120"),
+        depart_at=datetime(2026, 12, 10, 10, tzinfo=HELSINKI),
+        return_by=datetime(2026, 12, 10, 16, tzinfo=HELSINKI),
+    )
+    context = _context(tools).model_copy(update={"origin": None, "request": trip})
+    result = asyncio.run(understand("add a café", context=context, gazetteer=tools.gazetteer))
+    assert result.questions == []
+    assert result.stated["interests"] == {"cafe": 1.0}
+
+
+def test_make_it_cheaper_and_drop_the_second_museum() -> None:
+    trip = TripRequest(
+        origin=Location(place_id="osm:way/8033120"),
+        depart_at=datetime(2026, 12, 10, 10, tzinfo=HELSINKI),
+        return_by=datetime(2026, 12, 10, 16, tzinfo=HELSINKI),
+        budget=100,
+    )
+
+    def stop(name: str, pid: str, kind: str = "visit", category: str | None = "museum") -> ItineraryStop:
+        return ItineraryStop(
+            poi_id=pid, name=name, kind=kind, lat=60.17, lon=24.94, arrive_at=None, depart_at=None, category=category
+        )  # type: ignore[arg-type]
+
+    plan = Itinerary(
+        stops=[
+            stop("Start", "osm:way/1", "start", None),
+            stop("Ateneum", "osm:way/2"),
+            stop("Kiasma", "osm:way/3"),
+            stop("End", "osm:way/1", "end", None),
+        ]
+    )
+    cheaper = read_follow_up("make it cheaper", trip, plan)
+    assert cheaper is not None
+    assert cheaper.request.budget == 70
+    dropped = read_follow_up("drop the second museum", trip, plan)
+    assert dropped is not None
+    assert dropped.request.constraints.avoid_places == ["osm:way/3"]
+    assert read_follow_up("drop the third museum", trip, plan) is None
+
+
+def test_a_plan_with_an_unmet_wish_says_so() -> None:
+    request = TripRequest(
+        origin=Location(place_id="osm:way/8033120"),
+        depart_at=datetime(2026, 12, 10, 10, tzinfo=HELSINKI),
+        return_by=datetime(2026, 12, 10, 16, tzinfo=HELSINKI),
+        not_met=[WishNotMet(said="Louvre", reason="no place called 'Louvre' in region 'helsinki'")],
+    )
+    plan = with_verdict(Itinerary(stops=[], request=request), [])
+    assert plan.status == "feasible"
+    assert plan.relaxed == ["Louvre: no place called 'Louvre' in region 'helsinki'"]
