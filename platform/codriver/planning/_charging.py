@@ -25,10 +25,20 @@ import numpy.typing as npt
 from codriver.planning._nodes import Node
 from codriver.planning._problem import EvSpec, PlanningProblem
 
-__all__ = ["ChargeAction", "ChargePlan", "Grid", "Opportunity", "charge_options", "plan_charging"]
+__all__ = [
+    "UNVERIFIED_PENALTY_S",
+    "ChargeAction",
+    "ChargePlan",
+    "Grid",
+    "Opportunity",
+    "charge_options",
+    "plan_charging",
+]
 
 Array = npt.NDArray[np.float64]
 _INF = math.inf
+#: Extra seconds the planner counts for a charger whose sockets are not recorded.
+UNVERIFIED_PENALTY_S = 600.0
 _EPS = 1e-6
 
 
@@ -102,9 +112,26 @@ class Grid:
         self._curves: dict[int, Array] = {}
         self.problem = problem
 
+    def approach(self, position: int) -> int:
+        """The lowest level allowed on arrival at a charger reached from ``position``.
+
+        The reserve, except on the first leg of a vehicle that starts below it: that car
+        may use what it has left (never below empty) to reach a charger first.
+        """
+        return 0 if position == 0 and self.first < self.reserve else self.reserve
+
     def drop(self, a: int, b: int) -> int:
         """Levels lost driving from site ``a`` to site ``b`` (rounded up)."""
         return math.ceil(float(self.energy[a, b]) / (self.ev.battery_kwh * self.step) - 1e-9)
+
+    def overhead(self, charger: int) -> float:
+        """Seconds a charging stop at ``charger`` costs besides charging, as the planner counts them.
+
+        An unverified charger counts :data:`UNVERIFIED_PENALTY_S` more, so a verified one
+        is chosen whenever it is not that much slower (the itinerary shows real times).
+        """
+        verified = self.problem.chargers[charger].verified
+        return self.ev.charge_overhead_s + (0.0 if verified else UNVERIFIED_PENALTY_S)
 
     def cumulative(self, charger: int) -> Array:
         """Seconds to charge from level 0 to each level at ``charger``."""
@@ -144,14 +171,13 @@ def plan_charging(problem: PlanningProblem, stops: Sequence[Node]) -> ChargePlan
     """The charging plan that reaches the end earliest, or None when no plan keeps the limits.
 
     Limits: SoC never below the reserve on arrival anywhere, at least the target at the
-    end, every stay inside its windows, arrival by the deadline.
+    end, every stay inside its windows, arrival by the deadline. A vehicle that starts
+    below the reserve must drive to a charger first (arriving above empty).
     """
     grid = Grid(problem)
     sites = _sites(problem, stops)
     options = charge_options(problem, stops)
     size = grid.levels + 1
-    if grid.first < grid.reserve:
-        return None
     dep = np.full(size, _INF)
     dep[grid.first] = 0.0
     count = np.zeros(size)
@@ -194,13 +220,13 @@ def _leg(
             continue
         site = problem.chargers[opt.charger].site
         there, onward = grid.drop(a, site), grid.drop(site, b)
-        at = _drive(dep, there, grid.reserve) + float(problem.time_s[a, site])
+        at = _drive(dep, there, grid.approach(p)) + float(problem.time_s[a, site])
         at_count = _drive(count, there, 0)
         curve = grid.cumulative(opt.charger)
         shifted = at - curve
         # charging from the best level strictly below each target (a detour charges something)
         source = np.concatenate(([0], _prefix_argmin(shifted)[:-1]))
-        charged = shifted[source] + curve + grid.ev.charge_overhead_s
+        charged = shifted[source] + curve + grid.overhead(opt.charger)
         charged[0] = _INF
         out = _drive(charged, onward, grid.reserve) + float(problem.time_s[site, b])
         out_count = _drive(at_count[source] + 1, onward, 0)
@@ -226,7 +252,7 @@ def _visit(
             continue
         curve = grid.cumulative(opt.charger)
         # stay[l, l2]: charging from l to l2 > l during the visit; the stay lasts until both end
-        charge = curve[None, :] - curve[:, None] + grid.ev.charge_overhead_s
+        charge = curve[None, :] - curve[:, None] + grid.overhead(opt.charger)
         stay = np.where(upper, np.maximum(charge, node.stay_s), _INF)
         leave = _stay(np.repeat(arrival[:, None], size, axis=1), node, stay)
         source = size - 1 - np.argmin(leave[::-1], axis=0)  # ties: the fullest arrival

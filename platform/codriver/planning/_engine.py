@@ -22,6 +22,7 @@ from codriver.planning._itinerary import Itinerary
 from codriver.planning._planner import solve
 from codriver.planning._pricing import FOOD_MEALS, cost_per_person, visit_minutes
 from codriver.planning._problem import (
+    UNVERIFIED_SOCKET,
     Candidate,
     Charger,
     EvSpec,
@@ -238,22 +239,27 @@ class _Builder:
         return pool
 
     # -- chargers ---------------------------------------------------------------------------
-    def _chargers(self) -> list[tuple[str, str, LatLon, float, str | None]]:
+    def _chargers(self) -> list[tuple[str, str, LatLon, float, str | None, bool]]:
+        """(ID, name, position, usable kW, network, verified): verified ones first, nearest first.
+
+        A station without socket data is usable as unverified (see ``usable_power_kw``).
+        """
         if self.vehicle is None:
             return []
         flt = ChargerFilter(
-            connectors=self.vehicle.connectors,
-            networks=tuple(self.request.constraints.charging_networks),
-            require_known=True,
+            connectors=self.vehicle.connectors, networks=tuple(self.request.constraints.charging_networks)
         )
         found = []
         for result in self.tools.chargers.near_sync(self.origin.point, _CHARGER_RADIUS_M, flt):
             if result.poi_id in self.adjust.without_chargers:
                 continue
             status, power = usable_power_kw(result, self.vehicle)
-            if status == "compatible" and power:
+            unverified = status == "unknown" and not result.sockets_known
+            if (status == "compatible" or unverified) and power:
                 name = result.name or result.operator or "Charging station"
-                found.append((result.poi_id, name, LatLon(result.lat, result.lon), power, result.network))
+                point = LatLon(result.lat, result.lon)
+                found.append((result.poi_id, name, point, power, result.network, not unverified))
+        found.sort(key=lambda c: not c[5])  # stable: verified first, each nearest first
         return found[:_MAX_CHARGERS]
 
     # -- the problem ------------------------------------------------------------------------
@@ -277,8 +283,8 @@ class _Builder:
                 candidates.append(cand)
                 sites.append(Site(entry.poi_id, cand.name, entry.lat, entry.lon))
         chargers = []
-        for poi_id, name, point, power, network in self._chargers():
-            chargers.append(Charger(poi_id, name, len(sites), power, network))
+        for poi_id, name, point, power, network, verified in self._chargers():
+            chargers.append(Charger(poi_id, name, len(sites), power, network, verified=verified))
             sites.append(Site(poi_id, name, *point))
         candidates = [self._near_charger(c, chargers, sites) for c in candidates]
         nodes, _ = self.tools.router.snap_nodes([LatLon(s.lat, s.lon) for s in sites])
@@ -325,8 +331,9 @@ class _Builder:
         near = [(d, k) for d, k in near if d <= _CHARGER_AT_STOP_M]
         if not near:
             return cand
-        distance, k = min(near)
-        fact = f"{chargers[k].name} ({chargers[k].power_kw:g} kW, fits your car) is {distance:.0f} m away."
+        distance, k = min(near, key=lambda t: (not chargers[t[1]].verified, t))  # verified first
+        fits = "fits your car" if chargers[k].verified else f"sockets unverified, assumed {UNVERIFIED_SOCKET}"
+        fact = f"{chargers[k].name} ({chargers[k].power_kw:g} kW, {fits}) is {distance:.0f} m away."
         return replace(cand, charger=k, facts=(*cand.facts, fact))
 
     def _meal_slots(self) -> list[MealSlot]:

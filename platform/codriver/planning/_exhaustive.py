@@ -79,7 +79,7 @@ def exhaustive_charging(problem: PlanningProblem, stops: Sequence[Node]) -> Char
             if opt.at_stop and opt.position == p + 1:
                 curve = grid.cumulative(opt.charger)
                 for to in range(level + 1, grid.levels + 1):
-                    length = max(float(node.stay_s), float(curve[to] - curve[level]) + grid.ev.charge_overhead_s)
+                    length = max(float(node.stay_s), float(curve[to] - curve[level]) + grid.overhead(opt.charger))
                     action = ChargeAction(opt, round(level * grid.step, 6), round(to * grid.step, 6))
                     stay(p + 1, node, to, time, length=length, actions=[*actions, action])
 
@@ -96,15 +96,14 @@ def exhaustive_charging(problem: PlanningProblem, stops: Sequence[Node]) -> Char
                 continue
             site = problem.chargers[opt.charger].site
             there = level - grid.drop(sites[p], site)
-            if there < grid.reserve:
+            if there < grid.approach(p):
                 continue
             curve = grid.cumulative(opt.charger)
             reach = time + float(problem.time_s[sites[p], site])
             for to in range(there + 1, grid.levels + 1):
-                done = reach + float(curve[to] - curve[there]) + grid.ev.charge_overhead_s
+                done = reach + float(curve[to] - curve[there]) + grid.overhead(opt.charger)
                 action = ChargeAction(opt, round(there * grid.step, 6), round(to * grid.step, 6))
                 arrive(p, site, to, done, [*actions, action])
 
-    if grid.first >= grid.reserve:
-        leave(0, grid.first, 0.0, [])
+    leave(0, grid.first, 0.0, [])  # below the reserve only a charger detour can come first
     return best[0] if best else None

@@ -73,9 +73,20 @@ class Candidate:
     facts: tuple[str, ...] = ()
 
 
+UNVERIFIED_SOCKET = "Type 2 AC"
+UNVERIFIED_WARNING = (
+    "Unverified charger: its sockets are not recorded in OpenStreetMap. Most public chargers in Europe "
+    f"have {UNVERIFIED_SOCKET}, which this plan assumes; check the charger before relying on it."
+)
+
+
 @dataclass(frozen=True)
 class Charger:
-    """A charger known to fit the vehicle (compatibility already checked), at a site."""
+    """A charger for the vehicle, at a site.
+
+    ``verified``: its sockets are known to fit; False for a station whose sockets are not
+    recorded, planned at an assumed Type 2 AC power and ranked after verified ones.
+    """
 
     poi_id: str
     name: str
@@ -83,6 +94,7 @@ class Charger:
     power_kw: float
     network: str | None = None
     windows: tuple[Window, ...] | None = None
+    verified: bool = True
 
 
 @dataclass(frozen=True)

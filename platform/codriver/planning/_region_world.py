@@ -107,9 +107,25 @@ class EnergyCurve:
         return charge_time_s(max(0.0, soc_from), min(1.0, soc_to), power_kw, self.vehicle)
 
 
+#: What a station without socket data is assumed to offer: a Type 2 AC point (the commonest
+#: public socket in Europe) at this power, or at the station's recorded output when lower.
+UNVERIFIED_POWER_KW = 11.0
+_TYPE2_INLETS = frozenset({"type2", "ccs"})  # a CCS2 inlet takes a Type 2 plug too
+
+
 def usable_power_kw(station: ChargingStationInfo, vehicle: VehicleEnergy) -> tuple[Compatibility, float | None]:
-    """Compatibility and the power (kW) the vehicle can draw there (AC inlets cap AC sockets)."""
+    """Compatibility and the power (kW) the vehicle can draw there (AC inlets cap AC sockets).
+
+    A station whose sockets are not recorded stays ``unknown`` (unverified) and gets the
+    assumed power of :data:`UNVERIFIED_POWER_KW` when the vehicle has a Type 2 or CCS
+    inlet (or says nothing about its inlets); None otherwise.
+    """
     status, matched, power = assess(station, ChargerFilter(connectors=vehicle.connectors))
+    if status == "unknown" and not station.sockets_known:
+        if vehicle.connectors and not _TYPE2_INLETS & set(vehicle.connectors):
+            return status, None
+        assumed = min(station.max_power_kw or UNVERIFIED_POWER_KW, UNVERIFIED_POWER_KW, vehicle.max_ac_charge_kw)
+        return status, assumed
     if status != "compatible" or power is None:
         return status, power
     if matched and all(c in AC_CONNECTORS for c in matched):

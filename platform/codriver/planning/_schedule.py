@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from codriver.planning._charging import ChargeAction, ChargePlan
 from codriver.planning._itinerary import Itinerary, ItineraryLeg, ItineraryStop, Totals
 from codriver.planning._nodes import Node
-from codriver.planning._problem import PlanningProblem, Site, at_time, earliest_start
+from codriver.planning._problem import UNVERIFIED_WARNING, PlanningProblem, Site, at_time, earliest_start
 
 __all__ = ["build_itinerary"]
 
@@ -110,7 +110,9 @@ def build_itinerary(
                     "soc_after": round(soc_to, 4),
                     "energy_kwh": round((soc_to - cur.soc) * ev.battery_kwh, 3),
                     "power_kw": min(charger.power_kw, ev.max_charge_kw),
-                    "explanation": f"{stop.explanation} Charges at {charger.name} meanwhile.".strip(),
+                    "explanation": " ".join(
+                        (stop.explanation, f"Charges at {charger.name} meanwhile.", _unverified(charger.verified))
+                    ).strip(),
                 }
             )
             cur.soc = soc_to
@@ -152,6 +154,10 @@ def build_itinerary(
     return Itinerary(
         region=problem.region, timezone=problem.timezone, stops=out, legs=legs, totals=totals, status="draft"
     )
+
+
+def _unverified(verified: bool) -> str:
+    return "" if verified else UNVERIFIED_WARNING
 
 
 def _fraction(soc: float | None) -> float | None:
@@ -199,6 +205,7 @@ def _charge_detour(
     duration = ev.charge_time_s(charger.power_kw, cur.soc, soc_to) + ev.charge_overhead_s
     site = problem.sites[charger.site]
     power = min(charger.power_kw, ev.max_charge_kw)
+    why = "brings the battery back above" if cur.soc < ev.reserve_soc else "keeps the battery above"
     out.append(
         ItineraryStop(
             poi_id=charger.poi_id,
@@ -210,8 +217,10 @@ def _charge_detour(
             depart_at=at_time(problem.epoch, cur.time + duration),
             explanation=(
                 f"Charge {cur.soc:.0%} -> {soc_to:.0%} at {power:g} kW"
-                f"{f' ({charger.network})' if charger.network else ''}: keeps the battery above the reserve."
-            ),
+                f"{f' ({charger.network})' if charger.network else ''}: "
+                f"{why} the reserve."
+                f" {_unverified(charger.verified)}"
+            ).strip(),
             category="charging_station",
             charger_id=None,
             soc_before=_fraction(cur.soc),

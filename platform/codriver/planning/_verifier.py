@@ -4,7 +4,10 @@ It trusts nothing in the document but the order of the stops, their catalogue ID
 positions and times, and the claimed charging: places, travel times, opening hours,
 costs, energy and charger compatibility are recomputed from a :class:`World`. Each
 broken constraint becomes a :class:`Violation` with a code of ``VIOLATION_CODES`` and the
-offending stop. Only ``HOURS_UNKNOWN`` is a warning.
+offending stop. Warnings: ``HOURS_UNKNOWN``, ``CHARGER_UNVERIFIED`` (a charger whose
+sockets are not recorded, planned at an assumed Type 2 AC power), and
+``SOC_BELOW_RESERVE`` on the way to the first charger of a car that started below the
+reserve (above empty); every other code is an error.
 """
 
 from __future__ import annotations
@@ -225,11 +228,15 @@ class _Check:
             use = self.world.leg_energy_kwh(_ref(stops[i - 1]), _ref(stops[i]), req.consumption_kwh_per_100km)
             soc -= use / req.battery_kwh
             stop = stops[i]
+            # A car that starts below the reserve may use what is left to reach a charger first.
+            rescue = i == 1 and req.soc < req.reserve_soc and stop.charges and soc >= -_SOC_EPS
             if soc < req.reserve_soc - _SOC_EPS:
                 self.add(
                     "SOC_BELOW_RESERVE",
-                    f"state of charge {soc:.1%} on arrival at {stop.name}, reserve {req.reserve_soc:.0%}",
+                    f"state of charge {soc:.1%} on arrival at {stop.name}, reserve {req.reserve_soc:.0%}"
+                    + (": the car started below the reserve and charges here first" if rescue else ""),
                     i,
+                    warning=rescue,
                 )
             if stop.charges:
                 soc = self._charge(i, stop, soc)
@@ -250,7 +257,14 @@ class _Check:
             self.add("CONNECTOR_INCOMPATIBLE", f"{charger} is not a charging station of the catalogue", i)
             return soc
         status = self.world.compatibility(charger, self.req.connectors)
-        if status != "compatible":
+        if status == "unknown" and place.charger_power_kw is not None:
+            self.add(
+                "CHARGER_UNVERIFIED",
+                f"{place.name}: sockets not recorded, assumed to fit {list(self.req.connectors) or 'the car'}",
+                i,
+                warning=True,
+            )
+        elif status != "compatible":
             self.add(
                 "CONNECTOR_INCOMPATIBLE",
                 f"{place.name} is {status} with connectors {list(self.req.connectors)}: "

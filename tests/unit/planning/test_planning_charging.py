@@ -133,3 +133,50 @@ def test_exhaustive_comparison_is_not_vacuous() -> None:
         plan = plan_charging(problem, optimize(problem).nodes[:2])
         found += plan is not None and bool(plan.actions)
     assert found >= 4
+
+
+def below_reserve_problem(*, verified: tuple[bool, bool] = (True, True)):  # type: ignore[no-untyped-def]
+    # sites: 0 start, 1 end, 2 museum, 3 a charger 2 % away, 4 a second charger 2 minutes farther
+    minutes = [[0, 0, 20, 5, 7], [0, 0, 20, 5, 7], [20, 20, 0, 15, 15], [5, 5, 15, 0, 1], [7, 7, 15, 1, 0]]
+    kwh = [[0, 0, 8, 1, 1], [0, 0, 8, 1, 1], [8, 8, 0, 7, 7], [1, 1, 7, 0, 0.2], [1, 1, 7, 0.2, 0]]
+    museum = place(0, 1.0, category="museum")
+    chargers = [
+        Charger("osm:node/901", "Charger A", 3, 50.0, verified=verified[0]),
+        Charger("osm:node/902", "Charger B", 4, 50.0, verified=verified[1]),
+    ]
+    return make_problem(minutes, [museum], chargers=chargers, ev=ev(0.05, target=0.3), kwh=kwh)
+
+
+def test_a_car_below_its_reserve_drives_to_a_charger_first() -> None:
+    problem = below_reserve_problem()
+    nodes = expand_nodes(problem)[:1]
+    plan = plan_charging(problem, nodes)
+    assert plan is not None
+    first = plan.actions[0]
+    assert not first.opportunity.at_stop
+    assert first.opportunity.position == 0  # on the very first leg
+    assert first.soc_from == pytest.approx(0.03)  # 5 % - 2 %: below the reserve, above empty
+    assert plan.final_soc >= 0.3
+    best = exhaustive_charging(problem, nodes)
+    assert best is not None
+    assert plan.end_s == pytest.approx(best.end_s)
+    # without a charger within reach there is no plan at all
+    far = below_reserve_problem()
+    far.energy_kwh[0, 3] = far.energy_kwh[0, 4] = 3.0  # 6 %: more than is left
+    assert plan_charging(far, nodes) is None
+    assert exhaustive_charging(far, nodes) is None
+
+
+def test_an_unverified_charger_is_used_only_when_no_verified_one_is_as_good() -> None:
+    nodes = expand_nodes(below_reserve_problem())[:1]
+    plan = plan_charging(below_reserve_problem(), nodes)
+    assert plan is not None
+    assert {a.opportunity.charger for a in plan.actions} == {0}  # both verified: the nearer A
+    # A is unverified, B verified and farther: B is chosen
+    plan = plan_charging(below_reserve_problem(verified=(False, True)), nodes)
+    assert plan is not None
+    assert {a.opportunity.charger for a in plan.actions} == {1}
+    # both unverified: the nearer one
+    plan = plan_charging(below_reserve_problem(verified=(False, False)), nodes)
+    assert plan is not None
+    assert {a.opportunity.charger for a in plan.actions} == {0}

@@ -129,26 +129,81 @@ def test_an_ev_short_of_charge_charges_at_a_compatible_charger(ev_tools: RegionT
     assert reverify(itinerary, ev_tools) == []
 
 
-def test_chargers_of_unknown_compatibility_are_never_planned(tools: RegionTools) -> None:
-    # Helsinki's OSM chargers have no socket data: no plan can reach the 50 % target
+def warnings(itinerary: Itinerary) -> dict[str, list[int | None]]:
+    found: dict[str, list[int | None]] = {}
+    for v in itinerary.violations:
+        if v.severity == "warning":
+            found.setdefault(v.code, []).append(v.stop_index)
+    return found
+
+
+def test_chargers_without_socket_data_are_planned_as_unverified(tools: RegionTools) -> None:
+    # Helsinki's OSM chargers have no socket data: they are used, with the warning, at 11 kW AC
     itinerary = plan_trip(ev_request(0.3), tools, max_candidates=8, time_limit_s=0.3)
-    assert not [s for s in itinerary.stops if s.charges]
-    assert itinerary.status == "infeasible"
-    assert "SOC_BELOW_TARGET" in errors(itinerary)
+    assert itinerary.status == "feasible", itinerary.violations
+    charging = [i for i, s in enumerate(itinerary.stops) if s.charges]
+    assert charging
+    for i in charging:
+        stop = itinerary.stops[i]
+        station = tools.station(stop.charger or "")
+        assert station is not None
+        assert not station.sockets_known
+        assert "Unverified charger" in stop.explanation
+        assert stop.power_kw == 11.0
+    assert warnings(itinerary)["CHARGER_UNVERIFIED"] == charging
+    assert reverify(itinerary, tools) == []
+
+
+def test_an_ev_below_its_reserve_charges_first_at_a_real_charger(tools: RegionTools) -> None:
+    itinerary = plan_trip(ev_request(0.06), tools, max_candidates=8, time_limit_s=0.4)
+    assert itinerary.status == "feasible", itinerary.violations
+    first = itinerary.stops[1]
+    assert first.kind == "charge"
+    station = tools.station(first.poi_id or "")
+    assert station is not None  # a charger of the catalogue, by its OSM ID
+    assert first.soc_before is not None
+    assert 0.0 < first.soc_before < 0.1
+    assert first.soc_after is not None
+    assert first.soc_after > 0.1
+    assert "back above the reserve" in first.explanation
+    assert "Unverified charger" in first.explanation
+    found = warnings(itinerary)
+    assert found["CHARGER_UNVERIFIED"][0] == 1
+    assert found.get("SOC_BELOW_RESERVE") in (None, [1])
+    end = itinerary.stops[-1]
+    assert end.soc_before is not None
+    assert end.soc_before >= 0.5 - 1e-6
+    assert reverify(itinerary, tools) == []
+
+
+def test_verified_chargers_rank_before_unverified_ones(ev_tools: RegionTools) -> None:
+    problem = build_problem(ev_request(0.3), ev_tools, max_candidates=8)
+    verified = [c.verified for c in problem.chargers]
+    assert verified[0] is True
+    assert verified == sorted(verified, reverse=True)
+    assert False in verified  # the others are still there, as unverified
+    itinerary = plan_trip(ev_request(0.3), ev_tools, max_candidates=8, time_limit_s=0.3)
+    used = {s.charger for s in itinerary.stops if s.charges}
+    assert used == {ev_tools.chargers.stations[0].poi_id}  # the one with known CCS sockets
+    assert "CHARGER_UNVERIFIED" not in warnings(itinerary)
 
 
 def test_places_near_a_compatible_charger_can_charge_during_the_stay(ev_tools: RegionTools) -> None:
     station = ev_tools.chargers.stations[0]
     problem = build_problem(ev_request(0.3), ev_tools, max_candidates=30)
-    [charger] = problem.chargers  # only the charger with known CCS sockets
+    charger = problem.chargers[0]  # the charger with known CCS sockets ranks first
     assert charger.poi_id == station.poi_id
-    with_charger = [c for c in problem.candidates if c.charger is not None]
+    assert charger.verified
+    with_charger = [c for c in problem.candidates if c.charger == 0]
     assert any(c.meals for c in with_charger), "a lunch place lies near the charger"
     for cand in with_charger:
         site = problem.sites[cand.site]
         assert haversine_m(LatLon(site.lat, site.lon), LatLon(station.lat, station.lon)) <= 250
         assert "fits your car" in " ".join(cand.facts)
-    far = [c for c in problem.candidates if c.charger is None]
+    for cand in problem.candidates:
+        if cand.charger is not None and cand.charger > 0:  # near an unverified charger: said so
+            assert "sockets unverified" in " ".join(cand.facts)
+    far = [c for c in problem.candidates if c.charger != 0]
     assert far
     for cand in far:
         site = problem.sites[cand.site]

@@ -200,11 +200,18 @@ def test_charge_too_short(charging_plan: tuple[Itinerary, PlanningProblem]) -> N
     assert codes(plan.model_copy(update={"stops": stops}), problem)["CHARGE_TOO_SHORT"] == [lunch]
 
 
-def test_connector_incompatible_when_compatibility_is_unknown(charging_plan: tuple[Itinerary, PlanningProblem]) -> None:
+def test_an_unverified_charger_is_a_warning_an_incompatible_one_an_error(
+    charging_plan: tuple[Itinerary, PlanningProblem],
+) -> None:
     plan, problem = charging_plan
     charging = [i for i, s in enumerate(plan.stops) if s.charges]
     assert charging
     found = codes(plan, problem, charger_status={"osm:node/900": "unknown"})
+    assert found == {"CHARGER_UNVERIFIED": charging}
+    world = ProblemWorld(problem, charger_status={"osm:node/900": "unknown"})
+    severities = {v.code: v.severity for v in verify(plan, world, Requirements.from_problem(problem))}
+    assert severities == {"CHARGER_UNVERIFIED": "warning"}
+    found = codes(plan, problem, charger_status={"osm:node/900": "incompatible"})
     assert found["CONNECTOR_INCOMPATIBLE"] == charging
     # without the charge the battery ends below the target: the verifier recomputes, not trusts
     assert "SOC_BELOW_TARGET" in found
