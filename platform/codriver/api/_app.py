@@ -18,12 +18,13 @@ from typing import Any
 import httpx
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
 from starlette.types import Scope
 
 from codriver.api._agents_assistant import AgentsAssistant
 from codriver.api._cache import TtlCache
 from codriver.api._engine_planner import EnginePlanner
-from codriver.api._errors import install_error_handlers
+from codriver.api._errors import ErrorBody, install_error_handlers
 from codriver.api._hub import NoticeHub
 from codriver.api._input_guard import InputGuard
 from codriver.api._limits import Admission, BodySizeLimit, RateLimit, TokenBuckets
@@ -37,7 +38,7 @@ from codriver.bootstrap import Runtime
 from codriver.scheduling import ActionRunner, Clock, SystemClock, TripScheduler
 from codriver.settings import Settings
 from codriver.store import session_scope
-from codriver.store._ledger import claim_plan_job, unfinished_plan_jobs
+from codriver.store._ledger import claim_plan_job, unfinished_plan_jobs, update_plan_job
 from codriver.tools.home import HomeAssistant, HomeAutomation
 
 __all__ = ["API_VERSION", "WEB_APP_DIR", "build_services", "create_app", "default_planner"]
@@ -46,6 +47,8 @@ logger = logging.getLogger(__name__)
 API_VERSION = "1.0.0"
 #: The web app: plain ES modules and CSS, served as they are (no build step, no CDN).
 WEB_APP_DIR = Path(__file__).resolve().parent / "web"
+#: A planning job is started at most this often (first run included) before it is given up.
+MAX_PLAN_ATTEMPTS = 3
 
 
 def default_planner(runtime: Runtime) -> TripPlanner:
@@ -184,11 +187,36 @@ async def _sync(scheduler: TripScheduler, trip_id: int) -> None:
 
 
 def _resume_jobs(services: Services) -> None:
-    """Run again the planning jobs a previous process left unfinished (each in one process only)."""
+    """Run again the planning jobs a previous process left unfinished (each in one process only).
+
+    A job already started :data:`MAX_PLAN_ATTEMPTS` times (each ended by the service
+    stopping, e.g. a crash while planning it) is marked failed with the reason instead of
+    being run once more at every restart; so is one whose stored request no longer reads.
+    """
     with session_scope(services.engine) as session:
-        jobs = [(job.id, job.user_id, job.body, job.updated_at) for job in unfinished_plan_jobs(session)]
-    for job_id, user_id, body, seen_at in jobs:
-        if not claim_plan_job(services.engine, job_id=job_id, seen_at=seen_at, at=services.clock.now()):
+        jobs = [(j.id, j.user_id, j.body, j.updated_at, j.attempts) for j in unfinished_plan_jobs(session)]
+    for job_id, user_id, body, seen_at, attempts in jobs:
+        now = services.clock.now()
+        if not claim_plan_job(services.engine, job_id=job_id, seen_at=seen_at, at=now):
             continue  # another worker of this service resumed it
-        logger.info("resuming planning job %s", job_id)
-        start_plan_job(services, job_id, user_id, PlanIn.model_validate(body))
+        try:
+            request = PlanIn.model_validate(body)
+        except ValidationError as exc:
+            _give_up(
+                services, job_id, f"the stored request no longer reads ({exc.error_count()} problems): send it again"
+            )
+            continue
+        if attempts >= MAX_PLAN_ATTEMPTS:
+            reason = f"planning was interrupted {attempts} times (the service stopped while planning): send it again"
+            _give_up(services, job_id, reason)
+            continue
+        logger.info("resuming planning job %s (attempt %s of %s)", job_id, attempts + 1, MAX_PLAN_ATTEMPTS)
+        start_plan_job(services, job_id, user_id, request)
+
+
+def _give_up(services: Services, job_id: str, reason: str) -> None:
+    logger.warning("planning job %s failed: %s", job_id, reason)
+    error = ErrorBody(reason, None, status=503)
+    update_plan_job(
+        services.engine, job_id=job_id, at=services.clock.now(), status="failed", stage="failed", error=error
+    )

@@ -46,8 +46,8 @@ def record_action(
 
 
 def create_plan_job(session: Session, *, job_id: str, user_id: int, body: Mapping[str, Any]) -> PlanJob:
-    """A queued planning job."""
-    job = PlanJob(id=job_id, user_id=user_id, body=dict(body))
+    """A queued planning job, counted as started once (it is run at once)."""
+    job = PlanJob(id=job_id, user_id=user_id, body=dict(body), attempts=1)
     session.add(job)
     session.flush()
     return job
@@ -78,14 +78,17 @@ def update_plan_job(engine: Engine, *, job_id: str, at: datetime, **changes: Any
 
 
 def claim_plan_job(engine: Engine, *, job_id: str, seen_at: datetime, at: datetime) -> bool:
-    """Take over an unfinished job last updated at ``seen_at``; False when another process took it first."""
+    """Take over an unfinished job last updated at ``seen_at`` (one more attempt).
+
+    False when another process took it first.
+    """
     with session_scope(engine) as session:
         taken = session.exec(
             update(PlanJob)
             .where(col(PlanJob.id) == job_id)
             .where(col(PlanJob.updated_at) == seen_at)
             .where(col(PlanJob.status).in_(("queued", "running")))
-            .values(updated_at=at, stage="resumed")
+            .values(updated_at=at, stage="resumed", attempts=col(PlanJob.attempts) + 1)
         )
         return bool(taken.rowcount == 1)
 

@@ -333,5 +333,6 @@ class PlanJob(SQLModel, table=True):
     progress: float = Field(default=0.0, ge=0, le=1)
     body: dict[str, Any] = _json(default_factory=dict, description="the plan request as sent")
     error: dict[str, Any] | None = Field(default=None, sa_type=JSON, nullable=True)
+    attempts: int = Field(default=0, ge=0, description="times a process started it (resumed after a restart)")
     created_at: datetime = _when(default_factory=utcnow)
     updated_at: datetime = _when(default_factory=utcnow)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from typing import Annotated, Any
 
@@ -22,6 +23,7 @@ from codriver.store._ledger import create_plan_job, owned_plan_job, update_plan_
 from codriver.store._trips import latest_itinerary
 
 router = APIRouter(tags=["planning"])
+logger = logging.getLogger(__name__)
 
 
 async def run_plan_job(services: Services, job_id: str, user_id: int, body: PlanIn) -> int | None:
@@ -46,8 +48,14 @@ async def run_plan_job(services: Services, job_id: str, user_id: int, body: Plan
         planned = await services.trips.plan(
             user_id, request, title=body.title, vehicle_id=body.vehicle_id, trip_id=body.trip_id
         )
-    except CodriverError as exc:
-        error = ErrorBody(str(exc), getattr(exc, "field", None), status=status_of(exc))
+    except Exception as exc:
+        if isinstance(exc, CodriverError):
+            error = ErrorBody(str(exc), getattr(exc, "field", None), status=status_of(exc))
+        else:  # a bug: the job must not stay "running" for ever
+            logger.exception("planning job %s failed", job_id)
+            error = ErrorBody(
+                f"internal error while planning ({type(exc).__name__}): it has been logged", None, status=500
+            )
         await anyio.to_thread.run_sync(
             lambda: update_plan_job(
                 services.engine, job_id=job_id, at=now(), status="failed", stage="failed", error=error
@@ -78,7 +86,7 @@ def start_plan_job(services: Services, job_id: str, user_id: int, body: PlanIn) 
 
 
 def _job_public(job: PlanJob) -> PlanJobPublic:
-    return PlanJobPublic.model_validate(job.model_dump(exclude={"user_id", "body"}))
+    return PlanJobPublic.model_validate(job.model_dump(exclude={"user_id", "body", "attempts"}))
 
 
 @router.post(
