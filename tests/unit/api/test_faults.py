@@ -11,12 +11,14 @@ import pytest
 from api_fakes import FakeAssistant, FakePlanner
 from api_support import FAST, NOW, Api, make_api, trip_request
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
 from codriver.api import create_app
 from codriver.bootstrap import Runtime
 from codriver.scheduling import FixedClock
 from codriver.settings import Settings
-from codriver.store import make_engine, migrate
+from codriver.store import User, make_engine, migrate, session_scope
 
 
 @pytest.fixture
@@ -187,3 +189,21 @@ def test_error_bodies_are_json_with_a_field(api: Api) -> None:
     response = api.client.post("/v1/users", content=b"\xff\xfe", headers={"content-type": "application/json"})
     assert response.status_code == 422
     assert json.loads(response.text)["field"] == "body"
+
+
+# -- logs -------------------------------------------------------------------------------------
+
+
+def test_failed_statements_never_show_their_parameters(any_engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
+    migrate(any_engine)
+    secret_hash = "scrypt$16384$8$1$c2FsdA$c2VjcmV0LWhhc2g"
+    with session_scope(any_engine) as session:
+        session.add(User(email="ann@example.org", password_hash=secret_hash))
+    with pytest.raises(IntegrityError) as failed, session_scope(any_engine) as session:
+        session.add(User(email="ann@example.org", password_hash=secret_hash))  # the same e-mail again
+    assert "UNIQUE" in str(failed.value).upper() or "unique" in str(failed.value)  # the reason is kept
+    for text in (str(failed.value), caplog.text):
+        # (PostgreSQL's own DETAIL names the conflicting key; the API answers such errors without logging them)
+        assert secret_hash not in text
+        assert "c2VjcmV0LWhhc2g" not in text
+    assert "hidden due to hide_parameters" in str(failed.value)
