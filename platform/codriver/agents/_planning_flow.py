@@ -18,7 +18,7 @@ from autogen_core.models import SystemMessage, UserMessage
 from pydantic import BaseModel, Field, ValidationError
 
 from codriver.agents._session import TripSession
-from codriver.agents._understand import Understanding, build_request, understand
+from codriver.agents._understand import Understanding, build_request, describe, understand
 from codriver.planning import Itinerary, TripRequest
 from codriver.planning._engine import plan_trip
 from codriver.tools.geocoding import fold
@@ -165,7 +165,8 @@ def refine_request(previous: TripRequest, stated: dict[str, Any]) -> TripRequest
     if "vehicle" in stated:
         merged["vehicle"] = {**old["vehicle"], **stated["vehicle"]}
     constraints = dict(old["constraints"])
-    for key in ("max_detour_min", "charging_networks", "max_stint_min", "max_per_category"):
+    # max_per_category is left out: "add a café" is one more café, not one stop per kind for the whole trip
+    for key in ("max_detour_min", "charging_networks", "max_stint_min"):
         if key in stated:
             constraints[key] = stated[key]
     if "avoid_places" in stated:
@@ -221,7 +222,10 @@ async def plan_text(session: TripSession, text: str) -> PlanReply:
     session.request = request
     session.adopt(itinerary)
     summary = await summarise(session, itinerary)
-    notes = [f"Assumed: {', '.join(understanding.assumptions)}."] if understanding.assumptions else []
+    heard = describe(understanding.understood)
+    notes = [f"Understood: {heard}."] if heard else []
+    if understanding.assumptions:
+        notes.append(f"Assumed: {', '.join(understanding.assumptions)}.")
     if understanding.not_understood:
         notes.append("Not met: " + "; ".join(f"{n.said} ({n.reason})" for n in understanding.not_understood) + ".")
     if itinerary.status != "feasible":

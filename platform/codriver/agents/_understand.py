@@ -23,7 +23,15 @@ from codriver.agents._cuisine import cuisine_label
 from codriver.agents._lexicon import DIET_WORDS, INTEREST_WORDS, MEAL_WINDOWS, MEAL_WORDS
 from codriver.agents._reader import RequestDraft, is_negated, read_request
 from codriver.agents._when import country_of_zone, part_window
-from codriver.planning import DIETS, Location, RegionTools, TripRequest, VehicleSpec, WishNotMet
+from codriver.planning import (
+    DIETS,
+    Location,
+    RegionTools,
+    TripRequest,
+    UnderstoodField,
+    VehicleSpec,
+    WishNotMet,
+)
 from codriver.regions import CATEGORIES
 from codriver.tools.geocoding import Gazetteer
 
@@ -505,7 +513,13 @@ async def understand(
     understood = _understood(draft.fields, draft.evidence, sources)
     if request is not None:
         request = request.model_copy(
-            update={"not_met": [WishNotMet(said=n.said[:200], reason=n.reason[:300]) for n in unmet[:50]]}
+            update={
+                "not_met": [WishNotMet(said=n.said[:200], reason=n.reason[:300]) for n in unmet[:50]],
+                "understood": [
+                    UnderstoodField(field=u.field, said=u.said[:300], source=u.source) for u in understood[:60]
+                ],
+                "assumptions": [*draft.assumptions, *assumptions][:30],
+            }
         )
     draft.assumptions.extend(assumptions)
     return Understanding(

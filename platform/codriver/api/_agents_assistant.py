@@ -87,24 +87,29 @@ class AgentsAssistant:
         understanding = await understand(
             message, context=self._context(context), gazetteer=tools.gazetteer, client=self._model()
         )
+        heard = understanding.summary()
+        said_back = {"understood": heard["understood"], "not_understood": heard["not_understood"]}
         unmet = "; ".join(f"{n.said}: {n.reason}" for n in understanding.not_understood if n.said)
         unmet_said = f" Not possible here: {unmet}." if unmet else ""
         if context.request is not None and understanding.questions:
-            return ChatReply(reply=" ".join(understanding.questions) + unmet_said)
+            return ChatReply(reply=" ".join(understanding.questions) + unmet_said, **said_back)
         if context.request is not None and understanding.stated:
             revised = refine_request(context.request, understanding.stated)
             if revised is not None and revised != context.request:
                 changed = describe(understanding.understood) or "your changes"
-                return ChatReply(reply=f"Re-planning: {changed}.{unmet_said}", request=revised)
+                return ChatReply(reply=f"Re-planning: {changed}.{unmet_said}", request=revised, **said_back)
         if context.request is not None:
             return ChatReply(
                 reply=(unmet_said.strip() + " " if unmet_said else "")
-                + "What would you like to change: times, places, food or the budget?"
+                + "What would you like to change: times, places, food or the budget?",
+                **said_back,
             )
         if understanding.request is not None and context.request is None:
-            return ChatReply(reply="Planning that trip.", request=understanding.request)
+            return ChatReply(reply="Planning that trip.", request=understanding.request, **said_back)
         question = " ".join(understanding.questions)
-        return ChatReply(reply=question or "What would you like to change: times, places, food or the budget?")
+        return ChatReply(
+            reply=question or "What would you like to change: times, places, food or the budget?", **said_back
+        )
 
     async def recommend(self, context: AssistantContext, *, limit: int) -> list[Suggestion]:
         return await self.tools_only.recommend(context, limit=limit)

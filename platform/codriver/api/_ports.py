@@ -134,6 +134,8 @@ class ChatReply(_Model):
 
     reply: str
     request: TripRequest | None = None
+    understood: list[dict[str, Any]] = Field(default_factory=list, description="what the message was read as")
+    not_understood: list[dict[str, str]] = Field(default_factory=list, description="what could not be used, and why")
 
 
 class TripPlanner(Protocol):

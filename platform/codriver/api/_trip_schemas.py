@@ -151,6 +151,12 @@ class ChatOut(_Strict):
     reply: str
     replanned: bool
     itinerary_version: int | None
+    understood: list[dict[str, Any]] = Field(
+        default_factory=list, description="fields read from the message, each with the words it came from"
+    )
+    not_understood: list[dict[str, str]] = Field(
+        default_factory=list, description="wishes ignored or impossible here, each with the reason"
+    )
 
 
 # -- head-unit ------------------------------------------------------------------------------

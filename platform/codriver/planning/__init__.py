@@ -49,6 +49,7 @@ from codriver.planning._request import (
     MealWish,
     Party,
     TripRequest,
+    UnderstoodField,
     VehicleSpec,
     WishNotMet,
 )
@@ -103,6 +104,7 @@ __all__ = [
     "TripState",
     "VehicleSpec",
     "Violation",
+    "UnderstoodField",
     "WishNotMet",
     "World",
     "build_itinerary",

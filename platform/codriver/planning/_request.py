@@ -21,6 +21,7 @@ __all__ = [
     "MealWish",
     "Party",
     "TripRequest",
+    "UnderstoodField",
     "VehicleSpec",
     "WishNotMet",
 ]
@@ -169,6 +170,14 @@ class WishNotMet(_Model):
     reason: str = Field(max_length=300, description="why it cannot be met, in plain words")
 
 
+class UnderstoodField(_Model):
+    """A field of the request read from the traveller's words."""
+
+    field: str = Field(max_length=60)
+    said: str = Field(max_length=300, description="the words it came from")
+    source: Literal["rules", "model", "trip"] = "rules"
+
+
 class TripRequest(_Model):
     """A trip to plan: the structured form every front end (form, chat, head-unit) fills."""
 
@@ -189,6 +198,12 @@ class TripRequest(_Model):
     constraints: Constraints = Field(default_factory=Constraints)
     temperature_c: float | None = Field(
         default=None, ge=-60, le=60, description="outside temperature for the energy model; None: mild"
+    )
+    understood: list[UnderstoodField] = Field(
+        default_factory=list, max_length=60, description="fields read from the traveller's words, with the words"
+    )
+    assumptions: list[str] = Field(
+        default_factory=list, max_length=30, description="defaults used where the words said nothing"
     )
     not_met: list[WishNotMet] = Field(
         default_factory=list,

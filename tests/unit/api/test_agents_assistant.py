@@ -43,3 +43,33 @@ async def test_chat_revises_the_request(assistant: AgentsAssistant) -> None:
     assert reply.request is not None
     assert reply.request.diet == ["vegetarian"]
     assert "bar" in reply.request.constraints.avoid_categories
+
+
+async def test_chat_on_a_trip_never_asks_for_its_start_and_names_no_fields(assistant: AgentsAssistant) -> None:
+    planned = AssistantContext(user_id=1, now=NOW, car={"lat": 60.1699, "lon": 24.9384})
+    request = await assistant.plan_text("Tomorrow a museum, back by 17:00", planned)
+    context = AssistantContext(user_id=1, now=NOW, request=request)  # no car position, no origin: the trip has one
+    reply = await assistant.chat("add a café", context)
+    assert reply.request is not None
+    assert reply.request.interests == {"museum": 1.0, "cafe": 1.0}
+    assert "start" not in reply.reply.lower()
+    assert "_" not in reply.reply  # plain words, no field names such as avoid_categories
+    assert reply.request.constraints.max_per_category == request.constraints.max_per_category  # not narrowed
+    assert "interests" in [u["field"] for u in reply.understood]
+
+
+async def test_chat_says_what_cannot_be_met(assistant: AgentsAssistant) -> None:
+    planned = AssistantContext(user_id=1, now=NOW, car={"lat": 60.1699, "lon": 24.9384})
+    request = await assistant.plan_text("Tomorrow a museum, back by 17:00", planned)
+    reply = await assistant.chat("also visit the Louvre", planned.model_copy(update={"request": request}))
+    assert "Louvre" in reply.reply
+    assert [n["said"] for n in reply.not_understood] == ["Louvre"]
+
+
+async def test_text_plans_carry_what_was_understood(assistant: AgentsAssistant) -> None:
+    context = AssistantContext(user_id=1, now=NOW, car={"lat": 60.1699, "lon": 24.9384})
+    request = await assistant.plan_text("Friday 4 December from 10 till 2, sushi and Kiasma", context)
+    assert request.depart_at.isoformat() == "2026-12-04T10:00:00+02:00"
+    assert request.return_by.isoformat() == "2026-12-04T14:00:00+02:00"
+    assert {u.field for u in request.understood} >= {"date", "depart_at", "return_by", "cuisine", "must_visit"}
+    assert any("sushi" in m.cuisine for m in request.meals)

@@ -129,7 +129,13 @@ def test_chat_can_revise_the_plan(api: Api) -> None:
     ann = api.user()
     trip = api.plan(ann)
     plain = api.client.post(f"/v1/trips/{trip['id']}/chat", json={"message": "how many stops?"}, headers=ann).json()
-    assert plain == {"reply": "You have 4 stops.", "replanned": False, "itinerary_version": 1}
+    assert plain == {
+        "reply": "You have 4 stops.",
+        "replanned": False,
+        "itinerary_version": 1,
+        "understood": [],
+        "not_understood": [],
+    }
     revised = api.client.post(f"/v1/trips/{trip['id']}/chat", json={"message": "add a cafe"}, headers=ann).json()
     assert revised["replanned"] is True
     assert revised["itinerary_version"] == 2

@@ -152,12 +152,13 @@ async def chat(body: ChatIn, trip: TripDep, principal: CurrentUser, services: Se
     itinerary = services.trips.itinerary_of(row) if row is not None else None
     context = await anyio.to_thread.run_sync(lambda: services.trips.context(trip, user_id, itinerary=itinerary))
     answer = await services.assistant.chat(body.message, context)
+    heard = {"understood": answer.understood, "not_understood": answer.not_understood}
     if answer.request is None:
-        return ChatOut(reply=answer.reply, replanned=False, itinerary_version=row.version if row else None)
+        return ChatOut(reply=answer.reply, replanned=False, itinerary_version=row.version if row else None, **heard)
     request = TripRequest.model_validate(answer.request)
     planned = await services.trips.plan(
         user_id, request, title=None, vehicle_id=None, trip_id=trip_id, reason=f"chat: {body.message[:200]}"
     )
     version = planned.row.version if planned.row is not None else None
     services.trips.publish(trip_id, "chat", {"message": body.message, "reply": answer.reply}, dedupe_key=None)
-    return ChatOut(reply=answer.reply, replanned=True, itinerary_version=version)
+    return ChatOut(reply=answer.reply, replanned=True, itinerary_version=version, **heard)

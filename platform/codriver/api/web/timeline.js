@@ -119,5 +119,33 @@ export function renderProblems(itinerary) {
         relaxed.map((r) => h("li", {}, h("strong", {}, "Given up: "), r)),
         notes.map((n) => h("li", {}, n)))));
   }
+  const understood = renderUnderstood(itinerary.request);
+  if (understood) parts.unshift(understood);
   return parts;
+}
+
+const UNDERSTOOD_LABELS = {
+  date: "Day", depart_at: "Leaving", return_by: "Back by", duration_h: "Length", part_of_day: "Part of the day",
+  meals: "Meals", cuisine: "Food", diet: "Diet", must_visit: "Must see", origin: "Start", destination: "End",
+  interests: "Interests", avoid_categories: "Avoid", avoid_places: "Avoid", budget: "Budget", party: "Party",
+  vehicle: "Car", max_detour_min: "Detour", max_stint_min: "Breaks", charging_networks: "Charging network",
+  visit_minutes: "Stay", max_per_category: "One of each",
+};
+
+/** What was read from the traveller's words, the words themselves, and the defaults used. */
+export function renderUnderstood(request) {
+  if (!request || !((request.understood || []).length || (request.assumptions || []).length)) return null;
+  const items = (request.understood || []).map((u) => h("li", { class: "chip" },
+    h("strong", {}, `${UNDERSTOOD_LABELS[u.field] || u.field.replaceAll("_", " ")}: `), `“${u.said}”`));
+  const assumed = (request.assumptions || []).map((a) => h("li", { class: "chip chip-assumed" }, h("strong", {}, "Assumed: "), a));
+  return h("section", { class: "understood", "aria-labelledby": "understood-title" },
+    h("h2", { id: "understood-title" }, "What we understood"),
+    h("ul", { class: "chips" }, items, assumed));
+}
+
+/** The plan's status in words: feasible only when every stated wish is kept. */
+export function statusText(itinerary) {
+  const relaxed = (itinerary.relaxed || []).length;
+  if (itinerary.status === "feasible" && relaxed) return `Feasible, ${relaxed} wish${relaxed > 1 ? "es" : ""} not met`;
+  return itinerary.status.charAt(0).toUpperCase() + itinerary.status.slice(1);
 }

@@ -6,7 +6,7 @@ import { chatBox, returnTimeBox, stopActions } from "./changes.js";
 import { field, h, mount } from "./dom.js";
 import { changeName, dateTime, distance, duration, label, money, shift } from "./format.js";
 import { renderMap } from "./map.js";
-import { renderProblems, renderTimeline, renderTotals } from "./timeline.js";
+import { renderProblems, renderTimeline, renderTotals, statusText } from "./timeline.js";
 import { follow } from "./live.js";
 import { fail, notify, onLeave } from "./ui.js";
 
@@ -115,7 +115,8 @@ export async function showTrip(main, tripId) {
       h("div", {},
         h("h1", { tabindex: -1 }, t.title),
         h("p", { class: "meta" },
-          h("span", { class: `badge status-${itinerary ? itinerary.status : t.status}` }, label(itinerary ? itinerary.status : t.status)),
+          h("span", { class: `badge status-${itinerary ? itinerary.status : t.status}${itinerary && (itinerary.relaxed || []).length ? " status-partial" : ""}` },
+            itinerary ? statusText(itinerary) : label(t.status)),
           t.request && t.request.depart_at ? ` ${dateTime(t.request.depart_at, zone)}` : "",
           itinerary && itinerary.totals ? ` · ${duration(itinerary.totals.duration_s)}` : "")),
       state.versions.length ? field("Itinerary version", versionSelect) : null);
