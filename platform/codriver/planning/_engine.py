@@ -18,6 +18,7 @@ import numpy as np
 
 from codriver.bootstrap import Runtime
 from codriver.errors import InputError
+from codriver.planning._access import ACCESS_REFUSE_M, access_fact, access_m, with_walks
 from codriver.planning._itinerary import Itinerary
 from codriver.planning._planner import solve
 from codriver.planning._pricing import FOOD_MEALS, cost_per_person, visit_minutes
@@ -266,8 +267,10 @@ class _Builder:
     def build(self) -> PlanningProblem:
         request = self.request
         sites = [
-            Site(self.origin.poi_id or "start", self.origin.name, *self.origin.point),
-            Site(self.destination.poi_id or "end", self.destination.name, *self.destination.point),
+            Site(origin.poi_id or "start", origin.name, *origin.point, access_m(router, origin.point)),
+            Site(
+                destination.poi_id or "end", destination.name, *destination.point, access_m(router, destination.point)
+            ),
         ]
         candidates: list[Candidate] = []
         per_category: dict[str, int] = {}
@@ -280,8 +283,10 @@ class _Builder:
             if cand is not None and (cand.windows is None or cand.windows or must):
                 if capped or must:  # must-visits fill the category's places too (a replaced stop keeps the count)
                     per_category[entry.category] = per_category.get(entry.category, 0) + 1
+        router = self.tools.router
+        origin, destination = self.origin, self.destination
                 candidates.append(cand)
-                sites.append(Site(entry.poi_id, cand.name, entry.lat, entry.lon))
+                sites.append(Site(entry.poi_id, cand.name, entry.lat, entry.lon, walk))
         chargers = []
         for poi_id, name, point, power, network, verified in self._chargers():
             chargers.append(Charger(poi_id, name, len(sites), power, network, verified=verified))
@@ -291,7 +296,13 @@ class _Builder:
         seconds, metres = self.tools.router.matrix_nodes(nodes)
         assert metres is not None
         energy = None
+            walk = access_m(router, LatLon(entry.lat, entry.lon))
+            if walk > ACCESS_REFUSE_M:  # a car cannot get near it: never planned
+                continue
         if self.vehicle is not None:
+            fact = access_fact(walk)
+            if cand is not None and fact is not None:
+                cand = replace(cand, facts=(*cand.facts, fact))
             energy = np.asarray(leg_energy_kwh(metres, seconds, request.temperature_c, vehicle=self.vehicle))
         paths: dict[tuple[int, int], list[list[float]]] = {}
 
@@ -299,6 +310,8 @@ class _Builder:
             if (a, b) not in paths:
                 graph = self.tools.router.graph
                 path = self.tools.router.path_nodes(int(nodes[a]), int(nodes[b]))
+            if access_m(router, point) > ACCESS_REFUSE_M:
+                continue
                 coords = [[float(graph.lon[n]), float(graph.lat[n])] for n in path]
                 paths[a, b] = coords if len(coords) > 1 else coords * 2
             return paths[a, b]
@@ -308,7 +321,7 @@ class _Builder:
             epoch=self.epoch,
             deadline_s=self.deadline,
             sites=sites,
-            time_s=np.ceil(seconds).astype(np.int64),
+            time_s=with_walks(seconds, sites),
             dist_m=metres,
             candidates=candidates,
             chargers=chargers,

@@ -97,9 +97,13 @@ class ItineraryLeg(_Model):
 
     from_index: int = Field(ge=0)
     distance_m: float = Field(ge=0)
-    duration_s: float = Field(ge=0)
+    duration_s: float = Field(ge=0, description="seconds of driving")
     energy_kwh: float | None = Field(default=None, ge=0)
     geometry: dict[str, Any] = Field(description="GeoJSON LineString of [lon, lat] pairs")
+    walk_m: float = Field(
+        default=0.0, ge=0, description="metres walked between the car and the places at both ends (road to door)"
+    )
+    walk_s: float = Field(default=0.0, ge=0, description="seconds of that walking, on top of duration_s")
 
 
 class Totals(_Model):

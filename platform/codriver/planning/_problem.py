@@ -39,12 +39,13 @@ FloatMatrix = npt.NDArray[np.float64]
 
 @dataclass(frozen=True)
 class Site:
-    """A point of the travel matrix."""
+    """A point of the travel matrix; ``access_m`` is walked between it and its road node."""
 
     key: str
     name: str
     lat: float
     lon: float
+    access_m: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class Candidate:
     facts: tuple[str, ...] = ()
 
 
+WALK_M_PER_S = 1.3  # walking between the car and a place, about 4.7 km/h
 UNVERIFIED_SOCKET = "Type 2 AC"
 UNVERIFIED_WARNING = (
     "Unverified charger: its sockets are not recorded in OpenStreetMap. Most public chargers in Europe "

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from codriver.planning._charging import ChargeAction, ChargePlan
 from codriver.planning._itinerary import Itinerary, ItineraryLeg, ItineraryStop, Totals
 from codriver.planning._nodes import Node
-from codriver.planning._problem import UNVERIFIED_WARNING, PlanningProblem, Site, at_time, earliest_start
+from codriver.planning._problem import (
+    UNVERIFIED_WARNING,
+    WALK_M_PER_S,
+    PlanningProblem,
+    Site,
+    at_time,
+    earliest_start,
+)
 
 __all__ = ["build_itinerary"]
 
@@ -170,17 +177,22 @@ def _drive(
 ) -> None:
     duration = float(problem.time_s[cur.site, target])
     energy = float(problem.energy_kwh[cur.site, target]) if problem.energy_kwh is not None else None
+    ends = (problem.sites[cur.site], problem.sites[target])
+    walk_m = sum(site.access_m for site in ends) if cur.site != target else 0.0
+    walk_s = min(duration, walk_m / WALK_M_PER_S)
     legs.append(
         ItineraryLeg(
             from_index=len(out) - 1,
             distance_m=round(float(problem.dist_m[cur.site, target]), 1),
-            duration_s=duration,
+            duration_s=round(duration - walk_s, 1),
+            walk_m=round(walk_m, 1),
+            walk_s=round(walk_s, 1),
             energy_kwh=round(energy, 4) if energy is not None else None,
             geometry=_line(problem, cur.site, target),
         )
     )
     cur.time += duration
-    cur.drive_s += duration
+    cur.drive_s += duration - walk_s
     cur.distance_m += float(problem.dist_m[cur.site, target])
     if energy is not None:
         cur.energy_kwh += energy
