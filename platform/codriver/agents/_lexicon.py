@@ -35,6 +35,7 @@ INTEREST_WORDS: dict[str, str] = {
     r"theat(?:er|re)s?|cinemas?|movies?|films?|a show|shows|concerts?|opera|ballet|musicals?": "entertainment",
     r"beach(?:es)?|swim(?:ming)?": "beach",
     r"librar(?:y|ies)|books": "library",
+    r"squares|town squares?|plazas?|market squares?": "square",
     r"restaurants?|fine dining|good food|foodie": "restaurant",
     r"fast food|street food|junk food": "fast_food",
 }

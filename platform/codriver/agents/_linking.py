@@ -111,6 +111,77 @@ def _rank(gazetteer: Gazetteer, owners: list[int]) -> list[int]:
     )
 
 
+_DESCRIBED = frozenset(
+    {
+        "museum",
+        "cathedral",
+        "church",
+        "chapel",
+        "square",
+        "park",
+        "hall",
+        "station",
+        "market",
+        "library",
+        "theatre",
+        "theater",
+        "gallery",
+        "garden",
+        "gardens",
+        "statue",
+        "monument",
+        "fortress",
+        "castle",
+        "palace",
+        "tower",
+        "zoo",
+    }
+)
+_SIGHTS_FIRST = frozenset({"hotel", "supermarket", "parking", "toilets", "pharmacy", "fuel", "charging_station"})
+
+
+def _token_in(query: str, alias_tokens: list[str]) -> bool:
+    """A query word found among an alias's words, allowing an inflected or longer form (botanic ~ botanical)."""
+    return any(a == query or (len(query) >= 5 and a.startswith(query[:-1])) for a in alias_tokens)
+
+
+def _described(gazetteer: Gazetteer, tokens: list[str], *, single_ok: bool) -> int | None:
+    """The one sight whose name contains every word of a description ("the central library" -> Oodi), or None.
+
+    A single word ("the Cathedral") counts only capitalised, as the name of a unique sight.
+    """
+    words = [t for t in tokens if t not in _LINKERS]
+    if not words or (len(words) == 1 and not single_ok):
+        return None
+    owners: set[int] = set()
+    for index, entry in enumerate(gazetteer.entries):
+        if entry.kind != "place" or (entry.category or "") in _SIGHTS_FIRST:
+            continue
+        for alias in entry.aliases:
+            alias_tokens = fold(alias).split()
+            contains = len(alias_tokens) > len(words) and all(_token_in(w, alias_tokens) for w in words)
+            if contains and (len(words) > 1 or alias_tokens[-1] == words[0]):
+                owners.add(index)
+                break
+    return owners.pop() if len(owners) == 1 else None
+
+
+def _mention(gazetteer: Gazetteer, said: str, span: tuple[int, int], index: int, *, score: float) -> Mention:
+    entry = gazetteer.entries[index]
+    return Mention(
+        said=said,
+        start=span[0],
+        end=span[1],
+        place_id=entry.place_id,
+        name=entry.name,
+        kind=entry.kind,
+        lat=entry.lat,
+        lon=entry.lon,
+        category=entry.category,
+        score=score,
+    )
+
+
 def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tuple[str, int]]]:
     """(mentions of the region's places and streets, unresolved capitalised names with their offsets)."""
     by_name, names = _alias_index(gazetteer)
@@ -126,6 +197,19 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 continue
             folded = fold(said)
             tokens = folded.split()
+            definite = i > 0 and fold(words[i - 1][0]) == "the"
+            inside_name = i > 0 and words[i - 1][0][:1].isupper() and not definite
+            if (
+                (definite or said[:1].isupper())
+                and not inside_name
+                and tokens
+                and tokens[-1] in _DESCRIBED
+                and tokens[0] not in _LINKERS
+            ):
+                described = _described(gazetteer, tokens, single_ok=definite and said[:1].isupper())
+                if described is not None:
+                    found.append(_mention(gazetteer, said, (start, end), described, score=0.9))
+                    continue
             proper = n > 1 and all(w[:1].isupper() or fold(w) in _LINKERS for w, _, _ in words[i : i + n])
             capitalised = any(w[:1].isupper() for w, _, _ in words[i : i + n])
             if not tokens or (set(tokens) <= _GENERIC and not proper) or tokens[0] in _LINKERS:

@@ -29,6 +29,7 @@ DEFAULT_VISIT_MIN: dict[str, int] = {
     "playground": 30,
     "viewpoint": 20,
     "artwork": 10,
+    "square": 15,
     "historic": 20,
     "place_of_worship": 20,
     "library": 45,

@@ -72,9 +72,11 @@ _RULES: dict[tuple[str, str], tuple[str, str | None]] = {
     ("amenity", "pharmacy"): ("pharmacy", None),
     ("amenity", "toilets"): ("toilets", None),
     ("amenity", "parking"): ("parking", None),
+    # Town squares: a start, an end or a sight people name ("from Kauppatori", "Senate Square").
+    ("place", "square"): ("square", None),
 }
 # Keys looked at, in priority order: amenity wins over tourism, and so on.
-_KEYS = ("amenity", "tourism", "leisure", "shop", "natural", "historic")
+_KEYS = ("amenity", "tourism", "leisure", "shop", "natural", "historic", "place")
 _HISTORIC = {
     "monument",
     "memorial",

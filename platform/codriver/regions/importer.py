@@ -52,6 +52,7 @@ _POI_FILTER: dict[str, bool | list[str]] = {
     "historic": True,
     "natural": ["beach"],
     "shop": ["supermarket", "convenience", "bakery"],
+    "place": ["square"],
 }
 
 Progress = Callable[[str, float], None]

@@ -82,7 +82,16 @@ def test_model_hints_are_kept_only_when_the_text_supports_them(
 def test_a_start_at_a_square_keeps_its_name(tools: RegionTools) -> None:
     draft = read_request("A museum, starting from Rautatientori.", now=NOW, gazetteer=tools.gazetteer)
     origin = draft.fields["origin"]
+    assert tools.gazetteer is not None
+    square = tools.gazetteer.lookup(origin)  # the square itself (OSM place=square), not a hotel on it
+    assert square is not None
+    assert (square.name, square.category) == ("Rautatientori", "square")
+    assert abs(square.lat - 60.171) < 0.01
+    assert abs(square.lon - 24.943) < 0.01
+
+
+def test_a_street_start_keeps_its_name(tools: RegionTools) -> None:
+    draft = read_request("A museum, starting from Bulevardi.", now=NOW, gazetteer=tools.gazetteer)
+    origin = draft.fields["origin"]
     assert isinstance(origin, dict), origin
-    assert origin["name"] == "Rautatientori"
-    assert abs(origin["lat"] - 60.171) < 0.01
-    assert abs(origin["lon"] - 24.943) < 0.01
+    assert origin["name"] == "Bulevardi"
