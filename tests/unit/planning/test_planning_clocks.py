@@ -100,3 +100,17 @@ def test_scheduled_actions_count_real_minutes_across_the_change(tools: RegionToo
     assert actions["precondition"].run_at.astimezone(UTC) == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
     assert seconds_between(actions["home:climate.home"].run_at, arrive) == 1800
     assert actions["home:climate.home"].run_at.astimezone(UTC) == datetime(2026, 3, 29, 0, 45, tzinfo=UTC)
+
+
+def test_a_delay_during_the_repeated_hour_is_a_real_hour(tools: RegionTools) -> None:
+    from codriver.planning import Delay, replan
+
+    depart, back, _ = DST_DAYS["autumn"]
+    plan = plan_trip(request(depart_at=depart, return_by=back), tools, max_candidates=8, time_limit_s=0.3)
+    # 03:30 +03:00, the first of the two 03:30s; an hour later it is 03:30 +02:00 (not 04:30)
+    at = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    result = replan(plan, Delay(minutes=60), tools, at=at)
+    start = result.itinerary.stops[0].depart_at
+    assert start is not None
+    assert start.astimezone(UTC) == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    assert start.utcoffset() == timedelta(hours=2)
