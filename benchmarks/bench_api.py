@@ -86,6 +86,11 @@ def _wait(url: str, process: subprocess.Popen[bytes], log: Path, timeout_s: floa
 
 def _setup(url: str, head_units: int) -> list[tuple[dict[str, str], int]]:
     """One user, ``head_units`` cars each with a key, a planned trip and a reported position."""
+    return [(key, trip_id) for key, trip_id, _ in setup_cars(url, head_units)]
+
+
+def setup_cars(url: str, head_units: int) -> list[tuple[dict[str, str], int, int]]:
+    """As :func:`_setup`, with each car's vehicle ID: (head-unit key header, trip ID, vehicle ID)."""
     with httpx.Client(base_url=url, timeout=60) as http:
         http.post("/v1/users", json={"email": "bench@example.org", "password": "benchmark pw"}).raise_for_status()
         token = http.post("/v1/auth/token", json={"email": "bench@example.org", "password": "benchmark pw"}).json()
@@ -114,7 +119,7 @@ def _setup(url: str, head_units: int) -> list[tuple[dict[str, str], int]]:
                 "soc": 0.7,
             }
             http.put(f"/v1/vehicles/{vehicle['id']}/state", json=state, headers=key).raise_for_status()
-            cars.append((key, int(trip.json()["id"])))
+            cars.append((key, int(trip.json()["id"]), int(vehicle["id"])))
         return cars
 
 

@@ -20,7 +20,7 @@ from codriver.api._schemas import (
 from codriver.api._security import hash_secret, new_key
 from codriver.api.routes._convert import vehicle_public
 from codriver.errors import InputError
-from codriver.store import Trip, Vehicle
+from codriver.store import Trip, Vehicle, session_scope
 from codriver.store._accounts import list_vehicles, update_vehicle_state
 
 router = APIRouter(prefix="/vehicles", tags=["vehicles"])
@@ -88,9 +88,7 @@ def rotate_key(vehicle: VehicleDep, session: SessionDep, services: ServicesDep) 
 
 
 @router.put("/{vehicle_id}/state", response_model=VehicleStatePublic)
-def put_state(
-    body: VehicleStateIn, vehicle: HeadUnitVehicle, session: SessionDep, services: ServicesDep
-) -> VehicleStatePublic:
+def put_state(body: VehicleStateIn, vehicle: HeadUnitVehicle, services: ServicesDep) -> VehicleStatePublic:
     """Report the car's position, speed, SoC/fuel and outside temperature at ``recorded_at``.
 
     Reports older than (or as old as) the stored one change nothing: ``applied`` is false.
@@ -106,6 +104,10 @@ def put_state(
         )
         raise InputError(msg, field="recorded_at")
     values = body.model_dump(exclude={"recorded_at"}, exclude_none=True)
-    applied = update_vehicle_state(session, vehicle_id=vehicle.id, recorded_at=body.recorded_at, values=values)
-    session.refresh(vehicle)
-    return VehicleStatePublic(applied=applied, vehicle=vehicle_public(vehicle))
+    # a transaction of its own, committed in this thread: on SQLite the write lock is held for
+    # microseconds, not across the request's hops between threads (other cars' reports wait on it)
+    with session_scope(services.engine) as session:
+        applied = update_vehicle_state(session, vehicle_id=vehicle.id, recorded_at=body.recorded_at, values=values)
+        stored = session.get(Vehicle, vehicle.id)
+        assert stored is not None
+        return VehicleStatePublic(applied=applied, vehicle=vehicle_public(stored))
