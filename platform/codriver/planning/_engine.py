@@ -266,6 +266,8 @@ class _Builder:
     # -- the problem ------------------------------------------------------------------------
     def build(self) -> PlanningProblem:
         request = self.request
+        router = self.tools.router
+        origin, destination = self.origin, self.destination
         sites = [
             Site(origin.poi_id or "start", origin.name, *origin.point, access_m(router, origin.point)),
             Site(
@@ -279,16 +281,22 @@ class _Builder:
             capped = not must and entry.poi_id not in self.adjust.keep and request.interests.get(entry.category, 0) > 0
             if capped and per_category.get(entry.category, 0) >= cap:
                 continue
+            walk = access_m(router, LatLon(entry.lat, entry.lon))
+            if walk > ACCESS_REFUSE_M:  # a car cannot get near it: never planned
+                continue
             cand = self._candidate(entry, site=len(sites), value=value, must=must)
+            fact = access_fact(walk)
+            if cand is not None and fact is not None:
+                cand = replace(cand, facts=(*cand.facts, fact))
             if cand is not None and (cand.windows is None or cand.windows or must):
                 if capped or must:  # must-visits fill the category's places too (a replaced stop keeps the count)
                     per_category[entry.category] = per_category.get(entry.category, 0) + 1
-        router = self.tools.router
-        origin, destination = self.origin, self.destination
                 candidates.append(cand)
                 sites.append(Site(entry.poi_id, cand.name, entry.lat, entry.lon, walk))
         chargers = []
         for poi_id, name, point, power, network, verified in self._chargers():
+            if access_m(router, point) > ACCESS_REFUSE_M:
+                continue
             chargers.append(Charger(poi_id, name, len(sites), power, network, verified=verified))
             sites.append(Site(poi_id, name, *point))
         candidates = [self._near_charger(c, chargers, sites) for c in candidates]
@@ -296,13 +304,7 @@ class _Builder:
         seconds, metres = self.tools.router.matrix_nodes(nodes)
         assert metres is not None
         energy = None
-            walk = access_m(router, LatLon(entry.lat, entry.lon))
-            if walk > ACCESS_REFUSE_M:  # a car cannot get near it: never planned
-                continue
         if self.vehicle is not None:
-            fact = access_fact(walk)
-            if cand is not None and fact is not None:
-                cand = replace(cand, facts=(*cand.facts, fact))
             energy = np.asarray(leg_energy_kwh(metres, seconds, request.temperature_c, vehicle=self.vehicle))
         paths: dict[tuple[int, int], list[list[float]]] = {}
 
@@ -310,8 +312,6 @@ class _Builder:
             if (a, b) not in paths:
                 graph = self.tools.router.graph
                 path = self.tools.router.path_nodes(int(nodes[a]), int(nodes[b]))
-            if access_m(router, point) > ACCESS_REFUSE_M:
-                continue
                 coords = [[float(graph.lon[n]), float(graph.lat[n])] for n in path]
                 paths[a, b] = coords if len(coords) > 1 else coords * 2
             return paths[a, b]
