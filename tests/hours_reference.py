@@ -50,6 +50,7 @@ DST_DAYS_2026 = (date(2026, 3, 29), date(2026, 10, 25))
 WINTER_MONDAY, SUMMER_MONDAY = date(2026, 1, 12), date(2026, 7, 13)
 
 _CODE = {"o": "open", "c": "closed", "u": "unknown"}
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 @dataclass(frozen=True)

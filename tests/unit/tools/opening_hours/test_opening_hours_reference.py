@@ -16,8 +16,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from codriver.tools.opening_hours import hours_for
-from conftest import IN_CI
-from hours_reference import disagreements, extract_hours_strings, reference_states, sample_strings, unavailable
+from hours_reference import (
+    IN_CI,
+    disagreements,
+    extract_hours_strings,
+    reference_states,
+    sample_strings,
+    unavailable,
+)
 from osm_extracts import write_extract
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
