@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from codriver.errors import InputError
 from codriver.planning._problem import WALK_M_PER_S, Site
-from codriver.tools.geo import LatLon
+from codriver.tools.geo import LatLon, haversine_m
 from codriver.tools.routing import GraphRouter
 
 __all__ = ["ACCESS_REFUSE_M", "ACCESS_WARN_M", "WALK_M_PER_S", "access_fact", "access_m", "with_walks"]
@@ -48,10 +48,20 @@ def access_fact(metres: float) -> str | None:
     return f"About {minutes} min walk ({metres:.0f} m) from where the car stops."
 
 
-def with_walks(seconds: npt.NDArray[np.float64], sites: Sequence[Site]) -> npt.NDArray[np.int64]:
-    """Whole seconds (rounded up) from place to place: walk to the car, drive, walk to the place."""
-    walk = np.array([site.access_m / WALK_M_PER_S for site in sites])
-    total = np.asarray(seconds, dtype=float) + walk[:, None] + walk[None, :]
-    np.fill_diagonal(total, 0.0)
-    whole: npt.NDArray[np.int64] = np.ceil(total).astype(np.int64)
-    return whole
+def with_walks(
+    seconds: npt.NDArray[np.float64], sites: Sequence[Site]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """(whole seconds from place to place, rounded up; metres walked on the way).
+
+    Walk to the car, drive, walk to the place; two places at the same road node (no
+    driving between them) are walked straight from one to the other.
+    """
+    access = np.array([site.access_m for site in sites])
+    walked = access[:, None] + access[None, :]
+    drive = np.asarray(seconds, dtype=float)
+    for i, j in zip(*np.nonzero(drive == 0), strict=True):
+        a, b = sites[int(i)], sites[int(j)]
+        walked[i, j] = haversine_m(LatLon(a.lat, a.lon), LatLon(b.lat, b.lon))
+    np.fill_diagonal(walked, 0.0)
+    whole: npt.NDArray[np.int64] = np.ceil(drive + walked / WALK_M_PER_S).astype(np.int64)
+    return whole, walked

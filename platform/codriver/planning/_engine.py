@@ -303,6 +303,7 @@ class _Builder:
         nodes, _ = self.tools.router.snap_nodes([LatLon(s.lat, s.lon) for s in sites])
         seconds, metres = self.tools.router.matrix_nodes(nodes)
         assert metres is not None
+        time_s, walk_m = with_walks(seconds, sites)
         energy = None
         if self.vehicle is not None:
             energy = np.asarray(leg_energy_kwh(metres, seconds, request.temperature_c, vehicle=self.vehicle))
@@ -321,7 +322,8 @@ class _Builder:
             epoch=self.epoch,
             deadline_s=self.deadline,
             sites=sites,
-            time_s=with_walks(seconds, sites),
+            time_s=time_s,
+            walk_m=walk_m,
             dist_m=metres,
             candidates=candidates,
             chargers=chargers,

@@ -191,6 +191,7 @@ class PlanningProblem:
     start_stint_s: int = 0
     geometry: Callable[[int, int], list[list[float]]] | None = None
     region: str | None = None
+    walk_m: FloatMatrix | None = None  # metres walked between car and places on each trip, inside time_s
 
     def __post_init__(self) -> None:
         if self.epoch.tzinfo is None:

@@ -177,8 +177,7 @@ def _drive(
 ) -> None:
     duration = float(problem.time_s[cur.site, target])
     energy = float(problem.energy_kwh[cur.site, target]) if problem.energy_kwh is not None else None
-    ends = (problem.sites[cur.site], problem.sites[target])
-    walk_m = sum(site.access_m for site in ends) if cur.site != target else 0.0
+    walk_m = float(problem.walk_m[cur.site, target]) if problem.walk_m is not None else 0.0
     walk_s = min(duration, walk_m / WALK_M_PER_S)
     legs.append(
         ItineraryLeg(

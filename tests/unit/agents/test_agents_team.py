@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from agents_support import NOW
@@ -91,8 +92,11 @@ async def test_replanning_after_a_delay_and_a_closure(tools: RegionTools) -> Non
     assert "delay of 30 min" in late.text
     replanned = assistant.session.versions[-1]
     assert replanned is late.itinerary
-    # A delay only moves stops later (a start that is also a stop must not confuse the diff).
-    assert all(" -" not in part for part in late.text.split("Moved:", 1)[-1].split(",")[:3])
+    # A delay only moves stops later (a start that is also a stop must not confuse the diff); a
+    # re-ordered stop may start a minute earlier when it no longer waits for a walk from the car.
+    moved = re.findall(r" ([+-]\d+) min", late.text.split("Moved:", 1)[-1])
+    assert moved
+    assert all(int(m) >= -2 for m in moved), late.text
     assert late.itinerary.stops[0].depart_at is not None
     closed = await assistant.send(f"{museums[0].name} is closed")
     assert closed.agent == "replanner"

@@ -65,3 +65,16 @@ def test_what_the_explanation_says_about_walks() -> None:
     assert access_fact(20) is None
     assert access_fact(120) == "About 2 min walk (120 m) from where the car stops."
     assert access_fact(360) == "360 m from the nearest road: about 5 min walk each way; check where to park."
+
+
+def test_places_at_the_same_road_node_are_walked_straight(tools: RegionTools) -> None:
+    entry = tools.entry(MUSIIKKITALO)
+    assert entry is not None
+    # starting at the place itself: no walk to the car and back
+    trip = request(origin=f"{entry.lat},{entry.lon}", must_visit=[MUSIIKKITALO])
+    problem = build_problem(trip, tools, max_candidates=8)
+    k = next(i for i, s in enumerate(problem.sites) if s.key == MUSIIKKITALO)
+    assert problem.sites[k].access_m > 200
+    assert problem.time_s[0, k] == 0
+    assert problem.walk_m is not None
+    assert problem.walk_m[0, k] == 0.0
