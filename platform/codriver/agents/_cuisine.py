@@ -116,7 +116,8 @@ _DISHES: dict[str, tuple[str, ...]] = {
     r"local food|local cuisine|traditional food|reindeer|karelian pies?|lohikeitto": ("finnish", "regional", "nordic"),
 }
 _FOOD_NOUN = (
-    r"(?:food|cuisine|restaurants?|places?|spots?|lunch|dinner|breakfast|brunch|meal|dishes|bite|takeaway|"
+    r"(?:food|cuisine|restaurants?|resturants?|restaraunts?|places?|spots?|lunch|dinner|breakfast|brunch|meal|"
+    r"dishes|bite|takeaway|"
     r"take-away|kitchen|eatery|diner|bistro|joint)"
 )
 _FOOD_LEAD = (

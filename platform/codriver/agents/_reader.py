@@ -140,6 +140,7 @@ def _budget(text: str, draft: RequestDraft) -> None:
         rf"(?:{money}\s*(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)\s*{money})\s*(?:budget|total|max|in total)", text
     )
     if not match:
+        _price_words(text, draft)
         return
     amount = next(g for g in match.groups() if g)
     value = float(amount.replace(",", "."))
@@ -148,6 +149,22 @@ def _budget(text: str, draft: RequestDraft) -> None:
         party = draft.fields.get("party", {"adults": 1, "children": 0})
         value *= party["adults"] + party["children"]
     draft.put("budget", value, match.group(0))
+
+
+_PRICE_WORDS = {
+    "cheap": r"cheap(?:ly)?|inexpensive|budget[- ]friendly|on a budget|low[- ]cost|affordable|cheap eats",
+    "moderate": r"not too (?:pricey|expensive|dear)|nothing too (?:pricey|expensive|fancy)|reasonably priced|mid[- ]range",
+    "expensive": r"splurge|fancy|upscale|fine dining|high[- ]end|luxur(?:y|ious)|treat ourselves",
+}
+
+
+def _price_words(text: str, draft: RequestDraft) -> None:
+    """Budget words without an amount: "cheap", "not too pricey", "splurge" (checked in that order of strength)."""
+    for level in ("moderate", "cheap", "expensive"):
+        match = re.search(rf"\b(?:{_PRICE_WORDS[level]})\b", text)
+        if match:
+            draft.put("price", level, match.group(0))
+            return
 
 
 def _categories(text: str, words: dict[str, str]) -> list[tuple[str, str, int]]:

@@ -19,8 +19,9 @@ from typing import Any, Literal
 from autogen_core.models import ChatCompletionClient, SystemMessage, UserMessage
 from pydantic import BaseModel, Field, ValidationError
 
-from codriver.agents._cuisine import cuisine_label
-from codriver.agents._lexicon import DIET_WORDS, INTEREST_WORDS, MEAL_WINDOWS, MEAL_WORDS
+from codriver.agents._cuisine import cuisine_label, read_cuisines
+from codriver.agents._lexicon import DIET_WORDS, INTEREST_WORDS, MEAL_WINDOWS, MEAL_WORDS, NUMBER_WORDS
+from codriver.agents._linking import link_places
 from codriver.agents._reader import RequestDraft, is_negated, read_request
 from codriver.agents._when import country_of_zone, part_window
 from codriver.planning import (
@@ -33,7 +34,7 @@ from codriver.planning import (
     WishNotMet,
 )
 from codriver.regions import CATEGORIES
-from codriver.tools.geocoding import Gazetteer
+from codriver.tools.geocoding import Gazetteer, fold
 
 __all__ = [
     "ModelHints",
@@ -48,6 +49,8 @@ __all__ = [
 
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]
 Diet = Literal[DIETS]  # type: ignore[valid-type]
+# Budget words as a cap on the estimated costs, per person (EUR): said back as an assumption.
+_PRICE_CAP = {"cheap": 25, "moderate": 50}
 _DEFAULT_INTERESTS = {"attraction": 0.6, "museum": 0.5, "park": 0.5, "cafe": 0.4, "viewpoint": 0.4}
 _SYSTEM = (
     "You read a car-trip request and fill a JSON form. Fill a field only when the request says it; "
@@ -67,6 +70,12 @@ class ModelHints(BaseModel):
     adults: int | None = Field(default=None, ge=1, le=20)
     children: int | None = Field(default=None, ge=0, le=20)
     budget: float | None = Field(default=None, ge=0, le=100_000)
+    # no regex patterns: llama.cpp's schema-to-grammar cannot read \d; the values are parsed on merging
+    date: str | None = Field(default=None, max_length=10, description="the day of the trip, YYYY-MM-DD")
+    depart: str | None = Field(default=None, max_length=5, description="leaving time, 24-hour HH:MM")
+    back: str | None = Field(default=None, max_length=5, description="latest return, 24-hour HH:MM")
+    places: list[str] = Field(default_factory=list, max_length=5, description="places named, as written")
+    food: list[str] = Field(default_factory=list, max_length=3, description="cuisines or dishes named, as written")
 
 
 class PlanContext(BaseModel):
@@ -161,7 +170,14 @@ _MONEY = r"€|eur\w*|euros?|\$|dollars?|£|pounds?|budget|max|under"
 _PERCENT = r"%|percent|per cent"
 
 
-def merge_hints(draft: RequestDraft, hints: ModelHints, text: str) -> dict[str, str]:
+def merge_hints(
+    draft: RequestDraft,
+    hints: ModelHints,
+    text: str,
+    *,
+    now: datetime | None = None,
+    gazetteer: Gazetteer | None = None,
+) -> dict[str, str]:
     """Add the model's grounded proposals to ``draft`` for fields it lacks; return their sources."""
     lowered = text.casefold()
     added: dict[str, str] = {}
@@ -208,14 +224,80 @@ def merge_hints(draft: RequestDraft, hints: ModelHints, text: str) -> dict[str, 
         children = hints.children if hints.children is not None and _number_in(lowered, hints.children, _PEOPLE) else 0
         fields["party"] = {"adults": hints.adults, "children": children, "accessibility": []}
         added["party"] = "model"
+    added.update(_merge_when_and_where(draft, hints, text, now=now, gazetteer=gazetteer))
     return added
 
 
-async def _ask_model(client: ChatCompletionClient, text: str) -> ModelHints | None:
+def _hour_said(text: str, clock: time) -> bool:
+    """Whether the text says this hour, as 24- or 12-hour digits or as a word ("five")."""
+    hours = {clock.hour, clock.hour - 12 if clock.hour > 12 else clock.hour}
+    words = {w for w, n in NUMBER_WORDS.items() if n in hours and " " not in w and len(w) > 2}
+    digits = "|".join(str(h) for h in hours)
+    return re.search(rf"(?<![\d.:])(?:{digits})(?![\d])|\b(?:{'|'.join(words) or '$^'})\b", text) is not None
+
+
+def _merge_when_and_where(
+    draft: RequestDraft, hints: ModelHints, text: str, *, now: datetime | None, gazetteer: Gazetteer | None
+) -> dict[str, str]:
+    """The model's day, times, places and food words, each kept only when the text or the catalogue bears it out."""
+    lowered = text.casefold()
+    fields = draft.fields
+    added: dict[str, str] = {}
+    if hints.date and "date" not in fields and now is not None and not draft.questions:
+        try:
+            day = date.fromisoformat(hints.date)
+        except ValueError:
+            day = None
+        # the day's number as a date ("18th", "18.12", "18 december", "december 18"), or its weekday name
+        said = day is not None and (
+            re.search(
+                rf"(?<![\d:.]){day.day}(?:st|nd|rd|th|\.\s?{day.month}\b|\s+(?:of\s+)?{day:%B})|{day:%B}\s+{day.day}\b",
+                lowered,
+                flags=re.IGNORECASE,
+            )
+            is not None
+            or day.strftime("%A").casefold() in lowered
+        )
+        if day is not None and said and now.date() <= day <= now.date() + timedelta(days=730):
+            fields["date"] = day.isoformat()
+            added["date"] = "model"
+    for name, key in (("depart", "depart_at"), ("back", "return_by")):
+        value = getattr(hints, name)
+        if value and key not in fields and now is not None:
+            try:
+                clock = time.fromisoformat(value)
+            except ValueError:
+                continue
+            if _hour_said(lowered, clock):
+                day = date.fromisoformat(fields["date"]) if "date" in fields else now.date()
+                fields[key] = datetime.combine(day, clock, now.tzinfo).isoformat()
+                added[key] = "model"
+    if gazetteer is not None and hints.places:
+        must = list(fields.get("must_visit", []))
+        for name in hints.places:
+            if fold(name) not in fold(text):
+                continue  # a name the text does not contain is the model's, not the traveller's
+            mentions, _ = link_places(name, gazetteer)
+            found = [m.place_id for m in mentions if m.place_id is not None]
+            if len(found) == 1 and found[0] not in must and found[0] != fields.get("origin"):
+                must.append(found[0])
+                added["must_visit"] = "model"
+        if must:
+            fields["must_visit"] = must
+    if hints.food and "cuisine" not in fields:
+        wishes = [w for word in hints.food if word.casefold() in lowered for w in read_cuisines(word.casefold())]
+        if wishes:
+            fields["cuisine"] = [{"said": w.said, "values": list(w.values)} for w in wishes]
+            added["cuisine"] = "model"
+    return added
+
+
+async def _ask_model(client: ChatCompletionClient, text: str, now: datetime) -> ModelHints | None:
+    system = f"{_SYSTEM} Today is {now:%A %Y-%m-%d}."
     result = await client.create(
-        [SystemMessage(content=_SYSTEM), UserMessage(content=text, source="user")],
+        [SystemMessage(content=system), UserMessage(content=text, source="user")],
         json_output=ModelHints,
-        extra_create_args={"max_tokens": 160},
+        extra_create_args={"max_tokens": 240},
     )
     if not isinstance(result.content, str):
         return None
@@ -352,6 +434,14 @@ def build_request(
         interests.pop(category, None)
     if questions:
         return None, assumptions, questions
+    budget = stated.get("budget")
+    price = stated.get("price")
+    if budget is None and price in _PRICE_CAP:
+        size = (stated.get("party") or {}).get("adults", 1) + (stated.get("party") or {}).get("children", 0)
+        budget = float(_PRICE_CAP[price] * size)
+        assumptions.append(f"{price}: at most {budget:.0f} EUR in all ({_PRICE_CAP[price]} per person)")
+    elif budget is None and price == "expensive":
+        assumptions.append("no budget limit")
     constraints = {
         key: stated[key]
         for key in (
@@ -371,7 +461,7 @@ def build_request(
         "depart_at": depart,
         "return_by": back,
         "party": stated.get("party", {}),
-        "budget": stated.get("budget"),
+        "budget": budget,
         "interests": interests,
         "must_visit": stated.get("must_visit", []),
         "diet": sorted(set(stated.get("diet", [])) | set(context.diet)),
@@ -498,9 +588,10 @@ async def understand(
     )
     sources: dict[str, Literal["rules", "model"]] = dict.fromkeys(draft.fields, "rules")
     if client is not None and not unmet:
-        hints = await _ask_model(client, text)
+        hints = await _ask_model(client, text, context.now)
         if hints is not None:
-            sources.update(dict.fromkeys(merge_hints(draft, hints, text), "model"))
+            merged = merge_hints(draft, hints, text, now=context.now, gazetteer=gazetteer)
+            sources.update(dict.fromkeys(merged, "model"))
     unmet += [NotUnderstood(**item) for item in draft.not_understood]
     request: TripRequest | None = None
     assumptions: list[str] = []

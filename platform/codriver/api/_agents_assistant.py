@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import anyio
+
 from codriver.agents import PlanContext, route_message, understand
 from codriver.agents._followup import read_follow_up
 from codriver.agents._planning_flow import refine_request
 from codriver.agents._understand import describe, region_facts
 from codriver.api._ports import AssistantContext, ChatReply, Suggestion, TripChange
 from codriver.api._tool_assistant import ToolAssistant
+from codriver.api._wish_search import search_wish
 from codriver.errors import InputError
 from codriver.planning import Location, TripRequest
 from codriver.tools.opening_hours import region_zone
@@ -76,6 +79,18 @@ class AgentsAssistant:
     async def chat(self, message: str, context: AssistantContext) -> ChatReply:
         """Suggestions for "any coffee nearby?"; otherwise the trip's request revised by what was said."""
         if route_message(message, has_plan=context.itinerary is not None) == "recommender":
+            tools = self.planner.tools(context.region)
+            wish = await understand(
+                message,
+                context=self._context(context).model_copy(update={"request": None, "origin": None}),
+                gazetteer=tools.gazetteer,
+            )
+            answer = await anyio.to_thread.run_sync(lambda: search_wish(wish, context, tools.places))
+            if answer is not None:
+                heard = wish.summary()
+                return ChatReply(
+                    reply=answer.reply, understood=heard["understood"], not_understood=heard["not_understood"]
+                )
             picks = await self.recommend(context, limit=3)
             lines = [f"{i}. {p.explanation}" for i, p in enumerate(picks, 1)] or ["Nothing fits along the way now."]
             return ChatReply(reply="\n".join(lines))
@@ -87,8 +102,8 @@ class AgentsAssistant:
         understanding = await understand(
             message, context=self._context(context), gazetteer=tools.gazetteer, client=self._model()
         )
-        heard = understanding.summary()
-        said_back = {"understood": heard["understood"], "not_understood": heard["not_understood"]}
+        summary = understanding.summary()
+        said_back = {"understood": summary["understood"], "not_understood": summary["not_understood"]}
         unmet = "; ".join(f"{n.said}: {n.reason}" for n in understanding.not_understood if n.said)
         unmet_said = f" Not possible here: {unmet}." if unmet else ""
         if context.request is not None and understanding.questions:

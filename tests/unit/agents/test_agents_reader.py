@@ -6,6 +6,7 @@ import pytest
 from agents_support import NOW
 
 from codriver.agents import ModelHints, read_request
+from codriver.agents._reader import RequestDraft
 from codriver.agents._understand import merge_hints
 from codriver.planning._region_world import RegionTools
 
@@ -95,3 +96,29 @@ def test_a_street_start_keeps_its_name(tools: RegionTools) -> None:
     origin = draft.fields["origin"]
     assert isinstance(origin, dict), origin
     assert origin["name"] == "Bulevardi"
+
+
+@pytest.mark.parametrize(
+    ("text", "hints", "kept"),
+    [
+        # a day, times, a place and a food word the rules missed, each borne out by the text
+        ("we go on the 28th, the Ateneum, and some ramen", {"date": "2026-11-28"}, {"date": "2026-11-28"}),
+        ("leaving at 10 tomorrow", {"date": "2026-12-10"}, {}),  # "10" is a clock here, not a date
+        ("the trip", {"date": "2026-11-28"}, {}),
+        ("out the door at ten, home late", {"depart": "10:00"}, {"depart_at": "2026-11-25T10:00:00+02:00"}),
+        ("out the door soon", {"depart": "10:00"}, {}),
+        ("Kiasma would be nice", {"places": ["Kiasma"]}, {"must_visit": ["osm:way/8042215"]}),
+        ("a museum would be nice", {"places": ["Kiasma"]}, {}),  # the model's place, not the traveller's
+        ("something with noodles", {"food": ["noodles"]}, {"cuisine": [{"said": "noodles"}]}),
+        ("something nice", {"food": ["sushi"]}, {}),
+    ],
+)
+def test_model_days_times_places_and_food_are_kept_only_when_borne_out(
+    tools: RegionTools, text: str, hints: dict[str, object], kept: dict[str, object]
+) -> None:
+    draft = RequestDraft()  # nothing read by the rules: the grounding alone decides
+    merge_hints(draft, ModelHints.model_validate(hints), text, now=NOW, gazetteer=tools.gazetteer)
+    if "cuisine" in kept:
+        assert [w["said"] for w in draft.fields["cuisine"]] == ["noodles"]
+    else:
+        assert draft.fields == kept

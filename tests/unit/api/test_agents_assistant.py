@@ -73,3 +73,25 @@ async def test_text_plans_carry_what_was_understood(assistant: AgentsAssistant) 
     assert request.return_by.isoformat() == "2026-12-04T14:00:00+02:00"
     assert {u.field for u in request.understood} >= {"date", "depart_at", "return_by", "cuisine", "must_visit"}
     assert any("sushi" in m.cuisine for m in request.meals)
+
+
+async def test_find_a_cuisine_answers_for_the_time_said_with_places_serving_it(assistant: AgentsAssistant) -> None:
+    context = AssistantContext(user_id=1, now=NOW, car={"lat": 60.1699, "lon": 24.9384})
+    reply = await assistant.chat("find sushi tomorrow at 12", context)
+    assert reply.reply.startswith("Open at Thu 26 Nov 12:00 for sushi:")
+    assert reply.request is None
+    planner: EnginePlanner = assistant.planner
+    places = planner.places(None)
+    ids = [line.rsplit("[", 1)[1].rstrip("]") for line in reply.reply.splitlines()[1:]]
+    assert ids
+    at = datetime(2026, 11, 26, 12, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
+    for pid in ids:
+        place = places.get_sync(pid, at=at)
+        assert {"sushi", "japanese"} & set(place.cuisine)
+        assert place.hours.state == "open"  # open at the time asked, not at the time of asking
+
+
+async def test_find_a_cuisine_the_region_lacks_says_so(assistant: AgentsAssistant) -> None:
+    context = AssistantContext(user_id=1, now=NOW, car={"lat": 60.1699, "lon": 24.9384})
+    reply = await assistant.chat("find some Ethiopian food nearby", context)
+    assert reply.reply == "No place serving Ethiopian food in this region."
