@@ -9,27 +9,42 @@ from the charging catalogue's tri-state rule.
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import httpx
 import numpy as np
 
 from codriver.bootstrap import Runtime
-from codriver.errors import InputError
+from codriver.errors import InputError, ToolError
 from codriver.planning._pricing import cost_per_person
 from codriver.planning._request import TripRequest, VehicleSpec
 from codriver.planning._world import Compatibility, HoursState, PlaceFacts, StopRef
+from codriver.settings import ExternalSettings
 from codriver.store import Region
-from codriver.tools.charging import ChargerFilter, ChargingStationInfo, OsmChargers, assess
+from codriver.tools.charging import (
+    ChargerFilter,
+    ChargingStationInfo,
+    OpenChargeMap,
+    OsmChargers,
+    assess,
+    confirm_sockets,
+)
 from codriver.tools.energy import AC_CONNECTORS, VehicleEnergy, charge_time_s, leg_energy_kwh
-from codriver.tools.geo import LatLon
+from codriver.tools.geo import LatLon, haversine_m
 from codriver.tools.geocoding import Gazetteer, load_gazetteer
 from codriver.tools.opening_hours import PlaceHours, hours_for, region_zone
 from codriver.tools.places import EmbeddedPlaces, PlaceEntry
 from codriver.tools.routing import GraphRouter
 
 __all__ = ["EnergyCurve", "RegionTools", "RegionWorld", "vehicle_energy"]
+
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -47,15 +62,28 @@ class RegionTools:
         self._stations = {s.poi_id: s for s in self.chargers.stations}
 
     @classmethod
-    def load(cls, runtime: Runtime, region: str | None = None, *, chargers: OsmChargers | None = None) -> RegionTools:
+    def load(
+        cls,
+        runtime: Runtime,
+        region: str | None = None,
+        *,
+        chargers: OsmChargers | None = None,
+        ocm_client: httpx.AsyncClient | None = None,
+    ) -> RegionTools:
         """The tools of ``region`` (default: the configured one), importing an embedded region if needed.
 
         ``chargers`` replaces the region's OSM charging stations (tests, other catalogues).
+        With an Open Charge Map key configured, OSM stations without socket data take the
+        sockets of the OCM station at the same place (``ocm_client``: the HTTP client to
+        use, default a new one); when OCM cannot be reached they stay unverified.
         """
         found = runtime.region(region)
         router = runtime.router(found)
         places = EmbeddedPlaces.load(runtime.engine, found, router=router)
         stations = chargers or OsmChargers.from_store(runtime.engine, found, router=router)
+        if chargers is None and runtime.settings.external.open_charge_map_key is not None:
+            confirmed = confirm_sockets(stations.stations, _ocm_stations(runtime.settings.external, found, ocm_client))
+            stations = OsmChargers(confirmed, router=router)
         gazetteer = load_gazetteer(runtime.engine, found, router.graph)
         return cls(found, router, places, stations, gazetteer)
 
@@ -111,6 +139,28 @@ class EnergyCurve:
 #: public socket in Europe) at this power, or at the station's recorded output when lower.
 UNVERIFIED_POWER_KW = 11.0
 _TYPE2_INLETS = frozenset({"type2", "ccs"})  # a CCS2 inlet takes a Type 2 plug too
+
+
+def _ocm_stations(
+    external: ExternalSettings, region: Region, client: httpx.AsyncClient | None
+) -> list[ChargingStationInfo]:
+    """Open Charge Map's stations over the region (empty, with a warning, when it cannot answer)."""
+    centre = LatLon((region.min_lat + region.max_lat) / 2, (region.min_lon + region.max_lon) / 2)
+    radius = haversine_m(centre, LatLon(region.max_lat, region.max_lon)) + 100.0  # stations just outside match too
+
+    async def fetch() -> list[ChargingStationInfo]:
+        if client is not None:
+            return await OpenChargeMap.from_settings(client, external).fetch(centre, radius)
+        async with httpx.AsyncClient() as own:
+            return await OpenChargeMap.from_settings(own, external).fetch(centre, radius)
+
+    try:
+        # In a worker thread: the caller may itself run inside an event loop.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, fetch()).result()
+    except ToolError as exc:
+        logger.warning("Open Charge Map could not confirm charger sockets (they stay unverified): %s", exc)
+        return []
 
 
 def usable_power_kw(station: ChargingStationInfo, vehicle: VehicleEnergy) -> tuple[Compatibility, float | None]:

@@ -16,6 +16,7 @@ EXPORTED = {
     "OsmChargers",
     "access_level",
     "assess",
+    "confirm_sockets",
     "load_osm_stations",
     "normalise_connector",
     "parse_poi",

@@ -5,6 +5,7 @@ without socket data is reported unknown, never guessed compatible.
 """
 
 from codriver.tools.charging._compat import access_level, assess
+from codriver.tools.charging._confirm import confirm_sockets
 from codriver.tools.charging._models import (
     ChargerFilter,
     ChargerResult,
@@ -29,6 +30,7 @@ __all__ = [
     "OsmChargers",
     "access_level",
     "assess",
+    "confirm_sockets",
     "load_osm_stations",
     "normalise_connector",
     "parse_poi",
