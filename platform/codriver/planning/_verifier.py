@@ -12,7 +12,7 @@ reserve (above empty); every other code is an error.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from codriver.planning._itinerary import Itinerary, ItineraryStop, Violation
 from codriver.planning._problem import seconds_between
@@ -28,6 +28,11 @@ _ACCEPTED_DIET = frozenset({"yes", "only"})
 
 def _ref(stop: ItineraryStop) -> StopRef:
     return StopRef(stop.poi_id, stop.lat, stop.lon)
+
+
+def _before(a: datetime, b: datetime) -> bool:
+    """``a`` is earlier than ``b`` in real time (two times in one zone compare on the wall clock)."""
+    return a.astimezone(UTC) < b.astimezone(UTC)
 
 
 def _when(dt: datetime | None) -> str:
@@ -66,7 +71,7 @@ class _Check:
             if (i > 0 and stop.arrive_at is None) or (i < len(stops) - 1 and stop.depart_at is None):
                 self.add("INVALID_ITINERARY", f"stop {i} ({stop.name}) lacks arrive_at or depart_at", i)
                 ok = False
-            elif stop.arrive_at and stop.depart_at and stop.depart_at < stop.arrive_at:
+            elif stop.arrive_at and stop.depart_at and _before(stop.depart_at, stop.arrive_at):
                 self.add("INVALID_ITINERARY", f"stop {i} ({stop.name}) departs before it arrives", i)
                 ok = False
         return ok
@@ -137,18 +142,18 @@ class _Check:
     def window(self) -> None:
         req, stops = self.req, self.it.stops
         first = stops[0].depart_at
-        if first is not None and first < req.depart_at:
+        if first is not None and _before(first, req.depart_at):
             self.add("TIME_WINDOW", f"departs at {_when(first)}, before {_when(req.depart_at)}", 0)
         for i, stop in enumerate(stops[1:], start=1):
             last = stop.depart_at or stop.arrive_at
-            if last is not None and last > req.return_by:
+            if last is not None and _before(req.return_by, last):
                 self.add("TIME_WINDOW", f"{stop.name} ends at {_when(last)}, after {_when(req.return_by)}", i)
         meals = {m.meal: m for m in req.meals}
         for i, stop in enumerate(stops):
             wish = meals.get(stop.meal) if stop.kind == "meal" and stop.meal else None
             if not (wish and stop.arrive_at and stop.depart_at):
                 continue
-            if stop.arrive_at < wish.earliest or stop.depart_at > wish.latest:
+            if _before(stop.arrive_at, wish.earliest) or _before(wish.latest, stop.depart_at):
                 self.add(
                     "TIME_WINDOW",
                     f"{stop.meal} at {stop.name} from {_when(stop.arrive_at)} to {_when(stop.depart_at)} is "
@@ -195,7 +200,7 @@ class _Check:
                     continue
                 if not stop.arrive_at or not stop.depart_at:
                     continue
-                inside = wish.earliest <= stop.arrive_at and stop.depart_at <= wish.latest
+                inside = not _before(stop.arrive_at, wish.earliest) and not _before(wish.latest, stop.depart_at)
                 diet_ok = all(_serves(place, diet) for diet in self.req.diets)
                 if inside and place.category in FOOD_CATEGORIES and diet_ok:
                     served = True

@@ -114,3 +114,20 @@ def test_a_delay_during_the_repeated_hour_is_a_real_hour(tools: RegionTools) -> 
     assert start is not None
     assert start.astimezone(UTC) == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
     assert start.utcoffset() == timedelta(hours=2)
+
+
+def test_the_verifier_orders_times_of_the_repeated_hour_in_real_time(tools: RegionTools) -> None:
+    depart, back, _ = DST_DAYS["autumn"]
+    plan = plan_trip(request(depart_at=depart, return_by=back), tools, max_candidates=8, time_limit_s=0.3)
+    stops = list(plan.stops)
+    k = next(i for i, s in enumerate(stops) if s.kind == "visit")
+    # 03:45 +03:00 then 03:15 +02:00: half an hour later in real time, earlier on the wall clock
+    arrive = datetime(2026, 10, 25, 0, 45, tzinfo=UTC).astimezone(ZONE)
+    leave = datetime(2026, 10, 25, 1, 15, tzinfo=UTC).astimezone(ZONE)
+    assert leave.replace(tzinfo=None) < arrive.replace(tzinfo=None)
+    stops[k] = stops[k].model_copy(update={"arrive_at": arrive, "depart_at": leave})
+    itinerary = plan.model_copy(update={"stops": stops[: k + 1] + stops[-1:]})
+    assert itinerary.request is not None
+    world = RegionWorld(tools, itinerary.request)
+    found = verify(itinerary, world, Requirements.from_request(itinerary.request, tools.zone, world))
+    assert "INVALID_ITINERARY" not in {v.code for v in found}
