@@ -212,7 +212,12 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                     continue
             proper = n > 1 and all(w[:1].isupper() or fold(w) in _LINKERS for w, _, _ in words[i : i + n])
             capitalised = any(w[:1].isupper() for w, _, _ in words[i : i + n])
-            if not tokens or (set(tokens) <= _GENERIC and not proper) or tokens[0] in _LINKERS:
+            if (
+                not tokens
+                or (set(tokens) <= _GENERIC and not proper)
+                or tokens[0] in _LINKERS
+                or tokens[-1] in _LINKERS
+            ):
                 continue
             if not capitalised and tokens[-1] in _GENERIC - _PLACE_TYPES:
                 continue

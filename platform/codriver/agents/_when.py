@@ -586,6 +586,7 @@ def read_when(text: str, now: datetime, *, country: str | None = None) -> When:
     rest = _read_clocks(rest, when)
     _read_length(rest, when)
     _read_part(text, when)
+    when.questions = [q[:1].upper() + q[1:] for q in when.questions]
     if when.depart is not None and when.back is not None and when.duration_h is not None:
         when.duration_h = None
         when.said.pop("duration", None)

@@ -40,8 +40,10 @@ def print_itinerary(itinerary: Itinerary) -> None:
         )
     console.print(table)
     t = itinerary.totals
+    dropped = len(itinerary.relaxed)
+    status = f"{itinerary.status}, {dropped} wish{'es' if dropped > 1 else ''} not met" if dropped else itinerary.status
     console.print(
-        f"{itinerary.status}: {t.visits} visits, {t.meals} meals, {t.charges} charging stops; "
+        f"{status}: {t.visits} visits, {t.meals} meals, {t.charges} charging stops; "
         f"{t.distance_m / 1000:.1f} km, {t.drive_s / 60:.0f} min driving, {t.duration_s / 3600:.1f} h in all; "
         f"cost about {t.cost:.0f}",
         markup=False,
@@ -49,6 +51,8 @@ def print_itinerary(itinerary: Itinerary) -> None:
     for v in itinerary.violations:
         where = f" (stop {v.stop_index})" if v.stop_index is not None else ""
         console.print(f"{v.severity} {v.code}{where}: {v.message}", markup=False, soft_wrap=True)
+    for given_up in itinerary.relaxed:
+        console.print(f"given up: {given_up}", markup=False, soft_wrap=True)
     for note in itinerary.notes:
         console.print(note, markup=False, soft_wrap=True)
 

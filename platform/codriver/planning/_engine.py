@@ -20,7 +20,7 @@ from codriver.bootstrap import Runtime
 from codriver.errors import InputError
 from codriver.planning._access import ACCESS_REFUSE_M, access_fact, access_m, with_walks
 from codriver.planning._itinerary import Itinerary
-from codriver.planning._planner import solve
+from codriver.planning._planner import solve, with_wishes_not_met
 from codriver.planning._pricing import FOOD_MEALS, cost_per_person, visit_minutes
 from codriver.planning._problem import (
     UNVERIFIED_SOCKET,
@@ -90,6 +90,14 @@ def resolve_location(tools: RegionTools, location: Location) -> Endpoint:
     return Endpoint(LatLon(found.lat, found.lon), found.name, found.place_id)
 
 
+def _serves_a_meal(entry: PlaceEntry, request: TripRequest) -> bool:
+    """Whether the place can serve one of the wished meals, cuisine included (no cuisine wished: any)."""
+    return any(
+        m.meal in FOOD_MEALS.get(entry.category, ()) and (not m.cuisine or set(m.cuisine) & set(entry.cuisine))
+        for m in request.meals
+    )
+
+
 def _diet_ok(entry: PlaceEntry, diets: Iterable[str]) -> bool:
     for diet in diets:
         value = entry.diets.get(diet)
@@ -145,7 +153,11 @@ class _Builder:
     def _candidate(self, entry: PlaceEntry, *, site: int, value: float, must: bool) -> Candidate | None:
         request = self.request
         windows, known, hours_said = self._windows(entry)
-        meals = tuple(m.meal for m in request.meals if m.meal in FOOD_MEALS.get(entry.category, ()))
+        meals = tuple(
+            m.meal
+            for m in request.meals
+            if m.meal in FOOD_MEALS.get(entry.category, ()) and (not m.cuisine or set(m.cuisine) & set(entry.cuisine))
+        )
         if meals and not _diet_ok(entry, request.diet):
             meals = ()
         interest = request.interests.get(entry.category, 0.0)
@@ -158,6 +170,9 @@ class _Builder:
             facts.append(f"You are interested in {entry.category.replace('_', ' ')} (weight {interest:g}).")
         if must:
             facts.append("On your must-visit list.")
+        wished = sorted({c for m in request.meals if m.meal in meals for c in m.cuisine} & set(entry.cuisine))
+        if wished:
+            facts.append(f"Serves {', '.join(c.replace('_', ' ') for c in wished)} (OpenStreetMap cuisine).")
         if meals and request.diet:
             served = ", ".join(f"diet:{d}={entry.diets.get(d) or entry.diets.get('vegan')}" for d in request.diet)
             facts.append(f"Serves your diet ({served}).")
@@ -226,7 +241,7 @@ class _Builder:
             distance = haversine_m(self.origin.point, LatLon(entry.lat, entry.lon))
             if weight > 0:
                 interesting.append((-weight, distance, entry))
-            elif entry.category in wanted_food and _diet_ok(entry, request.diet):
+            elif entry.category in wanted_food and _diet_ok(entry, request.diet) and _serves_a_meal(entry, request):
                 food.append((0.0, distance, entry))
         interesting.sort(key=lambda t: (t[0], t[1], t[2].poi_id))
         food.sort(key=lambda t: (t[1], t[2].poi_id))
@@ -398,7 +413,7 @@ def plan_trip(
     world = RegionWorld(tools, request)
     requirements = Requirements.from_request(request, tools.zone, world)
     outcome = solve(problem, world=world, requirements=requirements, time_limit_s=time_limit_s)
-    return outcome.itinerary.model_copy(update={"request": request, "region": tools.region.name})
+    return with_wishes_not_met(outcome.itinerary.model_copy(update={"request": request, "region": tools.region.name}))
 
 
 def plan_request(

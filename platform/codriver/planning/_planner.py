@@ -24,7 +24,7 @@ from codriver.planning._schedule import build_itinerary
 from codriver.planning._verifier import verify
 from codriver.planning._world import ProblemWorld, Requirements, World
 
-__all__ = ["PlanOutcome", "solve", "with_verdict"]
+__all__ = ["PlanOutcome", "solve", "with_verdict", "with_wishes_not_met"]
 
 
 @dataclass(frozen=True)
@@ -131,19 +131,27 @@ def with_verdict(itinerary: Itinerary, violations: list[Violation]) -> Itinerary
     """The itinerary with its violations, status, and the requirements it gives up."""
     errors = [v for v in violations if v.severity == "error"]
     relaxed = sorted({_RELAXES[v.code] for v in errors if v.code in _RELAXES})
-    if itinerary.request is not None:
-        # a wish that was dropped on the way in is said on every plan, never read as met
-        relaxed += [f"{wish.said}: {wish.reason}" for wish in itinerary.request.not_met]
     notes = list(itinerary.notes)
     if errors:
         notes.append(
             "No plan meets every requirement: this is the closest plan found; violations[] lists what it gives up."
         )
-    return itinerary.model_copy(
-        update={
-            "violations": violations,
-            "status": "infeasible" if errors else "feasible",
-            "relaxed": relaxed,
-            "notes": notes,
-        }
+    return with_wishes_not_met(
+        itinerary.model_copy(
+            update={
+                "violations": violations,
+                "status": "infeasible" if errors else "feasible",
+                "relaxed": relaxed,
+                "notes": notes,
+            }
+        )
     )
+
+
+def with_wishes_not_met(itinerary: Itinerary) -> Itinerary:
+    """The itinerary with its request's dropped wishes in ``relaxed``: said on every plan, never read as met."""
+    if itinerary.request is None:
+        return itinerary
+    said = [f"{wish.said}: {wish.reason}" for wish in itinerary.request.not_met]
+    missing = [line for line in said if line not in itinerary.relaxed]
+    return itinerary.model_copy(update={"relaxed": [*itinerary.relaxed, *missing]}) if missing else itinerary
