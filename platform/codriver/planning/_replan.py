@@ -128,7 +128,7 @@ def state_at(itinerary: Itinerary, at: datetime) -> TripState:
     current = itinerary.stops[0]
     done: list[str] = []
     for stop in itinerary.stops[1:-1]:
-        if stop.arrive_at is None or stop.arrive_at > at:
+        if stop.arrive_at is None or _utc(stop.arrive_at) > _utc(at):
             break
         current = stop
         if stop.poi_id:
@@ -137,7 +137,7 @@ def state_at(itinerary: Itinerary, at: datetime) -> TripState:
     if soc is None and itinerary.request and itinerary.request.vehicle.powertrain == "ev":
         soc = itinerary.request.vehicle.soc
     # during a stay, the traveller finishes it before going on
-    ready = max(at, current.depart_at) if current.depart_at else at
+    ready = max(at, current.depart_at, key=_utc) if current.depart_at else at
     return TripState(at=ready, lat=current.lat, lon=current.lon, soc=soc, done=done)
 
 

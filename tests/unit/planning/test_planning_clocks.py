@@ -131,3 +131,18 @@ def test_the_verifier_orders_times_of_the_repeated_hour_in_real_time(tools: Regi
     world = RegionWorld(tools, itinerary.request)
     found = verify(itinerary, world, Requirements.from_request(itinerary.request, tools.zone, world))
     assert "INVALID_ITINERARY" not in {v.code for v in found}
+
+
+def test_the_trip_state_in_the_repeated_hour_counts_stops_begun_in_real_time(tools: RegionTools) -> None:
+    from codriver.planning import state_at
+
+    depart, back, _ = DST_DAYS["autumn"]
+    plan = plan_trip(request(depart_at=depart, return_by=back), tools, max_candidates=8, time_limit_s=0.3)
+    stops = list(plan.stops)
+    k = next(i for i, s in enumerate(stops) if s.kind == "visit")
+    arrive = datetime(2026, 10, 25, 0, 45, tzinfo=UTC).astimezone(ZONE)  # 03:45 +03:00
+    visit = stops[k].model_copy(update={"arrive_at": arrive, "depart_at": arrive + timedelta(hours=2)})
+    itinerary = plan.model_copy(update={"stops": [stops[0], visit, stops[-1]]})
+    now = datetime(2026, 10, 25, 1, 15, tzinfo=UTC).astimezone(ZONE)  # 03:15 +02:00, half an hour later
+    state = state_at(itinerary, now)
+    assert state.done == [visit.poi_id]
