@@ -7,7 +7,7 @@ configured model, grounded in the text); recommendations and re-plans use the to
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
@@ -130,4 +130,31 @@ class AgentsAssistant:
         return await self.tools_only.recommend(context, limit=limit)
 
     async def replan(self, change: TripChange, context: AssistantContext) -> tuple[TripChange, str]:
-        return await self.tools_only.replan(change, context)
+        """A head-unit wish in words ("a kebab", "Kiasma please") becomes a catalogue place or a kind of place."""
+        unmet = ""
+        if change.kind == "wish" and change.text and not change.poi_id:
+            change, unmet = await self._read_wish(change, context)
+        change, explanation = await self.tools_only.replan(change, context)
+        return change, f"{explanation}{unmet}"
+
+    async def _read_wish(self, change: TripChange, context: AssistantContext) -> tuple[TripChange, str]:
+        assert change.text is not None
+        tools = self.planner.tools(context.region)
+        wish = await understand(
+            change.text,
+            context=self._context(context).model_copy(update={"request": None, "origin": None}),
+            gazetteer=tools.gazetteer,
+        )
+        stated = wish.stated
+        update: dict[str, Any] = {}
+        if stated.get("must_visit"):
+            update["poi_id"] = stated["must_visit"][0]
+        elif stated.get("cuisine"):
+            now = context.model_copy(update={"request": None})  # a wish on the road is for now
+            answer = await anyio.to_thread.run_sync(lambda: search_wish(wish, now, tools.places, limit=1))
+            if answer is not None and answer.places:
+                update["poi_id"] = answer.places[0].poi_id
+        if "poi_id" not in update and stated.get("interests") and change.category is None:
+            update["category"] = next(iter(stated["interests"]))
+        unmet = "; ".join(f"{n.said}: {n.reason}" for n in wish.not_understood if n.said)
+        return change.model_copy(update=update), (f" Not possible here: {unmet}." if unmet else "")

@@ -9,7 +9,7 @@ import pytest
 
 from codriver.api._agents_assistant import AgentsAssistant
 from codriver.api._engine_planner import EnginePlanner
-from codriver.api._ports import AssistantContext
+from codriver.api._ports import AssistantContext, TripChange
 from codriver.bootstrap import Runtime
 from codriver.errors import InputError
 
@@ -95,3 +95,17 @@ async def test_find_a_cuisine_the_region_lacks_says_so(assistant: AgentsAssistan
     context = AssistantContext(user_id=1, now=NOW, car={"lat": 60.1699, "lon": 24.9384})
     reply = await assistant.chat("find some Ethiopian food nearby", context)
     assert reply.reply == "No place serving Ethiopian food in this region."
+
+
+async def test_a_head_unit_wish_in_words_becomes_a_catalogue_place(assistant: AgentsAssistant) -> None:
+    context = AssistantContext(user_id=1, now=NOW, car={"lat": 60.1699, "lon": 24.9384})
+    change, _ = await assistant.replan(TripChange(kind="wish", text="Kiasma please"), context)
+    assert change.poi_id == "osm:way/8042215"
+    change, _ = await assistant.replan(TripChange(kind="wish", text="we fancy a kebab"), context)
+    assert change.poi_id is not None
+    place = assistant.planner.places(None).get_sync(change.poi_id, at=NOW)
+    assert "kebab" in place.cuisine
+    assert place.hours.state != "closed"
+    change, said = await assistant.replan(TripChange(kind="wish", text="take us to the Louvre"), context)
+    assert change.poi_id is None
+    assert "Louvre" in said
