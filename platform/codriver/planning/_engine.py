@@ -146,6 +146,8 @@ class _Builder:
             said = f"Closed on {day}."
         elif text == "unknown":
             said = f"Opening hours on {day} are uncertain: check before going."
+        elif text == "open 24 hours":
+            said = f"Open 24 hours on {day} (OpenStreetMap opening_hours)."
         else:
             said = f"Open {text} on {day} (OpenStreetMap opening_hours)."
         return tuple(windows), True, said

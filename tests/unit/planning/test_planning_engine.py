@@ -242,3 +242,19 @@ def test_a_place_both_wanted_and_avoided_is_an_input_error(tools: RegionTools) -
     ateneum = next(e.poi_id for e in tools.places.index.entries if e.name == "Ateneum")
     with pytest.raises(InputError, match="avoid_places"):
         build_problem(request(must_visit=[ateneum], constraints={"avoid_places": [ateneum]}), tools)
+
+
+@pytest.mark.parametrize(
+    ("poi_id", "said"),
+    [
+        ("osm:node/1376356022", "Open 24 hours on Mon 12 Jan"),  # Roasberg, 24/7
+        ("osm:node/2249127683", "Open until 02:00, 11:00-02:00 on Mon 12 Jan"),  # Cafe Bar No9, nights past 02:00
+    ],
+)
+def test_explanations_word_the_hours_for_people(poi_id: str, said: str, tools: RegionTools) -> None:
+    trip = request(depart_at="2026-01-12T09:00:00+02:00", return_by="2026-01-12T20:00:00+02:00", must_visit=[poi_id])
+    problem = build_problem(trip, tools, max_candidates=8)
+    [cand] = [c for c in problem.candidates if c.poi_id == poi_id]
+    facts = " ".join(cand.facts)
+    assert said in facts
+    assert "00:00-00:00" not in facts
