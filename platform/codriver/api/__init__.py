@@ -18,6 +18,7 @@ from codriver.api._ports import (
     TripChange,
     TripPlanner,
 )
+from codriver.api._request_id import RequestIdFilter
 from codriver.api._revise import revise_request
 from codriver.api._services import Services, TripService
 from codriver.api._settings import ApiSettings
@@ -36,6 +37,7 @@ __all__ = [
     "PlaceBrief",
     "RegionBrief",
     "RegionMap",
+    "RequestIdFilter",
     "RoadLayer",
     "Services",
     "Suggestion",

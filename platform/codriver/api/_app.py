@@ -29,6 +29,7 @@ from codriver.api._hub import NoticeHub
 from codriver.api._input_guard import InputGuard
 from codriver.api._limits import Admission, BodySizeLimit, RateLimit, TokenBuckets
 from codriver.api._ports import TripAssistant, TripPlanner
+from codriver.api._request_id import RequestId
 from codriver.api._services import Services, TripService
 from codriver.api._settings import ApiSettings
 from codriver.api._trip_schemas import PlanIn
@@ -89,6 +90,7 @@ def build_services(
         buckets=buckets or TokenBuckets(rate=api.rate_per_s, burst=api.rate_burst),
         trips=trips,
         auth_cache=TtlCache(ttl_s=api.auth_cache_s),
+        admission=Admission(limit=api.max_in_flight, wait_s=api.queue_wait_s),
     )
 
 
@@ -155,11 +157,11 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    # outermost last: rate limit, then read the body (bounded), check it, then wait for a turn
-    app.add_middleware(Admission, limit=api.max_in_flight, wait_s=api.queue_wait_s)
+    # outermost last: rate limit, then read the body (bounded), then check it
     app.add_middleware(InputGuard, now=_now)
     app.add_middleware(BodySizeLimit, max_bytes=api.max_body_bytes)
     app.add_middleware(RateLimit, buckets=buckets)
+    app.add_middleware(RequestId)  # outermost: every answer, a refusal too, carries its X-Request-ID
     v1 = APIRouter(prefix="/v1")
 
     @v1.get("/health", tags=["service"])

@@ -8,7 +8,7 @@ routes need a user token. Foreign IDs answer 404, exactly like missing ones.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
@@ -92,8 +92,16 @@ async def short_read(services: Services, fn: Callable[..., T], *args: Any) -> T:
     return await anyio.to_thread.run_sync(fn, *args, limiter=limiter)
 
 
-def get_session(services: ServicesDep) -> Iterator[Session]:
-    """A session committed when the request succeeds."""
+async def admitted(services: ServicesDep) -> AsyncIterator[None]:
+    """One of the process's turns for a request session (503 + Retry-After when none comes in time)."""
+    async with services.admission.turn():
+        yield
+
+
+def get_session(
+    services: ServicesDep, _turn: Annotated[None, Depends(admitted, scope="function")]
+) -> Iterator[Session]:
+    """A session committed when the request succeeds (taken only with a turn: see :class:`Admission`)."""
     with session_scope(services.engine) as session:
         yield session
 
@@ -240,7 +248,7 @@ def get_if_match(
         return None
     text = if_match.strip().removeprefix("W/").strip('"')
     if not text.isdigit() or int(text) > MAX_ID:
-        msg = f"If-Match must be a trip version such as \"3\" (the ETag of GET /v1/trips/{{id}}), not {if_match!r}"
+        msg = f'If-Match must be a trip version such as "3" (the ETag of GET /v1/trips/{{id}}), not {if_match!r}'
         raise InputError(msg, field="If-Match")
     return int(text)
 

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
 
+from codriver.api._request_id import request_id
 from codriver.errors import (
     CodriverError,
     DataError,
@@ -118,8 +119,10 @@ def install_error_handlers(app: FastAPI) -> None:
         return await unexpected(_request, exc)
 
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
-        logger.error("unexpected error", exc_info=exc)
-        return JSONResponse(ErrorBody("internal error: it has been logged", None), status_code=500)
+        ident = request_id()
+        logger.error("unexpected error (request %s)", ident, exc_info=exc)
+        detail = f"internal error: it has been logged as request {ident}"
+        return JSONResponse(ErrorBody(detail, None, request_id=ident), status_code=500)
 
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(CodriverError, ours)

@@ -3,7 +3,7 @@
 The rate limiter is a token bucket per principal (the user or vehicle a checked credential
 belongs to, else the client address), kept in memory: each process limits on its own. A
 refused request gets 429 with ``Retry-After`` (whole seconds). :class:`Admission` bounds
-the requests at work at once (503 with ``Retry-After`` when one waits too long).
+the request sessions open at once (503 with ``Retry-After`` when one waits too long).
 """
 
 from __future__ import annotations
@@ -15,12 +15,15 @@ import math
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["Admission", "BodySizeLimit", "RateLimit", "TokenBuckets", "bearer_digest", "replay"]
+from codriver.errors import StoreError
+
+__all__ = ["Admission", "BodySizeLimit", "Busy", "RateLimit", "TokenBuckets", "bearer_digest", "replay"]
 
 
 async def _send_json(send: Send, status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]] = ()) -> None:  # type: ignore[assignment]
@@ -184,16 +187,15 @@ class RateLimit:
 
 
 class Admission:
-    """At most ``limit`` requests at work at once; one that waits ``wait_s`` for a turn gets 503 + Retry-After.
+    """At most ``limit`` request sessions open at once; :meth:`turn` waits ``wait_s`` for one, else :class:`Busy`.
 
-    Every request holds at most two pooled database connections, so with the pool larger
-    than twice ``limit`` no request ever waits for a connection, and a burst of clients
-    queues here (on the event loop, which keeps answering ``/v1/health``) instead of in
-    the pool. Event streams and the health check are not counted.
+    A request session (``SessionDep``) holds a pooled database connection across the
+    request's hops between worker threads, so these turns bound the connections held that
+    way, and a burst of clients queues here, on the event loop (which keeps answering
+    ``/v1/health``), instead of in the pool. Routes that only plan or stream take no turn.
     """
 
-    def __init__(self, app: ASGIApp, *, limit: int, wait_s: float) -> None:
-        self.app = app
+    def __init__(self, *, limit: int, wait_s: float) -> None:
         self.limit = limit
         self.wait_s = wait_s
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
@@ -204,19 +206,20 @@ class Admission:
             self._slots = (loop, asyncio.Semaphore(self.limit))
         return self._slots[1]
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = str(scope.get("path", ""))
-        if scope["type"] != "http" or not path.startswith("/v1/") or path == "/v1/health" or path.endswith("/stream"):
-            await self.app(scope, receive, send)
-            return
+    @asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        """Hold one turn while the block runs."""
         slots = self._semaphore()
         try:
             await asyncio.wait_for(slots.acquire(), self.wait_s)
         except TimeoutError:
-            body = {"detail": "the service is busy: retry in 1 s", "field": None}
-            await _send_json(send, 503, body, [(b"retry-after", b"1")])
-            return
+            msg = f"the service is busy (no turn within {self.wait_s:g} s): retry in 1 s"
+            raise Busy(msg) from None
         try:
-            await self.app(scope, receive, send)
+            yield
         finally:
             slots.release()
+
+
+class Busy(StoreError):
+    """Every turn is taken (503 with ``Retry-After``)."""

@@ -20,7 +20,7 @@ from sqlmodel import select
 
 from codriver.api._cache import TtlCache
 from codriver.api._hub import NoticeHub
-from codriver.api._limits import TokenBuckets
+from codriver.api._limits import Admission, TokenBuckets
 from codriver.api._ports import AssistantContext, TripAssistant, TripChange, TripPlanner
 from codriver.api._settings import ApiSettings
 from codriver.planning import Itinerary, TripRequest, VehicleSpec
@@ -336,6 +336,7 @@ class Services:
     buckets: TokenBuckets
     trips: TripService
     auth_cache: TtlCache[Any] = field(default_factory=lambda: TtlCache(ttl_s=2.0))
+    admission: Admission = field(default_factory=lambda: Admission(limit=24, wait_s=2.0))
     #: failed sign-ins per e-mail address and per client address (guessing protection)
     sign_in_failures: TokenBuckets = field(default_factory=lambda: TokenBuckets(rate=1 / 6, burst=10))
     background: set[asyncio.Task[Any]] = field(default_factory=set)

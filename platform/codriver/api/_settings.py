@@ -21,9 +21,9 @@ class ApiSettings(BaseModel):
     rate_per_s: float = Field(default=20.0, gt=0, description="requests per second per credential (token bucket)")
     rate_burst: int = Field(default=40, ge=1, description="bucket size: requests allowed at once")
     max_in_flight: int = Field(
-        default=24, ge=1, description="requests at work at once; more wait their turn (the database pool holds 2 each)"
+        default=24, ge=1, description="request sessions open at once (each holds a pooled connection); more wait"
     )
-    queue_wait_s: float = Field(default=2.0, gt=0, description="a request waiting longer for its turn gets 503")
+    queue_wait_s: float = Field(default=2.0, gt=0, description="a request waiting longer for a session gets 503")
     auth_cache_s: float = Field(
         default=2.0, ge=0, description="credentials checked less often: a revoked one may work this long elsewhere"
     )

@@ -85,7 +85,12 @@ def pinned_clock(text: str | None) -> str | None:
 
 
 def _logging(log_level: str) -> None:
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from codriver.api import RequestIdFilter  # noqa: PLC0415  (the web stack loads only for this verb)
+
+    fmt = "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"
+    logging.basicConfig(level=log_level.upper(), format=fmt)
+    for handler in logging.getLogger().handlers:  # every line written while answering names its request
+        handler.addFilter(RequestIdFilter())
     if log_level.lower() != "debug":  # APScheduler logs every run of every job at INFO
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
 

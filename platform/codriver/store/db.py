@@ -36,9 +36,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         path = url.split("///", 1)[1] if "///" in url else ""
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-            # an SQLite connection is a file handle: enough for every API worker thread holding two
+            # an SQLite connection is a file handle: enough for the API's request sessions (24), its
+            # worker threads (40) and short reads (8) at once, so the pool is never what they wait for
             kwargs.setdefault("pool_size", 8)
-            kwargs.setdefault("max_overflow", 56)
+            kwargs.setdefault("max_overflow", 72)
             kwargs.setdefault("pool_timeout", POOL_TIMEOUT_S)
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 30})
     else:

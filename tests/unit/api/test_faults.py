@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
-from codriver.api import create_app
+from codriver.api import RequestIdFilter, create_app
 from codriver.bootstrap import Runtime
 from codriver.scheduling import FixedClock
 from codriver.settings import Settings
@@ -207,3 +207,32 @@ def test_failed_statements_never_show_their_parameters(any_engine: Engine, caplo
         assert secret_hash not in text
         assert "c2VjcmV0LWhhc2g" not in text
     assert "hidden due to hide_parameters" in str(failed.value)
+
+
+def test_every_answer_names_its_request_and_a_500_is_logged_under_that_id(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    ann = api.user()
+    own = api.client.get("/v1/trips", headers={**ann, "X-Request-ID": "car-42.req:7"})
+    assert own.headers["x-request-id"] == "car-42.req:7"  # a client's safe ID follows the request
+    unsafe = api.client.get("/v1/trips", headers={**ann, "X-Request-ID": "x" * 65})
+    made = unsafe.headers["x-request-id"]
+    assert len(made) == 16
+    assert made != api.client.get("/v1/trips", headers=ann).headers["x-request-id"]
+    assert api.client.post("/v1/users", content=b"{", headers={"content-type": "application/json"}).headers[
+        "x-request-id"
+    ]  # refusals at the edge too
+
+    async def crash(request: Any) -> Any:
+        msg = "solver blew up"
+        raise RuntimeError(msg)
+
+    api.planner.plan = crash  # type: ignore[method-assign]
+    caplog.handler.addFilter(RequestIdFilter())
+    failed = api.client.post("/v1/plan", json={"request": trip_request()}, headers={**ann, "X-Request-ID": "plan-1"})
+    assert failed.status_code == 500
+    assert failed.json()["request_id"] == "plan-1"
+    assert "plan-1" in failed.json()["detail"]
+    logged = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert logged
+    assert {getattr(r, "request_id", None) for r in logged} == {"plan-1"}  # also what the job's thread logged
