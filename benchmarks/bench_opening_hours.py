@@ -9,10 +9,13 @@ Imports the embedded Helsinki region into a temporary data directory and prints:
 - a re-parse of every tagged place with the tool (``hours_for``), which must agree;
 - throughput: parsing (uncached), ``state_at``, ``status`` (state, next change, open
   until / opens at) and ``open_throughout`` for a 90-minute visit, on the parsed places at
-  random moments of one week (fixed seed).
+  random moments of one week (fixed seed);
+- the differential check against opening_hours.js (``tests/hours_reference.py``; needs
+  node and ``make reference``) over every distinct string of the region's catalogue.
 
-Exits 1 when less than 95 % of the tagged places parse, or when the re-parse disagrees
-with the stored statuses.
+Exits 1 when less than 95 % of the tagged places parse, when the re-parse disagrees
+with the stored statuses, or when we answer open or closed where opening_hours.js does
+not.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from sqlmodel import select
 
 from codriver.bootstrap import Runtime
 from codriver.settings import Settings
-from codriver.store import Place, session_scope
+from codriver.store import Place, Region, session_scope
 from codriver.tools.opening_hours import PlaceHours, hours_for, opening_hours_report, region_zone
 
 TARGET_PARSED_PCT = 95.0
@@ -106,8 +109,33 @@ def main() -> int:
     if not agree:
         print("FAIL: re-parsing with the tool disagrees with the statuses stored at import")
         return 1
+    if not reference_agrees({raw.strip() for _, raw, _, _ in rows if raw}, region):
+        return 1
     print(f"OK: {report.parsed_pct:.2f} % parsed >= {TARGET_PARSED_PCT:g} %")
     return 0
+
+
+def reference_agrees(strings: set[str], region: Region) -> bool:
+    """Print the differential figure against opening_hours.js; False when it disagrees."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import hours_reference
+
+    why = hours_reference.unavailable()
+    if why is not None:
+        print(f"opening_hours.js comparison skipped: {why}")
+        return True
+    lat, lon = (region.min_lat + region.max_lat) / 2, (region.min_lon + region.max_lon) / 2
+    found, samples = hours_reference.disagreements(strings, lat=lat, lon=lon, timezone=region.timezone)
+    print(
+        f"against opening_hours.js: {len(strings)} distinct strings x {samples // max(1, len(strings))} moments "
+        f"(half hours of a winter and a summer week, holidays, DST days): {len(found)} disagreements "
+        f"in {len({d.raw for d in found})} strings"
+    )
+    for line in found[:20]:
+        print(f"  {line}")
+    if found:
+        print("FAIL: we answer open or closed where opening_hours.js does not")
+    return not found
 
 
 if __name__ == "__main__":
