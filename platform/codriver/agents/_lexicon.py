@@ -23,7 +23,8 @@ INTEREST_WORDS: dict[str, str] = {
     r"museums?|(?<!street )(?<!public )art(?:s|sy)?(?! museum)": "museum",
     r"exhibitions?": "museum",
     r"(?<!street )(?<!public )art(?:s|sy)?|galler(?:y|ies)|paintings?": "gallery",
-    r"parks?|gardens?|green spaces?|something green|greenery|outdoors?|nature|fresh air|walk in the park": "park",
+    r"parks?|gardens?|green spaces?|something green|greenery|outdoors?|nature|fresh air|walk in the park|"
+    r"(?:a|for a|go for a) (?:walk|stroll)": "park",
     r"sights?|sightseeing|attractions?|landmarks?|tourist spots?|zoos?|wildlife|animals|aquariums?": "attraction",
     r"histor(?:y|ic|ical)|monuments?|memorials?|castles?|fortress": "historic",
     r"views?|viewpoints?|panorama|lookouts?": "viewpoint",

@@ -85,9 +85,11 @@ def _party(text: str, draft: RequestDraft) -> None:
     if friends:
         adults = _number(friends.group(1)) + 1
         said.append(friends.group(0))
-    counted = re.search(rf"\b{_NUM} of us\b", text)
+    counted = re.search(rf"\b{_NUM} of us\b", text) or re.search(
+        rf"\b(?:table|dinner|lunch|breakfast|brunch|meal|booking|room) for {_NUM}\b|\b{_NUM} (?:people|persons)\b", text
+    )
     if counted:
-        adults = _number(counted.group(1)) - children
+        adults = _number(next(g for g in counted.groups() if g)) - children
         said.append(counted.group(0))
     grown = re.search(rf"\b{_NUM} adults?\b", text)
     if grown:
@@ -119,6 +121,9 @@ def _party(text: str, draft: RequestDraft) -> None:
     if re.search(r"\b(grand(?:ma|pa|mother|father|parents))\b", text):
         adults += 2 if "parents" in text else 1
         said.append("grandparents")
+    elif not counted and not grown and re.search(r"\b(?:my|our) (?:parents|in-laws)\b", text):
+        adults += 2
+        said.append("parents")
     access = []
     if re.search(r"\bwheel ?chairs?\b", text):
         access.append("wheelchair")

@@ -520,7 +520,12 @@ def describe(understood: list[Understood]) -> str:
         elif item.field == "budget":
             parts.append(f"budget {value:g}")
         elif item.field == "must_visit":
-            parts.append("visiting " + item.said.split(" -> ")[0] if " -> " in item.said else "the places named")
+            named = [part.split(" -> ")[0] for part in item.said.split("; ") if " -> " in part]
+            parts.append("visiting " + (" and ".join(named) or "the places named"))
+        elif item.field == "vehicle":
+            car = "EV" if value.get("powertrain") == "ev" else "petrol or diesel car"
+            charge = f" at {value['soc']:.0%}" if "soc" in value else ""
+            parts.append(f"{car}{charge}")
         elif item.field in {"origin", "destination"}:
             parts.append(("starting at " if item.field == "origin" else "ending at ") + item.said)
         elif item.field == "party":

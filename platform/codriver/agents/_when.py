@@ -41,7 +41,7 @@ _HOUR = rf"(?:\d{{1,2}}|{_WORD})"
 _MINUTE_WORDS = {"fifteen": 15, "thirty": 30, "forty-five": 45, "forty five": 45, "oh five": 5}
 # A clock time: "noon", "half past nine", "quarter to ten", "half nine", "9:30", "9.30", "6pm", "nine thirty".
 CLOCK = (
-    r"(?:noon|midday|midnight|"
+    r"(?:noon|midday|(?:(?:a )?quarter|half) past midnight|midnight|"
     rf"(?:(?:a )?quarter (?:past|to)|half past|twenty past|ten past|twenty to|ten to|half) {_HOUR}(?: ?(?:am|pm))?|"
     r"\d{1,2}[:.]\d{2}(?: ?(?:am|pm))?|\d{1,2}h\d{2}|\d{1,2} ?(?:am|pm)|"
     rf"(?:{_WORD}) (?:thirty|fifteen|forty[- ]five)(?: ?(?:am|pm))?|"
@@ -157,6 +157,9 @@ def parse_clock(raw: str, *, evening: bool = False) -> time | None:
         return time(12, 0)
     if text == "midnight":
         return time(0, 0)
+    past = re.fullmatch(r"(?:a )?(quarter|half) past midnight", text)
+    if past:
+        return time(0, 15 if past.group(1) == "quarter" else 30)
     half = re.search(r"\s?(am|pm)$", text)
     suffix = half.group(1) if half else None
     text = text[: half.start()].strip() if half else text
