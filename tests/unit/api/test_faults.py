@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -236,3 +238,32 @@ def test_every_answer_names_its_request_and_a_500_is_logged_under_that_id(
     logged = [r for r in caplog.records if r.levelname == "ERROR"]
     assert logged
     assert {getattr(r, "request_id", None) for r in logged} == {"plan-1"}  # also what the job's thread logged
+
+
+@pytest.fixture
+def one_turn_api(settings: Settings) -> Iterator[Api]:
+    yield from make_api(settings, max_in_flight=1, queue_wait_s=0.2)
+
+
+def test_request_sessions_take_turns_and_a_request_without_one_in_time_is_503(one_turn_api: Api) -> None:
+    api = one_turn_api
+    ann = api.user()
+    trip = api.plan(ann)["id"]
+    slow = api.planner.alternatives
+
+    def slowly(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.8)  # holds the only request session (the trip was read through it)
+        return slow(*args, **kwargs)
+
+    api.planner.alternatives = slowly  # type: ignore[method-assign]
+    url = f"/v1/trips/{trip}/stops/1/alternatives"
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(api.client.get, url, headers=ann)
+        time.sleep(0.3)
+        second = pool.submit(api.client.get, url, headers=ann)
+        health = api.client.get("/v1/health")  # the loop is free: no turn needed
+        answers = sorted([first.result(), second.result()], key=lambda r: r.status_code)
+    assert health.status_code == 200
+    assert [a.status_code for a in answers] == [200, 503], [a.text for a in answers]
+    assert answers[1].headers["retry-after"] == "1"
+    assert "busy" in answers[1].json()["detail"]
