@@ -20,7 +20,7 @@ __all__ = [
 ]
 
 INTEREST_WORDS: dict[str, str] = {
-    r"museums?|(?<!street )(?<!public )art(?:s|sy)?(?! museum)": "museum",
+    r"museums?|(?<!street )(?<!public )art(?:s|sy)?(?! museum| galler)": "museum",
     r"exhibitions?": "museum",
     r"(?<!street )(?<!public )art(?:s|sy)?|galler(?:y|ies)|paintings?": "gallery",
     r"parks?|gardens?|green spaces?|something green|greenery|outdoors?|nature|fresh air|walk in the park|"
