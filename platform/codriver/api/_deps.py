@@ -17,6 +17,7 @@ from fastapi import Depends, Header, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
+from codriver.api._limits import charge_failed
 from codriver.api._security import KEY_PREFIX, TOKEN_PREFIX, hash_secret
 from codriver.api._services import Services
 from codriver.api._settings import MAX_ID
@@ -149,6 +150,7 @@ async def recheck(services: Services, secret: str, principal: Principal, trip_id
 async def get_principal(
     services: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    request: Request,
 ) -> Principal:
     """The caller, from a bearer token or head-unit key (401 when missing, unknown or expired).
 
@@ -165,6 +167,7 @@ async def get_principal(
     if principal is None:
         principal = await short_read(services, _lookup, services, secret, digest)
         if principal is None:
+            charge_failed(services.buckets, request.scope)  # guessing costs the address's bucket
             detail = "unknown or expired credential: sign in again (POST /v1/auth/token)"
             raise _unauthorized(detail)
         services.auth_cache.put(digest, principal)

@@ -23,7 +23,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from codriver.errors import StoreError
 
-__all__ = ["Admission", "BodySizeLimit", "Busy", "RateLimit", "TokenBuckets", "bearer_digest", "replay"]
+__all__ = [
+    "Admission",
+    "BodySizeLimit",
+    "Busy",
+    "RateLimit",
+    "TokenBuckets",
+    "bearer_digest",
+    "charge_failed",
+    "client_address",
+    "replay",
+]
 
 
 async def _send_json(send: Send, status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]] = ()) -> None:  # type: ignore[assignment]
@@ -139,14 +149,12 @@ class TokenBuckets:
         with self._lock:
             self._principals.pop(digest, None)
 
-    def key_of(self, digest: str | None, address: str) -> str:
-        """The bucket of a request: its checked principal, else its client address."""
-        if digest is not None:
-            with self._lock:
-                principal = self._principals.get(digest)
-            if principal is not None:
-                return principal
-        return "a:" + address
+    def principal_of(self, digest: str | None) -> str | None:
+        """The bucket of the checked principal a credential belongs to (None: not checked by this process)."""
+        if digest is None:
+            return None
+        with self._lock:
+            return self._principals.get(digest)
 
 
 def bearer_digest(headers: dict[bytes, bytes]) -> str | None:
@@ -163,8 +171,11 @@ def bearer_digest(headers: dict[bytes, bytes]) -> str | None:
 class RateLimit:
     """429 with Retry-After once a principal (else a client address) has used up its bucket.
 
-    A credential this process has not checked yet counts against the client's address: a
-    made-up bearer per request gets no fresh bucket.
+    A checked credential counts against its principal's bucket. One this process has not
+    checked yet takes nothing here, but is refused while its address's bucket is empty, and
+    the check charges the address when it fails (:func:`charge_failed`): a made-up bearer per
+    request gets no fresh bucket, and cars behind one address (carrier NAT) that reconnect
+    with good keys are not limited together.
     """
 
     def __init__(self, app: ASGIApp, *, buckets: TokenBuckets) -> None:
@@ -175,15 +186,32 @@ class RateLimit:
         if scope["type"] != "http" or not str(scope.get("path", "")).startswith("/v1/"):
             await self.app(scope, receive, send)
             return
-        client = scope.get("client")
-        key = self.buckets.key_of(bearer_digest(dict(scope.get("headers") or [])), client[0] if client else "unknown")
-        wait = self.buckets.take(key)
+        digest = bearer_digest(dict(scope.get("headers") or []))
+        principal = self.buckets.principal_of(digest)
+        address = "a:" + client_address(scope)
+        if principal is not None:
+            wait = self.buckets.take(principal)
+        elif digest is not None:
+            wait = self.buckets.peek(address)
+        else:
+            wait = self.buckets.take(address)
         if wait > 0:
             retry = max(1, math.ceil(wait))
             body = {"detail": f"too many requests: retry in {retry} s", "field": "authorization"}
             await _send_json(send, 429, body, [(b"retry-after", str(retry).encode())])
             return
         await self.app(scope, receive, send)
+
+
+def client_address(scope: Scope) -> str:
+    """The client's IP address ("unknown" when the server does not say)."""
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def charge_failed(buckets: TokenBuckets, scope: Scope) -> None:
+    """A credential failed its check: one token from the client address's bucket."""
+    buckets.take("a:" + client_address(scope))
 
 
 class Admission:

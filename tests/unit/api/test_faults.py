@@ -17,10 +17,11 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from codriver.api import RequestIdFilter, create_app
+from codriver.api._security import hash_secret, new_key
 from codriver.bootstrap import Runtime
 from codriver.scheduling import FixedClock
 from codriver.settings import Settings
-from codriver.store import User, make_engine, migrate, session_scope
+from codriver.store import User, Vehicle, make_engine, migrate, session_scope
 
 
 @pytest.fixture
@@ -156,6 +157,26 @@ def test_a_checked_principal_has_its_own_bucket_whatever_token_it_uses(strict_ap
     answers = [api.client.get("/v1/trips", headers=ann).status_code for _ in range(4)]
     assert answers == [200, 200, 200, 429]  # ann's own bucket of 3
     assert api.client.get("/v1/health").status_code == 200  # the address still has its last token
+
+
+def test_cars_behind_one_address_with_good_keys_are_not_limited_together(strict_api: Api) -> None:
+    api = strict_api
+    ann = api.user()  # 2 of the address's 3 tokens
+    user_id = api.client.get("/v1/users/me", headers=ann).json()["id"]
+    keys = [new_key() for _ in range(6)]
+    with session_scope(api.services.engine) as session:  # six cars whose head-units this process never saw
+        session.add_all(
+            [
+                Vehicle(user_id=user_id, name=f"car {n}", powertrain="ev", api_key_hash=hash_secret(k))
+                for n, k in enumerate(keys)
+            ]
+        )
+    first = [api.client.get("/v1/users/me", headers={"Authorization": f"Bearer {k}"}).status_code for k in keys]
+    assert first == [200] * 6  # after a restart, a carrier NAT's cars reconnect at once
+    made_up = [
+        api.client.get("/v1/users/me", headers={"Authorization": "Bearer cdv_guess"}).status_code for _ in range(2)
+    ]
+    assert made_up == [401, 429]  # a failed check costs the address its last token
 
 
 def test_password_guessing_is_slowed_down_per_e_mail_address(api: Api) -> None:
