@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from codriver.store import Itinerary, Preferences, Trip, User, Vehicle, migrate, session_scope
 from codriver.store._accounts import get_preferences, update_vehicle_state
+from codriver.store._errors import StaleVersion
 from codriver.store._trips import append_itinerary
 
 WRITERS = 8
@@ -131,3 +132,38 @@ def test_ten_first_requests_of_a_new_user_at_once_create_one_preferences_row(any
     with Session(any_engine) as session:
         rows = session.exec(select(Preferences).where(Preferences.user_id == user_id)).all()
         assert [(r.currency, r.diet, r.rejected_place_ids) for r in rows] == [("EUR", [], [])]
+
+
+def test_two_changes_based_on_one_version_one_wins_and_the_request_is_the_winners(any_engine: Engine) -> None:
+    migrate(any_engine)
+    trip_id, _ = _trip(any_engine)
+    append_itinerary(any_engine, trip_id=trip_id, document={"stops": []}, status="feasible", reason="plan")
+    start = threading.Barrier(2)
+
+    def change(name: str) -> str:
+        start.wait()
+        try:
+            append_itinerary(
+                any_engine,
+                trip_id=trip_id,
+                document={"stops": [{"kind": "start", "lat": 60.0, "lon": 24.0, "name": name}]},
+                status="feasible",
+                reason=name,
+                expected_version=1,
+                trip_values={"request": {"who": name}},
+            )
+        except StaleVersion as exc:
+            return f"stale at {exc.current}"
+        return "stored"
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = dict(zip(["replace", "remove"], pool.map(change, ["replace", "remove"]), strict=True))
+    assert sorted(outcomes.values()) == ["stale at 2", "stored"]
+    winner = next(name for name, outcome in outcomes.items() if outcome == "stored")
+    with Session(any_engine) as session:
+        trip = session.get(Trip, trip_id)
+        assert trip is not None
+        assert trip.current_version == 2
+        assert trip.request == {"who": winner}  # the request and the version come from the same writer
+        latest = session.exec(select(Itinerary).where(Itinerary.trip_id == trip_id, Itinerary.version == 2)).one()
+        assert latest.reason == winner
