@@ -383,11 +383,11 @@ def main() -> int:
     for set_name, entry in report["sets"].items():
         names = [n for n in entry if isinstance(entry[n], dict)]
         print(f"\n== {set_name}: {entry['requests']} requests")
-        print(f"{'field':<14}" + "".join(f"{n:>28}" for n in names))
+        print(f"{'field':<14}" + "".join(f"{n:>34}" for n in names))
         for field in FIELDS:
-            print(f"{field:<14}" + "".join(f"{entry[n]['per_field'][field]:>28.1%}" for n in names))
+            print(f"{field:<14}" + "".join(f"{entry[n]['per_field'][field]:>34.1%}" for n in names))
         for key in ("macro", "stated_recall", "exact"):
-            print(f"{key:<14}" + "".join(f"{entry[n][key]:>28.1%}" for n in names))
+            print(f"{key:<14}" + "".join(f"{entry[n][key]:>34.1%}" for n in names))
     sgd = report["sgd"]
     print(f"\n== SGD ({sgd['source']}): asked cuisine/category planned for, or 'none here' said")
     for name in ("development half", "held-out half"):

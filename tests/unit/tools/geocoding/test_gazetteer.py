@@ -199,3 +199,8 @@ def test_empty_gazetteer_finds_nothing() -> None:
     gazetteer = Gazetteer([], region="empty")
     with pytest.raises(PlaceNotFound, match="region 'empty'"):
         gazetteer.resolve("Kiasma")
+
+
+def test_a_square_and_its_street_are_one_place(gazetteer: Gazetteer) -> None:
+    found = gazetteer.resolve("Rautatientori")  # OSM place=square and a drive street of the same name
+    assert (found.kind, found.category, found.name) == ("place", "square", "Rautatientori")

@@ -226,6 +226,9 @@ class Gazetteer:
             raise PlaceNotFound(msg, field="place")
         best_entry, best_score, best_alias = ranked[0]
         tied = [entry for entry, score, _ in ranked if score >= best_score - TIE_MARGIN]
+        if len(tied) > 1 and _one_spot(tied):
+            # a square and the street through it, or one building mapped twice: the place, not a choice
+            tied = tied[:1]
         if len(tied) > 1:
             listing = ", ".join(entry.label for entry in tied[:_LISTED])
             more = f" and {len(tied) - _LISTED} more" if len(tied) > _LISTED else ""
@@ -253,6 +256,27 @@ class Gazetteer:
             key=lambda item: (-item[1][0], self.entries[item[0]].kind != "place", self.entries[item[0]].name),
         )
         return [(self.entries[i], score, alias) for i, (score, alias) in order]
+
+
+_SAME_SPOT_M = 400.0
+
+
+def _one_spot(entries: list[GazetteerEntry]) -> bool:
+    """Whether the entries are one spot: a square and the street through it, or one place mapped twice.
+
+    They share one name, lie within a few hundred metres, and are either places of one category
+    or squares and streets; a café named after its street stays a choice.
+    """
+    if len({fold(e.name) for e in entries}) != 1:
+        return False
+    places = [e for e in entries if e.kind == "place"]
+    same_kind = len(places) == len(entries) and len({e.category for e in entries}) == 1
+    square = bool(places) and all(e.category == "square" for e in places)
+    if not (same_kind or square):
+        return False
+    lat0, lon0 = entries[0].lat, entries[0].lon
+    scale = np.cos(np.radians(lat0))
+    return all(float(np.hypot(e.lat - lat0, (e.lon - lon0) * scale)) * 111_320.0 <= _SAME_SPOT_M for e in entries[1:])
 
 
 @lru_cache(maxsize=8)
