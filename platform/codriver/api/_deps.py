@@ -41,6 +41,7 @@ __all__ = [
     "bearer",
     "get_services",
     "principal_key",
+    "reachable_vehicle",
     "recheck",
     "short_read",
 ]
@@ -194,7 +195,8 @@ def get_user(principal: AnyPrincipal) -> Principal:
 CurrentUser = Annotated[Principal, Depends(get_user)]
 
 
-def _vehicle(session: Session, principal: Principal, vehicle_id: int) -> Vehicle:
+def reachable_vehicle(session: Session, principal: Principal, vehicle_id: int) -> Vehicle:
+    """The vehicle ``vehicle_id`` if the caller reaches it: its owner, or its own head-unit (404 otherwise)."""
     if principal.vehicle_id is not None and principal.vehicle_id != vehicle_id:
         msg = f"no vehicle {vehicle_id}: a head-unit key reaches only its own vehicle"
         raise RecordNotFound(msg, field="vehicle_id")
@@ -205,14 +207,14 @@ def get_vehicle(
     session: SessionDep, principal: CurrentUser, vehicle_id: Annotated[int, Path(ge=1, le=MAX_ID)]
 ) -> Vehicle:
     """The signed-in user's vehicle from the path (404 otherwise)."""
-    return _vehicle(session, principal, vehicle_id)
+    return reachable_vehicle(session, principal, vehicle_id)
 
 
 def get_head_unit_vehicle(
     session: SessionDep, principal: AnyPrincipal, vehicle_id: Annotated[int, Path(ge=1, le=MAX_ID)]
 ) -> Vehicle:
     """The vehicle from the path, for its head-unit or its owner (404 otherwise)."""
-    return _vehicle(session, principal, vehicle_id)
+    return reachable_vehicle(session, principal, vehicle_id)
 
 
 VehicleDep = Annotated[Vehicle, Depends(get_vehicle)]

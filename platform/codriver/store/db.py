@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +18,7 @@ from sqlmodel import Session
 
 from codriver.errors import StoreError
 
-__all__ = ["alembic_config", "make_engine", "migrate", "session_scope"]
+__all__ = ["alembic_config", "make_engine", "migrate", "serial_writes", "session_scope"]
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 #: Longest wait for a pooled connection, in seconds.
@@ -113,6 +115,28 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     except SQLAlchemyError as exc:
         msg = f"cannot migrate the database at {engine.url.render_as_string(hide_password=True)}: {exc}"
         raise StoreError(msg) from exc
+
+
+_WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+@contextmanager
+def serial_writes(engine: Engine) -> Iterator[None]:
+    """On SQLite, one writing block of this process at a time (elsewhere: no lock).
+
+    SQLite has one writer; a writer that finds the file locked sleeps in growing steps
+    (up to 100 ms) before it tries again, which made seconds-long tails when many cars
+    reported at once. Writers of one process queue on this lock instead, each holding it
+    for one short transaction.
+    """
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    with _WRITE_LOCKS_GUARD:
+        lock = _WRITE_LOCKS.setdefault(engine, threading.Lock())
+    with lock:
+        yield
 
 
 @contextmanager

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, status
+import anyio
+from fastapi import APIRouter, Path, status
 from sqlmodel import select
 
-from codriver.api._deps import CurrentUser, HeadUnitVehicle, ServicesDep, SessionDep, VehicleDep
+from codriver.api._deps import AnyPrincipal, CurrentUser, ServicesDep, SessionDep, VehicleDep, reachable_vehicle
 from codriver.api._schemas import (
     ApiKeyPublic,
     VehicleCreate,
@@ -18,10 +19,12 @@ from codriver.api._schemas import (
     VehicleUpdate,
 )
 from codriver.api._security import hash_secret, new_key
+from codriver.api._settings import MAX_ID
 from codriver.api.routes._convert import vehicle_public
 from codriver.errors import InputError
 from codriver.store import Trip, Vehicle, session_scope
 from codriver.store._accounts import list_vehicles, update_vehicle_state
+from codriver.store.db import serial_writes
 
 router = APIRouter(prefix="/vehicles", tags=["vehicles"])
 #: How far ahead of the server's clock a state report may be (clocks of cars drift).
@@ -88,14 +91,18 @@ def rotate_key(vehicle: VehicleDep, session: SessionDep, services: ServicesDep) 
 
 
 @router.put("/{vehicle_id}/state", response_model=VehicleStatePublic)
-def put_state(body: VehicleStateIn, vehicle: HeadUnitVehicle, services: ServicesDep) -> VehicleStatePublic:
+async def put_state(
+    body: VehicleStateIn,
+    vehicle_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    principal: AnyPrincipal,
+    services: ServicesDep,
+) -> VehicleStatePublic:
     """Report the car's position, speed, SoC/fuel and outside temperature at ``recorded_at``.
 
     Reports older than (or as old as) the stored one change nothing: ``applied`` is false.
     A report more than 5 minutes ahead of the server's clock is refused (422 on
     ``recorded_at``): applied, it would make every later true report look older.
     """
-    assert vehicle.id is not None
     latest = services.clock.now() + MAX_CLOCK_SKEW
     if body.recorded_at > latest:
         msg = (
@@ -104,10 +111,13 @@ def put_state(body: VehicleStateIn, vehicle: HeadUnitVehicle, services: Services
         )
         raise InputError(msg, field="recorded_at")
     values = body.model_dump(exclude={"recorded_at"}, exclude_none=True)
-    # a transaction of its own, committed in this thread: on SQLite the write lock is held for
-    # microseconds, not across the request's hops between threads (other cars' reports wait on it)
-    with session_scope(services.engine) as session:
-        applied = update_vehicle_state(session, vehicle_id=vehicle.id, recorded_at=body.recorded_at, values=values)
-        stored = session.get(Vehicle, vehicle.id)
-        assert stored is not None
-        return VehicleStatePublic(applied=applied, vehicle=vehicle_public(stored))
+
+    def store() -> VehicleStatePublic:
+        # every car reports every few seconds: one thread hop and one short transaction, so on
+        # SQLite the write lock is held for microseconds, never across a request's thread hops
+        with serial_writes(services.engine), session_scope(services.engine) as session:
+            vehicle = reachable_vehicle(session, principal, vehicle_id)
+            applied = update_vehicle_state(session, vehicle_id=vehicle_id, recorded_at=body.recorded_at, values=values)
+            return VehicleStatePublic(applied=applied, vehicle=vehicle_public(vehicle))
+
+    return await anyio.to_thread.run_sync(store)
