@@ -497,6 +497,12 @@ def _understood(
     return out
 
 
+def _chip(item: Understood) -> str:
+    """What one field was understood as, without the lead words a label already says ("18:00", not "back by 18:00")."""
+    text = describe([item])
+    return re.sub(r"^(?:back by|leaving at|on|adding|visiting|in the|starting at|ending at) ", "", text)
+
+
 def describe(understood: list[Understood]) -> str:
     """What was understood, in plain words ("back by 17:00, adding café"), without field names."""
     parts: list[str] = []
@@ -529,7 +535,23 @@ def describe(understood: list[Understood]) -> str:
         elif item.field in {"origin", "destination"}:
             parts.append(("starting at " if item.field == "origin" else "ending at ") + item.said)
         elif item.field == "party":
-            parts.append(f"{value['adults']} adults, {value['children']} children")
+            adults, children = value["adults"], value["children"]
+            people = [f"{adults} adult{'s' if adults != 1 else ''}"]
+            if children:
+                people.append(f"{children} child{'ren' if children != 1 else ''}")
+            if value.get("accessibility"):
+                people.append(" and ".join(a.replace("_", "-") for a in value["accessibility"]) + " access")
+            parts.append(", ".join(people))
+        elif item.field == "max_per_category":
+            parts.append("one stop per kind")
+        elif item.field == "avoid_places":
+            parts.append(f"avoiding {len(value)} place{'s' if len(value) != 1 else ''}")
+        elif item.field == "price":
+            parts.append(f"{value} prices")
+        elif item.field == "visit_minutes":
+            parts.append(", ".join(f"{m} min at {c.replace('_', ' ')}" for c, m in value.items()))
+        elif item.field in {"max_detour_min", "max_stint_min"}:
+            parts.append(f"{'detours' if item.field == 'max_detour_min' else 'drives'} of at most {value:g} min")
         elif item.field == "part_of_day":
             parts.append(f"in the {value}")
         elif item.field == "duration_h":
@@ -612,7 +634,8 @@ async def understand(
             update={
                 "not_met": [WishNotMet(said=n.said[:200], reason=n.reason[:300]) for n in unmet[:50]],
                 "understood": [
-                    UnderstoodField(field=u.field, said=u.said[:300], source=u.source) for u in understood[:60]
+                    UnderstoodField(field=u.field, said=u.said[:300], text=_chip(u)[:300], source=u.source)
+                    for u in understood[:60]
                 ],
                 "assumptions": [*draft.assumptions, *assumptions][:30],
             }

@@ -175,6 +175,7 @@ class UnderstoodField(_Model):
 
     field: str = Field(max_length=60)
     said: str = Field(max_length=300, description="the words it came from")
+    text: str = Field(default="", max_length=300, description="what was understood, in plain words")
     source: Literal["rules", "model", "trip"] = "rules"
 
 

@@ -129,14 +129,14 @@ const UNDERSTOOD_LABELS = {
   meals: "Meals", cuisine: "Food", diet: "Diet", must_visit: "Must see", origin: "Start", destination: "End",
   interests: "Interests", avoid_categories: "Avoid", avoid_places: "Avoid", budget: "Budget", party: "Party",
   vehicle: "Car", max_detour_min: "Detour", max_stint_min: "Breaks", charging_networks: "Charging network",
-  visit_minutes: "Stay", max_per_category: "One of each",
+  visit_minutes: "Stay", max_per_category: "Limit",
 };
 
 /** What was read from the traveller's words, the words themselves, and the defaults used. */
 export function renderUnderstood(request) {
   if (!request || !((request.understood || []).length || (request.assumptions || []).length)) return null;
-  const items = (request.understood || []).map((u) => h("li", { class: "chip" },
-    h("strong", {}, `${UNDERSTOOD_LABELS[u.field] || u.field.replaceAll("_", " ")}: `), `“${u.said}”`));
+  const items = (request.understood || []).map((u) => h("li", { class: "chip", title: u.said ? `from “${u.said}”` : "" },
+    h("strong", {}, `${UNDERSTOOD_LABELS[u.field] || u.field.replaceAll("_", " ")}: `), u.text || `“${u.said}”`));
   const assumed = (request.assumptions || []).map((a) => h("li", { class: "chip chip-assumed" }, h("strong", {}, "Assumed: "), a));
   return h("section", { class: "understood", "aria-labelledby": "understood-title" },
     h("h2", { id: "understood-title" }, "What we understood"),
