@@ -140,6 +140,16 @@ _DESCRIBED = frozenset(
 _SIGHTS_FIRST = frozenset({"hotel", "supermarket", "parking", "toilets", "pharmacy", "fuel", "charging_station"})
 
 
+@lru_cache(maxsize=4)
+def _sight_names(gazetteer: Gazetteer) -> tuple[tuple[int, tuple[list[str], ...]], ...]:
+    """(entry index, each name's folded words) of the places a description may mean (no hotels, shops...)."""
+    return tuple(
+        (index, tuple(fold(alias).split() for alias in entry.aliases))
+        for index, entry in enumerate(gazetteer.entries)
+        if entry.kind == "place" and (entry.category or "") not in _SIGHTS_FIRST
+    )
+
+
 def _token_in(query: str, alias_tokens: list[str]) -> bool:
     """A query word found among an alias's words, allowing an inflected or longer form (botanic ~ botanical)."""
     return any(a == query or (len(query) >= 5 and a.startswith(query[:-1])) for a in alias_tokens)
@@ -154,11 +164,8 @@ def _described(gazetteer: Gazetteer, tokens: list[str], *, single_ok: bool) -> i
     if not words or (len(words) == 1 and not single_ok):
         return None
     owners: set[int] = set()
-    for index, entry in enumerate(gazetteer.entries):
-        if entry.kind != "place" or (entry.category or "") in _SIGHTS_FIRST:
-            continue
-        for alias in entry.aliases:
-            alias_tokens = fold(alias).split()
+    for index, aliases in _sight_names(gazetteer):
+        for alias_tokens in aliases:
             contains = len(alias_tokens) > len(words) and all(_token_in(w, alias_tokens) for w in words)
             if contains and (len(words) > 1 or alias_tokens[-1] == words[0]):
                 owners.add(index)

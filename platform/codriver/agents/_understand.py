@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any, Literal
 
 from autogen_core.models import ChatCompletionClient, SystemMessage, UserMessage
@@ -35,6 +36,7 @@ from codriver.planning import (
 )
 from codriver.regions import CATEGORIES
 from codriver.tools.geocoding import Gazetteer, fold
+from codriver.tools.places import PlaceIndex
 
 __all__ = [
     "ModelHints",
@@ -136,16 +138,21 @@ class Understanding(BaseModel):
 
 
 def region_facts(tools: RegionTools) -> dict[str, Any]:
-    """What the reader needs to know of a region: its country, cuisines and categories."""
-    entries = tools.places.index.entries
-    return {
-        "country": country_of_zone(tools.region.timezone),
-        "cuisines": frozenset(c for e in entries for c in e.cuisine),
-        "categories": frozenset(e.category for e in entries),
-        "diets": frozenset(
-            d for e in entries for d, v in e.diets.items() if (v or "").lower() in {"yes", "only", "limited"}
-        ),
-    }
+    """What the reader needs to know of a region: its country, cuisines, categories and diets served."""
+    return dict(_catalogue_facts(tools.places.index, tools.region.timezone))
+
+
+@lru_cache(maxsize=8)
+def _catalogue_facts(index: PlaceIndex, timezone: str | None) -> tuple[tuple[str, Any], ...]:
+    """Computed once per loaded catalogue (a region's index is built once per process and import)."""
+    entries = index.entries
+    served = {"yes", "only", "limited"}
+    return (
+        ("country", country_of_zone(timezone)),
+        ("cuisines", frozenset(c for e in entries for c in e.cuisine)),
+        ("categories", frozenset(e.category for e in entries)),
+        ("diets", frozenset(d for e in entries for d, v in e.diets.items() if (v or "").lower() in served)),
+    )
 
 
 def _words_for(value: str, table: dict[str, str]) -> str:
