@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -71,3 +72,25 @@ def test_if_match_on_a_stale_version_is_409_before_any_planning(api: Api) -> Non
     garbled = api.client.delete(f"/v1/trips/{trip_id}/stops/1", headers={**ann, "If-Match": "yesterday"})
     assert (garbled.status_code, garbled.json()["field"]) == (422, "If-Match")
     assert api.client.delete(f"/v1/trips/{trip_id}", headers={**ann, "If-Match": "*"}).status_code == 204
+
+
+def test_a_chat_revision_made_from_an_old_version_is_409_not_a_silent_overwrite(api: Api) -> None:
+    ann, trip_id = _trip(api)
+    api.planner.delay_s = 0.2
+    understand = api.assistant.chat
+
+    async def slow_chat(message: str, context: Any) -> Any:
+        await asyncio.sleep(0.4)  # the assistant reads version 1 and takes its time: the removal lands first
+        return await understand(message, context)
+
+    api.assistant.chat = slow_chat  # type: ignore[method-assign]
+    with ThreadPoolExecutor(2) as pool:
+        chat = pool.submit(api.client.post, f"/v1/trips/{trip_id}/chat", json={"message": "add a cafe"}, headers=ann)
+        remove = pool.submit(api.client.delete, f"/v1/trips/{trip_id}/stops/2", headers=ann)
+        answers = {"chat": chat.result(), "remove": remove.result()}
+    assert answers["remove"].status_code == 200
+    assert answers["chat"].status_code == 409, answers["chat"].text
+    assert answers["chat"].json()["current_version"] == 2
+    final = api.client.get(f"/v1/trips/{trip_id}", headers=ann).json()
+    assert final["current_version"] == 2
+    assert final["request"]["must_visit"] == ["osm:node/1"]  # the removal is kept, not overwritten by the chat

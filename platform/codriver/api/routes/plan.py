@@ -157,7 +157,13 @@ async def chat(body: ChatIn, trip: TripDep, principal: CurrentUser, services: Se
         return ChatOut(reply=answer.reply, replanned=False, itinerary_version=row.version if row else None, **heard)
     request = TripRequest.model_validate(answer.request)
     planned = await services.trips.plan(
-        user_id, request, title=None, vehicle_id=None, trip_id=trip_id, reason=f"chat: {body.message[:200]}"
+        user_id,
+        request,
+        title=None,
+        vehicle_id=None,
+        trip_id=trip_id,
+        reason=f"chat: {body.message[:200]}",
+        expected_version=trip.current_version,  # the revision was made from this version: 409 if another came first
     )
     version = planned.row.version if planned.row is not None else None
     services.trips.publish(trip_id, "chat", {"message": body.message, "reply": answer.reply}, dedupe_key=None)
