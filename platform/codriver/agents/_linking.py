@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from codriver.agents._lexicon import AVOID_CUES, DIET_WORDS, INTEREST_WORDS, MEAL_WORDS
 from codriver.tools.geocoding import Gazetteer, fold
 
 __all__ = ["Mention", "link_places"]
@@ -27,6 +28,11 @@ __all__ = ["Mention", "link_places"]
 _EXACT = 1.0
 _FUZZY_CUTOFF = 85.0
 _MAX_WORDS = 6
+# Words the reader knows (interests, diets, meals, avoiding): capitalised at a sentence's start they are no name.
+_LEXICAL = re.compile(
+    "|".join(f"(?:{p})" for p in (*INTEREST_WORDS, *DIET_WORDS, *MEAL_WORDS, AVOID_CUES))
+    + r"|(?:histor\w*|old|new|big|small|nice|great|famous|local|modern|ancient|public|beautiful|some|any|our|my)"
+)
 _LINKER_WORDS = """
     a an the of and or in on at to for from with by my our your then also
 """
@@ -299,6 +305,9 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             continue
         if fold(name) in _GENERIC or _NOT_NAMES.fullmatch(name):
             continue
+        sentence_start = re.search(r"(?:^|[.!?:;]\s*)$", text[:start]) is not None
+        if sentence_start and " " not in name and _LEXICAL.fullmatch(fold(name)):
+            continue  # "Avoid museums", "Historical monuments": a word of ours that only starts the sentence
         said = re.sub(r"^(?i:the)\s+", "", match.group(0)).strip()
         unresolved.append((said, start))
     unresolved.sort(key=lambda u: u[1])
