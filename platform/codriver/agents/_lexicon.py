@@ -15,31 +15,38 @@ __all__ = [
     "INTEREST_WORDS",
     "MEAL_WINDOWS",
     "MEAL_WORDS",
+    "MISSING_KINDS",
     "NUMBER_WORDS",
     "WEEKDAYS",
 ]
 
 INTEREST_WORDS: dict[str, str] = {
-    r"museums?|(?<!street )(?<!public )art(?:s|sy)?(?! museum| galler)": "museum",
+    r"museums?|(?<!street )(?<!public )art(?:s|sy)?(?! museum| galler)|culture|cultural": "museum",
     r"exhibitions?": "museum",
-    r"(?<!street )(?<!public )art(?:s|sy)?|galler(?:y|ies)|paintings?": "gallery",
+    r"(?<!street )(?<!public )art(?:s|sy)?|galler(?:y|ies)|paintings?|culture|cultural": "gallery",
     r"parks?|gardens?|green spaces?|something green|greenery|outdoors?|nature|fresh air|walk in the park|"
     r"(?:a|for a|go for a) (?:walk|stroll)": "park",
     r"sights?|sightseeing|attractions?|landmarks?|tourist spots?|zoos?|wildlife|animals|aquariums?": "attraction",
-    r"histor(?:y|ic|ical)|monuments?|memorials?|castles?|fortress": "historic",
-    r"views?|viewpoints?|panorama|lookouts?": "viewpoint",
+    r"histor(?:y|ic|ical)(?! museums?)|monuments?|memorials?|castles?|fortress|architecture|old buildings|heritage": "historic",
+    r"views?|viewpoints?|panorama|panoramic|lookouts?|photo spots?": "viewpoint",
     r"coffee|cafes?|cafe|espresso|pastr(?:y|ies)|cake|bakery|ice ?cream|gelato": "cafe",
-    r"beers?|pubs?|bars?|drinks|cocktails?|wine": "bar",
-    r"playgrounds?|swings": "playground",
+    r"beers?|pubs?|bars?|drinks|cocktails?|wine|nightlife|night ?clubs?|clubbing": "bar",
+    r"playgrounds?|swings|slides|climbing frames?": "playground",
     r"churche?s?|cathedrals?|chapels?|places? of worship|worship": "place_of_worship",
     r"statues?|sculptures?|street art|public art|artworks?": "artwork",
-    r"theat(?:er|re)s?|cinemas?|movies?|films?|a show|shows|concerts?|opera|ballet|musicals?": "entertainment",
+    r"theat(?:er|re)s?|cinemas?|movies?|films?|a show|shows|concerts?|opera|ballet|musicals?|live music|gigs?": "entertainment",
     r"beach(?:es)?|swim(?:ming)?": "beach",
     r"librar(?:y|ies)|books": "library",
     r"squares|town squares?|plazas?|market squares?": "square",
     r"restaurants?|fine dining|good food|foodie": "restaurant",
     r"fast food|street food|junk food": "fast_food",
 }
+
+# Kinds of place people ask for that the catalogue has no category for: said as not possible, never dropped.
+MISSING_KINDS = (
+    r"saunas?|spas?|shopping|shops|boutiques?|malls?|bowling|escape rooms?|karaoke|casinos?|gyms?|golf|"
+    r"ice skating|skating rinks?|ski(?:ing)?|climbing walls?|bouldering|swimming pools?|hot tubs?|massages?"
+)
 
 DIET_WORDS: dict[str, str] = {
     r"vegan|plant[- ]based": "vegan",

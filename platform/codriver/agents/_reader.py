@@ -22,6 +22,7 @@ from codriver.agents._lexicon import (
     INTEREST_WORDS,
     MEAL_WINDOWS,
     MEAL_WORDS,
+    MISSING_KINDS,
     NUMBER_WORDS,
 )
 from codriver.agents._linking import link_places
@@ -217,6 +218,16 @@ def _interests(text: str, draft: RequestDraft) -> None:
             draft.put("max_per_category", 1, ", ".join(singular))
     if avoid:
         draft.put("avoid_categories", sorted(set(avoid)), ", ".join(evidence))
+
+
+def _missing_kinds(text: str, draft: RequestDraft) -> None:
+    """Kinds of place with no catalogue category ("a sauna", "some shopping"): said, not dropped."""
+    for match in re.finditer(rf"\b(?:{MISSING_KINDS})\b", text):
+        if not is_negated(text, match.start()):
+            word = match.group(0)
+            draft.not_understood.append(
+                {"said": word, "reason": f"Codriver cannot plan {word} yet: its catalogue has no such kind of place"}
+            )
 
 
 def _diets(text: str, draft: RequestDraft) -> None:
@@ -503,6 +514,7 @@ def read_request(
     _party(lowered, draft)
     _budget(lowered, draft)
     _interests(lowered, draft)
+    _missing_kinds(lowered, draft)
     _diets(lowered, draft)
     _meals(lowered, draft)
     _cuisines(lowered, draft, region_cuisines)

@@ -208,3 +208,28 @@ def test_a_plan_with_an_unmet_wish_says_so() -> None:
     plan = with_verdict(Itinerary(stops=[], request=request), [])
     assert plan.status == "feasible"
     assert plan.relaxed == ["Louvre: no place called 'Louvre' in region 'helsinki'"]
+
+
+@pytest.mark.parametrize(
+    ("text", "interests"),
+    [
+        ("some culture in the afternoon", {"museum", "gallery"}),
+        ("a history museum and coffee", {"museum", "cafe"}),  # the museum's kind is not a second interest
+        ("old buildings and architecture", {"historic"}),
+        ("nightlife after dinner", {"bar"}),
+        ("live music tonight", {"entertainment"}),
+        ("photo spots with a panoramic view", {"viewpoint"}),
+        ("art galleries", {"gallery"}),
+    ],
+)
+def test_kinds_of_place_in_everyday_words(text: str, interests: set[str]) -> None:
+    from codriver.agents import read_request
+
+    assert set(read_request(text, now=NOW).fields["interests"]) == interests
+
+
+def test_a_kind_of_place_the_catalogue_lacks_is_said(tools: RegionTools) -> None:
+    result = _understand(tools, "a sauna and dinner tomorrow, no shopping")
+    assert [n.said for n in result.not_understood] == ["sauna"]  # the negated one is no wish
+    assert result.request is not None
+    assert [w.said for w in result.request.not_met] == ["sauna"]
