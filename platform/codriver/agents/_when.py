@@ -70,7 +70,8 @@ _MONTHS_EN = {
     "december": 12,
 }
 _MONTH_NAMES = (
-    "|".join(
+    "(?:"
+    + "|".join(
         [
             *(sorted(_MONTHS_EN, key=len, reverse=True)),
             r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec",
@@ -79,7 +80,7 @@ _MONTH_NAMES = (
             r"januari|februari|mars|juni|juli|augusti|oktober",
         ]
     )
-    + r"\.?"
+    + r")\.?"
 )
 _WEEKDAY_NAMES = (
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|"
@@ -118,6 +119,7 @@ _ORDINAL = r"(?:st|nd|rd|th)?"
 _RELATIVE = (
     r"(?:the )?day after tomorrow|tomorrow|today|tonight|this (?:morning|afternoon|evening)|"
     r"in (?:\d+|two|three|four|five|six|a couple of) days|a week from (?:today|now)|"
+    r"in (?:\d|one|two|three|four|a couple of) weeks?|"
     r"huomenna|ylihuomenna|tanaan|i morgon|i overmorgon|i dag"
 )
 
@@ -327,7 +329,13 @@ class _DayReader:
             rf"\b{weekday}(?P<a>\d{{1,2}})(?P<sep>[./])(?P<b>\d{{1,2}})(?:(?P=sep)(?P<y>\d{{2,4}})|(?P<dot>\.))?(?![\d:])",
             text,
         )
-        if numeric and numeric["sep"] == "." and not numeric["y"] and not numeric["dot"]:
+        if (
+            numeric
+            and numeric["sep"] == "."
+            and not numeric["y"]
+            and not numeric["dot"]
+            and not re.search(r"\bon\s+$", text[: numeric.start()])
+        ):
             numeric = None  # "17.30" is a clock time; a date is written "18.12." or "18.12.2026"
         if holiday and not named and not numeric:
             day, name = holiday
@@ -373,17 +381,35 @@ class _DayReader:
                 parsed = _dateparser_day(word.removeprefix("the "), self.now, order=self.order)
             if parsed is not None:
                 return self._set(parsed, relative, explicit_year=True)
-        dom = re.search(r"\b(?:on )?the (\d{1,2})(?:st|nd|rd|th)\b", text)
+        dom = re.search(rf"\b(?:on )?(?:(?P<wd>{_WEEKDAY_NAMES}),? )?the (?P<d>\d{{1,2}})(?:st|nd|rd|th)\b", text)
         if dom:
-            parsed = _dateparser_day(dom.group(0).removeprefix("on "), self.now, order=self.order)
+            parsed = _dateparser_day(f"the {dom['d']}th", self.now, order=self.order)
             if parsed is not None:
-                return self._set(parsed, dom, explicit_year=True)
-        named_day = re.search(rf"\b(?P<cue>next |this |on |coming |this coming )?(?P<wd>{_WEEKDAY_NAMES})\b", text)
+                return self._set(parsed, dom, explicit_year=True, wd=dom["wd"])
+        return self._named_weekday(text, today)
+
+    def _named_weekday(self, text: str, today: date) -> str:
+        """ "Saturday", "next Monday", "Wednesday next week", "a week on Friday", "this weekend"."""
+        weekend = re.search(r"\b(?:this |next |the |over the |on the )?weekend\b", text)
+        named_day = re.search(
+            rf"\b(?P<cue>a week on |next |this |on |coming |this coming )?(?P<wd>{_WEEKDAY_NAMES})\b"
+            r"(?P<week>,? next week)?",
+            text,
+        ) or re.search(rf"\bnext week,? (?:on )?(?P<wd>{_WEEKDAY_NAMES})\b(?P<cue>)(?P<week>)", text)
         if named_day and (index := weekday_of(named_day["wd"])) is not None:
             ahead = (index - today.weekday()) % 7
-            if ahead == 0 and (named_day["cue"] or "").strip() == "next":
+            cue = (named_day["cue"] or "").strip()
+            if ahead == 0 and cue == "next":
                 ahead = 7
+            if named_day["week"] or named_day.group(0).startswith("next week"):
+                ahead = 7 - today.weekday() + index  # that day of the next calendar week
+            if cue == "a week on":
+                ahead += 7
             return self._set(today + timedelta(days=ahead), named_day, explicit_year=True)
+        if weekend:
+            ahead = 0 if today.weekday() >= 5 else 5 - today.weekday()
+            self.when.notes.append("the weekend: Saturday (say Sunday if you mean it)")
+            return self._set(today + timedelta(days=ahead), weekend, explicit_year=True)
         return text
 
     def _set(self, day: date, match: re.Match[str], *, explicit_year: bool, wd: str | None = None) -> str:
@@ -429,11 +455,16 @@ def _is_clock_context(text: str, match: re.Match[str], group: str) -> bool:
     return _NOT_A_CLOCK_AFTER.match(text[match.end(group) :]) is None
 
 
+_PART = r"in the (?:morning|afternoon|evening)|at night"
+# "10 to 14", "from six till nine", "9 in the morning to 5 in the afternoon", "between 10am and 2pm"
+_RANGE = re.compile(
+    rf"\b(?P<cue>from|between)?\s*(?P<a>{CLOCK})(?:\s+(?P<qa>{_PART}))?\s*"
+    rf"(?P<sep>-|\u2013|to|till|til|until|and|through)\s*(?P<b>{CLOCK})\b"
+)
+
+
 def _read_range(text: str, when: When) -> str:
-    rng = re.search(
-        rf"\b(?P<cue>from|between)?\s*(?P<a>{CLOCK})\s*(?P<sep>-|\u2013|to|till|til|until|and|through)\s*(?P<b>{CLOCK})\b",
-        text,
-    )
+    rng = _RANGE.search(text)
     while rng is not None:
         start = rng.start("cue") if rng["cue"] else rng.start("a")
         before = text[max(0, start - 30) : start]
@@ -446,9 +477,11 @@ def _read_range(text: str, when: When) -> str:
             and not (weak and re.search(r"\b(?:for|of|up)\s*$", before))
             and not (rng["sep"] == "and" and not rng["cue"])
         ):
-            evening = _evening_after(text, rng.end())
-            first = parse_clock(rng["a"], evening=evening and not _explicit_half(rng["a"]))
-            second = parse_clock(rng["b"], evening=evening and not _explicit_half(rng["b"]))
+            evening = _evening_after(text, rng.end()) or re.match(r"\s*in the afternoon\b", text[rng.end() :])
+            later = (rng["qa"] or "") not in {"", "in the morning"}
+            pm_first = (later or (bool(evening) and not rng["qa"])) and not _explicit_half(rng["a"])
+            first = parse_clock(rng["a"], evening=pm_first)
+            second = parse_clock(rng["b"], evening=bool(evening) and not _explicit_half(rng["b"]))
             if first is not None and second is not None:
                 if "pm" in rng["b"] and "am" not in rng["a"] and not _explicit_half(rng["a"]) and first.hour < 12:
                     candidate = time(first.hour + 12, first.minute)
@@ -460,10 +493,7 @@ def _read_range(text: str, when: When) -> str:
                 said = text[start : rng.end()].strip()
                 when.said["depart_at"] = when.said["return_by"] = said
                 return _blank(text, start, rng.end())
-        rng = re.search(
-            rf"\b(?P<cue>from|between)?\s*(?P<a>{CLOCK})\s*(?P<sep>-|\u2013|to|till|til|until|and|through)\s*(?P<b>{CLOCK})\b",
-            _blank(text, 0, rng.end()),
-        )
+        rng = _RANGE.search(_blank(text, 0, rng.end()))
     return text
 
 

@@ -233,3 +233,26 @@ def test_a_kind_of_place_the_catalogue_lacks_is_said(tools: RegionTools) -> None
     assert [n.said for n in result.not_understood] == ["sauna"]  # the negated one is no wish
     assert result.request is not None
     assert [w.said for w in result.request.not_met] == ["sauna"]
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "depart", "back"),
+    [
+        ("this weekend, museums", date(2026, 12, 12), None, None),
+        ("Dec. 19, 10:00-14:00", date(2026, 12, 19), time(10), time(14)),
+        ("on 19.12 from 10", date(2026, 12, 19), time(10), None),
+        ("a week on friday", date(2026, 12, 18), None, None),
+        ("in two weeks", date(2026, 12, 23), None, None),
+        ("wednesday next week", date(2026, 12, 16), None, None),
+        ("from 9 in the morning to 5 in the afternoon", None, time(9), time(17)),
+        ("leave at 10, back at 4", None, time(10), time(16)),
+    ],
+)
+def test_more_ways_to_say_when(text: str, day: date | None, depart: time | None, back: time | None) -> None:
+    assert when(text)[:3] == (day, depart, back)
+
+
+def test_a_weekday_beside_a_day_of_the_month_is_checked() -> None:
+    assert when("monday the 18th")[0] is None
+    assert any("does not match" in q for q in when("monday the 18th")[5])
+    assert when("friday the 18th")[0] == date(2026, 12, 18)
