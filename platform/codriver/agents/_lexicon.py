@@ -27,14 +27,16 @@ INTEREST_WORDS: dict[str, str] = {
     r"parks?|gardens?|green spaces?|something green|greenery|outdoors?|nature|fresh air|walk in the park|"
     r"(?:a|for a|go for a) (?:walk|stroll)": "park",
     r"sights?|sightseeing|attractions?|landmarks?|tourist spots?|zoos?|wildlife|animals|aquariums?": "attraction",
-    r"histor(?:y|ic|ical)(?! museums?)|monuments?|memorials?|castles?|fortress|architecture|old buildings|heritage": "historic",
+    r"histor(?:y|ic|ical)(?! museums?)|monuments?|memorials?|castles?|fortress|"
+    r"architecture|old buildings|heritage": "historic",
     r"views?|viewpoints?|panorama|panoramic|lookouts?|photo spots?": "viewpoint",
     r"coffee|cafes?|cafe|espresso|pastr(?:y|ies)|cake|bakery|ice ?cream|gelato": "cafe",
     r"beers?|pubs?|bars?|drinks|cocktails?|wine|nightlife|night ?clubs?|clubbing": "bar",
     r"playgrounds?|swings|slides|climbing frames?": "playground",
     r"churche?s?|cathedrals?|chapels?|places? of worship|worship": "place_of_worship",
     r"statues?|sculptures?|street art|public art|artworks?": "artwork",
-    r"theat(?:er|re)s?|cinemas?|movies?|films?|a show|shows|concerts?|opera|ballet|musicals?|live music|gigs?": "entertainment",
+    r"theat(?:er|re)s?|cinemas?|movies?|films?|a show|shows|concerts?|opera|ballet|musicals?|"
+    r"live music|gigs?": "entertainment",
     r"beach(?:es)?|swim(?:ming)?": "beach",
     r"librar(?:y|ies)|books": "library",
     r"squares|town squares?|plazas?|market squares?": "square",

@@ -15,7 +15,7 @@ as unresolved, so the traveller is told they are not in the region.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
@@ -143,6 +143,8 @@ _DESCRIBED = frozenset(
         "zoo",
     }
 )
+# "the cathedral", "the station": said in lower case they still mean the one such landmark of a town
+_UNIQUE_LANDMARKS = frozenset({"cathedral", "station", "opera", "zoo", "harbour", "harbor"})
 _SIGHTS_FIRST = frozenset({"hotel", "supermarket", "parking", "toilets", "pharmacy", "fuel", "charging_station"})
 
 
@@ -177,6 +179,20 @@ def _described(gazetteer: Gazetteer, tokens: list[str], *, single_ok: bool) -> i
                 owners.add(index)
                 break
     return owners.pop() if len(owners) == 1 else None
+
+
+_KIND_AFTER = re.compile(
+    r"\s+(?:(?:art|history|design|modern art|city)\s+)?"
+    r"(?:museum|gallery|church|cathedral|park|library|theatre|theater|square|market hall|hall|statue|monument)\b",
+    re.IGNORECASE,
+)
+
+
+def _with_kind_after(text: str, mention: Mention) -> Mention:
+    kind = _KIND_AFTER.match(text, mention.end)
+    if kind is None or mention.place_id is None:
+        return mention
+    return replace(mention, end=kind.end(), said=text[mention.start : kind.end()])
 
 
 def _mention(gazetteer: Gazetteer, said: str, span: tuple[int, int], index: int, *, score: float) -> Mention:
@@ -219,7 +235,8 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 and tokens[-1] in _DESCRIBED
                 and tokens[0] not in _LINKERS
             ):
-                described = _described(gazetteer, tokens, single_ok=definite and said[:1].isupper())
+                single_ok = definite and (said[:1].isupper() or tokens[-1] in _UNIQUE_LANDMARKS)
+                described = _described(gazetteer, tokens, single_ok=single_ok)
                 if described is not None:
                     found.append(_mention(gazetteer, said, (start, end), described, score=0.9))
                     continue
@@ -276,6 +293,8 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
         if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
             chosen.append(mention)
     chosen.sort(key=lambda m: m.start)
+    # "Kiasma museum", "Ateneum art museum": the kind said after a name belongs to the name
+    chosen = [_with_kind_after(text, m) for m in chosen]
     unresolved: list[tuple[str, int]] = []
     name_run = r"((?:[A-ZÅÄÖ][\w'\u2019-]*)(?:\s+(?:of\s+|de\s+|la\s+|du\s+)?[A-ZÅÄÖ][\w'\u2019-]*)*)"
     for cue in re.finditer(rf"\b(?i:{_CUE})\s+", text):

@@ -256,3 +256,14 @@ def test_a_weekday_beside_a_day_of_the_month_is_checked() -> None:
     assert when("monday the 18th")[0] is None
     assert any("does not match" in q for q in when("monday the 18th")[5])
     assert when("friday the 18th")[0] == date(2026, 12, 18)
+
+
+def test_the_kind_after_a_name_belongs_to_it_and_a_unique_landmark_is_linked(tools: RegionTools) -> None:
+    result = _understand(tools, "Kiasma museum and the cathedral on Saturday")
+    assert tools.gazetteer is not None
+    names = {tools.gazetteer.lookup(p).name for p in result.stated["must_visit"]}  # type: ignore[union-attr]
+    assert names == {"Kiasma", "Helsingin tuomiokirkko"}
+    assert "interests" not in result.stated  # "museum" and "cathedral" were the places' own words
+    plain = _understand(tools, "the museum and the park on Saturday")
+    assert "must_visit" not in plain.stated  # many museums and parks: a kind, not a place
+    assert set(plain.stated["interests"]) == {"museum", "park"}
