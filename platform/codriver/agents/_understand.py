@@ -78,6 +78,8 @@ class ModelHints(BaseModel):
     back: str | None = Field(default=None, max_length=5, description="latest return, 24-hour HH:MM")
     places: list[str] = Field(default_factory=list, max_length=5, description="places named, as written")
     food: list[str] = Field(default_factory=list, max_length=3, description="cuisines or dishes named, as written")
+    start: str | None = Field(default=None, max_length=80, description="where the trip starts, as written")
+    reserve_percent: int | None = Field(default=None, ge=0, le=90, description="never below this charge")
 
 
 class PlanContext(BaseModel):
@@ -235,6 +237,22 @@ def merge_hints(
     return added
 
 
+_FIRST_TEN = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+_TEENS = ("tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth")
+# "" for 0, then "first" .. "thirty-first": the days of a month as people write them
+_ORDINAL_WORDS = (
+    "",
+    *_FIRST_TEN,
+    *_TEENS,
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+    *(f"twenty-{w}" for w in _FIRST_TEN),
+    "thirtieth",
+    "thirty-first",
+)
+
+
 def _hour_said(text: str, clock: time) -> bool:
     """Whether the text says this hour, as 24- or 12-hour digits or as a word ("five")."""
     hours = {clock.hour, clock.hour - 12 if clock.hour > 12 else clock.hour}
@@ -255,9 +273,11 @@ def _merge_when_and_where(
             day = date.fromisoformat(hints.date)
         except ValueError:
             day = None
-        # the day's number as a date ("18th", "18.12", "18 december", "december 18"), or its weekday name
+        # the day's number as a date ("18th", "18.12", "18 december", "december 18"), its ordinal word
+        # ("the twenty-eighth"), or its weekday name
         said = day is not None and (
-            re.search(
+            re.search(rf"\bthe {_ORDINAL_WORDS[day.day]}\b", lowered) is not None
+            or re.search(
                 rf"(?<![\d:.]){day.day}(?:st|nd|rd|th|\.\s?{day.month}\b|\s+(?:of\s+)?{day:%B})|{day:%B}\s+{day.day}\b",
                 lowered,
                 flags=re.IGNORECASE,
@@ -291,6 +311,19 @@ def _merge_when_and_where(
                 added["must_visit"] = "model"
         if must:
             fields["must_visit"] = must
+    if hints.start and "origin" not in fields and gazetteer is not None and fold(hints.start) in fold(text):
+        mentions, _ = link_places(hints.start, gazetteer)
+        if len(mentions) == 1:
+            start = mentions[0]
+            fields["origin"] = start.place_id or {"lat": start.lat, "lon": start.lon, "name": start.name}
+            added["origin"] = "model"
+    reserve = hints.reserve_percent
+    vehicle = dict(fields.get("vehicle", {}))
+    if reserve is not None and "reserve_soc" not in vehicle and _number_in(lowered, reserve, _PERCENT):
+        vehicle["reserve_soc"] = reserve / 100
+        vehicle.setdefault("powertrain", "ev")
+        fields["vehicle"] = vehicle
+        added["vehicle"] = "model"
     if hints.food and "cuisine" not in fields:
         wishes = [w for word in hints.food if word.casefold() in lowered for w in read_cuisines(word.casefold())]
         if wishes:

@@ -267,3 +267,26 @@ def test_the_kind_after_a_name_belongs_to_it_and_a_unique_landmark_is_linked(too
     plain = _understand(tools, "the museum and the park on Saturday")
     assert "must_visit" not in plain.stated  # many museums and parks: a kind, not a place
     assert set(plain.stated["interests"]) == {"museum", "park"}
+
+
+def test_the_model_fills_gaps_only_with_what_the_words_bear_out(tools: RegionTools) -> None:
+    from autogen_ext.models.replay import ReplayChatCompletionClient
+
+    # one constrained answer for the whole form; the rules miss "the twenty-eighth" and the food word "poke"
+    proposal = (
+        '{"date": "2026-12-28", "depart": "10:00", "places": ["Louvre", "Kiasma"], "food": ["poke"],'
+        ' "start": "Bulevardi", "reserve_percent": 25, "budget": 500, "interests": ["bar"]}'
+    )
+    client = ReplayChatCompletionClient([proposal])
+    text = "set off at ten on the twenty-eighth from Bulevardi, Kiasma, some poke, keep 25 % in the battery"
+    result = asyncio.run(
+        understand(text, context=_context(tools), gazetteer=tools.gazetteer, client=client)  # type: ignore[arg-type]
+    )
+    source = {u.field: u.source for u in result.understood}
+    assert result.stated["date"] == "2026-12-28"  # "the twenty-eighth" bears it out
+    assert source["date"] == "model"
+    assert result.stated["must_visit"] == ["osm:way/8042215"]  # Kiasma: the Louvre is not a place here
+    assert result.stated["vehicle"]["reserve_soc"] == 0.25
+    assert "budget" not in result.stated  # no 500 in the words
+    assert "bar" not in result.stated.get("interests", {})  # no bar in the words
+    assert result.stated["origin"]["name"] == "Bulevardi"
