@@ -48,6 +48,10 @@ _PASSWORD = "simulated traveller"  # noqa: S105  (a throw-away account on the se
 _MAX_QUESTIONS = 3
 
 
+# How long (real seconds) a report made ahead of the server's clock waits for that clock to catch up.
+_CLOCK_WAIT_S = 120.0
+
+
 class _Api:
     """Calls with one user's or one head-unit's credentials; a 5xx or unexpected answer raises."""
 
@@ -156,7 +160,18 @@ class _HttpRun:
             body["soc"] = self.run.scenario.vehicle.soc
         if sim is not None and sim.temperature_c is not None:
             body["outside_c"] = sim.temperature_c
-        await self.api.ok("PUT", f"/v1/vehicles/{self.vehicle_id}/state", self.key, json=body)
+        path = f"/v1/vehicles/{self.vehicle_id}/state"
+        deadline = time.monotonic() + _CLOCK_WAIT_S
+        while True:
+            response = await self.api.call("PUT", path, self.key, json=body)
+            ahead = response.status_code == 422 and response.json().get("field") == "recorded_at"
+            if not ahead or time.monotonic() > deadline:
+                break
+            # the server refuses reports from its future: wait for its (warp) clock to reach the car's
+            await asyncio.sleep(self.poll_s)
+        if response.status_code >= 300:
+            msg = f"PUT {path} answered {response.status_code}: {response.text[:500]}"
+            raise ToolBadResponse(msg)
 
     async def fetch(self, version: int | None = None) -> Itinerary:
         """The itinerary of ``version`` (default: the current one), read once."""
