@@ -15,17 +15,8 @@ from codriver.planning import Location
 from codriver.planning._region_world import RegionTools
 from codriver.tools.geocoding import fold
 
-ROWS = yaml.safe_load((Path(__file__).with_name("sgd_turns.yaml")).read_text(encoding="utf-8"))
-KINDS = {
-    "museum": "museum",
-    "park": "park",
-    "historical landmark": "historic",
-    "nature preserve": "park",
-    "tourist attraction": "attraction",
-    "place of worship": "place_of_worship",
-    "theme park": "attraction",
-    "performing arts venue": "entertainment",
-}
+DATA = yaml.safe_load((Path(__file__).with_name("sgd_turns.yaml")).read_text(encoding="utf-8"))
+ROWS, KINDS = DATA["turns"], DATA["categories"]
 
 
 def test_asked_cuisines_and_kinds_are_read_or_said_to_be_missing(tools: RegionTools) -> None:
