@@ -599,6 +599,44 @@ def describe(understood: list[Understood]) -> str:
     return ", ".join(dict.fromkeys(parts))
 
 
+# Everyday words of languages travellers here may write in; their dates are read (dateparser), the rest is not.
+_FINNISH = (
+    "ja ei on klo kanssa haluan haluamme mennä menen lasten lapset huomenna tänään ylihuomenna ravintola "
+    "lounas lounaalle illallinen museoon museo puisto kahvila mutta sitten takaisin kotiin aamulla illalla"
+)
+_SWEDISH = (
+    "och med till vill vi imorgon idag lunch middag barnen barn sedan hem tillbaka kaffe museum gärna på efter innan"
+)
+_GERMAN = (
+    "und mit wir möchten morgen heute zum zur ins nach bitte mittagessen abendessen kinder dann zurück kaffee "
+    "gerne um uhr"
+)
+_FOREIGN_WORDS = {
+    "Finnish": frozenset(_FINNISH.split()),
+    "Swedish": frozenset(_SWEDISH.split()),
+    "German": frozenset(_GERMAN.split()),
+}
+
+
+def _foreign(text: str, evidence: dict[str, str]) -> list[NotUnderstood]:
+    """Words of another language that nothing was read from: said, with what is read instead."""
+    words = re.findall(r"[^\W\d_]+", text.casefold())
+    if len(words) < 2:
+        return []
+    for language, common in _FOREIGN_WORDS.items():
+        hits = [w for w in words if w in common]
+        if len(hits) >= 2 and len(hits) >= 0.25 * len(words):
+            used = " ".join(evidence.values()).casefold()
+            unread = [w for w in words if w not in used]
+            if unread:
+                said = " ".join(dict.fromkeys(unread))[:120]
+                reason = (
+                    f"this looks like {language}: Codriver reads English (and days and times in Finnish or Swedish)"
+                )
+                return [NotUnderstood(said=said, reason=reason)]
+    return []
+
+
 def _ignored(text: str) -> list[NotUnderstood]:
     """Input the reader cannot use at all: nothing, only symbols, or far too much."""
     stripped = text.strip()
@@ -660,6 +698,7 @@ async def understand(
             merged = merge_hints(draft, hints, text, now=context.now, gazetteer=gazetteer)
             sources.update(dict.fromkeys(merged, "model"))
     unmet += [NotUnderstood(**item) for item in draft.not_understood]
+    unmet += _foreign(text, draft.evidence)
     request: TripRequest | None = None
     assumptions: list[str] = []
     questions: list[str] = []

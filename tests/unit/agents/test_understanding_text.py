@@ -290,3 +290,12 @@ def test_the_model_fills_gaps_only_with_what_the_words_bear_out(tools: RegionToo
     assert "budget" not in result.stated  # no 500 in the words
     assert "bar" not in result.stated.get("interests", {})  # no bar in the words
     assert result.stated["origin"]["name"] == "Bulevardi"
+
+
+def test_words_of_another_language_are_said_not_dropped(tools: RegionTools) -> None:
+    result = _understand(tools, "huomenna klo 10 museoon ja lounas")
+    assert result.stated["date"] == "2026-12-10"  # the day and time are read
+    assert [n.said for n in result.not_understood] == ["museoon ja lounas"]
+    assert "Finnish" in result.not_understood[0].reason
+    english = _understand(tools, "tomorrow a museum and lunch on the way home")
+    assert english.not_understood == []
