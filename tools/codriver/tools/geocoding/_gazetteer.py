@@ -2,7 +2,7 @@
 
 Names are folded (case, accents and punctuation ignored) and scored with rapidfuzz's
 ``WRatio``; a place is found by its ``name`` and by its alternative names (``name:fi``,
-``name:sv``, ``alt_name``, ``short_name``, ...), a street by the ``name`` of its edges.
+``name:sv``, ``alt_name``, ``short_name``, ``brand``, ...), a street by the ``name`` of its edges.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ STREET_PREFIX = "street:"
 _CATALOGUE_ID = re.compile(r"^osm:(node|way|relation)/\d+$")
 # Name tags worth matching; artist_name, addr:housename and the like are not names of the place.
 _NAME_TAG = re.compile(
-    r"^(name|alt_name|official_name|short_name|loc_name|int_name|old_name)(:[a-z]{2,3}(-[A-Za-z]+)?)?$"
+    r"^(name|alt_name|official_name|short_name|loc_name|int_name|old_name|brand)(:[a-z]{2,3}(-[A-Za-z]+)?)?$"
 )
 # Scores are rapidfuzz percentages: below SEARCH_CUTOFF is noise, RESOLVE_CUTOFF is "this is it",
 # HINT_CUTOFF is worth suggesting, and candidates within TIE_MARGIN of the best are equally good.
