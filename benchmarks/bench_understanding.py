@@ -127,7 +127,8 @@ def slots_of(understanding: Understanding, gazetteer: Gazetteer) -> dict[str, An
             out[key] = vehicle[key]
     if vehicle.get("connectors"):
         out["connectors"] = sorted(vehicle["connectors"])
-    met = [f"{n.said} {n.reason}" for n in understanding.not_understood if n.said]
+    # wishes the region cannot meet; words that were merely not read are another matter
+    met = [f"{n.said} {n.reason}" for n in understanding.not_understood if n.said and n.kind == "not_here"]
     if met:
         out["not_met"] = met
     if understanding.request is None and understanding.questions:

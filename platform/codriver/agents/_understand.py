@@ -113,6 +113,9 @@ class NotUnderstood(BaseModel):
 
     said: str
     reason: str
+    kind: Literal["not_here", "not_read"] = Field(
+        default="not_here", description="not_here: a wish the region cannot meet; not_read: words that were not used"
+    )
 
 
 class Understanding(BaseModel):
@@ -600,16 +603,14 @@ def describe(understood: list[Understood]) -> str:
 
 
 # Everyday words of languages travellers here may write in; their dates are read (dateparser), the rest is not.
+# Only words that are not also English ("on", "till", "lunch", "museum", "sedan" are left out).
 _FINNISH = (
-    "ja ei on klo kanssa haluan haluamme mennä menen lasten lapset huomenna tänään ylihuomenna ravintola "
+    "ja ei klo kanssa haluan haluamme mennä menen lasten lapset huomenna tänään ylihuomenna ravintola "
     "lounas lounaalle illallinen museoon museo puisto kahvila mutta sitten takaisin kotiin aamulla illalla"
 )
-_SWEDISH = (
-    "och med till vill vi imorgon idag lunch middag barnen barn sedan hem tillbaka kaffe museum gärna på efter innan"
-)
+_SWEDISH = "och vill imorgon idag middag barnen tillbaka kaffe gärna efter innan också"
 _GERMAN = (
-    "und mit wir möchten morgen heute zum zur ins nach bitte mittagessen abendessen kinder dann zurück kaffee "
-    "gerne um uhr"
+    "und mit wir möchten morgen heute zum zur nach bitte mittagessen abendessen kinder dann zurück kaffee gerne uhr"
 )
 _FOREIGN_WORDS = {
     "Finnish": frozenset(_FINNISH.split()),
@@ -633,7 +634,7 @@ def _foreign(text: str, evidence: dict[str, str]) -> list[NotUnderstood]:
                 reason = (
                     f"this looks like {language}: Codriver reads English (and days and times in Finnish or Swedish)"
                 )
-                return [NotUnderstood(said=said, reason=reason)]
+                return [NotUnderstood(said=said, reason=reason, kind="not_read")]
     return []
 
 
@@ -641,9 +642,9 @@ def _ignored(text: str) -> list[NotUnderstood]:
     """Input the reader cannot use at all: nothing, only symbols, or far too much."""
     stripped = text.strip()
     if not stripped:
-        return [NotUnderstood(said="", reason="the request is empty")]
+        return [NotUnderstood(said="", reason="the request is empty", kind="not_read")]
     if not re.search(r"[^\W\d_]", stripped):
-        return [NotUnderstood(said=stripped[:40], reason="no words to read (only symbols or numbers)")]
+        return [NotUnderstood(said=stripped[:40], reason="no words to read (only symbols or numbers)", kind="not_read")]
     return []
 
 
@@ -668,7 +669,9 @@ async def understand(
     if not unmet and len(re.findall(r"\w+", text)) <= 3 and context.request is None:
         probe = read_request(text, now=context.now, gazetteer=gazetteer, country=context.country)
         if not probe.fields:
-            unmet = [NotUnderstood(said=text.strip()[:40], reason="nothing in it says what trip you want")]
+            unmet = [
+                NotUnderstood(said=text.strip()[:40], reason="nothing in it says what trip you want", kind="not_read")
+            ]
     if unmet:
         return Understanding(
             stated={},
@@ -680,7 +683,11 @@ async def understand(
         )
     if len(text) > MAX_TEXT:
         unmet.append(
-            NotUnderstood(said=text[MAX_TEXT : MAX_TEXT + 40], reason=f"only the first {MAX_TEXT} characters are read")
+            NotUnderstood(
+                said=text[MAX_TEXT : MAX_TEXT + 40],
+                reason=f"only the first {MAX_TEXT} characters are read",
+                kind="not_read",
+            )
         )
         text = text[:MAX_TEXT]
     draft = read_request(
