@@ -411,11 +411,12 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
         if _clock(mention.said.lower()) is not None:
             continue
         before = original[max(0, mention.start - 40) : mention.start].lower()
-        value: str | dict[str, Any] = mention.place_id or {
-            "lat": round(mention.lat, 6),
-            "lon": round(mention.lon, 6),
-            "name": mention.name,
-        }
+        # a start or end keeps its name for the plan: a catalogue place by ID, a street by its position
+        value: dict[str, Any] = (
+            {"place_id": mention.place_id, "name": mention.name}
+            if mention.place_id
+            else {"lat": round(mention.lat, 6), "lon": round(mention.lon, 6), "name": mention.name}
+        )
         if mention.place_id is not None or _ORIGIN_BEFORE.search(before) or _END_BEFORE.search(before):
             masked = masked[: mention.start] + " " * (mention.end - mention.start) + masked[mention.end :]
         note = f"{mention.said} -> {mention.name}" + (f" ({mention.place_id})" if mention.place_id else " (street)")
@@ -431,7 +432,7 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
             if mention.place_id not in avoid:
                 avoid.append(mention.place_id)
                 linked("avoid_places")
-        elif mention.place_id not in must and mention.place_id != draft.fields.get("origin"):
+        elif mention.place_id not in must and mention.place_id != draft.fields.get("origin", {}).get("place_id"):
             must.append(mention.place_id)
             said_must.append(note)
             linked("must_visit")

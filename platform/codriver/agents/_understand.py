@@ -309,7 +309,7 @@ def _merge_when_and_where(
                 continue  # a name the text does not contain is the model's, not the traveller's
             mentions, _ = link_places(name, gazetteer)
             found = [m.place_id for m in mentions if m.place_id is not None]
-            if len(found) == 1 and found[0] not in must and found[0] != fields.get("origin"):
+            if len(found) == 1 and found[0] not in must and found[0] != (fields.get("origin") or {}).get("place_id"):
                 must.append(found[0])
                 added["must_visit"] = "model"
         if must:
@@ -318,7 +318,11 @@ def _merge_when_and_where(
         mentions, _ = link_places(hints.start, gazetteer)
         if len(mentions) == 1:
             start = mentions[0]
-            fields["origin"] = start.place_id or {"lat": start.lat, "lon": start.lon, "name": start.name}
+            fields["origin"] = (
+                {"place_id": start.place_id, "name": start.name}
+                if start.place_id
+                else {"lat": start.lat, "lon": start.lon, "name": start.name}
+            )
             added["origin"] = "model"
     reserve = hints.reserve_percent
     vehicle = dict(fields.get("vehicle", {}))

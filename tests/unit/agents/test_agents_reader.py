@@ -84,7 +84,8 @@ def test_a_start_at_a_square_keeps_its_name(tools: RegionTools) -> None:
     draft = read_request("A museum, starting from Rautatientori.", now=NOW, gazetteer=tools.gazetteer)
     origin = draft.fields["origin"]
     assert tools.gazetteer is not None
-    square = tools.gazetteer.lookup(origin)  # the square itself (OSM place=square), not a hotel on it
+    square = tools.gazetteer.lookup(origin["place_id"])  # the square itself (OSM place=square), not a hotel on it
+    assert origin["name"] == "Rautatientori"  # its name kept for the plan
     assert square is not None
     assert (square.name, square.category) == ("Rautatientori", "square")
     assert abs(square.lat - 60.171) < 0.01
