@@ -220,6 +220,8 @@ def test_a_plan_with_an_unmet_wish_says_so() -> None:
         ("live music tonight", {"entertainment"}),
         ("photo spots with a panoramic view", {"viewpoint"}),
         ("art galleries", {"gallery"}),
+        ("a theme park for the kids, somewhere we can park", {"attraction"}),  # "park" the verb is no park
+        ("a picnic and a drink", {"park", "bar"}),
     ],
 )
 def test_kinds_of_place_in_everyday_words(text: str, interests: set[str]) -> None:
