@@ -128,6 +128,10 @@ class Understanding(BaseModel):
     questions: list[str] = Field(default_factory=list, description="follow-up questions; empty when ready")
     unresolved_places: list[str] = Field(default_factory=list)
     understood: list[Understood] = Field(default_factory=list, description="each field with the words it came from")
+    linked: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="each place named: field, words, catalogue ID or street:NAME, name, confidence 0..1",
+    )
     not_understood: list[NotUnderstood] = Field(
         default_factory=list, description="wishes that were ignored or cannot be met here, with the reason"
     )
@@ -138,6 +142,7 @@ class Understanding(BaseModel):
         return {
             "understood": [u.model_dump(mode="json") for u in self.understood],
             "not_understood": [n.model_dump(mode="json") for n in self.not_understood],
+            "linked": list(self.linked),
             "assumptions": list(self.assumptions),
         }
 
@@ -739,6 +744,7 @@ async def understand(
         questions=questions,
         unresolved_places=draft.unresolved_places,
         understood=understood,
+        linked=draft.linked,
         not_understood=unmet,
         request=request,
     )

@@ -124,6 +124,9 @@ def test_places_link_by_any_name_and_unknown_ones_are_said(tools: RegionTools) -
     assert [w.said for w in result.request.not_met] == ["Louvre"]
     assert result.request.meals[0].cuisine[:1] == ["sushi"]
     assert result.request.depart_at.date() == date(2026, 12, 18)
+    linked = {(link["said"], link["value"]): link["score"] for link in result.linked}
+    assert linked[("Old Market Hall", "osm:way/123814071")] == 1.0  # an exact name: full confidence
+    assert 0.85 <= linked[("Atenium", "osm:way/8033120")] < 1.0  # a near miss says how near
     fields = {u.field: u.said for u in result.understood}
     assert fields["date"] == "friday 18 december"
     assert "Old Market Hall" in fields["must_visit"]
