@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from starlette.types import Scope
@@ -165,9 +165,15 @@ def create_app(
     v1 = APIRouter(prefix="/v1")
 
     @v1.get("/health", tags=["service"])
-    async def health() -> dict[str, Any]:
-        """Liveness: the process answers (on the event loop: no worker thread, no database)."""
-        return {"status": "ok", "version": API_VERSION}
+    async def health(request: Request) -> dict[str, Any]:
+        """Liveness: the process answers (on the event loop: no worker thread, no database).
+
+        ``now`` is the server's clock (ISO 8601 with offset): head-units and simulators set
+        their reports' ``recorded_at`` by it (reports from its future are refused).
+        """
+        services = getattr(request.app.state, "services", None)
+        now = services.clock.now().isoformat() if services is not None else None
+        return {"status": "ok", "version": API_VERSION, "now": now}
 
     for router in ROUTERS:
         v1.include_router(router)

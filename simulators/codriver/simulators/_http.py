@@ -359,7 +359,10 @@ async def run_scenario_http(
         step.key = (await api.ok("POST", f"/v1/vehicles/{step.vehicle_id}/api-key", step.user))["api_key"]
         home = _home(scenario, tools)
         if home is not None:  # the car is at home: a coordinates home becomes the trip's origin
-            await step.state(None, home[0], home[1], scenario.start)
+            # reported at the server's clock when that is still before the start (it refuses reports from its future)
+            server_now = (await http.get("/v1/health")).json().get("now")
+            at = min(scenario.start, datetime.fromisoformat(server_now)) if server_now else scenario.start
+            await step.state(None, home[0], home[1], at)
         await step.plan(scenario.first_message)
         if step.trip_id:
             for line in scenario.later_messages:

@@ -167,5 +167,8 @@ def test_feedback_and_preferences(api: Api) -> None:
 
 
 def test_the_clock_moves_trip_times_not_the_api(api: Api) -> None:
+    before = api.clock.now()
     api.clock.advance(timedelta(days=1))
-    assert api.client.get("/v1/health").json()["status"] == "ok"
+    health = api.client.get("/v1/health").json()
+    assert health["status"] == "ok"
+    assert datetime.fromisoformat(health["now"]) == before + timedelta(days=1)  # the server's clock, for head-units
