@@ -273,21 +273,8 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 if gazetteer.entries[o].kind == best.kind
                 and (gazetteer.entries[o].category or "") == (best.category or "")
             )
-            found.append(
-                Mention(
-                    said=said,
-                    start=start,
-                    end=end,
-                    place_id=best.place_id,
-                    name=best.name,
-                    kind=best.kind,
-                    lat=best.lat,
-                    lon=best.lon,
-                    category=best.category,
-                    score=round(score, 3),
-                    others=others,
-                )
-            )
+            mention = _mention(gazetteer, said, (start, end), owners[0], score=round(score, 3))
+            found.append(replace(mention, others=others))
     chosen: list[Mention] = []
     for mention in sorted(found, key=lambda m: (-(m.end - m.start) * m.score, -m.score, m.start)):
         if all(mention.end <= c.start or mention.start >= c.end for c in chosen):
