@@ -6,8 +6,9 @@ one over a temporary data directory (and inject fakes where a port exists).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Engine
 
@@ -16,6 +17,7 @@ from codriver.regions.importer import Progress
 from codriver.settings import Settings
 from codriver.store import Region, make_engine, migrate
 from codriver.tools.charging import OsmChargers
+from codriver.tools.geocoding import Gazetteer, load_gazetteer
 from codriver.tools.places import EmbeddedPlaces
 from codriver.tools.routing import GraphRouter
 
@@ -24,22 +26,38 @@ if TYPE_CHECKING:
 
     from codriver.llm import Meter
 
-__all__ = ["Runtime"]
+__all__ = ["Runtime", "import_identity"]
+
+T = TypeVar("T")
+
+#: Per region name: the import the value was built from (see :func:`import_identity`), and the value.
+_PerImport = dict[str, tuple[tuple[int | None, str], T]]
 
 
 def _quiet(_stage: str, _fraction: float) -> None:
     return None
 
 
+def import_identity(region: Region) -> tuple[int | None, str]:
+    """What changes when a region is re-imported: its row ID and its graph cache file (new on every import)."""
+    return region.id, region.graph_path
+
+
 class Runtime:
-    """Everything a process needs, built lazily from one :class:`Settings`."""
+    """Everything a process needs, built lazily from one :class:`Settings`.
+
+    The router, catalogue, charging stations and gazetteer of a region are built once per
+    import of the region and kept while the process runs (``serve`` answers every request
+    from them); a re-import, seen in the region's row, replaces them on the next use.
+    """
 
     def __init__(self, settings: Settings, *, progress: Progress = _quiet) -> None:
         self.settings = settings
         self.progress = progress
-        self._routers: dict[tuple[str, str], GraphRouter] = {}
-        self._places: dict[tuple[str, str], EmbeddedPlaces] = {}
-        self._chargers: dict[tuple[str, str], OsmChargers] = {}
+        self._routers: _PerImport[GraphRouter] = {}
+        self._places: _PerImport[EmbeddedPlaces] = {}
+        self._chargers: _PerImport[OsmChargers] = {}
+        self._gazetteers: _PerImport[Gazetteer] = {}
 
     @cached_property
     def engine(self) -> Engine:
@@ -62,25 +80,26 @@ class Runtime:
         return load_graph(self.settings, region)
 
     def router(self, region: Region) -> GraphRouter:
-        """The embedded router of the region (built once per graph file)."""
-        key = (region.name, region.graph_path)
-        if key not in self._routers:
-            self._routers[key] = GraphRouter(self.graph(region))
-        return self._routers[key]
+        """The embedded router of the region (built once per import)."""
+        return _per_import(self._routers, region, lambda: GraphRouter(self.graph(region)))
 
     def places(self, region: Region) -> EmbeddedPlaces:
         """The region's place catalogue, loaded once per import (see :meth:`forget_places`)."""
-        key = (region.name, region.graph_path)
-        if key not in self._places:
-            self._places[key] = EmbeddedPlaces.load(self.engine, region, router=self.router(region))
-        return self._places[key]
+        return _per_import(
+            self._places, region, lambda: EmbeddedPlaces.load(self.engine, region, router=self.router(region))
+        )
 
     def chargers(self, region: Region) -> OsmChargers:
         """The region's charging stations from the catalogue, loaded once per import."""
-        key = (region.name, region.graph_path)
-        if key not in self._chargers:
-            self._chargers[key] = OsmChargers.from_store(self.engine, region, router=self.router(region))
-        return self._chargers[key]
+        return _per_import(
+            self._chargers, region, lambda: OsmChargers.from_store(self.engine, region, router=self.router(region))
+        )
+
+    def gazetteer(self, region: Region) -> Gazetteer:
+        """The region's offline gazetteer (place and street names), built once per import."""
+        return _per_import(
+            self._gazetteers, region, lambda: load_gazetteer(self.engine, region, self.router(region).graph)
+        )
 
     def chat_client(self, backend: str | None = None, *, meter: Meter | None = None) -> ChatCompletionClient:
         """The agents' model client per settings, or the ``--llm`` backend named."""
@@ -90,5 +109,17 @@ class Runtime:
 
     def forget_places(self, region: Region) -> None:
         """Drop the cached catalogue, e.g. after refreshed tags were stored."""
-        self._places.pop((region.name, region.graph_path), None)
-        self._chargers.pop((region.name, region.graph_path), None)
+        self._places.pop(region.name, None)
+        self._chargers.pop(region.name, None)
+
+
+def _per_import(cache: _PerImport[T], region: Region, build: Callable[[], T]) -> T:
+    """The value cached for this import of ``region``; a value of an earlier import is replaced (and freed)."""
+    identity = import_identity(region)
+    hit = cache.get(region.name)
+    if hit is not None and hit[0] == identity:
+        return hit[1]
+    cache.pop(region.name, None)  # let the old import's graph go before the new one is built
+    value = build()
+    cache[region.name] = (identity, value)
+    return value

@@ -2,8 +2,10 @@
 
 Plans come from :func:`codriver.planning.plan_trip` and repairs from
 :func:`codriver.planning.replan` (the stops still ahead are kept where they fit); the
-region's tools (router, catalogue, opening hours) are loaded once per region and answer
-the live questions of ``/next`` and the scheduler's checks.
+region's tools (router, catalogue, gazetteer, opening hours) are loaded once per import of
+the region and answer the live questions of ``/next`` and the scheduler's checks. Every
+use looks the region up in the database, so a re-import (``codriver region import`` in
+another process) is picked up by the next request.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import anyio
 from codriver.api._ports import Alternative, PlaceBrief, RegionBrief, RegionMap, TripChange
 from codriver.api._region_views import region_map, stop_alternatives
 from codriver.api._revise import revise_request
-from codriver.bootstrap import Runtime
+from codriver.bootstrap import Runtime, import_identity
 from codriver.errors import InputError, PlaceNotFound
 from codriver.planning import (
     ChargerOut,
@@ -51,24 +53,29 @@ _MEALS = {
 
 
 class EnginePlanner:
-    """Plans with the planning engine over the runtime's regions (tools loaded once per region)."""
+    """Plans with the planning engine over the runtime's regions (tools loaded once per import of a region)."""
 
     def __init__(self, runtime: Runtime, *, time_limit_s: float = 0.6, max_candidates: int = 30) -> None:
         self.runtime = runtime
         self.time_limit_s = time_limit_s
         self.max_candidates = max_candidates
-        self._tools: dict[str | None, RegionTools] = {}
+        self._tools: dict[str, RegionTools] = {}
         self._lock = threading.Lock()
-        self._maps: dict[str, RegionMap] = {}
+        self._maps: dict[str, tuple[RegionTools, RegionMap]] = {}
 
     def tools(self, region: str | None) -> RegionTools:
-        """The region's tools (the default region for None); RegionNotFound when not imported or embedded."""
+        """The region's tools (the default region for None); RegionNotFound when not imported or embedded.
+
+        Kept per region and rebuilt when the region's row says it was re-imported (one
+        indexed query per call).
+        """
         with self._lock:
-            if region not in self._tools:
-                tools = RegionTools.load(self.runtime, region)
-                self._tools[region] = tools
-                self._tools[tools.region.name] = tools
-            return self._tools[region]
+            current = self.runtime.region(region)  # imports an embedded region on first use
+            cached = self._tools.get(current.name)
+            if cached is None or import_identity(cached.region) != import_identity(current):
+                cached = RegionTools.load(self.runtime, current.name)
+                self._tools[current.name] = cached
+            return cached
 
     def places(self, region: str | None) -> EmbeddedPlaces:
         """The region's catalogue search (with its router)."""
@@ -142,11 +149,11 @@ class EnginePlanner:
         key = tools.region.name
         with self._lock:
             cached = self._maps.get(key)
-        if cached is None:
-            cached = region_map(tools)
+        if cached is None or cached[0] is not tools:  # none yet, or of an earlier import
+            cached = (tools, region_map(tools))
             with self._lock:
                 self._maps[key] = cached
-        return cached
+        return cached[1]
 
     def alternatives(self, itinerary: Itinerary, index: int, *, limit: int) -> list[Alternative]:
         return stop_alternatives(self.tools(itinerary.region), itinerary, index, limit=limit)

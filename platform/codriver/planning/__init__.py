@@ -27,7 +27,7 @@ from codriver.planning._problem import (
     Site,
     TaperCurve,
 )
-from codriver.planning._region_world import RegionTools, RegionWorld
+from codriver.planning._region_world import RegionTools, RegionWorld, TravelMatrix
 from codriver.planning._replan import (
     ChargerOut,
     Delay,
@@ -100,6 +100,7 @@ __all__ = [
     "StopSkipped",
     "TaperCurve",
     "Totals",
+    "TravelMatrix",
     "TripRequest",
     "TripState",
     "UnderstoodField",

@@ -4,7 +4,8 @@ Candidates come from the place catalogue (the request's interests, the food plac
 can serve the wanted meals and diets, the must-visits), their time windows from the
 opening-hours tool in the region's zone, travel times and distances from the graph
 router's matrix, energy from the energy model, chargers from the charging catalogue
-(only those known to fit the vehicle). No LLM is involved.
+(only those known to fit the vehicle). No LLM is involved. The matrix is routed once per
+plan: the verifier reads the plan's legs from it (see :class:`TravelMatrix`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,14 @@ from codriver.planning._problem import (
     at_time,
     seconds_between,
 )
-from codriver.planning._region_world import EnergyCurve, RegionTools, RegionWorld, usable_power_kw, vehicle_energy
+from codriver.planning._region_world import (
+    EnergyCurve,
+    RegionTools,
+    RegionWorld,
+    TravelMatrix,
+    usable_power_kw,
+    vehicle_energy,
+)
 from codriver.planning._request import Location, TripRequest
 from codriver.planning._world import Requirements
 from codriver.tools.charging import ChargerFilter
@@ -281,7 +289,8 @@ class _Builder:
         return found[:_MAX_CHARGERS]
 
     # -- the problem ------------------------------------------------------------------------
-    def build(self) -> PlanningProblem:
+    def build(self) -> tuple[PlanningProblem, TravelMatrix]:
+        """The problem, and the router's matrix between its sites' road nodes (for the verifier)."""
         request = self.request
         router = self.tools.router
         origin, destination = self.origin, self.destination
@@ -335,7 +344,7 @@ class _Builder:
             return paths[a, b]
 
         constraints = request.constraints
-        return PlanningProblem(
+        problem = PlanningProblem(
             epoch=self.epoch,
             deadline_s=self.deadline,
             sites=sites,
@@ -356,6 +365,7 @@ class _Builder:
             geometry=geometry,
             region=self.tools.region.name,
         )
+        return problem, TravelMatrix(nodes, seconds, metres)
 
     def _near_charger(self, cand: Candidate, chargers: list[Charger], sites: list[Site]) -> Candidate:
         here = LatLon(sites[cand.site].lat, sites[cand.site].lon)
@@ -395,7 +405,7 @@ def build_problem(
     request: TripRequest, tools: RegionTools, *, max_candidates: int = 30, adjust: Adjustments | None = None
 ) -> PlanningProblem:
     """The planning problem of ``request`` over the region's tools (at most ``max_candidates`` places)."""
-    return _Builder(request, tools, max_candidates, adjust or Adjustments()).build()
+    return _Builder(request, tools, max_candidates, adjust or Adjustments()).build()[0]
 
 
 def plan_trip(
@@ -410,9 +420,10 @@ def plan_trip(
 
     Never raises for an infeasible request: the result is then the closest plan found,
     with ``status='infeasible'`` and the violations that make the request infeasible.
+    The router's matrix is computed once: the verifier reads the plan's legs from it.
     """
-    problem = build_problem(request, tools, max_candidates=max_candidates, adjust=adjust)
-    world = RegionWorld(tools, request)
+    problem, matrix = _Builder(request, tools, max_candidates, adjust or Adjustments()).build()
+    world = RegionWorld(tools, request, matrix=matrix)
     requirements = Requirements.from_request(request, tools.zone, world)
     outcome = solve(problem, world=world, requirements=requirements, time_limit_s=time_limit_s)
     return with_wishes_not_met(outcome.itinerary.model_copy(update={"request": request, "region": tools.region.name}))

@@ -5,6 +5,11 @@ gazetteer (built once); ``RegionWorld`` answers the verifier's questions with th
 travel from the graph router, opening hours from opening-hours-py in the region's zone,
 costs from the catalogue, energy and charge times from the energy model, compatibility
 from the charging catalogue's tri-state rule.
+
+A plan's travel times are routed once: the engine's matrix between the road nodes of its
+sites (:class:`TravelMatrix`) is handed to the verifier's world, which still snaps every
+stop itself and reads its legs from that matrix; a leg between nodes the matrix lacks is
+routed (once per world).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import numpy as np
+import numpy.typing as npt
 
 from codriver.bootstrap import Runtime
 from codriver.errors import InputError, ToolError
@@ -36,12 +42,12 @@ from codriver.tools.charging import (
 )
 from codriver.tools.energy import AC_CONNECTORS, VehicleEnergy, charge_time_s, leg_energy_kwh
 from codriver.tools.geo import LatLon, haversine_m
-from codriver.tools.geocoding import Gazetteer, load_gazetteer
+from codriver.tools.geocoding import Gazetteer
 from codriver.tools.opening_hours import PlaceHours, hours_for, region_zone
 from codriver.tools.places import EmbeddedPlaces, PlaceEntry
 from codriver.tools.routing import GraphRouter
 
-__all__ = ["EnergyCurve", "RegionTools", "RegionWorld", "vehicle_energy"]
+__all__ = ["EnergyCurve", "RegionTools", "RegionWorld", "TravelMatrix", "vehicle_energy"]
 
 
 logger = logging.getLogger(__name__)
@@ -76,16 +82,16 @@ class RegionTools:
         With an Open Charge Map key configured, OSM stations without socket data take the
         sockets of the OCM station at the same place (``ocm_client``: the HTTP client to
         use, default a new one); when OCM cannot be reached they stay unverified.
+        The router, catalogue, stations and gazetteer come from the runtime, built once
+        per import of the region.
         """
         found = runtime.region(region)
         router = runtime.router(found)
-        places = EmbeddedPlaces.load(runtime.engine, found, router=router)
-        stations = chargers or OsmChargers.from_store(runtime.engine, found, router=router)
+        stations = chargers or runtime.chargers(found)
         if chargers is None and runtime.settings.external.open_charge_map_key is not None:
             confirmed = confirm_sockets(stations.stations, _ocm_stations(runtime.settings.external, found, ocm_client))
             stations = OsmChargers(confirmed, router=router)
-        gazetteer = load_gazetteer(runtime.engine, found, router.graph)
-        return cls(found, router, places, stations, gazetteer)
+        return cls(found, router, runtime.places(found), stations, runtime.gazetteer(found))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -104,6 +110,30 @@ class RegionTools:
     def hours(self, entry: PlaceEntry) -> PlaceHours:
         """Opening hours of a catalogue place, in the region's zone."""
         return hours_for(entry.opening_hours, lat=entry.lat, lon=entry.lon, timezone=self.region.timezone)
+
+
+@dataclass(frozen=True, eq=False)
+class TravelMatrix:
+    """Seconds and metres between road nodes along the fastest paths, as the router computed them.
+
+    ``seconds[i, j]`` and ``metres[i, j]`` go from ``nodes[i]`` to ``nodes[j]`` (graph node
+    indices); a node may appear twice (two places at one road node).
+    """
+
+    nodes: npt.NDArray[np.int64]
+    seconds: npt.NDArray[np.float64]
+    metres: npt.NDArray[np.float64]
+    _row: dict[int, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_row", {int(node): i for i, node in enumerate(self.nodes)})
+
+    def leg(self, a: int, b: int) -> tuple[float, float] | None:
+        """(seconds, metres) from node ``a`` to node ``b``; None when either is not in the matrix."""
+        i, j = self._row.get(a), self._row.get(b)
+        if i is None or j is None:
+            return None
+        return float(self.seconds[i, j]), float(self.metres[i, j])
 
 
 def vehicle_energy(vehicle: VehicleSpec) -> VehicleEnergy:
@@ -184,13 +214,21 @@ def usable_power_kw(station: ChargingStationInfo, vehicle: VehicleEnergy) -> tup
 
 
 class RegionWorld:
-    """The verifier's :class:`World` over a region's real tools."""
+    """The verifier's :class:`World` over a region's real tools.
 
-    def __init__(self, tools: RegionTools, request: TripRequest | None = None) -> None:
+    ``matrix``: travel already routed between road nodes (the engine's matrix of the plan
+    being checked); legs between its nodes are read from it instead of routed again.
+    """
+
+    def __init__(
+        self, tools: RegionTools, request: TripRequest | None = None, *, matrix: TravelMatrix | None = None
+    ) -> None:
         self.tools = tools
         self.temperature_c = request.temperature_c if request else None
         self.vehicle = vehicle_energy(request.vehicle) if request and request.vehicle.powertrain == "ev" else None
+        self.matrix = matrix
         self._nodes: dict[tuple[float, float], int] = {}
+        self._legs: dict[tuple[int, int], tuple[float, float]] = {}
 
     def place(self, poi_id: str) -> PlaceFacts | None:
         entry = self.tools.entry(poi_id)
@@ -226,9 +264,15 @@ class RegionWorld:
         return self._nodes[point]
 
     def travel(self, a: StopRef, b: StopRef) -> tuple[float, float]:
-        times, dists = self.tools.router.matrix_nodes(np.array([self._node(a), self._node(b)]))
-        assert dists is not None
-        return float(times[0, 1]), float(dists[0, 1])
+        source, target = self._node(a), self._node(b)
+        known = self.matrix.leg(source, target) if self.matrix is not None else None
+        if known is not None:
+            return known
+        if (source, target) not in self._legs:
+            times, dists = self.tools.router.matrix_nodes(np.array([source, target]))
+            assert dists is not None
+            self._legs[source, target] = (float(times[0, 1]), float(dists[0, 1]))
+        return self._legs[source, target]
 
     def _hours(self, poi_id: str) -> PlaceHours | None:
         entry = self.tools.entry(poi_id)
