@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
-from rich.table import Column, Table
 
 from codriver.cli._context import resolve_point, runtime
 from codriver.cli._output import JsonOption, console, print_json
 from codriver.errors import InputError
-from codriver.tools.charging import ChargerFilter, ChargerResult
+
+if TYPE_CHECKING:
+    from codriver.tools.charging import ChargerFilter, ChargerResult
 
 _OPTIONS = {"connectors": "--connector", "networks": "--network", "fee": "--free"}
 
@@ -25,6 +25,10 @@ def _filter(
     require_known: bool,
     free: bool,
 ) -> ChargerFilter:
+    from pydantic import ValidationError  # noqa: PLC0415  (the CLI imports each verb's tools when it runs)
+
+    from codriver.tools.charging import ChargerFilter  # noqa: PLC0415
+
     try:
         return ChargerFilter.model_validate(
             {
@@ -55,6 +59,8 @@ def _sockets(result: ChargerResult) -> str:
 
 
 def _print(results: list[ChargerResult], *, along: bool) -> None:
+    from rich.table import Column, Table  # noqa: PLC0415
+
     if not results:
         console.print("no charging stations match")
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -40,6 +39,8 @@ def command(
     as_json: JsonOption = False,
 ) -> None:
     """Plan, ask for suggestions and change the plan in a conversation with the agents."""
+    import asyncio  # noqa: PLC0415  (not needed for --help)
+
     from codriver.agents import TripAssistant  # noqa: PLC0415  (AutoGen loads slowly)
     from codriver.planning._region_world import RegionTools  # noqa: PLC0415
 

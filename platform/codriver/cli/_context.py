@@ -5,15 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-from codriver.bootstrap import Runtime
-from codriver.settings import load_settings
-from codriver.store import Region
 from codriver.tools.geo import LatLon, parse_latlon
-from codriver.tools.geocoding import Gazetteer, load_gazetteer
+
+if TYPE_CHECKING:
+    from codriver.bootstrap import Runtime
+    from codriver.store import Region
+    from codriver.tools.geocoding import Gazetteer
 
 __all__ = ["gazetteer", "resolve_point", "runtime"]
 
@@ -21,6 +20,13 @@ __all__ = ["gazetteer", "resolve_point", "runtime"]
 @contextmanager
 def runtime(*, show_progress: bool = True) -> Iterator[Runtime]:
     """A runtime whose region imports draw a progress bar on standard error."""
+    # The service's modules load here, when a verb runs, so that `--help` starts fast.
+    from rich.console import Console  # noqa: PLC0415
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
+
+    from codriver.bootstrap import Runtime  # noqa: PLC0415
+    from codriver.settings import load_settings  # noqa: PLC0415
+
     columns = (TextColumn("{task.description:<28}"), BarColumn(), TimeElapsedColumn())
     with Progress(
         *columns, console=Console(stderr=True), transient=True, disable=not (show_progress and sys.stderr.isatty())
@@ -34,8 +40,8 @@ def runtime(*, show_progress: bool = True) -> Iterator[Runtime]:
 
 
 def gazetteer(rt: Runtime, region: Region) -> Gazetteer:
-    """The region's offline gazetteer; built once per process, so once per CLI call."""
-    return load_gazetteer(rt.engine, region, rt.graph(region))
+    """The region's offline gazetteer; built once per process and import of the region."""
+    return rt.gazetteer(region)
 
 
 def resolve_point(rt: Runtime, region: Region, text: str) -> tuple[LatLon, str]:

@@ -8,7 +8,6 @@ and prints the itinerary with the explanation of every stop. In a terminal (or w
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import time
 from typing import Annotated, Any
@@ -17,7 +16,6 @@ import typer
 
 from codriver.cli._context import runtime
 from codriver.cli._output import JsonOption, console, print_json
-from codriver.regions import region_summary
 
 DEFAULT_REQUEST = "Tomorrow a museum, a walk in a park and a vegetarian lunch, back by 17:00"
 
@@ -35,10 +33,13 @@ def demo(  # noqa: PLR0917  (typer options)
     port: Annotated[int, typer.Option(min=1, max=65535, help="web app port on 127.0.0.1")] = 8000,
 ) -> None:
     """Summarise the region and plan a day from free text with the agents."""
+    import asyncio  # noqa: PLC0415  (not needed for --help)
+
     from codriver.agents import TripAssistant  # noqa: PLC0415  (AutoGen loads slowly)
     from codriver.cli._context import resolve_point  # noqa: PLC0415
     from codriver.cli._plan import print_itinerary  # noqa: PLC0415
     from codriver.planning import Location, RegionTools  # noqa: PLC0415
+    from codriver.regions import region_summary  # noqa: PLC0415
     from codriver.tools.geo import LatLon  # noqa: PLC0415
 
     with runtime() as rt:

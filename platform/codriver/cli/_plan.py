@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from codriver.cli._context import runtime
 from codriver.cli._output import JsonOption, console, print_json
 from codriver.errors import InputError
-from codriver.planning import Itinerary, RegionTools, TripRequest, plan_trip, read_model
+
+if TYPE_CHECKING:
+    from codriver.planning import Itinerary
 
 __all__ = ["QUESTION_EXIT", "VIOLATIONS_EXIT", "command", "print_itinerary"]
 
@@ -23,6 +24,8 @@ QUESTION_EXIT = 4
 
 def print_itinerary(itinerary: Itinerary) -> None:
     """The itinerary for people: one line per stop, the totals and the violations."""
+    from rich.table import Table  # noqa: PLC0415
+
     table = Table(show_edge=False, pad_edge=False)
     for column in ("", "arrive", "depart", "kind", "stop", "why"):
         table.add_column(column, overflow="fold")
@@ -90,6 +93,8 @@ def command(
         _plan_text(text, llm=llm, start=start, region_name=region_name, as_json=as_json)
         return
     assert request_file is not None
+    from codriver.planning import RegionTools, TripRequest, plan_trip, read_model  # noqa: PLC0415  (OR-Tools)
+
     request = read_model(request_file, TripRequest, "trip request")
     with runtime() as rt:
         tools = RegionTools.load(rt, request.region)
@@ -107,7 +112,7 @@ def _plan_text(text: str, *, llm: str | None, start: str | None, region_name: st
 
     from codriver.agents import TripAssistant  # noqa: PLC0415  (AutoGen loads slowly)
     from codriver.cli._context import resolve_point  # noqa: PLC0415
-    from codriver.planning import Location  # noqa: PLC0415
+    from codriver.planning import Location, RegionTools  # noqa: PLC0415
 
     with runtime() as rt:
         tools = RegionTools.load(rt, region_name)

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from codriver.cli._context import resolve_point, runtime
 from codriver.cli._output import JsonOption, console, print_json
 from codriver.errors import InputError
-from codriver.regions import CATEGORIES
-from codriver.tools.opening_hours import region_zone
-from codriver.tools.places import DIETS, PlaceResult, make_query
+from codriver.regions.catalogue import CATEGORIES
+from codriver.tools.places import DIETS
+
+if TYPE_CHECKING:
+    from codriver.tools.places import PlaceResult
 
 __all__ = ["command"]
 
@@ -22,6 +23,8 @@ _DEFAULT_RADIUS_M = 1000.0
 
 def _parse_time(text: str, timezone: str) -> datetime:
     """An ISO 8601 time; without an offset it is read in the region's zone."""
+    from codriver.tools.opening_hours import region_zone  # noqa: PLC0415  (the CLI imports tools when a verb runs)
+
     try:
         value = datetime.fromisoformat(text)
     except ValueError as exc:
@@ -70,6 +73,8 @@ def command(
     if along and near is not None:
         msg = "--near cannot be combined with --along-from/--along-to: search near a point or along a drive"
         raise InputError(msg, field="near")
+    from codriver.tools.places import make_query  # noqa: PLC0415
+
     with runtime() as rt:
         region = rt.region(region_name)
         point = resolve_point(rt, region, near)[0] if near is not None else None
@@ -114,6 +119,8 @@ def _print_table(results: list[PlaceResult], *, along: bool) -> None:
     if not results:
         console.print("no places match")
         return
+    from rich.table import Table  # noqa: PLC0415
+
     table = Table("name", "category", "cuisine", "detour" if along else "distance", "hours", "id")
     for r in results:
         if along:

@@ -6,12 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from codriver.cli._context import runtime
 from codriver.cli._output import JsonOption, console, print_json
-from codriver.regions import import_region, region_summary
-from codriver.regions.summary import get_region, list_regions
 
 app = typer.Typer(help="Import and inspect regions (OSM extracts).", no_args_is_help=True)
 
@@ -23,6 +20,8 @@ def import_(
     as_json: JsonOption = False,
 ) -> None:
     """Import (or re-import) a region: drive graph, places, chargers."""
+    from codriver.regions import import_region, region_summary  # noqa: PLC0415  (the CLI imports a verb's modules when it runs)
+
     with runtime() as rt:
         result = import_region(path, settings=rt.settings, engine=rt.engine, name=name, progress=rt.progress)
     _show(region_summary(result.region), as_json=as_json)
@@ -31,6 +30,11 @@ def import_(
 @app.command("list")
 def list_(as_json: JsonOption = False) -> None:
     """List imported regions."""
+    from rich.table import Table  # noqa: PLC0415
+
+    from codriver.regions import region_summary  # noqa: PLC0415
+    from codriver.regions.summary import list_regions  # noqa: PLC0415
+
     with runtime() as rt:
         regions = [region_summary(r) for r in list_regions(rt.engine)]
     if as_json:
@@ -56,6 +60,9 @@ def show(
     as_json: JsonOption = False,
 ) -> None:
     """Show a region: graph size, places by category, opening hours, chargers."""
+    from codriver.regions import region_summary  # noqa: PLC0415
+    from codriver.regions.summary import get_region  # noqa: PLC0415
+
     with runtime() as rt:
         region = rt.region(name) if name == rt.settings.default_region else get_region(rt.engine, name)
     _show(region_summary(region), as_json=as_json)

@@ -10,7 +10,6 @@ import typer
 from codriver.cli._context import runtime
 from codriver.cli._output import JsonOption, console, print_json
 from codriver.cli._plan import VIOLATIONS_EXIT, print_itinerary
-from codriver.planning import Itinerary, RegionTools, ReplanInput, read_model, replan
 
 __all__ = ["command"]
 
@@ -27,6 +26,8 @@ def command(
 
     Exit status 3 when the repaired plan still has errors.
     """
+    from codriver.planning import Itinerary, RegionTools, ReplanInput, read_model, replan  # noqa: PLC0415  (OR-Tools)
+
     itinerary = read_model(itinerary_file, Itinerary, "itinerary")
     event = read_model(event_file, ReplanInput, "event")
     with runtime() as rt:

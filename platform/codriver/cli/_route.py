@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
@@ -12,9 +11,10 @@ import typer
 from codriver.cli._context import resolve_point, runtime
 from codriver.cli._output import JsonOption, console, print_json
 from codriver.errors import InputError
-from codriver.tools.geo import LatLon
-from codriver.tools.routing import Route
-from codriver.tools.routing._models import arrival
+
+if TYPE_CHECKING:
+    from codriver.tools.geo import LatLon
+    from codriver.tools.routing import Route
 
 __all__ = ["command", "parse_depart"]
 
@@ -51,6 +51,8 @@ def command(
     as_json: JsonOption = False,
 ) -> None:
     """The fastest drive from --from to --to through the --via stops: distance, time, geometry."""
+    import asyncio  # noqa: PLC0415  (not needed for --help)
+
     queries = [origin, *(via or []), destination]
     with runtime() as rt:
         region = rt.region(region_name)
@@ -77,6 +79,8 @@ def _document(route: Route, region: str, queries: list[str], resolved: list[tupl
 
 
 def _print(route: Route, region: str, labels: list[str]) -> None:
+    from codriver.tools.routing._models import arrival  # noqa: PLC0415  (the CLI imports tools when a verb runs)
+
     console.print(f"{region}: {labels[0]} -> {labels[-1]} ({route.provider} router)", markup=False, soft_wrap=True)
     leave = route.depart_at
     for i, leg in enumerate(route.legs):

@@ -6,15 +6,14 @@ import asyncio
 import logging
 import signal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import httpx
 import typer
 
-from codriver.bootstrap import Runtime
 from codriver.cli._serve import AssistantOption, ClockOption, PlannerOption, load_factory, make_clock
-from codriver.settings import load_settings
-from codriver.tools.home import HomeAssistant
+
+if TYPE_CHECKING:
+    from codriver.bootstrap import Runtime
 
 __all__ = ["command"]
 
@@ -22,7 +21,10 @@ __all__ = ["command"]
 async def _run(
     runtime: Runtime, *, clock: str | None, planner: str | None, assistant: str | None, heartbeat: Path | None
 ) -> None:
+    import httpx  # noqa: PLC0415
+
     from codriver.api import ApiSettings, build_services, make_scheduler  # noqa: PLC0415  (web stack on demand)
+    from codriver.tools.home import HomeAssistant  # noqa: PLC0415
 
     async with httpx.AsyncClient() as client:
         external = runtime.settings.external
@@ -62,6 +64,9 @@ def command(
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if log_level.lower() != "debug":  # APScheduler logs every run of every job at INFO
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    from codriver.bootstrap import Runtime  # noqa: PLC0415  (the CLI imports a verb's modules when it runs)
+    from codriver.settings import load_settings  # noqa: PLC0415
+
     runtime = Runtime(load_settings())
     asyncio.run(_run(runtime, clock=clock, planner=planner, assistant=assistant, heartbeat=heartbeat))
 

@@ -5,27 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from pydantic import BaseModel
 
 from codriver.cli._output import JsonOption, print_json
-from codriver.planning import Itinerary, ReplanInput, ReplanResult, TripRequest
 
 __all__ = ["SCHEMAS", "app", "schema_of"]
 
 app = typer.Typer(help="Print the JSON Schema of a planning document.", no_args_is_help=True)
 
-#: Published documents: command name -> model.
-SCHEMAS: dict[str, type[BaseModel]] = {
-    "itinerary": Itinerary,
-    "trip-request": TripRequest,
-    "replan-event": ReplanInput,
-    "replan-result": ReplanResult,
+#: Published documents: command name -> model of ``codriver.planning`` (by name: the planning
+#: package loads OR-Tools, which `codriver schema --help` need not wait for).
+SCHEMAS: dict[str, str] = {
+    "itinerary": "Itinerary",
+    "trip-request": "TripRequest",
+    "replan-event": "ReplanInput",
+    "replan-result": "ReplanResult",
 }
 
 
 def schema_of(name: str) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the document ``name``, with its ``$id``."""
-    schema = SCHEMAS[name].model_json_schema()
+    import codriver.planning  # noqa: PLC0415
+
+    schema = getattr(codriver.planning, SCHEMAS[name]).model_json_schema()
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"codriver:{name}", **schema}
 
 

@@ -18,14 +18,15 @@ import os
 import subprocess
 import sys
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from codriver.bootstrap import Runtime
 from codriver.errors import InputError
-from codriver.scheduling import Clock, SystemClock, parse_warp
-from codriver.settings import load_settings
+
+if TYPE_CHECKING:
+    from codriver.bootstrap import Runtime
+    from codriver.scheduling import Clock
 
 __all__ = ["OPTIONS_ENV", "ClockOption", "command", "load_factory", "make_clock", "pinned_clock", "worker_app"]
 
@@ -50,6 +51,8 @@ AssistantOption = Annotated[
 
 def make_clock(text: str | None) -> Clock:
     """The clock of ``--clock`` (real time without it)."""
+    from codriver.scheduling import SystemClock, parse_warp  # noqa: PLC0415  (the CLI imports a verb's modules when it runs)
+
     if not text:
         return SystemClock()
     try:
@@ -96,7 +99,9 @@ def _logging(log_level: str) -> None:
 
 
 def _app(options: dict[str, Any]) -> Any:
-    from codriver.api import AgentsAssistant, ApiSettings, EnginePlanner, create_app, default_planner  # noqa: PLC0415  (the web stack loads only for this verb)  # noqa: PLC0415
+    from codriver.api import AgentsAssistant, ApiSettings, EnginePlanner, create_app, default_planner  # noqa: PLC0415  (the web stack loads only for this verb)
+    from codriver.bootstrap import Runtime  # noqa: PLC0415
+    from codriver.settings import load_settings  # noqa: PLC0415
 
     runtime = Runtime(load_settings())
     api = ApiSettings(scheduler=options["scheduler"], rate_per_s=options["rate"], rate_burst=options["burst"])

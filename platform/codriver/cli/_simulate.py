@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from codriver.cli._context import runtime
 from codriver.cli._output import JsonOption, console, print_json
@@ -42,6 +40,9 @@ def command(
     as_json: JsonOption = False,
 ) -> None:
     """Play scenarios (traveller, car, world, home) and check their expectations; exit 1 if one fails."""
+    from rich.console import Console  # noqa: PLC0415
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
+
     from codriver.simulators import (  # noqa: PLC0415  (AutoGen loads slowly)
         ScenarioResult,
         SimOptions,

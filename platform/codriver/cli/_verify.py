@@ -11,7 +11,6 @@ from codriver.cli._context import runtime
 from codriver.cli._output import JsonOption, console, print_json
 from codriver.cli._plan import VIOLATIONS_EXIT
 from codriver.errors import InputError
-from codriver.planning import Itinerary, RegionTools, RegionWorld, Requirements, read_model, verify
 
 __all__ = ["command"]
 
@@ -29,6 +28,8 @@ def command(
     The requirements (time window, budget, meals, must-visits, vehicle) come from the
     itinerary's ``request``. Exit status 3 when there is at least one error.
     """
+    from codriver.planning import Itinerary, RegionTools, RegionWorld, Requirements, read_model, verify  # noqa: PLC0415  (OR-Tools)
+
     itinerary = read_model(itinerary_file, Itinerary, "itinerary")
     if itinerary.request is None:
         msg = "the itinerary has no `request`: the verifier needs the trip request to check against"

@@ -1,17 +1,23 @@
-"""Places: the :class:`PlaceCatalog` protocol, the embedded catalogue and Overpass refreshes."""
+"""Places: the :class:`PlaceCatalog` protocol, the embedded catalogue and Overpass refreshes.
 
-from codriver.tools.places._embedded import EmbeddedPlaces, corridor_distances, default_corridor_m
-from codriver.tools.places._index import PlaceEntry, PlaceIndex
-from codriver.tools.places._models import (
-    DIETS,
-    PlaceCatalog,
-    PlaceQuery,
-    PlaceResult,
-    make_query,
-    normalise_cuisine,
-)
-from codriver.tools.places._overpass import OverpassPlaces, RefreshedTags, parse_poi_id
-from codriver.tools.places._store import store_refreshed_tags
+The vocabulary (:data:`DIETS`) loads with the package; the models (pydantic), the
+embedded catalogue (NumPy, SciPy, SQLAlchemy) and the Overpass adapter load on first use
+of one of their names, so that ``codriver --help`` need not wait for them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from codriver.lazy import lazy_exports
+from codriver.tools.places._vocabulary import DIETS
+
+if TYPE_CHECKING:
+    from codriver.tools.places._embedded import EmbeddedPlaces, corridor_distances, default_corridor_m
+    from codriver.tools.places._index import PlaceEntry, PlaceIndex
+    from codriver.tools.places._models import PlaceCatalog, PlaceQuery, PlaceResult, make_query, normalise_cuisine
+    from codriver.tools.places._overpass import OverpassPlaces, RefreshedTags, parse_poi_id
+    from codriver.tools.places._store import store_refreshed_tags
 
 __all__ = [
     "DIETS",
@@ -30,3 +36,23 @@ __all__ = [
     "parse_poi_id",
     "store_refreshed_tags",
 ]
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "EmbeddedPlaces": "_embedded",
+        "corridor_distances": "_embedded",
+        "default_corridor_m": "_embedded",
+        "PlaceEntry": "_index",
+        "PlaceIndex": "_index",
+        "OverpassPlaces": "_overpass",
+        "RefreshedTags": "_overpass",
+        "parse_poi_id": "_overpass",
+        "store_refreshed_tags": "_store",
+        "PlaceCatalog": "_models",
+        "PlaceQuery": "_models",
+        "PlaceResult": "_models",
+        "make_query": "_models",
+        "normalise_cuisine": "_models",
+    },
+)

@@ -15,11 +15,10 @@ from codriver.errors import InputError
 from codriver.regions import CATEGORIES
 from codriver.tools.geo import LatLon
 from codriver.tools.opening_hours import HoursStatus
+from codriver.tools.places._vocabulary import DIETS
 
 __all__ = ["DIETS", "PlaceCatalog", "PlaceQuery", "PlaceResult", "make_query", "normalise_cuisine"]
 
-# The diet:* keys the catalogue keeps (same list as codriver.regions.catalogue).
-DIETS: tuple[str, ...] = ("gluten_free", "halal", "kosher", "lactose_free", "vegan", "vegetarian")
 MAX_LIMIT = 500
 
 
