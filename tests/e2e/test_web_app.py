@@ -11,16 +11,12 @@ Screenshots go to ``artifacts/screenshots/``. Any console error or uncaught exce
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-from serve_support import ServeProcess, serve
-from web_support import DESKTOP, PHONE, ConsoleWatch, chromium, require_chromium, screenshot
-
-from codriver.bootstrap import Runtime
-from codriver.settings import Settings
+from serve_support import ServeProcess
+from web_support import DESKTOP, PHONE, ConsoleWatch, screenshot
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -105,24 +101,6 @@ def _check_accessible(page: Page) -> None:
     assert page.locator("div[onclick], span[onclick]").count() == 0
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
-    """``codriver serve`` on SQLite with the Helsinki region imported beforehand."""
-    require_chromium()
-    data = tmp_path_factory.mktemp("web") / "data"
-    runtime = Runtime(Settings(data_dir=data))
-    runtime.region("helsinki")
-    runtime.engine.dispose()
-    with serve(data_dir=data, database_url=None, args=["--no-scheduler"]) as process:
-        yield process
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
-
-
 def _register(page: Page, base: str, email: str) -> None:
     """Open the app and create an account through the registration form (Enter submits)."""
     page.goto(f"{base}/")
@@ -137,11 +115,11 @@ def _register(page: Page, base: str, email: str) -> None:
     _check_accessible(page)
 
 
-def test_plan_see_and_change_a_trip_in_the_browser(server: ServeProcess, browser: Browser) -> None:
+def test_plan_see_and_change_a_trip_in_the_browser(web_server: ServeProcess, browser: Browser) -> None:
     watch = ConsoleWatch()
     page = watch.watch(browser.new_page(viewport=DESKTOP))
     page.set_default_timeout(30_000)
-    _register(page, server.url, "ann@example.org")
+    _register(page, web_server.url, "ann@example.org")
     assert "No trips yet" in page.locator("main").inner_text()
 
     # plan from free text: progress while the agents plan, then the trip
@@ -151,7 +129,7 @@ def test_plan_see_and_change_a_trip_in_the_browser(server: ServeProcess, browser
     page.get_by_role("button", name="Plan from text").click()
     page.locator("ol.timeline").wait_for(timeout=PLAN_TIMEOUT_MS)
     trip_id = _trip_id(page)
-    with _api(server.url, page) as api:
+    with _api(web_server.url, page) as api:
         trip = api.get(f"/trips/{trip_id}").json()
     assert trip["current_version"] == 1
     request = trip["request"]
@@ -174,7 +152,7 @@ def test_plan_see_and_change_a_trip_in_the_browser(server: ServeProcess, browser
     item.get_by_role("button", name=f"Replace {old['name']}").press("Enter")
     choices = item.locator("li.alternative")
     choices.first.wait_for(timeout=60_000)
-    with _api(server.url, page) as api:
+    with _api(web_server.url, page) as api:
         offered = api.get(f"/trips/{trip_id}/stops/{index}/alternatives", params={"limit": 8}).json()
     assert [c.get_attribute("data-poi") for c in choices.all()] == [a["poi_id"] for a in offered]
     assert all(a["poi_id"].startswith("osm:") for a in offered)
@@ -185,7 +163,7 @@ def test_plan_see_and_change_a_trip_in_the_browser(server: ServeProcess, browser
     diff = page.locator("section.diff")
     assert old["name"] in diff.locator("ul.removed").inner_text()
     assert (chosen["name"] or chosen["category"]) in diff.locator("ul.added").inner_text()
-    with _api(server.url, page) as api:
+    with _api(web_server.url, page) as api:
         trip = api.get(f"/trips/{trip_id}").json()
     assert trip["current_version"] == 2
     itinerary = trip["itinerary"]["itinerary"]
@@ -199,7 +177,7 @@ def test_plan_see_and_change_a_trip_in_the_browser(server: ServeProcess, browser
     page.get_by_label("Be back by").fill("17:00")
     page.get_by_role("button", name="Move return time").click()
     page.locator("#diff-title").filter(has_text="version 3 against version 2").wait_for(timeout=PLAN_TIMEOUT_MS)
-    with _api(server.url, page) as api:
+    with _api(web_server.url, page) as api:
         trip = api.get(f"/trips/{trip_id}").json()
     assert trip["request"]["return_by"].startswith(request["return_by"][:11] + "17:00")
     itinerary = trip["itinerary"]["itinerary"]
@@ -211,12 +189,12 @@ def test_plan_see_and_change_a_trip_in_the_browser(server: ServeProcess, browser
     page.get_by_label(f"Your rating of {stop['name']}").select_option("4")
     page.get_by_role("button", name=f"Rate {stop['name']}").click()
     page.get_by_text(f"You rated {stop['name']} 4/5").wait_for()
-    with _api(server.url, page) as api:
+    with _api(web_server.url, page) as api:
         feedback = api.get(f"/trips/{trip_id}/feedback").json()
     assert [(f["place_id"], f["rating"]) for f in feedback] == [(stop["poi_id"], 4)]
 
     # a version made elsewhere (the car reports a delay) is announced over the stream
-    with _api(server.url, page) as api:
+    with _api(web_server.url, page) as api:
         now = page.evaluate("new Date().toISOString()")
         event = {"kind": "delay", "minutes": 10, "occurred_at": now, "idempotency_key": "web-e2e-delay"}
         answer = api.post(f"/trips/{trip_id}/events", json=event)
@@ -225,7 +203,7 @@ def test_plan_see_and_change_a_trip_in_the_browser(server: ServeProcess, browser
     page.get_by_role("button", name="Show version 4").click()
     page.locator("#diff-title").filter(has_text="version 4 against version 3").wait_for()
     assert "Version 4 (current)" in page.locator("#version-select").inner_text()
-    with _api(server.url, page) as api:
+    with _api(web_server.url, page) as api:
         itinerary = api.get(f"/trips/{trip_id}").json()["itinerary"]["itinerary"]
     _check_trip_page(page, itinerary)
 
@@ -234,7 +212,7 @@ def test_plan_see_and_change_a_trip_in_the_browser(server: ServeProcess, browser
     page.get_by_label("Message the planner").press("Enter")
     page.locator("ol.chat-log li.from-planner").wait_for(timeout=PLAN_TIMEOUT_MS)
     page.locator("#diff-title").filter(has_text="version 5 against version 4").wait_for(timeout=PLAN_TIMEOUT_MS)
-    with _api(server.url, page) as api:
+    with _api(web_server.url, page) as api:
         trip = api.get(f"/trips/{trip_id}").json()
     assert trip["request"]["interests"].get("cafe", 0) > 0
     assert "Re-planning" in page.locator("ol.chat-log li.from-planner").inner_text()
@@ -246,7 +224,7 @@ def test_plan_see_and_change_a_trip_in_the_browser(server: ServeProcess, browser
     page.get_by_role("button", name=f"Remove {gone['name']}").click()
     page.locator("#diff-title").filter(has_text="version 6 against version 5").wait_for(timeout=PLAN_TIMEOUT_MS)
     assert gone["name"] in page.locator("section.diff ul.removed").inner_text()
-    with _api(server.url, page) as api:
+    with _api(web_server.url, page) as api:
         itinerary = api.get(f"/trips/{trip_id}").json()["itinerary"]["itinerary"]
     assert gone["poi_id"] not in [s["poi_id"] for s in itinerary["stops"]]
     _check_trip_page(page, itinerary)
@@ -255,7 +233,7 @@ def test_plan_see_and_change_a_trip_in_the_browser(server: ServeProcess, browser
     page.get_by_label("Itinerary version").select_option("1")
     page.get_by_text("You are looking at an older version (1)").wait_for()
     assert page.get_by_role("button", name=re.compile("^Replace ")).count() == 0
-    with _api(server.url, page) as api:
+    with _api(web_server.url, page) as api:
         first = api.get(f"/trips/{trip_id}/itineraries/1").json()["itinerary"]
     _check_trip_page(page, first)
     page.get_by_role("button", name="Show the current one").click()
@@ -263,10 +241,10 @@ def test_plan_see_and_change_a_trip_in_the_browser(server: ServeProcess, browser
 
     # the same trip on a phone: one column, nothing wider than the screen
     phone = watch.watch(browser.new_page(viewport=PHONE))
-    phone.goto(f"{server.url}/")
+    phone.goto(f"{web_server.url}/")
     token = page.evaluate("localStorage.getItem('codriver.token')")
     phone.evaluate("token => localStorage.setItem('codriver.token', token)", token)
-    phone.goto(f"{server.url}/#/trips/{trip_id}")
+    phone.goto(f"{web_server.url}/#/trips/{trip_id}")
     phone.locator("ol.timeline").wait_for()
     _check_trip_page(phone, itinerary)
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -278,12 +256,12 @@ def test_plan_see_and_change_a_trip_in_the_browser(server: ServeProcess, browser
     assert watch.errors == []
 
 
-def test_preferences_then_plan_with_the_form(server: ServeProcess, browser: Browser) -> None:
+def test_preferences_then_plan_with_the_form(web_server: ServeProcess, browser: Browser) -> None:
     """Preferences saved on their page fill the trip form; the form's request is planned as asked."""
     watch = ConsoleWatch()
     page = watch.watch(browser.new_page(viewport=PHONE))
     page.set_default_timeout(30_000)
-    _register(page, server.url, "bo@example.org")
+    _register(page, web_server.url, "bo@example.org")
 
     page.get_by_role("link", name="Preferences").click()
     page.get_by_role("heading", name="Preferences", exact=True).wait_for()
@@ -296,7 +274,7 @@ def test_preferences_then_plan_with_the_form(server: ServeProcess, browser: Brow
     page.get_by_label("Name", exact=True).fill("Kona")
     page.get_by_role("button", name="Add vehicle").click()
     page.get_by_text("Added Kona.").wait_for()
-    with _api(server.url, page) as api:
+    with _api(web_server.url, page) as api:
         prefs = api.get("/preferences").json()
         vehicles = api.get("/vehicles").json()
     assert prefs["diet"] == ["vegetarian"]
@@ -318,7 +296,7 @@ def test_preferences_then_plan_with_the_form(server: ServeProcess, browser: Brow
     page.get_by_label("Charge or tank now (%)").fill("55")
     page.get_by_role("button", name="Plan this trip").click()
     page.locator("ol.timeline").wait_for(timeout=PLAN_TIMEOUT_MS)
-    with _api(server.url, page) as api:
+    with _api(web_server.url, page) as api:
         trip = api.get(f"/trips/{_trip_id(page)}").json()
     assert trip["title"] == "Galleries and lunch"
     assert trip["vehicle_id"] == vehicles[0]["id"]

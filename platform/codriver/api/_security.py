@@ -9,16 +9,19 @@ import secrets
 
 __all__ = [
     "KEY_PREFIX",
+    "SHARE_PREFIX",
     "TOKEN_PREFIX",
     "hash_password",
     "hash_secret",
     "new_key",
+    "new_share_token",
     "new_token",
     "verify_password",
 ]
 
 TOKEN_PREFIX = "cdu_"  # noqa: S105  (a prefix, not a secret)
 KEY_PREFIX = "cdv_"
+SHARE_PREFIX = "cds_"
 _R, _P, _DKLEN = 8, 1, 32
 
 
@@ -60,6 +63,11 @@ def new_token() -> str:
 def new_key() -> str:
     """A new head-unit API key (256 random bits)."""
     return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def new_share_token() -> str:
+    """A new read-only share link token (256 random bits)."""
+    return SHARE_PREFIX + secrets.token_urlsafe(32)
 
 
 def hash_secret(secret: str) -> str:

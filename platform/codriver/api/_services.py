@@ -23,6 +23,7 @@ from codriver.api._hub import NoticeHub
 from codriver.api._limits import Admission, TokenBuckets
 from codriver.api._ports import AssistantContext, TripAssistant, TripChange, TripPlanner
 from codriver.api._settings import ApiSettings
+from codriver.api._titles import trip_title
 from codriver.planning import Itinerary, TripRequest, VehicleSpec
 from codriver.scheduling import CarState, Clock
 from codriver.settings import Settings
@@ -227,7 +228,7 @@ class TripService:
 
         def store() -> int:
             with session_scope(self.engine) as session:
-                name = title or f"Trip on {request.depart_at.date().isoformat()}"
+                name = title or trip_title(request, itinerary)
                 trip = create_trip(
                     session, user_id=user_id, title=name, request=payload, vehicle_id=vehicle_id, region_id=region_id
                 )

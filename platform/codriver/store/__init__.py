@@ -17,6 +17,7 @@ from codriver.store.models import (
     TripAction,
     TripEvent,
     TripNotice,
+    TripShare,
     User,
     Vehicle,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "TripAction",
     "TripEvent",
     "TripNotice",
+    "TripShare",
     "User",
     "Vehicle",
     "make_engine",

@@ -31,6 +31,7 @@ __all__ = [
     "TripAction",
     "TripEvent",
     "TripNotice",
+    "TripShare",
     "User",
     "Vehicle",
 ]
@@ -276,6 +277,16 @@ class AccessToken(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True, index=True)
     created_at: datetime = _when(default_factory=utcnow)
     expires_at: datetime = _when()
+
+
+class TripShare(SQLModel, table=True):
+    """A read-only link to a trip, created by its owner; only the SHA-256 of its token is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    trip_id: int = _fk("trip.id")
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = _when(default_factory=utcnow)
+    revoked_at: datetime | None = _when(nullable=True, default=None)
 
 
 class QueuedCommand(SQLModel, table=True):

@@ -122,4 +122,4 @@ def test_hostile_values_in_every_writing_route_are_422_naming_the_field(hostile_
     assert sent >= 140
     # and nothing hostile was stored: the trip still reads, at its first version
     detail = api.client.get(f"/v1/trips/{trip}", headers=ann).json()
-    assert (detail["title"], detail["current_version"]) == ("Trip on 2026-06-01", 1)
+    assert (detail["title"], detail["current_version"]) == ("Ateneum and Kiasma, Mon 1 Jun", 1)

@@ -73,3 +73,13 @@ def test_short_password_names_the_field(api: Api) -> None:
     response = api.client.post("/v1/users", json={"email": "c@example.org", "password": "short"})
     assert response.status_code == 422
     assert response.json()["field"] == "password"
+
+
+def test_registration_checks_the_address_and_names_the_field(api: Api) -> None:
+    for email in ("cy@example", "no-at-sign.org", "two@@example.org", "sp ace@example.org"):
+        answer = api.client.post("/v1/users", json={"email": email, "password": "correct horse"})
+        assert answer.status_code == 422, (email, answer.text)
+        assert answer.json()["field"] == "email"
+        assert answer.json()["errors"][0]["type"] == "string_pattern_mismatch"
+    short = api.client.post("/v1/users", json={"email": "cy@example.org", "password": "short"})
+    assert (short.status_code, short.json()["errors"][0]["type"]) == (422, "string_too_short")

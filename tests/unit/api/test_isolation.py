@@ -32,12 +32,14 @@ SAMPLE_BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/trips/{trip_id}/feedback"): {"rating": 1},
     ("POST", "/v1/trips/{trip_id}/stops/{index}/replace"): {"poi_id": "osm:node/2"},
     ("PUT", "/v1/trips/{trip_id}/request"): trip_request(),
+    ("POST", "/v1/trips/{trip_id}/shares"): None,
 }
 QUERIES = {"/v1/trips/{trip_id}/diff": "?from_version=1"}
 
 
-#: Routes whose path names a shared resource, not a user's record (regions are everyone's).
-SHARED = ("/v1/regions/",)
+#: Routes whose path names a shared resource, not a user's record (regions are everyone's; a share
+#: link's token is its own credential: tests/unit/api/test_share_export.py).
+SHARED = ("/v1/regions/", "/v1/shared/")
 
 
 def _id_routes() -> list[tuple[str, str]]:
@@ -82,6 +84,7 @@ def world(shared_api: Api) -> dict[str, Any]:
     job = api.client.post(
         "/v1/plan", json={"request": trip["request"], "background": True, "vehicle_id": vehicle}, headers=ann
     ).json()
+    share = api.client.post(f"/v1/trips/{trip_id}/shares", headers=ann).json()
     bob = api.user("bob@example.org")
     bob_vehicle = api.vehicle(bob)
     return {
@@ -93,6 +96,8 @@ def world(shared_api: Api) -> dict[str, Any]:
             "recommendation_id": nxt["recommendations"][0]["id"],
             "job_id": job["id"],
             "index": 1,
+            "share_id": share["id"],
+            "kind": "gpx",
         },
         "ann": ann,
         "bob": bob,

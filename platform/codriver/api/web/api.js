@@ -69,6 +69,38 @@ export const del = async (path) => (await call("DELETE", path)).data;
 export const change = async (method, path, body, version) =>
   (await call(method, path, body, version != null ? { "If-Match": `"${version}"` } : {})).data;
 
+/**
+ * Download a file the API serves to the signed-in user (a plain link cannot send the
+ * bearer token): fetched, then saved under the name the service gives it.
+ */
+export async function download(path) {
+  const headers = {};
+  if (token()) headers.Authorization = `Bearer ${token()}`;
+  let response;
+  try {
+    response = await fetch(`/v1${path}`, { headers });
+  } catch (exc) {
+    throw new ApiError(0, { detail: `the service cannot be reached (${exc.message})` });
+  }
+  if (!response.ok) {
+    const text = await response.text();
+    let data;
+    try { data = JSON.parse(text); } catch { data = { detail: text }; }
+    throw new ApiError(response.status, data);
+  }
+  const disposition = response.headers.get("Content-Disposition") || "";
+  const name = (/filename="([^"]+)"/.exec(disposition) || [])[1] || path.split("/").pop();
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 30_000);
+  return name;
+}
+
 /** Sign in and keep the token. */
 export async function signIn(email, password) {
   const answer = await post("/auth/token", { email, password });

@@ -1,11 +1,13 @@
-// Entry point: hash routing (#/login, #/trips, #/trips/12, #/new, #/preferences),
-// the header, and the message area every view reports through.
+// Entry point: hash routing (#/login, #/trips, #/trips/12, #/new, #/preferences, and
+// #/shared/<token>, the one page open without signing in), the header, and the message
+// area every view reports through.
 
 import * as api from "./api.js";
 import { h, mount } from "./dom.js";
 import { showLogin } from "./login.js";
 import { showNewTrip } from "./newtrip.js";
 import { showPreferences } from "./prefs.js";
+import { showShared } from "./shared.js";
 import { showTrip } from "./trip.js";
 import { showTrips } from "./trips.js";
 import { clearMessages, fail, leave, notify } from "./ui.js";
@@ -19,11 +21,13 @@ const ROUTES = [
   [/^#\/new$/, () => showNewTrip(main)],
   [/^#\/trips\/(\d+)$/, (m) => showTrip(main, Number(m[1]))],
   [/^#\/preferences$/, () => showPreferences(main)],
+  [/^#\/shared\/([A-Za-z0-9_-]{1,200})$/, (m) => showShared(main, m[1])],
 ];
+const PUBLIC = /^#\/shared\//;
 
 function renderNav() {
   if (!api.token()) {
-    nav.replaceChildren();
+    nav.replaceChildren(PUBLIC.test(location.hash) ? h("a", { href: "#/login" }, "Sign in") : []);
     return;
   }
   const here = location.hash;
@@ -46,7 +50,7 @@ function renderNav() {
 let renderCount = 0;
 async function route() {
   const hash = location.hash || "#/trips";
-  if (!api.token() && hash !== "#/login") {
+  if (!api.token() && hash !== "#/login" && !PUBLIC.test(hash)) {
     location.hash = "#/login";
     return;
   }

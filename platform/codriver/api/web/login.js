@@ -2,9 +2,24 @@
 
 import * as api from "./api.js";
 import { field, h, mount } from "./dom.js";
-import { fail, notify } from "./ui.js";
+import { notify } from "./ui.js";
 
-function form(title, button, fields, submit) {
+const FIELD_NAMES = { email: "The e-mail address", password: "The password", display_name: "The name" };
+
+/** An API error of the account forms in plain words, without field names or validator jargon. */
+export function plainError(error) {
+  const first = error && error.body && Array.isArray(error.body.errors) ? error.body.errors[0] : null;
+  if (!first || error.status !== 422) return error && error.message ? error.message : String(error);
+  const name = FIELD_NAMES[first.field] || "A value";
+  const count = /(\d+)/.exec(first.message || "");
+  if (first.field === "email" && first.type !== "string_too_long") return "Enter an e-mail address such as ann@example.org.";
+  if (first.type === "string_too_short" && count) return `${name} needs at least ${count[1]} characters.`;
+  if (first.type === "string_too_long" && count) return `${name} can have at most ${count[1]} characters.`;
+  if (first.type === "missing") return `${name} is missing.`;
+  return `${name} is not valid: ${first.message}.`;
+}
+
+function form(title, button, fields, submit, check = () => null) {
   const errorBox = h("p", { class: "form-error", role: "alert", hidden: true });
   const el = h(
     "form", { class: "card auth-form", "aria-label": title, novalidate: true },
@@ -14,15 +29,20 @@ function form(title, button, fields, submit) {
   el.addEventListener("submit", async (event) => {
     event.preventDefault();
     const submitButton = el.querySelector("button[type=submit]");
-    submitButton.disabled = true;
     errorBox.hidden = true;
+    const problem = check();
+    if (problem) {  // said once, next to the form; the message area stays quiet
+      errorBox.textContent = problem;
+      errorBox.hidden = false;
+      return;
+    }
+    submitButton.disabled = true;
     try {
       await submit();
       location.hash = "#/trips";
     } catch (error) {
-      errorBox.textContent = error.field ? `${error.message} (field: ${error.field})` : error.message;
+      errorBox.textContent = plainError(error);
       errorBox.hidden = false;
-      fail(error);
     } finally {
       submitButton.disabled = false;
     }
@@ -38,6 +58,7 @@ export async function showLogin(main) {
     "Sign in", "Sign in",
     [field("E-mail", email), field("Password", password)],
     () => api.signIn(email.value.trim(), password.value),
+    () => (email.value.trim() && password.value ? null : "Enter your e-mail address and password."),
   );
   const newEmail = h("input", { type: "email", name: "new-email", autocomplete: "email", required: true });
   const newName = h("input", { type: "text", name: "display-name", autocomplete: "name" });
@@ -50,6 +71,11 @@ export async function showLogin(main) {
     async () => {
       await api.register(newEmail.value.trim(), newPassword.value, newName.value.trim());
       notify("Welcome! Your account is ready.", "ok", true);
+    },
+    () => {
+      if (!newEmail.value.trim()) return "Enter your e-mail address.";
+      if (newPassword.value.length < 8) return "The password needs at least 8 characters.";
+      return null;
     },
   );
   mount(

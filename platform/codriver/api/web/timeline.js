@@ -4,6 +4,7 @@
 
 import { h } from "./dom.js";
 import { clock, distance, duration, label, markerLabel, money, percent, stopName } from "./format.js";
+import { navigationLinks } from "./navigate.js";
 
 const HOURS_CODES = new Set(["CLOSED_AT_ARRIVAL", "CLOSES_DURING_VISIT", "HOURS_UNKNOWN"]);
 // Stops at catalogue places; the traveller may replace or remove visits and meals
@@ -11,15 +12,27 @@ const HOURS_CODES = new Set(["CLOSED_AT_ARRIVAL", "CLOSES_DURING_VISIT", "HOURS_
 const PLACE_KINDS = new Set(["visit", "meal", "charge", "fuel"]);
 export const CHANGEABLE = new Set(["visit", "meal"]);
 
-/** What the verifier found about the place's opening hours at arrival. */
-function hoursNote(itinerary, stop, index) {
+// The verifier checks the hours only of stops it finds in the catalogue: with one of these
+// at the stop (or for the whole plan) nothing was checked, so nothing is said to be open.
+const UNCHECKED_CODES = new Set(["UNKNOWN_PLACE", "INVALID_ITINERARY"]);
+
+/**
+ * What the verifier found about the place's opening hours at arrival. "Open at arrival"
+ * (green) only when the verifier checked this stop and found nothing wrong with its hours.
+ */
+export function hoursNote(itinerary, stop, index) {
   if (!PLACE_KINDS.has(stop.kind)) return null;
-  const found = (itinerary.violations || []).find((v) => v.stop_index === index && HOURS_CODES.has(v.code));
+  const violations = itinerary.violations || [];
+  const found = violations.find((v) => v.stop_index === index && HOURS_CODES.has(v.code));
   if (found) {
     return h("p", { class: `hours hours-${found.severity}` }, found.code === "HOURS_UNKNOWN"
       ? "Opening hours unknown: it may be closed." : found.message);
   }
-  if (itinerary.status === "draft") return null;
+  const unchecked = !stop.poi_id || !stop.arrive_at || violations.some(
+    (v) => UNCHECKED_CODES.has(v.code) && (v.stop_index === index || v.stop_index == null));
+  if (itinerary.status === "draft" || unchecked) {
+    return h("p", { class: "hours hours-warning" }, "Opening hours not checked: check before going.");
+  }
   return h("p", { class: "hours hours-ok" }, "Open at arrival (checked against its opening hours).");
 }
 
@@ -34,10 +47,17 @@ function chargeNote(stop) {
     `Battery ${percent(stop.soc_before)} → ${percent(stop.soc_after)}`, extra ? ` (${extra})` : "");
 }
 
-function legItem(leg) {
-  return h("li", { class: "leg", "aria-label": `Drive ${distance(leg.distance_m)}, ${duration(leg.duration_s)}` },
+function legItem(leg, from, to) {
+  const links = from && to ? navigationLinks(from, to) : [];
+  const name = to ? stopName(to) : "";
+  return h("li", { class: "leg" },
+    h("span", { class: "sr-only" }, `Drive ${distance(leg.distance_m)}, ${duration(leg.duration_s)}`),
     h("span", { "aria-hidden": "true" }, `Drive ${distance(leg.distance_m)} · ${duration(leg.duration_s)}`,
-      leg.energy_kwh != null ? ` · ${leg.energy_kwh.toFixed(1)} kWh` : ""));
+      leg.energy_kwh != null ? ` · ${leg.energy_kwh.toFixed(1)} kWh` : ""),
+    links.length ? h("details", { class: "navigate" },
+      h("summary", {}, "Navigate", h("span", { class: "sr-only" }, ` to ${name}`)),
+      h("ul", {}, links.map((l) => h("li", {},
+        h("a", { href: l.href, target: "_blank", rel: "noopener noreferrer", "data-app": l.app }, l.app))))) : null);
 }
 
 /**
@@ -77,7 +97,7 @@ export function renderTimeline(itinerary, { zone, currency, actions, ratings, on
         actions ? actions(stop, i) : null),
     );
     items.push(item);
-    if (legsFrom.has(i)) items.push(legItem(legsFrom.get(i)));
+    if (legsFrom.has(i)) items.push(legItem(legsFrom.get(i), stop, stops[i + 1]));
   });
   return h("ol", { class: "timeline", "aria-label": "Timeline of the trip" }, items);
 }

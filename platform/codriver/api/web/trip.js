@@ -54,6 +54,88 @@ function tripFeedback(tripId) {
   return form;
 }
 
+/**
+ * Share and export: download the shown version as GPX or iCalendar; create a read-only
+ * link (its address is shown once: the service keeps only a hash) and revoke links.
+ */
+function shareExport(tripId, shownVersion, zone) {
+  const list = h("ul", { class: "share-list", "aria-label": "Share links" });
+  const created = h("div", { class: "share-created", "aria-live": "polite" });
+  const exportButton = (text, kind) => {
+    const button = h("button", { type: "button", class: "secondary" }, text);
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      try {
+        const name = await api.download(`/trips/${tripId}/itinerary.${kind}?version=${shownVersion}`);
+        notify(`Downloaded ${name}.`, "ok");
+      } catch (error) {
+        fail(error);
+      } finally {
+        button.disabled = false;
+      }
+    });
+    return button;
+  };
+
+  async function refresh() {
+    const shares = await api.get(`/trips/${tripId}/shares`).catch(() => []);
+    const open = shares.filter((s) => !s.revoked_at);
+    list.replaceChildren(...(open.length ? open.map((share) => {
+      const when = dateTime(share.created_at, zone);
+      const revoke = h("button", { type: "button", class: "secondary danger", "aria-label": `Revoke the link made ${when}` },
+        "Revoke");
+      revoke.addEventListener("click", async () => {
+        revoke.disabled = true;
+        try {
+          await api.del(`/trips/${tripId}/shares/${share.id}`);
+          created.replaceChildren();
+          notify("The link no longer works.", "ok");
+          await refresh();
+        } catch (error) {
+          revoke.disabled = false;
+          fail(error);
+        }
+      });
+      return h("li", { class: "share", "data-share": share.id }, h("span", {}, `Link made ${when}`), revoke);
+    }) : [h("li", { class: "empty" }, "Not shared.")]));
+  }
+
+  const shareButton = h("button", { type: "button" }, "Create share link");
+  shareButton.addEventListener("click", async () => {
+    shareButton.disabled = true;
+    try {
+      const share = await api.post(`/trips/${tripId}/shares`);
+      const address = h("input", { type: "text", readonly: true, class: "share-link", value: share.url, name: "share-link" });
+      const copy = h("button", { type: "button", class: "secondary" }, "Copy");
+      copy.addEventListener("click", async () => {
+        address.select();
+        try {
+          await navigator.clipboard.writeText(share.url);
+          notify("Link copied.", "ok");
+        } catch {
+          notify("Select the link and copy it (Ctrl+C).", "info");
+        }
+      });
+      created.replaceChildren(field("Read-only link (copy it now: it is shown only once)", address), copy);
+      address.focus();
+      address.select();
+      await refresh();
+    } catch (error) {
+      fail(error);
+    } finally {
+      shareButton.disabled = false;
+    }
+  });
+  refresh();
+  return h("section", { class: "card share-export", "aria-labelledby": "share-title" },
+    h("h2", { id: "share-title" }, "Share and export"),
+    h("div", { class: "actions" },
+      exportButton("Download GPX", "gpx"), exportButton("Download calendar (iCal)", "ics"), shareButton),
+    created,
+    h("p", { class: "hint" }, "Anyone with a link sees this trip (start and end included) until you revoke it."),
+    list);
+}
+
 /** #/trips/{id} */
 export async function showTrip(main, tripId) {
   const [trip, versions, feedback, regions] = await Promise.all([
@@ -145,6 +227,7 @@ export async function showTrip(main, tripId) {
         h("section", { class: "timeline-column", "aria-labelledby": "timeline-title" },
           h("h2", { id: "timeline-title" }, "Timeline"), timeline)),
       current ? h("div", { class: "change-row" }, chatBox(ctx), returnTimeBox(ctx, t.request, zone)) : null,
+      shareExport(tripId, shown.version, zone),
       tripFeedback(tripId),
     );
     const roads = regionName ? await api.regionMap(regionName) : null;
