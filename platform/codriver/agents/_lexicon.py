@@ -21,9 +21,9 @@ __all__ = [
 ]
 
 INTEREST_WORDS: dict[str, str] = {
-    r"museums?|(?<!street )(?<!public )art(?:s|sy)?(?! museum| galler)|culture|cultural": "museum",
+    r"museums?|(?<!street )(?<!public )art(?:s|sy|y)?(?! museum| galler)|culture|cultural": "museum",
     r"exhibitions?": "museum",
-    r"(?<!street )(?<!public )art(?:s|sy)?|galler(?:y|ies)|paintings?|culture|cultural": "gallery",
+    r"(?<!street )(?<!public )art(?:s|sy|y)?|galler(?:y|ies)|paintings?|culture|cultural": "gallery",
     # "park" the place, not the verb ("where we can park", "park near the museum") nor a car park
     r"(?<!car )(?<!to )(?<!can )(?<!amusement )(?<!theme )(?<!water )parks?(?! the car| near| nearby| close)|"
     r"gardens?|green spaces?|something green|greenery|outdoors?|nature|fresh air|walk in the park|picnic|"
@@ -33,7 +33,7 @@ INTEREST_WORDS: dict[str, str] = {
     r"histor(?:y|ic|ical)(?! museums?)|monuments?|memorials?|castles?|fortress|"
     r"architecture|old buildings|heritage": "historic",
     r"views?|viewpoints?|panorama|panoramic|lookouts?|photo spots?": "viewpoint",
-    r"coffee|cafes?|cafe|espresso|pastr(?:y|ies)|cake|bakery|ice ?cream|gelato": "cafe",
+    r"coffee|cafes?|cafe|espresso|pastr(?:y|ies)|cake|bakery|ice ?cream|gelato|hot chocolate|cocoa|tea room": "cafe",
     r"beers?|pubs?|bars?|drinks|a drink|cocktails?|wine|nightlife|night ?clubs?|clubbing": "bar",
     r"playgrounds?|swings|slides|climbing frames?": "playground",
     r"churche?s?|cathedrals?|chapels?|places? of worship|worship": "place_of_worship",

@@ -4,7 +4,7 @@ Every run of one to six words of the text is compared with every name the gazett
 knows of a place or street (OSM ``name``, ``name:en``, ``name:fi``, ``name:sv``,
 ``alt_name``, ``official_name``, ``short_name``, ``old_name``...), folded (case, accents,
 punctuation ignored): an exact name scores 1.0, otherwise rapidfuzz's ``ratio`` must reach
-0.88 on names of six letters or more ("Ateneumm" finds Ateneum, "Kiasmaa" Kiasma). A run made
+0.82 on names of six letters or more ("Ateneumm" finds Ateneum, "Kiasmaa" Kiasma). A run made
 only of everyday words ("the museum", "a park") is never a name. The longest, best run wins
 where runs overlap; equal candidates are kept so the caller can say which were meant.
 
@@ -23,10 +23,11 @@ from rapidfuzz import fuzz, process
 from codriver.agents._lexicon import AVOID_CUES, DIET_WORDS, INTEREST_WORDS, MEAL_WORDS
 from codriver.tools.geocoding import Gazetteer, fold
 
-__all__ = ["Mention", "link_places"]
+__all__ = ["Mention", "link_places", "local_kind_words"]
 
 _EXACT = 1.0
-_FUZZY_CUTOFF = 85.0
+_FUZZY_CUTOFF = 82.0
+_SHORT_NAME_MIN = 6  # letters of a name known without its town's name
 _MAX_WORDS = 6
 # Words the reader knows (interests, diets, meals, avoiding): capitalised at a sentence's start they are no name.
 _LEXICAL = re.compile(
@@ -46,10 +47,11 @@ _EVERYDAY_WORDS = """
     place places stop stops shop shops theatre theater cinema concert sauna harbour harbor island bridge view
     views sea water north south east west central national modern design kitchen bistro grill please want
     would like love need maybe just one two three four five six seven eight nine ten hour hours minutes min
-    max budget euros eur free open closed vegan vegetarian halal kosher
+    max budget euros eur free open closed vegan vegetarian halal kosher hi hello hey there thanks thank
 """
 _GENERIC = _LINKERS | frozenset(_EVERYDAY_WORDS.split())
 _CUE = (
+    r"(?:day )?trip to|driv(?:e|ing) to|head(?:ing)? to|tak(?:e|ing) (?:the kids|the family) to|"
     r"must[- ]see|must[- ]visit|have to see|want to see|want to visit|would like to see|visit(?:ing)?|see|"
     r"stop (?:at|by)|including|include|go to|take (?:us|me|them) to|show (?:us|me|them)|start(?:ing)? (?:at|from)|"
     r"end(?:ing)? (?:at|in)|finish(?:ing)? at|drop (?:us |me )?off at"
@@ -64,8 +66,10 @@ _PLACE_WORDS = (
     r"center|centre|opera|harbour|harbor|beach|lake|mall"
 )
 _NOT_NAMES = re.compile(
-    r"(?:I|EV|CCS|Type|Tesla|Model|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Christmas|Easter)\b.*"
+    r"(?:I|EV|CCS|Type|Tesla|Model|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Christmas|Easter|"
+    r"What|Which|Where|When|How|Any|Some|Can|Could|Is|Are|Do|Does|Will|Would)\b.*"
 )
+_LEADING_CUE = re.compile(r"(?:From|To|Then|And|Start|Visit|See|At|In|On|Near|Via|Past)\s+(?=[A-ZÅÄÖ])")
 _WORD = re.compile(r"[\w'\u2019&.-]+", re.UNICODE)
 
 
@@ -90,9 +94,36 @@ class Mention:
         return self.place_id or f"street:{self.name}"
 
 
+_TOWN_WORD_PLACES = 4  # a first word shared by this many places of two kinds or more names the town
+
+
+@lru_cache(maxsize=4)
+def _town_words(gazetteer: Gazetteer) -> frozenset[str]:
+    """First words that name the town or country rather than the place ("Helsinki", "Helsingin", "Suomen")."""
+    starts: dict[str, set[int]] = {}
+    for index, entry in enumerate(gazetteer.entries):
+        if entry.kind != "place":
+            continue
+        for alias in entry.aliases:
+            tokens = fold(alias).split()
+            if len(tokens) > 1:
+                starts.setdefault(tokens[0], set()).add(index)
+    return frozenset(
+        word
+        for word, owners in starts.items()
+        if len(owners) >= _TOWN_WORD_PLACES
+        and len({gazetteer.entries[i].category for i in owners}) >= 2
+        and word not in _GENERIC
+    )
+
+
 @lru_cache(maxsize=4)
 def _alias_index(gazetteer: Gazetteer) -> tuple[dict[str, list[int]], list[str]]:
-    """Folded name -> gazetteer entry indexes, and the folded names for fuzzy search."""
+    """Folded name -> gazetteer entry indexes, and the folded names for fuzzy search.
+
+    A name that starts with the town's name is also known without it: "Helsinki Music Centre" is
+    "the Music Centre" to a visitor, "Helsingfors domkyrka" is "Domkyrkan".
+    """
     by_name: dict[str, list[int]] = {}
     for index, entry in enumerate(gazetteer.entries):
         for alias in entry.aliases:
@@ -101,6 +132,16 @@ def _alias_index(gazetteer: Gazetteer) -> tuple[dict[str, list[int]], list[str]]
                 owners = by_name.setdefault(folded, [])
                 if index not in owners:
                     owners.append(index)
+    towns = _town_words(gazetteer)
+    for index, entry in enumerate(gazetteer.entries):
+        if entry.kind != "place" or (entry.category or "") in _SIGHTS_FIRST | _EVERYDAY:
+            continue
+        for alias in entry.aliases:
+            tokens = fold(alias).split()
+            if len(tokens) > 1 and tokens[0] in towns:
+                short = " ".join(tokens[1:])
+                if len(short) >= _SHORT_NAME_MIN and short not in by_name and set(tokens[1:]) - _GENERIC:
+                    by_name[short] = [index]
     return by_name, sorted(by_name)
 
 
@@ -141,6 +182,10 @@ _DESCRIBED = frozenset(
         "palace",
         "tower",
         "zoo",
+        "playground",
+        "memorial",
+        "bridge",
+        "fountain",
     }
 )
 # "the cathedral", "the station": said in lower case they still mean the one such landmark of a town
@@ -178,6 +223,15 @@ def _described(gazetteer: Gazetteer, tokens: list[str], *, single_ok: bool) -> i
             if contains and (len(words) > 1 or alias_tokens[-1] == words[0]):
                 owners.add(index)
                 break
+        else:
+            # "the white church", "the Mannerheim statue": what the place is and looks like, from its tags
+            described = gazetteer.entries[index].descriptors
+            if (
+                len(words) > 1
+                and words[-1] in described
+                and all(w in described or any(_token_in(w, a) for a in aliases) for w in words[:-1])
+            ):
+                owners.add(index)
     return owners.pop() if len(owners) == 1 else None
 
 
@@ -188,7 +242,15 @@ _KIND_AFTER = re.compile(
 )
 
 
+_KIND_BEFORE = re.compile(
+    r"(?:statue|monument|memorial|bust|tomb|grave|church|chapel|museum|house|home)\s+of\s+(?:the\s+)?$", re.IGNORECASE
+)
+
+
 def _with_kind_after(text: str, mention: Mention) -> Mention:
+    before = _KIND_BEFORE.search(text[: mention.start])
+    if before is not None and mention.place_id is not None:
+        mention = replace(mention, start=before.start(), said=text[before.start() : mention.end])
     kind = _KIND_AFTER.match(text, mention.end)
     if kind is None or mention.place_id is None:
         return mention
@@ -251,6 +313,8 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 continue
             if not capitalised and tokens[-1] in _GENERIC - _PLACE_TYPES:
                 continue
+            if n == 1 and folded in _town_words(gazetteer):
+                continue  # "in Helsinki": the town itself, not the hotel or café named after it
             score = _EXACT if folded in by_name else 0.0
             key = folded
             if not score and len(folded) >= 6 and (n > 1 or said[:1].isupper()):
@@ -259,6 +323,13 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                     key, score = hit[0], hit[1] / 100
             if not score:
                 continue
+            run = words[i : i + n]
+            if (
+                score < _EXACT
+                and not lower_case_text
+                and any(not w[:1].isupper() and fold(w) not in _LINKERS for w, _, _ in run)
+            ):
+                continue  # "get in Helsinki" is not "Lost In Helsinki": a near miss must be written as a name
             if score < _EXACT and i + n < len(words) and words[i + n][0][:1].isupper() and said[:1].isupper():
                 continue  # a near-miss on part of a longer name ("Atlantis" of "Atlantis Museum") is not it
             if n == 1 and not said[:1].isupper() and (score < _EXACT or not lower_case_text or len(said) < 5):
@@ -300,7 +371,7 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             unresolved.append((name, start))
     # "the Louvre", "Suomenlinna fortress", "Uspenski Cathedral": a name the region does not have
     for match in re.finditer(
-        rf"\b(?i:the)\s+{name_run}|{name_run}\s+(?i:(?:{_PLACE_WORDS})s?)\b",
+        rf"\b(?i:the)\s+{name_run}|{name_run}\s+(?i:(?:{_PLACE_WORDS})s?)\b(?:\s+of\s+(?:the\s+)?[A-ZÅÄÖ][\w'-]*)?",
         text,
     ):
         name = next(g for g in match.groups() if g)
@@ -309,12 +380,60 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             continue
         if any(start < u + len(n) and u < match.end() for n, u in unresolved):
             continue
-        if fold(name) in _GENERIC or _NOT_NAMES.fullmatch(name):
+        if set(fold(match.group(0)).split()) <= _GENERIC or _NOT_NAMES.fullmatch(name):
             continue
         sentence_start = re.search(r"(?:^|[.!?:;]\s*)$", text[:start]) is not None
         if sentence_start and " " not in name and _LEXICAL.fullmatch(fold(name)):
             continue  # "Avoid museums", "Historical monuments": a word of ours that only starts the sentence
         said = re.sub(r"^(?i:the)\s+", "", match.group(0)).strip()
+        lead = _LEADING_CUE.match(said)
+        if lead:  # "From Senate Square": the cue that starts the sentence is not part of the name
+            said, start = said[lead.end() :], start + lead.end()
         unresolved.append((said, start))
     unresolved.sort(key=lambda u: u[1])
     return chosen, unresolved
+
+
+# Categories whose places are named after their kind in the region's own languages ("Kansallismuseo",
+# "Esplanadinpuisto", "Tuomiokirkko"); chains of cafés and shops are named after their brand instead.
+_NAMED_BY_KIND = frozenset(
+    {"museum", "gallery", "park", "place_of_worship", "library", "square", "entertainment", "historic", "playground"}
+)
+_KIND_WORD_MIN = 5  # letters: shorter words end too many others by chance
+_KIND_WORD_PLACES = 3
+_KIND_WORD_PURITY = 0.75
+
+
+@lru_cache(maxsize=4)
+def local_kind_words(gazetteer: Gazetteer) -> tuple[tuple[str, str], ...]:
+    """(word, category) for the kind words of the region's own place names: "museo", "puisto", "kirkko".
+
+    A word is a kind word when it ends the names of at least three places (alone or as the end
+    of a compound: "kansallismuseo") and three in four of those places are of one category.
+    Learnt from the catalogue, so a region in any language gets its own words.
+    """
+    tokens: dict[str, set[int]] = {}
+    category: dict[int, str] = {}
+    for index, entry in enumerate(gazetteer.entries):
+        if entry.kind != "place" or not entry.category:
+            continue
+        category[index] = entry.category
+        for alias in entry.aliases:
+            for token in fold(alias).split():
+                tokens.setdefault(token, set()).add(index)
+    words: list[tuple[str, str]] = []
+    for word in sorted(tokens):
+        if len(word) < _KIND_WORD_MIN or not word.isalpha():
+            continue
+        owners = set().union(*(places for token, places in tokens.items() if token.endswith(word)))
+        counts: dict[str, int] = {}
+        for index in owners:
+            counts[category[index]] = counts.get(category[index], 0) + 1
+        best = max(counts, key=lambda c: (counts[c], c))
+        if (
+            best in _NAMED_BY_KIND
+            and counts[best] >= _KIND_WORD_PLACES
+            and counts[best] >= _KIND_WORD_PURITY * len(owners)
+        ):
+            words.append((word, best))
+    return tuple(words)

@@ -25,7 +25,7 @@ from codriver.agents._lexicon import (
     MISSING_KINDS,
     NUMBER_WORDS,
 )
-from codriver.agents._linking import link_places
+from codriver.agents._linking import link_places, local_kind_words
 from codriver.agents._when import parse_clock, read_when
 from codriver.tools.geocoding import Gazetteer
 
@@ -51,6 +51,8 @@ class RequestDraft:
     questions: list[str] = field(default_factory=list)
     not_understood: list[dict[str, str]] = field(default_factory=list)
     linked: list[dict[str, Any]] = field(default_factory=list)
+    kind_words: tuple[tuple[str, str], ...] = ()  # the region's own words for kinds of place
+    capitalised: frozenset[str] = frozenset()  # folded words written with a capital inside a sentence
 
     def put(self, name: str, value: Any, evidence: str) -> None:
         self.fields[name] = value
@@ -82,7 +84,13 @@ def _party(text: str, draft: RequestDraft) -> None:
     ):
         adults = 2
         said.append("two adults")
-    friends = re.search(rf"\bwith {_NUM} (?:friends|colleagues|coworkers|co-workers|people|adults)\b", text)
+    if re.search(r"\b(?:we(?:'re| are) both|both of us)\b", text):
+        adults = 2
+        said.append("both of us")
+    friends = re.search(
+        rf"\b(?:with|me and|me \+|i and|myself and) {_NUM} (?:friends|mates|colleagues|coworkers|co-workers|people|adults)\b",
+        text,
+    )
     if friends:
         adults = _number(friends.group(1)) + 1
         said.append(friends.group(0))
@@ -100,7 +108,11 @@ def _party(text: str, draft: RequestDraft) -> None:
         rf"\b{_NUM} (?:kids?|children|child|toddlers?|sons?|daughters?|little ones|boys?|girls?|bab(?:y|ies))\b", text
     )
     family = re.search(rf"\bfamily of {_NUM}\b", text)
-    if kids:
+    kids = kids or re.search(r"\b(?:our|my|the|with) (twins|triplets)\b", text)
+    if kids and kids.group(1) in {"twins", "triplets"}:
+        children = 2 if kids.group(1) == "twins" else 3
+        said.append(kids.group(0))
+    elif kids:
         children = _number(kids.group(1))
         said.append(kids.group(0))
         if family:
@@ -145,12 +157,21 @@ def _budget(text: str, draft: RequestDraft) -> None:
     ) or re.search(
         rf"(?:{money}\s*(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)\s*{money})\s*(?:budget|total|max|in total)", text
     )
+    if match and not re.search(money, match.group(0)) and not re.match(r"budget|spend", match.group(0)):
+        match = None  # "top it up to 80%", "under 2 hours": a number without money is no budget
+    each = re.search(
+        rf"(?:{money}\s*(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)\s*{money})\s*(?:each|per person|a head|per head|pp)\b", text
+    )
+    if match is None and each is not None:
+        match = each
     if not match:
         _price_words(text, draft)
         return
     amount = next(g for g in match.groups() if g)
     value = float(amount.replace(",", "."))
-    per_person = re.search(r"\b(?:per person|each|a head|per head)\b", text[match.end() : match.end() + 20])
+    per_person = match is each or re.search(
+        r"\b(?:per person|each|a head|per head)\b", text[match.end() : match.end() + 20]
+    )
     if per_person:
         party = draft.fields.get("party", {"adults": 1, "children": 0})
         value *= party["adults"] + party["children"]
@@ -185,7 +206,9 @@ def _categories(text: str, words: dict[str, str]) -> list[tuple[str, str, int]]:
 
 def is_negated(text: str, start: int) -> bool:
     before = text[max(0, start - 28) : start]
-    return bool(re.search(rf"\b{AVOID_CUES}\b(?: \w+){{0,2}} $", before))
+    cue = re.search(rf"\b{AVOID_CUES}\b(?: \w+){{0,2}} $", before)
+    # "not too pricey lunch", "not so early dinner": a degree of the next word, not "no lunch"
+    return cue is not None and not re.match(r"not (?:too|so|very|that|overly)\b", cue.group(0))
 
 
 def _interests(text: str, draft: RequestDraft) -> None:
@@ -193,6 +216,14 @@ def _interests(text: str, draft: RequestDraft) -> None:
     avoid: list[str] = []
     evidence = []
     for category, said, start in _categories(text, INTEREST_WORDS):
+        walk_in_named_park = said.endswith(("walk", "stroll")) and any(
+            link["field"] == "must_visit" and link.get("category") == "park" for link in draft.linked
+        )
+        if walk_in_named_park and re.match(r" (?:in|through|around|along|across)\b", text[start + len(said) :]):
+            continue  # "a walk in the Esplanade park": the visit to that park, not a wish for another
+        named_there = any(link["field"] == "must_visit" and link.get("category") == category for link in draft.linked)
+        if named_there and re.match(r" (?:at|in)(?: |$)(?:[,.;:!?]|$|and\b|then\b)", text[start + len(said) :]):
+            continue  # "coffee at Café Aalto": that café, not one more
         if is_negated(text, start):
             avoid.append(category)
         elif category not in interests:
@@ -201,6 +232,14 @@ def _interests(text: str, draft: RequestDraft) -> None:
             )
             interests[category] = 0.5 if soft else 1.0
         evidence.append(said)
+    # "museoon", "puistoon": the region's own kind words, as its place names use them (inflected or compounded)
+    for word, category in draft.kind_words:
+        hit = re.search(rf"\b\w*{word}\w{{0,4}}\b", text)
+        if hit and hit.group(0) in draft.capitalised:
+            continue  # "Temppeliaukio": a name, even one the region lacks, is no wish for a kind
+        if hit and category not in interests and not is_negated(text, hit.start()):
+            interests[category] = 1.0
+            evidence.append(hit.group(0))
     # A meal is a meal, not an interest in restaurants.
     if "restaurant" in interests and re.search(r"\b(lunch|dinner|breakfast|brunch)\b", text):
         interests.pop("restaurant")
@@ -244,6 +283,7 @@ def _meals(text: str, draft: RequestDraft) -> None:
         earliest, latest = MEAL_WINDOWS[meal]
         duration = 30 if re.search(r"\b(quick|fast|short)\b", text[max(0, start - 25) : start]) else 60
         after = text[start : start + 40]
+        span = re.search(rf"^\w+ (?:from |between )?{_TIME}\s*(?:-|\u2013|to|till|until|and)\s*{_TIME}", after)
         at = re.search(rf"^\w+ (?:at|around|about|near) {_TIME}", after)
         before = re.search(rf"^\w+ (?:before|by|no later than) {_TIME}", after)
         late = re.search(rf"^\w+ (?:after|from) {_TIME}", after)
@@ -256,6 +296,10 @@ def _meals(text: str, draft: RequestDraft) -> None:
             latest = when
         if late and (when := _clock(late.group(1), evening_bias=evening)):
             earliest = when
+        if span and (first := _clock(span.group(1), evening_bias=evening)):
+            last = _clock(span.group(2), evening_bias=evening or first.hour >= 12)
+            if last is not None and last > first:
+                earliest, latest = first, last  # "lunch 12-13.30": the meal between those times
         if latest <= earliest:
             earliest, latest = MEAL_WINDOWS[meal]
         meals.append(
@@ -279,6 +323,8 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
         r"\b(ev|electric(?: car)?|e-car|tesla|ioniq|id\.?[3-7]|leaf|model [3ysx]|battery|charg(?:e|ing|er))\b", text
     )
     ice = re.search(r"\b(petrol|diesel|gasoline|combustion|gas car|fuel tank|tank is)\b", text)
+    if ev and ice and ev.group(0).startswith("charg"):
+        ev = None  # "a diesel van, no charging needed"
     if ev:
         vehicle["powertrain"] = "ev"
         evidence.append(ev.group(0))
@@ -287,9 +333,10 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
         evidence.append(ice.group(0))
     soc = re.search(
         r"\b(?:at|battery(?: is)?(?: at)?|soc(?: of)?|charged to|with|on|has)\s*(\d{1,3})\s*(?:%|percent)", text
-    ) or re.search(r"\b(\d{1,3})\s*(?:%|percent)\s*(?:battery|charge|soc|charged|left)", text)
-    if soc and 0 <= int(soc.group(1)) <= 100:
-        vehicle["soc"] = int(soc.group(1)) / 100
+    ) or re.search(r"\b(\d{1,3})\s*(?:%|percent)\s*(?:battery|charge|soc|charged|left)|\bbatt\w*\s*(\d{1,3})\s*%", text)
+    level = next((g for g in soc.groups() if g), None) if soc else None
+    if soc and level is not None and 0 <= int(level) <= 100:
+        vehicle["soc"] = int(level) / 100
         vehicle.setdefault("powertrain", "ev")
         evidence.append(soc.group(0))
     kwh = re.search(r"\b(\d{2,3}(?:\.\d)?)\s*kwh\b", text)
@@ -302,6 +349,10 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
     )
     reserve = reserve or re.search(
         r"\b(?:keep|leave|hold)\s*(\d{1,2})\s*%\s*(?:in |as )?(?:reserve|spare|buffer)", text
+    )
+    reserve = reserve or re.search(
+        r"\b(?:let it |letting it )?(?:drop|go|fall|get|dip)\s+(?:below|under)\s*(\d{1,2})\b(?!\s*(?:km|min|euros?|€|kw))",
+        text,
     )
     if reserve:
         vehicle["reserve_soc"] = int(reserve.group(1)) / 100
@@ -316,7 +367,9 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
     target = re.search(
         r"\b(?:arriv\w*|back|return\w*|end\w*|home)\b[^.%]{0,25}?\bwith (?:at least )?(\d{1,3})\s*%", text
     )
-    target = target or re.search(r"\bcharg\w* (?:up )?to (\d{1,3})\s*%", text)
+    target = target or re.search(
+        r"\b(?:charg\w*|top(?:ping)? (?:it |her |him |the battery |us )?up) (?:up )?to (\d{1,3})\s*%", text
+    )
     if target:
         vehicle["target_soc"] = int(target.group(1)) / 100
         evidence.append(target.group(0))
@@ -401,7 +454,14 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
 
     def linked(name: str) -> None:
         draft.linked.append(
-            {"field": name, "said": mention.said, "value": mention.label, "name": mention.name, "score": mention.score}
+            {
+                "field": name,
+                "said": mention.said,
+                "value": mention.label,
+                "name": mention.name,
+                "score": mention.score,
+                "category": mention.category,
+            }
         )
 
     must: list[str] = []
@@ -446,7 +506,9 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
     if avoid:
         draft.put("avoid_places", avoid, ", ".join(avoid))
     where = f"region {region!r}" if region else "this region"
-    for name, _ in unresolved:
+    for name, start in unresolved:
+        # "Uspenski Cathedral": the kind of place in a name the region lacks is no wish for that kind
+        masked = masked[:start] + " " * len(name) + masked[start + len(name) :]
         draft.unresolved_places.append(name)
         draft.not_understood.append({"said": name, "reason": f"no place called {name!r} in {where}"})
     return masked
@@ -461,6 +523,9 @@ def _normalise(text: str) -> str:
 def _cuisines(text: str, draft: RequestDraft, region_cuisines: frozenset[str]) -> None:
     """Food wishes ("sushi", "something Nepalese"), attached to the meal said nearest to them."""
     wishes = read_cuisines(text, region_cuisines=region_cuisines)
+    seen: set[tuple[str, ...]] = set()
+    # "🍕🍕", "sushi... more sushi": one wish said twice is one wish
+    wishes = [w for w in wishes if tuple(w.values) not in seen and not seen.add(tuple(w.values))]  # type: ignore[func-returns-value]
     if not wishes:
         return
     draft.put(
@@ -491,7 +556,12 @@ def read_request(
     ``networks`` are the charging networks of the region (so "only Recharge chargers" is
     recognised); ``region_cuisines`` are the cuisine values of its catalogue.
     """
-    draft = RequestDraft()
+    draft = RequestDraft(
+        kind_words=local_kind_words(gazetteer) if gazetteer is not None else (),
+        capitalised=frozenset(
+            _normalise(m.group(0)) for m in re.finditer(r"(?<![.!?:]\s)(?<!^)\b[A-ZÅÄÖ]\w+", text.strip())
+        ),
+    )
     # Places first: the words of a place's name ("Helsinki Cathedral") are not also an interest.
     masked = _places(text, draft, gazetteer, gazetteer.region if gazetteer is not None else None)
     lowered = _normalise(masked)
@@ -524,4 +594,8 @@ def read_request(
     _visit_minutes(lowered, draft)
     if re.search(r"\b(?:back home|return home|home again|round trip|loop)\b", lowered):
         draft.fields["round_trip"] = True
+    if when.window_of_meal and {"interests", "must_visit"} & set(draft.fields):
+        for name in ("depart_at", "return_by"):  # "lunch between 12 and 2, and a gallery": lunch's hours only
+            draft.fields.pop(name, None)
+            draft.evidence.pop(name, None)
     return draft

@@ -130,7 +130,7 @@ class Understanding(BaseModel):
     understood: list[Understood] = Field(default_factory=list, description="each field with the words it came from")
     linked: list[dict[str, Any]] = Field(
         default_factory=list,
-        description="each place named: field, words, catalogue ID or street:NAME, name, confidence 0..1",
+        description="each place named: field, words, catalogue ID or street:NAME, name, confidence 0..1, category",
     )
     not_understood: list[NotUnderstood] = Field(
         default_factory=list, description="wishes that were ignored or cannot be met here, with the reason"
@@ -658,6 +658,8 @@ def _ignored(text: str) -> list[NotUnderstood]:
 
 
 MAX_TEXT = 2000
+# "how cold does it get in December?": a question about something else, not a trip to plan
+_QUESTION_ONLY = re.compile(r"^\s*(?:how|what|why|who|whats|what's|is|are|does|do|will)\b[^.!]*\?\s*$", re.IGNORECASE)
 
 
 async def understand(
@@ -675,9 +677,10 @@ async def understand(
     a question, never a silent replacement.
     """
     unmet = _ignored(text)
-    if not unmet and len(re.findall(r"\w+", text)) <= 3 and context.request is None:
+    question = _QUESTION_ONLY.match(text) is not None
+    if not unmet and (len(re.findall(r"\w+", text)) <= 3 or question) and context.request is None:
         probe = read_request(text, now=context.now, gazetteer=gazetteer, country=context.country)
-        if not probe.fields:
+        if not set(probe.fields) - ({"date", "part_of_day"} if question else set()):
             unmet = [
                 NotUnderstood(said=text.strip()[:40], reason="nothing in it says what trip you want", kind="not_read")
             ]

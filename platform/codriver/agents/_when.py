@@ -50,6 +50,9 @@ CLOCK = (
 _EVENING = r"(?:in the evening|this evening|at night|tonight|pm|p\.m\.)"
 _MORNING = r"(?:in the morning|this morning|am|a\.m\.)"
 _MEAL_BEFORE = re.compile(r"\b(?:breakfast|brunch|lunch|dinner|supper|eat|meal)\b[^,.;]{0,12}$")
+_NIGHT_OUT_FROM = 20  # a departure this late makes a bare "back at 3" three in the night
+_SMALL_HOURS_UNTIL = 5
+_EARLIEST_BARE_HOUR = 7  # "7-11 museums" can only be hours; "2-3 museums" is a count
 _NOT_A_CLOCK_AFTER = re.compile(
     r"^\s*(?:%|percent|per cent|adults?|people|persons?|kids?|children|hours?|hrs?|h\b|min|minutes?|km|kilomet|"
     r"euros?|eur\b|€|kwh|kw\b|stops?|museums?|places?|days?|nights?|of us|years?|stars?)"
@@ -140,6 +143,7 @@ class When:
     depart: time | None = None
     back: time | None = None
     back_next_day: bool = False
+    window_of_meal: bool = False  # the window was said of a meal ("lunch 12-13.30"): the trip's only if nothing else is
     duration_h: float | None = None
     part: str | None = None
     said: dict[str, str] = field(default_factory=dict)
@@ -242,7 +246,13 @@ def _holiday_names(country: str, year: int) -> tuple[tuple[str, date], ...]:
         table = holidays.country_holidays(country, years=[year, year + 1], language=language)
         names += [(_norm(name), day) for day, name in table.items() for name in name.split("; ")]
     # Days people name that are not public holidays everywhere.
-    extra = {"new year's eve": (12, 31), "christmas eve": (12, 24), "boxing day": (12, 26), "christmas": (12, 25)}
+    extra = {
+        "new year's eve": (12, 31),
+        "christmas eve": (12, 24),
+        "boxing day": (12, 26),
+        "st. stephen's day": (12, 26),
+        "christmas": (12, 25),
+    }
     for name, (month, day_of_month) in extra.items():
         for y in (year, year + 1):
             names.append((_norm(name), date(y, month, day_of_month)))
@@ -259,12 +269,18 @@ def _holiday(text: str, now: datetime, country: str | None) -> tuple[date, str] 
         return None
     today = now.date()
     best: tuple[int, date, str] | None = None
-    for name, day in _holiday_names(country, today.year):
-        if day < today or len(name) < 5:
+    for name, holiday in _holiday_names(country, today.year):
+        if len(name) < 5:
             continue
-        match = re.search(rf"\b{re.escape(name)}\b", text)
-        if match and (best is None or len(name) > len(best[2]) or (len(name) == len(best[2]) and day < best[1])):
-            best = (match.start(), day, name)
+        # "st stephens day" is "St. Stephen's Day"; "vappu eve" is the day before Vappu
+        pattern = r"\s+".join(re.escape(w).replace(r"\.", r"\.?").replace("'", "'?") for w in name.split())
+        match = re.search(rf"\b{pattern}(?:\s+eve\b)?", text)
+        if match is None:
+            continue
+        day = holiday - timedelta(days=1) if match.group(0).endswith("eve") and not name.endswith("eve") else holiday
+        said = match.group(0)
+        if day >= today and (best is None or len(said) > len(best[2]) or (len(said) == len(best[2]) and day < best[1])):
+            best = (match.start(), day, said)
     return (best[1], best[2]) if best else None
 
 
@@ -377,6 +393,8 @@ class _DayReader:
                 parsed = today + timedelta(days=2)
             elif word == "tonight" or word.startswith(("this ", "today", "tanaan", "i dag")):
                 parsed = today
+            elif word.startswith("a week from"):
+                parsed = today + timedelta(days=7)  # dateparser reads it as a week ago
             else:
                 parsed = _dateparser_day(word.removeprefix("the "), self.now, order=self.order)
             if parsed is not None:
@@ -451,8 +469,15 @@ def _morning_after(text: str, end: int) -> bool:
 
 
 def _is_clock_context(text: str, match: re.Match[str], group: str) -> bool:
-    """A bare number is a clock only when no unit follows it ("2 adults", "40 %" are not)."""
-    return _NOT_A_CLOCK_AFTER.match(text[match.end(group) :]) is None
+    """A bare number is a clock only when no unit follows it ("2 adults", "40 %" are not).
+
+    "10-16 museums" is still a window: nobody counts ten to sixteen museums ("2-3 museums" is a count).
+    """
+    unit = _NOT_A_CLOCK_AFTER.match(text[match.end(group) :])
+    if unit is not None and re.fullmatch(r"\s*(?:museums?|places?|stops?)", unit.group(0)) and "a" in match.groupdict():
+        first = re.match(r"\d+", match["a"] or "")
+        return first is not None and int(first.group(0)) >= _EARLIEST_BARE_HOUR
+    return unit is None
 
 
 _PART = r"in the (?:morning|afternoon|evening)|at night"
@@ -464,6 +489,16 @@ _RANGE = re.compile(
 
 
 def _read_range(text: str, when: When) -> str:
+    """The trip's window from a clock range; a range said of a meal counts only when it is the only one."""
+    done = _read_range_of(text, when, meals=False)
+    if when.depart is not None:
+        return done
+    done = _read_range_of(text, when, meals=True)
+    when.window_of_meal = when.depart is not None
+    return done
+
+
+def _read_range_of(text: str, when: When, *, meals: bool) -> str:
     rng = _RANGE.search(text)
     while rng is not None:
         start = rng.start("cue") if rng["cue"] else rng.start("a")
@@ -472,7 +507,7 @@ def _read_range(text: str, when: When) -> str:
         meal = _MEAL_BEFORE.search(before)
         weak = bare and not rng["cue"] and rng["sep"] in {"to", "and"}
         if (
-            not meal
+            (meal is None) != meals
             and _is_clock_context(text, rng, "b")
             and not (weak and re.search(r"\b(?:for|of|up)\s*$", before))
             and not (rng["sep"] == "and" and not rng["cue"])
@@ -480,8 +515,10 @@ def _read_range(text: str, when: When) -> str:
             evening = _evening_after(text, rng.end()) or re.match(r"\s*in the afternoon\b", text[rng.end() :])
             later = (rng["qa"] or "") not in {"", "in the morning"}
             pm_first = (later or (bool(evening) and not rng["qa"])) and not _explicit_half(rng["a"])
+            small = re.fullmatch(r"[1-6]", rng["a"].strip()) and re.fullmatch(r"[1-7]", rng["b"].strip())
+            pm_first = pm_first or (bool(small) and not rng["qa"])  # "Sunday 2 to 5": nobody means the night
             first = parse_clock(rng["a"], evening=pm_first)
-            second = parse_clock(rng["b"], evening=bool(evening) and not _explicit_half(rng["b"]))
+            second = parse_clock(rng["b"], evening=(bool(evening) or bool(small)) and not _explicit_half(rng["b"]))
             if first is not None and second is not None:
                 if "pm" in rng["b"] and "am" not in rng["a"] and not _explicit_half(rng["a"]) and first.hour < 12:
                     candidate = time(first.hour + 12, first.minute)
@@ -531,7 +568,12 @@ def _read_clocks(text: str, when: When) -> str:
         if back and _is_clock_context(text, back, "t") and not _MEAL_BEFORE.search(text[: back.start()][-30:]):
             morning = _morning_after(text, back.end())
             clock = parse_clock(back["t"], evening=not morning and not _explicit_half(back["t"]))
-            if clock is not None and clock.hour < 8 and not _explicit_half(back["t"]) and not morning:
+            night_out = when.depart is not None and when.depart.hour >= _NIGHT_OUT_FROM
+            if clock is not None and night_out and clock.hour >= 12 and not _explicit_half(back["t"]):
+                small_hours = time(clock.hour - 12, clock.minute)
+                if small_hours.hour <= _SMALL_HOURS_UNTIL:
+                    clock = small_hours  # "leaving 22:30, home around 3": three in the night
+            elif clock is not None and clock.hour < 8 and not _explicit_half(back["t"]) and not morning:
                 clock = time(clock.hour + 12, clock.minute)
             if clock is not None:
                 when.back = clock
@@ -606,6 +648,10 @@ def _read_part(text: str, when: When) -> None:
         when.said["part_of_day"] = part.group(0).strip()
 
 
+# "tommorow", "tmrw": typed in a hurry, still tomorrow
+_MISSPELT_TOMORROW = re.compile(r"\b(?:tom+or+ow+|tomor+ow|tmrw|tmr|2mor+ow|2moro)\b")
+
+
 def read_when(text: str, now: datetime, *, country: str | None = None) -> When:
     """The time fields of ``text`` (folded: lower case, no accents), relative to ``now`` (aware).
 
@@ -613,6 +659,7 @@ def read_when(text: str, now: datetime, *, country: str | None = None) -> When:
     numeric dates is day-month except for the United States.
     """
     when = When()
+    text = _MISSPELT_TOMORROW.sub("tomorrow", text)
     order = "MDY" if country == "US" else "DMY"
     rest = _DayReader(text, now, when, country=country, order=order).read()
     rest = _read_range(rest, when)

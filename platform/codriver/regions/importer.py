@@ -125,6 +125,63 @@ def _read_places(osm: Any) -> tuple[list[PlaceRecord], list[ChargerRecord]]:
     return list(places.values()), chargers
 
 
+def _wanted(tags: dict[str, str]) -> bool:
+    """Whether a feature's tags pass :data:`_POI_FILTER`."""
+    for key, allowed in _POI_FILTER.items():
+        value = tags.get(key)
+        if value is not None and (allowed is True or (isinstance(allowed, list) and value in allowed)):
+            return True
+    return False
+
+
+def _recover_relations(path: Path, seen: set[str]) -> list[PlaceRecord]:
+    """Named relations of interest that pyrosm left out, placed at the mean of their members' nodes.
+
+    pyrosm drops a multipolygon it cannot assemble (a ring left open where the extract cuts a
+    member, a member tagged as a road): Helsinki's Kauppatori (Market Square) is one. It is still
+    a place people name, so its relation is read again with pyosmium and placed at the centre of
+    the nodes of its outer members (or of all members when none is marked outer).
+    """
+    import osmium  # noqa: PLC0415  (only needed at import)
+
+    wanted: dict[int, tuple[dict[str, str], list[int], list[int]]] = {}
+    for relation in osmium.FileProcessor(str(path), osmium.osm.RELATION):
+        if not isinstance(relation, osmium.osm.Relation):
+            continue
+        tags = {t.k: t.v for t in relation.tags}
+        if f"osm:relation/{relation.id}" in seen or not tags.get("name") or not _wanted(tags):
+            continue
+        members = list(relation.members)
+        outer = [m.ref for m in members if m.type == "w" and m.role == "outer"]
+        ways = outer or [m.ref for m in members if m.type == "w"]
+        nodes = [m.ref for m in members if m.type == "n"]
+        wanted[relation.id] = (tags, ways, nodes)
+    if not wanted:
+        return []
+    way_ids = {w for _, ways, _ in wanted.values() for w in ways}
+    node_ids = {n for _, _, nodes in wanted.values() for n in nodes}
+    points: dict[tuple[str, int], list[tuple[float, float]]] = {}
+    reader = osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY).with_locations()
+    for obj in reader:
+        if isinstance(obj, osmium.osm.Node) and obj.id in node_ids and obj.location.valid():
+            points[("n", obj.id)] = [(obj.location.lat, obj.location.lon)]
+        elif isinstance(obj, osmium.osm.Way) and obj.id in way_ids:
+            points[("w", obj.id)] = [(n.location.lat, n.location.lon) for n in obj.nodes if n.location.valid()]
+    records = []
+    for relation_id, (tags, ways, nodes) in sorted(wanted.items()):
+        coords = [c for w in ways for c in points.get(("w", w), [])] or [
+            c for n in nodes for c in points.get(("n", n), [])
+        ]
+        if not coords:
+            continue
+        lat = sum(c[0] for c in coords) / len(coords)
+        lon = sum(c[1] for c in coords) / len(coords)
+        record = parse_place("relation", relation_id, lat, lon, tags)
+        if record is not None:
+            records.append(record)
+    return records
+
+
 def _build(path: Path, progress: Progress) -> tuple[RoadGraph, list[PlaceRecord], list[ChargerRecord]]:
     import pyrosm  # noqa: PLC0415  (heavy import, only needed here)
 
@@ -144,6 +201,7 @@ def _build(path: Path, progress: Progress) -> tuple[RoadGraph, list[PlaceRecord]
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             places, chargers = _read_places(osm)
+        places += _recover_relations(path, {p.place_id for p in places})
     except (ValueError, KeyError, RuntimeError, OSError) as exc:
         msg = f"cannot read places from {path}: {exc}"
         raise DataError(msg) from exc

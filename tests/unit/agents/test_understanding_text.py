@@ -10,6 +10,8 @@ import pytest
 
 from codriver.agents._cuisine import read_cuisines
 from codriver.agents._followup import read_follow_up
+from codriver.agents._linking import link_places, local_kind_words
+from codriver.agents._reader import is_negated
 from codriver.agents._understand import PlanContext, Understanding, region_facts, understand
 from codriver.agents._when import country_of_zone, parse_clock, read_when
 from codriver.planning import Itinerary, ItineraryStop, Location, TripRequest, WishNotMet
@@ -300,7 +302,45 @@ def test_the_model_fills_gaps_only_with_what_the_words_bear_out(tools: RegionToo
 def test_words_of_another_language_are_said_not_dropped(tools: RegionTools) -> None:
     result = _understand(tools, "huomenna klo 10 museoon ja lounas")
     assert result.stated["date"] == "2026-12-10"  # the day and time are read
-    assert [n.said for n in result.not_understood] == ["museoon ja lounas"]
+    # "museoon" (to the museum) ends like the region's museum names ("Kaupunginmuseo"): read as an interest
+    assert result.stated["interests"] == {"museum": 1.0}
+    assert [n.said for n in result.not_understood] == ["ja lounas"]
     assert "Finnish" in result.not_understood[0].reason
     english = _understand(tools, "tomorrow a museum and lunch on the way home")
     assert english.not_understood == []
+
+
+def test_the_regions_own_kind_words_are_learnt_from_its_place_names(tools: RegionTools) -> None:
+    assert tools.gazetteer is not None
+    words = dict(local_kind_words(tools.gazetteer))
+    assert words["museo"] == "museum"
+    assert words["puisto"] == "park"
+    assert words["kirkko"] == "place_of_worship"
+    assert "coffee" not in words  # chains and brands are not kinds of sight
+    assert "hotel" not in words
+    finnish = _understand(tools, "lauantaina puistoon ja kirkkoon")
+    assert set(finnish.stated["interests"]) == {"park", "place_of_worship"}
+
+
+def test_places_are_found_by_what_their_tags_say_they_are(tools: RegionTools) -> None:
+    assert tools.gazetteer is not None
+    mentions, _ = link_places("first the white church, then the Mannerheim statue", tools.gazetteer)
+    assert [m.name for m in mentions] == ["Helsingin tuomiokirkko", "Marsalkka Mannerheimin ratsastajapatsas"]
+    mentions, _ = link_places("the red church", tools.gazetteer)
+    assert mentions == []  # no red church in the catalogue: not the nearest church instead
+
+
+def test_a_range_said_of_a_meal_is_its_window_and_the_trips_when_it_is_the_only_one(tools: RegionTools) -> None:
+    lunch = _understand(tools, "Tue 22.12. lunch 12-13.30, Vietnamese")
+    assert lunch.stated["depart_at"].startswith("2026-12-22T12:00")
+    assert lunch.stated["return_by"].startswith("2026-12-22T13:30")
+    assert (lunch.stated["meals"][0]["earliest"], lunch.stated["meals"][0]["latest"]) == ("12:00", "13:30")
+    day = _understand(tools, "Saturday 10-16 museums, lunch 12-13")
+    assert day.stated["depart_at"].startswith("2026-12-12T10:00")
+    assert day.stated["return_by"].startswith("2026-12-12T16:00")
+    assert (day.stated["meals"][0]["earliest"], day.stated["meals"][0]["latest"]) == ("12:00", "13:00")
+
+
+def test_not_too_pricey_is_a_price_not_a_negation() -> None:
+    assert not is_negated("not too pricey lunch", len("not too pricey "))
+    assert is_negated("no lunch", len("no "))

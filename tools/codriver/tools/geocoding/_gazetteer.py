@@ -25,7 +25,7 @@ from codriver.store import Place, Region, session_scope
 from codriver.tools.geocoding._models import GeocodeKind, GeocodeResult
 from codriver.tools.geocoding._text import fold
 
-__all__ = ["Gazetteer", "GazetteerEntry", "load_gazetteer"]
+__all__ = ["Gazetteer", "GazetteerEntry", "load_gazetteer", "place_descriptors"]
 
 SOURCE = "gazetteer"
 STREET_PREFIX = "street:"
@@ -54,6 +54,8 @@ class GazetteerEntry:
     place_id: str | None
     category: str | None
     aliases: tuple[str, ...]
+    # words that describe the place from its tags ("church", "statue", "white"), for "the white church"
+    descriptors: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
@@ -87,6 +89,84 @@ def place_names(name: str | None, tags: Mapping[str, str]) -> tuple[str, ...]:
             seen.add(value)
             unique.append(value)
     return tuple(unique)
+
+
+# Tags whose values say what a place is ("building=cathedral", "memorial=statue", "denomination=orthodox").
+_KIND_TAGS = (
+    "amenity",
+    "tourism",
+    "leisure",
+    "historic",
+    "place",
+    "building",
+    "memorial",
+    "artwork_type",
+    "museum",
+    "denomination",
+    "religion",
+)
+# The words people use for a tag value, when they differ from it.
+_KIND_WORDS = {
+    "place_of_worship": ("church",),
+    "cathedral": ("cathedral", "church"),
+    "chapel": ("chapel", "church"),
+    "church": ("church",),
+    "memorial": ("memorial", "monument"),
+    "monument": ("monument", "memorial"),
+    "artwork": ("artwork", "sculpture"),
+    "bust": ("bust", "statue"),
+    "theatre": ("theatre", "theater"),
+    "arts_centre": ("arts", "centre", "center"),
+}
+# A few colour names people describe buildings by, as sRGB.
+_COLOURS = {
+    "white": (255, 255, 255),
+    "black": (0, 0, 0),
+    "grey": (128, 128, 128),
+    "red": (180, 40, 40),
+    "yellow": (235, 200, 60),
+    "green": (60, 140, 70),
+    "blue": (50, 90, 180),
+    "brown": (120, 80, 50),
+    "pink": (240, 170, 190),
+    "orange": (230, 130, 40),
+}
+_COLOUR_SAYINGS = {"gray": "grey", "silver": "grey", "beige": "yellow", "cream": "white", "maroon": "red"}
+
+
+def _colour_word(value: str) -> str | None:
+    """``building:colour`` as one of :data:`_COLOURS` ("#ffffff" -> white), or None when far from all."""
+    text = value.strip().lower()
+    text = _COLOUR_SAYINGS.get(text, text)
+    if text in _COLOURS:
+        return text
+    match = re.fullmatch(r"#?([0-9a-f]{6}|[0-9a-f]{3})", text)
+    if match is None:
+        return None
+    digits = match.group(1)
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    rgb = tuple(int(digits[i : i + 2], 16) for i in (0, 2, 4))
+    name, distance = min(
+        ((n, sum((a - b) ** 2 for a, b in zip(rgb, c, strict=True)) ** 0.5) for n, c in _COLOURS.items()),
+        key=lambda item: item[1],
+    )
+    return name if distance <= 80 else None
+
+
+def place_descriptors(category: str | None, subcategory: str | None, tags: Mapping[str, str]) -> frozenset[str]:
+    """Words that describe a place by its kind and look, read from its tags."""
+    values = [category or "", subcategory or "", *(str(tags.get(key, "")) for key in _KIND_TAGS)]
+    words: set[str] = set()
+    for value in values:
+        for raw in value.lower().split(";"):
+            part = raw.strip()
+            if part and part not in {"yes", "no"}:
+                words.update(_KIND_WORDS.get(part, (part.replace("_", " "),)))
+    colour = _colour_word(str(tags.get("building:colour", "")))
+    if colour:
+        words.add(colour)
+    return frozenset(words)
 
 
 def street_entries(graph: RoadGraph) -> list[GazetteerEntry]:
@@ -171,6 +251,7 @@ class Gazetteer:
                     place_id=place.place_id,
                     category=place.category,
                     aliases=aliases,
+                    descriptors=place_descriptors(place.category, place.subcategory, place.tags or {}),
                 )
                 for place in session.exec(select(Place).where(Place.region_id == region_id)).all()
                 if (aliases := place_names(place.name, place.tags or {}))
