@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["CuisineWish", "cuisine_label", "read_cuisines"]
+__all__ = ["CuisineWish", "cuisine_label", "food_words", "read_cuisines"]
 
 # Country and regional cuisines as OSM spells them, with the adjectives people write.
 _REGIONAL: dict[str, tuple[str, ...]] = {
@@ -116,7 +116,7 @@ _DISHES: dict[str, tuple[str, ...]] = {
     r"local food|local cuisine|traditional food|reindeer|karelian pies?|lohikeitto": ("finnish", "regional", "nordic"),
 }
 _FOOD_NOUN = (
-    r"(?:food|cuisine|restaurants?|resturants?|restaraunts?|places?|spots?|lunch|dinner|breakfast|brunch|meal|"
+    r"(?:food|cuisine|restaurants?|resturants?|restaraunts?|places?|spots?|lunch|dinner|supper|breakfast|brunch|meal|"
     r"dishes|bite|takeaway|"
     r"take-away|kitchen|eatery|diner|bistro|joint)"
 )
@@ -181,7 +181,7 @@ def read_cuisines(text: str, *, region_cuisines: frozenset[str] = frozenset()) -
             if not (
                 re.match(rf"\s*(?:\w+\s+){{0,2}}{_FOOD_NOUN}\b", after)
                 or re.search(rf"\b{_FOOD_LEAD}\s+(?:some\s+)?$", before)
-                or re.match(r"\s*(?:for|at) (?:lunch|dinner|breakfast|brunch)\b", after)
+                or re.match(r"\s*(?:for|at) (?:lunch|dinner|supper|breakfast|brunch)\b", after)
                 or (meal_said and adjective in _STRONG_ADJECTIVES)
             ):
                 continue
@@ -221,3 +221,8 @@ def _emoji(text: str) -> str:
     for emoji, word in _EMOJI.items():
         text = text.replace(emoji, word)
     return text
+
+
+def food_words() -> frozenset[str]:
+    """Single words that name a cuisine ("american", "indian"): never the name of one place."""
+    return frozenset(a for words in _REGIONAL.values() for a in words if " " not in a) | frozenset(_REGIONAL)

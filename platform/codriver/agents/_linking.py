@@ -4,7 +4,7 @@ Every run of one to six words of the text is compared with every name the gazett
 knows of a place or street (OSM ``name``, ``name:en``, ``name:fi``, ``name:sv``,
 ``alt_name``, ``official_name``, ``short_name``, ``old_name``...), folded (case, accents,
 punctuation ignored): an exact name scores 1.0, otherwise rapidfuzz's ``ratio`` must reach
-0.82 on names of six letters or more ("Ateneumm" finds Ateneum, "Kiasmaa" Kiasma). A run made
+0.85 on names of six letters or more ("Ateneumm" finds Ateneum, "Kiasmaa" Kiasma). A run made
 only of everyday words ("the museum", "a park") is never a name. The longest, best run wins
 where runs overlap; equal candidates are kept so the caller can say which were meant.
 
@@ -20,13 +20,14 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from codriver.agents._cuisine import food_words
 from codriver.agents._lexicon import AVOID_CUES, DIET_WORDS, INTEREST_WORDS, MEAL_WORDS
 from codriver.tools.geocoding import Gazetteer, fold
 
 __all__ = ["Mention", "link_places", "local_kind_words"]
 
 _EXACT = 1.0
-_FUZZY_CUTOFF = 82.0
+_FUZZY_CUTOFF = 85.0
 _SHORT_NAME_MIN = 6  # letters of a name known without its town's name
 _MAX_WORDS = 6
 # Words the reader knows (interests, diets, meals, avoiding): capitalised at a sentence's start they are no name.
@@ -48,6 +49,7 @@ _EVERYDAY_WORDS = """
     views sea water north south east west central national modern design kitchen bistro grill please want
     would like love need maybe just one two three four five six seven eight nine ten hour hours minutes min
     max budget euros eur free open closed vegan vegetarian halal kosher hi hello hey there thanks thank
+    theme amusement shopping area spot spots district natural
 """
 _GENERIC = _LINKERS | frozenset(_EVERYDAY_WORDS.split())
 _CUE = (
@@ -115,6 +117,37 @@ def _town_words(gazetteer: Gazetteer) -> frozenset[str]:
         and len({gazetteer.entries[i].category for i in owners}) >= 2
         and word not in _GENERIC
     )
+
+
+_FIRST_WORD_SCORE = 0.9
+_FOOD_WORDS = food_words()
+
+
+@lru_cache(maxsize=4)
+def _first_words(gazetteer: Gazetteer) -> dict[str, str]:
+    """A distinctive first word -> the one longer name it starts ("marski" -> "marski by scandic")."""
+    towns = _town_words(gazetteer)
+    owners: dict[str, set[int]] = {}
+    alias_of: dict[tuple[str, int], str] = {}
+    for index, entry in enumerate(gazetteer.entries):
+        for alias in entry.aliases:
+            tokens = fold(alias).split()
+            if tokens:
+                owners.setdefault(tokens[0], set()).add(index)
+                if len(tokens) > 1 and entry.kind == "place":
+                    alias_of.setdefault((tokens[0], index), " ".join(tokens))
+    return {
+        word: alias_of[(word, next(iter(entries)))]
+        for word, entries in owners.items()
+        if len(entries) == 1
+        and len(word) >= _SHORT_NAME_MIN
+        and word.isalpha()
+        and word not in towns
+        and word not in _GENERIC
+        and not _LEXICAL.fullmatch(word)
+        and word not in _FOOD_WORDS
+        and (word, next(iter(entries))) in alias_of
+    }
 
 
 @lru_cache(maxsize=4)
@@ -317,6 +350,10 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 continue  # "in Helsinki": the town itself, not the hotel or café named after it
             score = _EXACT if folded in by_name else 0.0
             key = folded
+            alone = i + 1 >= len(words) or fold(words[i + 1][0]) in _LINKERS or re.match(r"\s*[,.;!?)]", text[end:])
+            first_word = _first_words(gazetteer).get(folded) if n == 1 and said[:1].isupper() and alone else None
+            if not score and first_word is not None:
+                key, score = first_word, _FIRST_WORD_SCORE  # "the Marski" is "Marski by Scandic"
             if not score and len(folded) >= 6 and (n > 1 or said[:1].isupper()):
                 hit = process.extractOne(folded, names, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
                 if hit is not None:
@@ -371,7 +408,8 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             unresolved.append((name, start))
     # "the Louvre", "Suomenlinna fortress", "Uspenski Cathedral": a name the region does not have
     for match in re.finditer(
-        rf"\b(?i:the)\s+{name_run}|{name_run}\s+(?i:(?:{_PLACE_WORDS})s?)\b(?:\s+of\s+(?:the\s+)?[A-ZÅÄÖ][\w'-]*)?",
+        rf"\b(?i:the)\s+{name_run}|{name_run}\s+(?:(?!(?:and|or|the|a|an|to|of|in|at|on|with|then|some|any)\s)[a-z][a-z-]*[a-z]\s+)?(?i:(?:{_PLACE_WORDS})s?)\b"
+        rf"(?:\s+of\s+(?:the\s+)?[A-ZÅÄÖ][\w'-]*)?",
         text,
     ):
         name = next(g for g in match.groups() if g)

@@ -434,9 +434,11 @@ _ORIGIN_BEFORE = re.compile(
     r"pick(?:ing)? (?:us |me |them )?up (?:at|from)|set(?:ting)? off from|begin(?:ning)? at)\s+(?:the\s+)?$"
 )
 _END_BEFORE = re.compile(
-    r"\b(?:end(?:ing)? (?:at|in|up at)|finish(?:ing)? at|drop (?:us |me |them )?off at|ends? at|"
-    r"(?:back|return(?:ing)?|head(?:ing)? back) to|destination(?: is)?:?)\s+(?:the\s+)?$"
+    r"\b(?:end(?:ing)? (?:at|in|up at)|finish(?:ing)? at|drop (?:us |me |them )?(?:off )?at|ends? at|"
+    r"(?<!go )(?<!come )(?<!get )(?:back|return(?:ing)?|head(?:ing)? back) to|destination(?: is)?:?)\s+(?:the\s+)?$"
 )
+# "From Senate Square to the Kamppi Chapel": the end of a from-to pair
+_TO_AFTER_FROM = re.compile(r"^\s+to\s+(?:the\s+)?$")
 _AVOID_BEFORE = re.compile(r"\b(?:not|no|avoid(?:ing)?|skip(?:ping)?|except|without|anything but)\s+(?:the\s+)?$")
 
 
@@ -467,6 +469,7 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
     must: list[str] = []
     avoid: list[str] = []
     said_must: list[str] = []
+    origin_end: int | None = None
     for mention in mentions:
         if _clock(mention.said.lower()) is not None:
             continue
@@ -480,10 +483,12 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
         if mention.place_id is not None or _ORIGIN_BEFORE.search(before) or _END_BEFORE.search(before):
             masked = masked[: mention.start] + " " * (mention.end - mention.start) + masked[mention.end :]
         note = f"{mention.said} -> {mention.name}" + (f" ({mention.place_id})" if mention.place_id else " (street)")
+        after_origin = origin_end is not None and _TO_AFTER_FROM.match(original[origin_end : mention.start]) is not None
         if _ORIGIN_BEFORE.search(before) and "origin" not in draft.fields:
             draft.put("origin", value, mention.said)
             linked("origin")
-        elif _END_BEFORE.search(before) and "destination" not in draft.fields:
+            origin_end = mention.end
+        elif (_END_BEFORE.search(before) or after_origin) and "destination" not in draft.fields:
             draft.put("destination", value, mention.said)
             linked("destination")
         elif mention.place_id is None:

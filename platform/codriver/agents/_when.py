@@ -264,6 +264,10 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", bare.casefold().replace("\u2019", "'")).strip()
 
 
+# "christmas shopping", "the Christmas market": things of the season, not the day itself
+_NOT_THE_DAY = r"shopping|markets?|lights|presents|gifts|party|parties|songs|carols|trees?|decorations|music|spirit"
+
+
 def _holiday(text: str, now: datetime, country: str | None) -> tuple[date, str] | None:
     if not country:
         return None
@@ -274,7 +278,7 @@ def _holiday(text: str, now: datetime, country: str | None) -> tuple[date, str] 
             continue
         # "st stephens day" is "St. Stephen's Day"; "vappu eve" is the day before Vappu
         pattern = r"\s+".join(re.escape(w).replace(r"\.", r"\.?").replace("'", "'?") for w in name.split())
-        match = re.search(rf"\b{pattern}(?:\s+eve\b)?", text)
+        match = re.search(rf"\b{pattern}(?:\s+eve\b)?(?!\s+(?:{_NOT_THE_DAY}))", text)
         if match is None:
             continue
         day = holiday - timedelta(days=1) if match.group(0).endswith("eve") and not name.endswith("eve") else holiday

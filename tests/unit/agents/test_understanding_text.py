@@ -344,3 +344,57 @@ def test_a_range_said_of_a_meal_is_its_window_and_the_trips_when_it_is_the_only_
 def test_not_too_pricey_is_a_price_not_a_negation() -> None:
     assert not is_negated("not too pricey lunch", len("not too pricey "))
     assert is_negated("no lunch", len("no "))
+
+
+def test_from_to_names_the_end_and_a_first_word_names_its_place(tools: RegionTools) -> None:
+    trip = _understand(tools, "From Senate Square to the Kamppi Chapel, stopping at the Three Smiths statue")
+    assert trip.stated["origin"]["name"] == "Senaatintori"  # "Senate Square" is Helsinki Senate Square
+    assert trip.stated["destination"]["name"] == "Kampin kappeli"
+    ride = _understand(tools, "Pick me up at the Marski and drop me at Oodi by 6pm")
+    assert ride.stated["origin"]["name"] == "Marski by Scandic"
+    assert ride.stated["destination"]["name"] == "Helsingin keskustakirjasto Oodi"
+    again = _understand(tools, "Can we go back to the Ateneum on Friday?")
+    assert "destination" not in again.stated  # going back to a place is visiting it again
+    assert again.stated["must_visit"]
+
+
+def test_a_question_about_something_else_is_asked_back_not_planned(tools: RegionTools) -> None:
+    weather = _understand(tools, "how cold does it get in Helsinki in December?")
+    assert weather.request is None
+    assert weather.questions
+    assert weather.stated == {}  # "Helsinki" is the town, not the café named after it
+    museums = _understand(tools, "What museums are open on Sunday?")
+    assert museums.stated["interests"] == {"museum": 1.0}
+    assert museums.not_understood == []  # "What museums" is no place the region lacks
+
+
+def test_season_words_and_holiday_eves(tools: RegionTools) -> None:
+    assert "date" not in _understand(tools, "some christmas shopping and then coffee").stated
+    assert _understand(tools, "vappu eve, drinks from 6pm").stated["date"] == "2027-04-30"
+    assert _understand(tools, "on st stephens day in the afternoon, a museum").stated["date"] == "2026-12-26"
+    assert _understand(tools, "pho for lunch tommorow").stated["date"] == "2026-12-10"
+
+
+def test_party_budget_and_battery_phrasings(tools: RegionTools) -> None:
+    lunch = _understand(tools, "€20 each for lunch, 3 of us")
+    assert lunch.stated["budget"] == 60.0
+    topped = _understand(tools, "electric car with CCS, top it up to 80% while we have lunch")
+    assert "budget" not in topped.stated  # 80 % is a charge, not euros
+    assert topped.stated["vehicle"]["target_soc"] == 0.8
+    van = _understand(tools, "We've got a diesel van, no charging needed, Oodi and lunch tomorrow")
+    assert van.stated["vehicle"]["powertrain"] == "ice"
+    low = _understand(tools, "EV at 55 percent, don't let it drop below 15. Kiasma and Amos Rex")
+    assert low.stated["vehicle"]["reserve_soc"] == 0.15
+    friends = _understand(tools, "me and 3 friends: good coffee first, then a gallery")
+    assert friends.stated["party"]["adults"] == 4
+    twins = _understand(tools, "Saturday with my husband and our twins: the Kaisaniemi playground")
+    assert twins.stated["party"]["children"] == 2
+    assert twins.stated["must_visit"] == ["osm:way/34719651"]  # Leikkipaikka Kaisaniemi, by its kind
+
+
+def test_night_out_returns_in_the_small_hours_and_short_ranges_are_afternoons(tools: RegionTools) -> None:
+    night = _understand(tools, "Sat night out: leaving 22:30, home around 3, a few pubs")
+    assert night.stated["return_by"].startswith("2026-12-13T03:00")
+    day = _understand(tools, "Sunday 2 to 5, the Finnish National Theatre")
+    assert day.stated["depart_at"].startswith("2026-12-13T14:00")
+    assert day.stated["return_by"].startswith("2026-12-13T17:00")
