@@ -49,7 +49,7 @@ INTEREST_WORDS: dict[str, str] = {
 
 # Kinds of place people ask for that the catalogue has no category for: said as not possible, never dropped.
 MISSING_KINDS = (
-    r"saunas?|spas?|shopping|shops|boutiques?|malls?|bowling|escape rooms?|karaoke|casinos?|gyms?|golf|"
+    r"saunas?|spas?|shopping|shops?|boutiques?|malls?|flea markets?|bowling|escape rooms?|karaoke|casinos?|gyms?|golf|"
     r"ice skating|skating rinks?|ski(?:ing)?|climbing walls?|bouldering|swimming pools?|hot tubs?|massages?"
 )
 

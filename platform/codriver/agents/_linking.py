@@ -49,7 +49,7 @@ _EVERYDAY_WORDS = """
     views sea water north south east west central national modern design kitchen bistro grill please want
     would like love need maybe just one two three four five six seven eight nine ten hour hours minutes min
     max budget euros eur free open closed vegan vegetarian halal kosher hi hello hey there thanks thank
-    theme amusement shopping area spot spots district natural
+    theme amusement shopping area spot spots natural
 """
 _GENERIC = _LINKERS | frozenset(_EVERYDAY_WORDS.split())
 _CUE = (
@@ -65,7 +65,7 @@ _EVERYDAY = frozenset({"cafe", "restaurant", "fast_food", "bar", "supermarket", 
 _PLACE_WORDS = (
     r"museum|cathedral|church|chapel|fortress|fort|castle|palace|tower|gallery|park|garden|square|market|hall|"
     r"theatre|theater|library|zoo|aquarium|island|bridge|monument|statue|temple|mosque|synagogue|stadium|arena|"
-    r"center|centre|opera|harbour|harbor|beach|lake|mall"
+    r"center|centre|opera|harbour|harbor|beach|lake|mall|district|quarter"
 )
 _NOT_NAMES = re.compile(
     r"(?:I|EV|CCS|Type|Tesla|Model|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Christmas|Easter|"

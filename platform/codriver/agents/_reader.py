@@ -95,7 +95,9 @@ def _party(text: str, draft: RequestDraft) -> None:
         adults = _number(friends.group(1)) + 1
         said.append(friends.group(0))
     counted = re.search(rf"\b{_NUM} of us\b", text) or re.search(
-        rf"\b(?:table|dinner|lunch|breakfast|brunch|meal|booking|room) for {_NUM}\b|\b{_NUM} (?:people|persons)\b", text
+        rf"\b(?:table|dinner|lunch|breakfast|brunch|meal|booking|reservation|room)\b[^.,;]{{0,15}}? for {_NUM}\b"
+        rf"(?!\s*(?:hours?|h\b|min|minutes?|days?|nights?|euros?|€|%|km|pm|am|[:.]\d))|\b{_NUM} (?:people|persons)\b",
+        text,
     )
     if counted:
         adults = _number(next(g for g in counted.groups() if g)) - children

@@ -400,6 +400,9 @@ def _schedule(stated: dict[str, Any], context: PlanContext, assumptions: list[st
         dinner = any(m["meal"] == "dinner" for m in stated.get("meals", []))
         latest = _at(depart.date(), time(21, 30) if dinner else time(19, 0), now)
         back = max(min(depart + timedelta(hours=8), latest), depart + timedelta(hours=2))
+        # "dinner at 7": the day lasts until the meal said is over, not until a default hour before it
+        meal_ends = [_at(depart.date(), time.fromisoformat(m["latest"]), now) for m in stated.get("meals", [])]
+        back = max([back, *(end for end in meal_ends if end > depart)])
         assumptions.append(f"back by {back:%H:%M}")
     return depart, back
 

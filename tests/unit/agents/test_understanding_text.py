@@ -398,3 +398,15 @@ def test_night_out_returns_in_the_small_hours_and_short_ranges_are_afternoons(to
     day = _understand(tools, "Sunday 2 to 5, the Finnish National Theatre")
     assert day.stated["depart_at"].startswith("2026-12-13T14:00")
     assert day.stated["return_by"].startswith("2026-12-13T17:00")
+
+
+def test_a_dinner_said_with_its_hour_keeps_the_day_open_until_it_is_over(tools: RegionTools) -> None:
+    dinner = _understand(tools, "dinner at 7 for 4")
+    assert dinner.stated["party"]["adults"] == 4
+    assert dinner.request is not None
+    assert dinner.request.return_by.hour * 60 + dinner.request.return_by.minute >= 20 * 60 + 30
+
+
+def test_shops_and_districts_the_region_cannot_plan_are_said(tools: RegionTools) -> None:
+    said = _understand(tools, "Next Saturday 11am to 3pm - Design District, coffee, and a vintage shop")
+    assert {n.said for n in said.not_understood} == {"Design District", "shop"}
