@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import anyio
-from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -21,9 +20,16 @@ from codriver.errors import InputError
 from codriver.store._errors import RecordNotFound
 from codriver.store.db import session_scope
 from codriver.store.models import QueuedCommand, Vehicle
-from codriver.tools.vehicle import CabinPrecondition, ClimatePreset, CommandRecord, SeatPreset, command_key
-from codriver.tools.vehicle._commands import check_key
-from codriver.tools.vehicle._precondition import precondition_start_at
+from codriver.tools.vehicle import (
+    CabinPrecondition,
+    ClimatePreset,
+    CommandRecord,
+    SeatPreset,
+    cabin_precondition,
+    checked_key,
+    command_key,
+    preset_command,
+)
 
 __all__ = ["DbVehicleCommands", "acknowledge_command", "fetch_commands", "list_commands", "to_record"]
 
@@ -111,10 +117,7 @@ class DbVehicleCommands:
         self, vehicle_id: int, command: Command, *, key: str | None = None, trip_id: int | None = None
     ) -> QueuedCommand:
         """Queue ``command`` (once per key) and return the stored row."""
-        try:
-            key = check_key(key) if key is not None else command_key(vehicle_id, command)
-        except ValueError as exc:
-            raise InputError(str(exc), field="idempotency_key") from exc
+        key = checked_key(key) if key is not None else command_key(vehicle_id, command)
         payload = command.model_dump(mode="json")
         for _ in range(2):
             with session_scope(self.engine) as session:
@@ -177,31 +180,17 @@ class DbVehicleCommands:
         idempotency_key: str | None = None,
     ) -> CommandRecord:
         """Queue cabin preconditioning; ``start_at`` comes from the lead-time model when ``outside_c`` is known."""
-        start_at = precondition_start_at(ready_at, outside_c, target_c) if outside_c is not None else None
-        try:
-            command = CabinPrecondition(target_c=target_c, ready_at=ready_at, start_at=start_at)
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            msg = f"cannot precondition: {'.'.join(map(str, error['loc']))}: {error['msg']}"
-            raise InputError(msg, field=str(error["loc"][0])) from exc
+        command = cabin_precondition(target_c, ready_at, outside_c=outside_c)
         return await self._submit(vehicle_id, command, idempotency_key)
 
     async def apply_seat_preset(
         self, vehicle_id: int, preset: str, *, idempotency_key: str | None = None
     ) -> CommandRecord:
         """Queue a seat preset."""
-        return await self._submit(vehicle_id, _preset(SeatPreset, preset), idempotency_key)
+        return await self._submit(vehicle_id, preset_command(SeatPreset, preset), idempotency_key)
 
     async def apply_climate_preset(
         self, vehicle_id: int, preset: str, *, idempotency_key: str | None = None
     ) -> CommandRecord:
         """Queue a climate preset."""
-        return await self._submit(vehicle_id, _preset(ClimatePreset, preset), idempotency_key)
-
-
-def _preset(model: type[SeatPreset] | type[ClimatePreset], preset: str) -> SeatPreset | ClimatePreset:
-    try:
-        return model(preset=preset)
-    except ValidationError as exc:
-        msg = f"{preset!r} is not a preset name (letters, digits, space, _.- up to 48)"
-        raise InputError(msg, field="preset") from exc
+        return await self._submit(vehicle_id, preset_command(ClimatePreset, preset), idempotency_key)

@@ -13,10 +13,13 @@ EXPORTED = {
     "SeatPreset",
     "VehicleCommand",
     "VehicleCommands",
+    "cabin_precondition",
+    "checked_key",
     "command_key",
     "precondition_energy_kwh",
     "precondition_lead_min",
     "precondition_start_at",
+    "preset_command",
 }
 
 

@@ -7,11 +7,14 @@ from codriver.tools.vehicle._commands import (
     SeatPreset,
     VehicleCommand,
     VehicleCommands,
+    checked_key,
     command_key,
+    preset_command,
 )
 from codriver.tools.vehicle._memory import InMemoryVehicleCommands
 from codriver.tools.vehicle._precondition import (
     CabinThermal,
+    cabin_precondition,
     precondition_energy_kwh,
     precondition_lead_min,
     precondition_start_at,
@@ -26,8 +29,11 @@ __all__ = [
     "SeatPreset",
     "VehicleCommand",
     "VehicleCommands",
+    "cabin_precondition",
+    "checked_key",
     "command_key",
     "precondition_energy_kwh",
     "precondition_lead_min",
     "precondition_start_at",
+    "preset_command",
 ]

@@ -13,9 +13,11 @@ import hashlib
 import json
 import re
 from datetime import datetime
-from typing import Annotated, Literal, Protocol
+from typing import Annotated, Literal, Protocol, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from codriver.errors import InputError
 
 __all__ = [
     "CabinPrecondition",
@@ -24,7 +26,9 @@ __all__ = [
     "SeatPreset",
     "VehicleCommand",
     "VehicleCommands",
+    "checked_key",
     "command_key",
+    "preset_command",
 ]
 
 _PRESET = r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,47}$"
@@ -62,6 +66,8 @@ class ClimatePreset(BaseModel):
     preset: str = Field(pattern=_PRESET, description="name of a preset stored for the vehicle")
 
 
+_Preset = TypeVar("_Preset", SeatPreset, ClimatePreset)
+
 VehicleCommand = Annotated[CabinPrecondition | SeatPreset | ClimatePreset, Field(discriminator="kind")]
 
 
@@ -84,12 +90,21 @@ def command_key(vehicle_id: int, command: CabinPrecondition | SeatPreset | Clima
     return f"cmd-{hashlib.sha256(canonical.encode()).hexdigest()[:32]}"
 
 
-def check_key(key: str) -> str:
-    """``key`` if it is a usable idempotency key (8 to 128 of letters, digits, ``_.:-``)."""
+def checked_key(key: str) -> str:
+    """``key`` if it is a usable idempotency key (8 to 128 of letters, digits, ``_.:-``), else :class:`InputError`."""
     if not _KEY.match(key):
         msg = f"idempotency key {key!r} must be 8 to 128 letters, digits or _.:-"
-        raise ValueError(msg)
+        raise InputError(msg, field="idempotency_key")
     return key
+
+
+def preset_command(model: type[_Preset], preset: str) -> _Preset:
+    """The seat or climate preset command for the name ``preset``; a malformed name is an :class:`InputError`."""
+    try:
+        return model(preset=preset)
+    except ValidationError as exc:
+        msg = f"{preset!r} is not a preset name (letters, digits, space, _.- up to 48)"
+        raise InputError(msg, field="preset") from exc
 
 
 class VehicleCommands(Protocol):

@@ -5,18 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 
-from pydantic import ValidationError
-
 from codriver.errors import InputError
 from codriver.tools.vehicle._commands import (
     CabinPrecondition,
     ClimatePreset,
     CommandRecord,
     SeatPreset,
-    check_key,
+    checked_key,
     command_key,
+    preset_command,
 )
-from codriver.tools.vehicle._precondition import precondition_start_at
+from codriver.tools.vehicle._precondition import cabin_precondition
 
 __all__ = ["InMemoryVehicleCommands"]
 
@@ -65,10 +64,7 @@ class InMemoryVehicleCommands:
                 key = f"{base}-{n}"
             self._open[base] = key
         else:
-            try:
-                check_key(key)
-            except ValueError as exc:
-                raise InputError(str(exc), field="idempotency_key") from exc
+            checked_key(key)
             existing = self._records.get(key)
             if existing is not None:
                 if existing.vehicle_id != vehicle_id or existing.command != command:
@@ -97,13 +93,7 @@ class InMemoryVehicleCommands:
         idempotency_key: str | None = None,
     ) -> CommandRecord:
         """Queue cabin preconditioning; ``start_at`` comes from the lead-time model when ``outside_c`` is known."""
-        start_at = precondition_start_at(ready_at, outside_c, target_c) if outside_c is not None else None
-        try:
-            command = CabinPrecondition(target_c=target_c, ready_at=ready_at, start_at=start_at)
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            msg = f"cannot precondition: {'.'.join(map(str, error['loc']))}: {error['msg']}"
-            raise InputError(msg, field=str(error["loc"][0])) from exc
+        command = cabin_precondition(target_c, ready_at, outside_c=outside_c)
         return self._submit(vehicle_id, command, idempotency_key)
 
     async def apply_seat_preset(
@@ -111,24 +101,14 @@ class InMemoryVehicleCommands:
     ) -> CommandRecord:
         """Queue a seat preset."""
         self._check_preset(vehicle_id, "seat", preset)
-        try:
-            command = SeatPreset(preset=preset)
-        except ValidationError as exc:
-            msg = f"{preset!r} is not a preset name (letters, digits, space, _.- up to 48)"
-            raise InputError(msg, field="preset") from exc
-        return self._submit(vehicle_id, command, idempotency_key)
+        return self._submit(vehicle_id, preset_command(SeatPreset, preset), idempotency_key)
 
     async def apply_climate_preset(
         self, vehicle_id: int, preset: str, *, idempotency_key: str | None = None
     ) -> CommandRecord:
         """Queue a climate preset."""
         self._check_preset(vehicle_id, "climate", preset)
-        try:
-            command = ClimatePreset(preset=preset)
-        except ValidationError as exc:
-            msg = f"{preset!r} is not a preset name (letters, digits, space, _.- up to 48)"
-            raise InputError(msg, field="preset") from exc
-        return self._submit(vehicle_id, command, idempotency_key)
+        return self._submit(vehicle_id, preset_command(ClimatePreset, preset), idempotency_key)
 
     def pending(self, vehicle_id: int | None = None) -> list[CommandRecord]:
         """Queued, undelivered commands (of one vehicle, or all), oldest first."""

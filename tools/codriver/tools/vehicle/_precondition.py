@@ -22,11 +22,18 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from codriver.errors import InputError
+from codriver.tools.vehicle._commands import CabinPrecondition
 
-__all__ = ["CabinThermal", "precondition_energy_kwh", "precondition_lead_min", "precondition_start_at"]
+__all__ = [
+    "CabinThermal",
+    "cabin_precondition",
+    "precondition_energy_kwh",
+    "precondition_lead_min",
+    "precondition_start_at",
+]
 
 
 class CabinThermal(BaseModel):
@@ -88,3 +95,18 @@ def precondition_energy_kwh(outside_c: float, target_c: float, cabin: CabinTherm
     cabin = cabin or CabinThermal()
     _, power = _ramp_s(outside_c, target_c, cabin)
     return power * precondition_lead_min(outside_c, target_c, cabin) / 60.0
+
+
+def cabin_precondition(target_c: float, ready_at: datetime, *, outside_c: float | None = None) -> CabinPrecondition:
+    """The command to have the cabin at ``target_c`` °C at ``ready_at``.
+
+    ``start_at`` comes from the lead-time model when ``outside_c`` (°C) is known, else the
+    car decides. Values the command refuses are an :class:`InputError` naming the field.
+    """
+    start_at = precondition_start_at(ready_at, outside_c, target_c) if outside_c is not None else None
+    try:
+        return CabinPrecondition(target_c=target_c, ready_at=ready_at, start_at=start_at)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        msg = f"cannot precondition: {'.'.join(map(str, error['loc']))}: {error['msg']}"
+        raise InputError(msg, field=str(error["loc"][0])) from exc
