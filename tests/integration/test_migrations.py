@@ -13,7 +13,7 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import SQLModel, select
 
-from codriver.store import Itinerary, Trip, User, Vehicle, migrate, session_scope
+from codriver.store import ItineraryRow, Trip, User, Vehicle, migrate, session_scope
 from codriver.store.db import alembic_config
 
 TABLES = {
@@ -66,7 +66,7 @@ def test_round_trip_keeps_aware_times_json_and_versions(any_engine: Engine) -> N
         session.add_all([vehicle, trip])
         session.flush()
         assert trip.id is not None
-        session.add(Itinerary(trip_id=trip.id, version=1, status="feasible", document={"stops": []}))
+        session.add(ItineraryRow(trip_id=trip.id, version=1, status="feasible", document={"stops": []}))
         vehicle.state_at = departure
     with session_scope(any_engine) as session:
         stored = session.exec(select(Vehicle)).one()
@@ -75,11 +75,11 @@ def test_round_trip_keeps_aware_times_json_and_versions(any_engine: Engine) -> N
         assert stored.state_at.tzinfo is not None
         assert stored.state_at.utcoffset() == timedelta(0)
         assert stored.connectors == ["ccs"]
-        itinerary = session.exec(select(Itinerary)).one()
+        itinerary = session.exec(select(ItineraryRow)).one()
         assert itinerary.document == {"stops": []}
         trip_id = itinerary.trip_id
     with pytest.raises(IntegrityError), session_scope(any_engine) as session:
-        session.add(Itinerary(trip_id=trip_id, version=1, status="draft"))
+        session.add(ItineraryRow(trip_id=trip_id, version=1, status="draft"))
 
 
 def test_naive_datetimes_are_refused(any_engine: Engine) -> None:

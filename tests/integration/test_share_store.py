@@ -9,9 +9,19 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from codriver.errors import InputError
-from codriver.store import Trip, TripShare, User, migrate, session_scope
-from codriver.store._errors import RecordNotFound
-from codriver.store._shares import MAX_ACTIVE_SHARES, create_share, list_shares, revoke_share, shared_trip
+from codriver.store import (
+    MAX_ACTIVE_SHARES,
+    RecordNotFound,
+    Trip,
+    TripShare,
+    User,
+    create_share,
+    list_shares,
+    migrate,
+    revoke_share,
+    session_scope,
+    shared_trip,
+)
 
 AT = datetime(2026, 12, 13, 9, 0, tzinfo=UTC)
 

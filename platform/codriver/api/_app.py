@@ -38,8 +38,7 @@ from codriver.api.routes.plan import start_plan_job
 from codriver.bootstrap import Runtime
 from codriver.scheduling import ActionRunner, Clock, SystemClock, TripScheduler
 from codriver.settings import Settings
-from codriver.store import session_scope
-from codriver.store._ledger import claim_plan_job, unfinished_plan_jobs, update_plan_job
+from codriver.store import claim_plan_job, session_scope, unfinished_plan_jobs, update_plan_job
 from codriver.tools.home import HomeAssistant, HomeAutomation
 
 __all__ = ["API_VERSION", "WEB_APP_DIR", "build_services", "create_app", "default_planner"]

@@ -22,10 +22,16 @@ from codriver.api._security import KEY_PREFIX, TOKEN_PREFIX, hash_secret
 from codriver.api._services import Services
 from codriver.api._settings import MAX_ID
 from codriver.errors import InputError
-from codriver.store import Trip, Vehicle, session_scope
-from codriver.store._accounts import owned_vehicle, user_for_token, vehicle_for_key
-from codriver.store._errors import RecordNotFound
-from codriver.store._trips import owned_trip
+from codriver.store import (
+    RecordNotFound,
+    Trip,
+    Vehicle,
+    owned_trip,
+    owned_vehicle,
+    session_scope,
+    user_for_token,
+    vehicle_for_key,
+)
 
 __all__ = [
     "AnyPrincipal",

@@ -27,7 +27,7 @@ from codriver.errors import (
     ToolBadResponse,
     ToolError,
 )
-from codriver.store._errors import RecordNotFound, StaleVersion
+from codriver.store import RecordNotFound, StaleVersion
 
 __all__ = ["ErrorBody", "install_error_handlers", "status_of"]
 

@@ -35,11 +35,18 @@ from codriver.api._trip_schemas import NextPublic, RecommendationPublic
 from codriver.errors import CodriverError, InputError
 from codriver.planning import Itinerary
 from codriver.scheduling import CarState, Progress, trip_progress
-from codriver.store import Recommendation, Trip, Vehicle, session_scope
-from codriver.store._accounts import get_preferences
-from codriver.store._errors import RecordNotFound
-from codriver.store._trip_log import add_recommendations, pending_recommendations
-from codriver.store._trips import itinerary_version, owned_trip
+from codriver.store import (
+    Recommendation,
+    RecordNotFound,
+    Trip,
+    Vehicle,
+    add_recommendations,
+    get_preferences,
+    itinerary_version,
+    owned_trip,
+    pending_recommendations,
+    session_scope,
+)
 from codriver.tools.geo import LatLon
 
 __all__ = ["NextCache", "next_cache", "next_stop"]

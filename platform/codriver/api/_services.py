@@ -25,18 +25,28 @@ from codriver.api._ports import AssistantContext, TripAssistant, TripChange, Tri
 from codriver.api._settings import ApiSettings
 from codriver.api._titles import trip_title
 from codriver.planning import Itinerary, TripRequest, VehicleSpec
-from codriver.scheduling import CarState, Clock
+from codriver.scheduling import Clock, car_state
 from codriver.settings import Settings
-from codriver.store import Preferences, Region, Trip, Vehicle, session_scope
-from codriver.store._accounts import owned_vehicle
-from codriver.store._errors import StaleVersion
-from codriver.store._trip_log import add_notice
-from codriver.store._trips import append_itinerary, create_trip, latest_itinerary, owned_trip, trip_by_id
-from codriver.store.models import Itinerary as ItineraryRow
+from codriver.store import (
+    ItineraryRow,
+    Preferences,
+    Region,
+    StaleVersion,
+    Trip,
+    Vehicle,
+    add_notice,
+    append_itinerary,
+    create_trip,
+    latest_itinerary,
+    owned_trip,
+    owned_vehicle,
+    session_scope,
+    trip_by_id,
+)
 from codriver.tools.geo import LatLon
 from codriver.tools.home import HomeAutomation
 
-__all__ = ["PlannedTrip", "Services", "TripService", "car_state", "check_version", "vehicle_spec"]
+__all__ = ["PlannedTrip", "Services", "TripService", "check_version", "vehicle_spec"]
 
 logger = logging.getLogger(__name__)
 VersionHook = Callable[[int], Awaitable[None]]
@@ -56,21 +66,6 @@ def vehicle_spec(vehicle: Vehicle, base: VehicleSpec) -> VehicleSpec:
     if vehicle.soc is not None:
         update["soc"] = vehicle.soc
     return VehicleSpec.model_validate({**base.model_dump(), **update})
-
-
-def car_state(vehicle: Vehicle | None) -> CarState:
-    """The last reported state of a vehicle (empty without one)."""
-    if vehicle is None:
-        return CarState()
-    return CarState(
-        lat=vehicle.lat,
-        lon=vehicle.lon,
-        soc=vehicle.soc,
-        fuel_level=vehicle.fuel_level,
-        speed_kph=vehicle.speed_kph,
-        outside_c=vehicle.outside_c,
-        at=vehicle.state_at,
-    )
 
 
 def check_version(trip: Trip, expected: int | None) -> None:

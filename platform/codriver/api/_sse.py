@@ -15,8 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import anyio
 
 from codriver.api._services import Services
-from codriver.store import TripNotice, session_scope
-from codriver.store._trip_log import notices_after
+from codriver.store import TripNotice, notices_after, session_scope
 
 __all__ = ["REVOKED", "format_event", "notice_stream"]
 

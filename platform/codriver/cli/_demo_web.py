@@ -12,9 +12,7 @@ from typing import Any
 
 from codriver.bootstrap import Runtime
 from codriver.planning import Itinerary
-from codriver.store import session_scope
-from codriver.store._accounts import create_user, user_by_email
-from codriver.store._trips import append_itinerary, create_trip
+from codriver.store import append_itinerary, create_trip, create_user, session_scope, user_by_email
 
 __all__ = ["DEMO_EMAIL", "serve_demo", "store_demo_trip"]
 

@@ -14,7 +14,7 @@ from codriver.scheduling._plan import (
     plan_actions,
 )
 from codriver.scheduling._progress import ARRIVED_M, CarState, Progress, planned_soc, trip_progress
-from codriver.scheduling._runner import ActionRunner, TripOps, TripSnapshot, load_snapshot
+from codriver.scheduling._runner import ActionRunner, TripOps, TripSnapshot, car_state, load_snapshot
 from codriver.scheduling._scheduler import JOB_TABLE, TripScheduler, job_id
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "TripSnapshot",
     "VehiclePresets",
     "WarpClock",
+    "car_state",
     "check_window",
     "job_id",
     "load_snapshot",

@@ -29,15 +29,22 @@ from codriver.scheduling._plan import (
     plan_actions,
 )
 from codriver.scheduling._progress import CarState, planned_soc, trip_progress
-from codriver.store import Preferences, Region, Trip, TripAction, Vehicle, session_scope
-from codriver.store._commands import DbVehicleCommands
-from codriver.store._ledger import record_action
-from codriver.store._trips import latest_itinerary
+from codriver.store import (
+    DbVehicleCommands,
+    Preferences,
+    Region,
+    Trip,
+    TripAction,
+    Vehicle,
+    latest_itinerary,
+    record_action,
+    session_scope,
+)
 from codriver.tools.geo import LatLon
 from codriver.tools.home import HomeAutomation
 from codriver.tools.vehicle import CabinPrecondition, ClimatePreset, SeatPreset, precondition_start_at
 
-__all__ = ["ActionRunner", "TripOps", "TripSnapshot", "load_snapshot"]
+__all__ = ["ActionRunner", "TripOps", "TripSnapshot", "car_state", "load_snapshot"]
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +89,21 @@ class TripSnapshot:
     done: frozenset[str]
 
 
+def car_state(vehicle: Vehicle | None) -> CarState:
+    """The last reported state of a stored vehicle (empty without one)."""
+    if vehicle is None:
+        return CarState()
+    return CarState(
+        lat=vehicle.lat,
+        lon=vehicle.lon,
+        soc=vehicle.soc,
+        fuel_level=vehicle.fuel_level,
+        speed_kph=vehicle.speed_kph,
+        outside_c=vehicle.outside_c,
+        at=vehicle.state_at,
+    )
+
+
 def load_snapshot(engine: Engine, trip_id: int) -> TripSnapshot | None:
     """The trip's current state, or None when it no longer exists."""
     with session_scope(engine) as session:
@@ -101,18 +123,9 @@ def load_snapshot(engine: Engine, trip_id: int) -> TripSnapshot | None:
             except ValidationError:
                 logger.warning("trip %s: ignoring an invalid home action %r", trip_id, raw)
         presets = None
-        car = CarState()
+        car = car_state(vehicle)
         if vehicle is not None:
             presets = VehiclePresets.model_validate(vehicle.presets or {})
-            car = CarState(
-                lat=vehicle.lat,
-                lon=vehicle.lon,
-                soc=vehicle.soc,
-                fuel_level=vehicle.fuel_level,
-                speed_kph=vehicle.speed_kph,
-                outside_c=vehicle.outside_c,
-                at=vehicle.state_at,
-            )
         return TripSnapshot(
             trip_id=trip_id,
             status=trip.status,

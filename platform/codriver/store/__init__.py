@@ -1,11 +1,71 @@
-"""Persistence: SQLModel tables, engine and migrations, and the data functions over them."""
+"""Persistence: SQLModel tables, engine and migrations, and the data functions over them.
 
+Other packages import from here, never from the ``_private`` modules: tables (one per
+entity; the itinerary table is :class:`ItineraryRow`, the stored form of
+:class:`codriver.planning.Itinerary`), the engine, the keyword-only data functions per
+aggregate (accounts, trips, trip log, ledger, shares, vehicle command queue) and the
+store's errors.
+"""
+
+from codriver.store._accounts import (
+    create_user,
+    delete_token,
+    get_preferences,
+    issue_token,
+    list_vehicles,
+    owned_vehicle,
+    update_preferences,
+    update_vehicle_state,
+    user_by_email,
+    user_for_token,
+    vehicle_for_key,
+)
+from codriver.store._commands import (
+    DbVehicleCommands,
+    acknowledge_command,
+    fetch_commands,
+    list_commands,
+    to_record,
+)
+from codriver.store._errors import RecordNotFound, StaleVersion
+from codriver.store._ledger import (
+    actions_of,
+    claim_plan_job,
+    create_plan_job,
+    owned_plan_job,
+    record_action,
+    unfinished_plan_jobs,
+    update_plan_job,
+)
+from codriver.store._shares import MAX_ACTIVE_SHARES, create_share, list_shares, revoke_share, shared_trip
+from codriver.store._trip_log import (
+    add_feedback,
+    add_notice,
+    add_recommendations,
+    decide_recommendation,
+    list_feedback,
+    notices_after,
+    pending_recommendations,
+    record_event,
+    trip_recommendation,
+)
+from codriver.store._trips import (
+    append_itinerary,
+    create_trip,
+    itinerary_version,
+    latest_itinerary,
+    list_trips,
+    list_versions,
+    owned_trip,
+    trip_by_id,
+)
+from codriver.store._types import UTCDateTime, utcnow
 from codriver.store.db import make_engine, migrate, session_scope
 from codriver.store.models import (
     AccessToken,
     ChargingStation,
     Feedback,
-    Itinerary,
+    ItineraryRow,
     Place,
     PlanJob,
     Preferences,
@@ -23,25 +83,74 @@ from codriver.store.models import (
 )
 
 __all__ = [
+    "MAX_ACTIVE_SHARES",
     "AccessToken",
     "ChargingStation",
+    "DbVehicleCommands",
     "Feedback",
-    "Itinerary",
+    "ItineraryRow",
     "Place",
     "PlanJob",
     "Preferences",
     "QueuedCommand",
     "Recommendation",
+    "RecordNotFound",
     "Region",
+    "StaleVersion",
     "Stop",
     "Trip",
     "TripAction",
     "TripEvent",
     "TripNotice",
     "TripShare",
+    "UTCDateTime",
     "User",
     "Vehicle",
+    "acknowledge_command",
+    "actions_of",
+    "add_feedback",
+    "add_notice",
+    "add_recommendations",
+    "append_itinerary",
+    "claim_plan_job",
+    "create_plan_job",
+    "create_share",
+    "create_trip",
+    "create_user",
+    "decide_recommendation",
+    "delete_token",
+    "fetch_commands",
+    "get_preferences",
+    "issue_token",
+    "itinerary_version",
+    "latest_itinerary",
+    "list_commands",
+    "list_feedback",
+    "list_shares",
+    "list_trips",
+    "list_vehicles",
+    "list_versions",
     "make_engine",
     "migrate",
+    "notices_after",
+    "owned_plan_job",
+    "owned_trip",
+    "owned_vehicle",
+    "pending_recommendations",
+    "record_action",
+    "record_event",
+    "revoke_share",
     "session_scope",
+    "shared_trip",
+    "to_record",
+    "trip_by_id",
+    "trip_recommendation",
+    "unfinished_plan_jobs",
+    "update_plan_job",
+    "update_preferences",
+    "update_vehicle_state",
+    "user_by_email",
+    "user_for_token",
+    "utcnow",
+    "vehicle_for_key",
 ]

@@ -21,7 +21,7 @@ from codriver.errors import StoreError
 from codriver.store._errors import RecordNotFound, StaleVersion
 from codriver.store._types import utcnow
 from codriver.store.db import session_scope
-from codriver.store.models import Itinerary, Stop, Trip
+from codriver.store.models import ItineraryRow, Stop, Trip
 
 __all__ = [
     "append_itinerary",
@@ -76,24 +76,26 @@ def list_trips(session: Session, *, user_id: int, limit: int = 50, offset: int =
     ).all()
 
 
-def list_versions(session: Session, *, trip_id: int) -> Sequence[Itinerary]:
+def list_versions(session: Session, *, trip_id: int) -> Sequence[ItineraryRow]:
     """Every itinerary version of the trip, oldest first."""
-    return session.exec(select(Itinerary).where(Itinerary.trip_id == trip_id).order_by(col(Itinerary.version))).all()
+    query = select(ItineraryRow).where(ItineraryRow.trip_id == trip_id).order_by(col(ItineraryRow.version))
+    return session.exec(query).all()
 
 
-def itinerary_version(session: Session, *, trip_id: int, version: int) -> Itinerary:
+def itinerary_version(session: Session, *, trip_id: int, version: int) -> ItineraryRow:
     """One version; :class:`RecordNotFound` (field ``version``) when the trip has no such version."""
-    row = session.exec(select(Itinerary).where(Itinerary.trip_id == trip_id, Itinerary.version == version)).first()
+    query = select(ItineraryRow).where(ItineraryRow.trip_id == trip_id, ItineraryRow.version == version)
+    row = session.exec(query).first()
     if row is None:
         msg = f"trip {trip_id} has no itinerary version {version}: list them with GET /v1/trips/{trip_id}/itineraries"
         raise RecordNotFound(msg, field="version")
     return row
 
 
-def latest_itinerary(session: Session, *, trip_id: int) -> Itinerary | None:
+def latest_itinerary(session: Session, *, trip_id: int) -> ItineraryRow | None:
     """The newest version, or None before the first plan."""
     return session.exec(
-        select(Itinerary).where(Itinerary.trip_id == trip_id).order_by(col(Itinerary.version).desc()).limit(1)
+        select(ItineraryRow).where(ItineraryRow.trip_id == trip_id).order_by(col(ItineraryRow.version).desc()).limit(1)
     ).first()
 
 
@@ -137,7 +139,7 @@ def _append_once(
     reason: str | None,
     expected: int | None,
     trip_values: Mapping[str, Any],
-) -> Itinerary:
+) -> ItineraryRow:
     with session_scope(engine) as session:
         trip = session.get(Trip, trip_id)
         if trip is None:
@@ -147,7 +149,7 @@ def _append_once(
         if expected is not None and current != expected:
             msg = f"trip {trip_id} is at itinerary version {current}, not {expected}: reload it"
             raise StaleVersion(msg, current=current)
-        row = Itinerary(trip_id=trip_id, version=current + 1, status=status, document=dict(document), reason=reason)
+        row = ItineraryRow(trip_id=trip_id, version=current + 1, status=status, document=dict(document), reason=reason)
         session.add(row)
         session.flush()
         moved = session.execute(
@@ -178,7 +180,7 @@ def append_itinerary(
     expected_version: int | None = None,
     trip_values: Mapping[str, Any] | None = None,
     attempts: int = 8,
-) -> Itinerary:
+) -> ItineraryRow:
     """Store ``document`` as the trip's next itinerary version, in its own transaction.
 
     With ``expected_version`` the write only succeeds on top of that version

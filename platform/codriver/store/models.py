@@ -19,7 +19,7 @@ __all__ = [
     "AccessToken",
     "ChargingStation",
     "Feedback",
-    "Itinerary",
+    "ItineraryRow",
     "Place",
     "PlanJob",
     "Preferences",
@@ -195,9 +195,13 @@ class Trip(SQLModel, table=True):
     updated_at: datetime = _when(default_factory=utcnow)
 
 
-class Itinerary(SQLModel, table=True):
-    """One version of a trip's plan: the itinerary JSON document and its status."""
+class ItineraryRow(SQLModel, table=True):
+    """One version of a trip's plan: the itinerary JSON document and its status.
 
+    The stored form of :class:`codriver.planning.Itinerary` (the document), in table ``itinerary``.
+    """
+
+    __tablename__ = "itinerary"
     __table_args__ = (UniqueConstraint("trip_id", "version", name="uq_itinerary_trip_version"),)
 
     id: int | None = Field(default=None, primary_key=True)

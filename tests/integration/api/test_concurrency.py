@@ -12,10 +12,19 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, inspect, text
 from sqlmodel import Session, col, select
 
-from codriver.store import Itinerary, Preferences, Trip, User, Vehicle, migrate, session_scope
-from codriver.store._accounts import get_preferences, update_vehicle_state
-from codriver.store._errors import StaleVersion
-from codriver.store._trips import append_itinerary
+from codriver.store import (
+    ItineraryRow,
+    Preferences,
+    StaleVersion,
+    Trip,
+    User,
+    Vehicle,
+    append_itinerary,
+    get_preferences,
+    migrate,
+    session_scope,
+    update_vehicle_state,
+)
 
 WRITERS = 8
 EACH = 5
@@ -64,7 +73,7 @@ def test_concurrent_versions_get_distinct_consecutive_numbers(any_engine: Engine
         assert trip is not None
         assert trip.current_version == WRITERS * EACH
         rows = session.exec(
-            select(Itinerary).where(Itinerary.trip_id == trip_id).order_by(col(Itinerary.version))
+            select(ItineraryRow).where(ItineraryRow.trip_id == trip_id).order_by(col(ItineraryRow.version))
         ).all()
         assert [r.version for r in rows] == got
         # each version holds the document its writer stored
@@ -165,5 +174,7 @@ def test_two_changes_based_on_one_version_one_wins_and_the_request_is_the_winner
         assert trip is not None
         assert trip.current_version == 2
         assert trip.request == {"who": winner}  # the request and the version come from the same writer
-        latest = session.exec(select(Itinerary).where(Itinerary.trip_id == trip_id, Itinerary.version == 2)).one()
+        latest = session.exec(
+            select(ItineraryRow).where(ItineraryRow.trip_id == trip_id, ItineraryRow.version == 2)
+        ).one()
         assert latest.reason == winner

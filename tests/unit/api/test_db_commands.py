@@ -10,8 +10,16 @@ from sqlalchemy import Engine
 
 from codriver.errors import InputError
 from codriver.settings import Settings
-from codriver.store import User, Vehicle, make_engine, migrate, session_scope
-from codriver.store._commands import DbVehicleCommands, acknowledge_command, fetch_commands
+from codriver.store import (
+    DbVehicleCommands,
+    User,
+    Vehicle,
+    acknowledge_command,
+    fetch_commands,
+    make_engine,
+    migrate,
+    session_scope,
+)
 from codriver.tools.vehicle import VehicleCommands
 
 READY = datetime(2026, 1, 15, 8, 0, tzinfo=UTC)

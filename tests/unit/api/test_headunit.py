@@ -9,10 +9,13 @@ import pytest
 from api_fakes import CATALOGUE
 from api_support import NOW, Api
 
-from codriver.store import session_scope
-from codriver.store._accounts import update_vehicle_state
-from codriver.store._trip_log import decide_recommendation, trip_recommendation
-from codriver.store._trips import append_itinerary
+from codriver.store import (
+    append_itinerary,
+    decide_recommendation,
+    session_scope,
+    trip_recommendation,
+    update_vehicle_state,
+)
 
 DEPART = NOW + timedelta(hours=3)
 

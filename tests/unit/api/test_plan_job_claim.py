@@ -6,8 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
-from codriver.store import User, migrate, session_scope
-from codriver.store._ledger import claim_plan_job, create_plan_job, unfinished_plan_jobs, update_plan_job
+from codriver.store import (
+    User,
+    claim_plan_job,
+    create_plan_job,
+    migrate,
+    session_scope,
+    unfinished_plan_jobs,
+    update_plan_job,
+)
 from codriver.store.models import PlanJob
 
 RESTART = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)

@@ -33,12 +33,12 @@ from codriver.store import (
     TripNotice,
     User,
     Vehicle,
+    add_notice,
+    append_itinerary,
     make_engine,
     migrate,
     session_scope,
 )
-from codriver.store._trip_log import add_notice
-from codriver.store._trips import append_itinerary
 from codriver.tools.geo import LatLon
 from codriver.tools.home import InMemoryHome, climate_device
 

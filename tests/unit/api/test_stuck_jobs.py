@@ -9,8 +9,7 @@ from api_support import Api, make_api, trip_request
 
 from codriver.api._app import MAX_PLAN_ATTEMPTS
 from codriver.settings import Settings
-from codriver.store import session_scope
-from codriver.store._ledger import create_plan_job, update_plan_job
+from codriver.store import create_plan_job, session_scope, update_plan_job
 from codriver.store.models import PlanJob
 
 

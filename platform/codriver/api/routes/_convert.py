@@ -5,8 +5,7 @@ from __future__ import annotations
 from codriver.api._schemas import CommandPublic, VehiclePublic
 from codriver.api._services import Services
 from codriver.api._trip_schemas import ItineraryVersionPublic, ItineraryVersionSummary, TripDetail, TripPublic
-from codriver.store import QueuedCommand, Trip, Vehicle
-from codriver.store.models import Itinerary as ItineraryRow
+from codriver.store import ItineraryRow, QueuedCommand, Trip, Vehicle
 
 __all__ = ["command_public", "trip_detail", "trip_public", "vehicle_public", "version_public", "version_summary"]
 

@@ -12,9 +12,7 @@ from codriver.api._deps import AnyPrincipal, CurrentUser, Principal, ServicesDep
 from codriver.api._schemas import TokenCreate, TokenPublic, UserCreate, UserPublic
 from codriver.api._security import hash_password, hash_secret, new_token, verify_password
 from codriver.api._services import Services
-from codriver.store import User, session_scope
-from codriver.store._accounts import create_user, delete_token, issue_token, user_by_email
-from codriver.store._errors import RecordNotFound
+from codriver.store import RecordNotFound, User, create_user, delete_token, issue_token, session_scope, user_by_email
 
 router = APIRouter(tags=["accounts"])
 

@@ -10,7 +10,7 @@ from codriver.api._deps import HeadUnitVehicle, ServicesDep, SessionDep, Vehicle
 from codriver.api._schemas import CommandAck, CommandCreate, CommandPublic
 from codriver.api._settings import MAX_ID
 from codriver.api.routes._convert import command_public
-from codriver.store._commands import DbVehicleCommands, acknowledge_command, fetch_commands, list_commands
+from codriver.store import DbVehicleCommands, acknowledge_command, fetch_commands, list_commands
 
 router = APIRouter(prefix="/vehicles/{vehicle_id}/commands", tags=["commands"])
 

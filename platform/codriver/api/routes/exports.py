@@ -10,10 +10,7 @@ from codriver.api._deps import ServicesDep, SessionDep, TripDep
 from codriver.api._exports import GPX_MEDIA_TYPE, ICS_MEDIA_TYPE, attachment, itinerary_gpx, itinerary_ics, slug
 from codriver.api._services import Services
 from codriver.api._settings import MAX_ID
-from codriver.store import Trip
-from codriver.store._errors import RecordNotFound
-from codriver.store._trips import itinerary_version, latest_itinerary
-from codriver.store.models import Itinerary as ItineraryRow
+from codriver.store import ItineraryRow, RecordNotFound, Trip, itinerary_version, latest_itinerary
 
 __all__ = ["FILES", "Kind", "export_response", "router", "web_link"]
 

@@ -6,8 +6,7 @@ from fastapi import APIRouter, status
 
 from codriver.api._deps import CurrentUser, SessionDep, TripDep
 from codriver.api._trip_schemas import FeedbackCreate, FeedbackPublic
-from codriver.store import Feedback
-from codriver.store._trip_log import add_feedback, list_feedback
+from codriver.store import Feedback, add_feedback, list_feedback
 
 router = APIRouter(prefix="/trips/{trip_id}/feedback", tags=["feedback"])
 

@@ -13,9 +13,14 @@ from codriver.api._ports import TripChange
 from codriver.api._settings import MAX_ID
 from codriver.api._trip_schemas import Decision, NextPublic, RecommendationPublic, TripEventIn, TripEventPublic
 from codriver.errors import InputError
-from codriver.store import TripEvent, session_scope
-from codriver.store._accounts import get_preferences
-from codriver.store._trip_log import decide_recommendation, record_event, trip_recommendation
+from codriver.store import (
+    TripEvent,
+    decide_recommendation,
+    get_preferences,
+    record_event,
+    session_scope,
+    trip_recommendation,
+)
 
 router = APIRouter(prefix="/trips/{trip_id}", tags=["head-unit"])
 

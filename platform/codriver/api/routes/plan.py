@@ -18,9 +18,7 @@ from codriver.api._trip_schemas import ChatIn, ChatOut, PlanIn, PlanJobPublic, T
 from codriver.api.routes._convert import trip_detail
 from codriver.errors import CodriverError
 from codriver.planning import TripRequest
-from codriver.store import PlanJob, session_scope
-from codriver.store._ledger import create_plan_job, owned_plan_job, update_plan_job
-from codriver.store._trips import latest_itinerary
+from codriver.store import PlanJob, create_plan_job, latest_itinerary, owned_plan_job, session_scope, update_plan_job
 
 router = APIRouter(tags=["planning"])
 logger = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from codriver.api._deps import CurrentUser, SessionDep
 from codriver.api._schemas import PreferencesPublic, PreferencesUpdate
-from codriver.store._accounts import get_preferences, update_preferences
+from codriver.store import get_preferences, update_preferences
 
 router = APIRouter(prefix="/preferences", tags=["preferences"])
 _PRIVATE = {"id", "user_id"}

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Response
 from codriver.api._deps import ServicesDep, get_user
 from codriver.api._ports import RegionBrief, RegionMap
 from codriver.errors import RegionNotFound
-from codriver.store._errors import RecordNotFound
+from codriver.store import RecordNotFound
 
 # signed-in users only (the map is not secret, but serving it costs)
 router = APIRouter(prefix="/regions", tags=["regions"], dependencies=[Depends(get_user)])

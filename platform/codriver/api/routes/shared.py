@@ -19,11 +19,7 @@ from codriver.api._share_schemas import SharedTrip
 from codriver.api._trip_schemas import ItineraryVersionPublic
 from codriver.api.routes.exports import FILES, Kind, export_response, web_link
 from codriver.errors import RegionNotFound
-from codriver.store import Trip, TripShare
-from codriver.store._errors import RecordNotFound
-from codriver.store._shares import shared_trip
-from codriver.store._trips import latest_itinerary
-from codriver.store.models import Itinerary as ItineraryRow
+from codriver.store import ItineraryRow, RecordNotFound, Trip, TripShare, latest_itinerary, shared_trip
 
 router = APIRouter(prefix="/shared/{token}", tags=["sharing"])
 

@@ -11,7 +11,7 @@ from codriver.api._security import hash_secret, new_share_token
 from codriver.api._settings import MAX_ID
 from codriver.api._share_schemas import ShareCreated, SharePublic
 from codriver.api.routes.exports import web_link
-from codriver.store._shares import create_share, list_shares, revoke_share
+from codriver.store import create_share, list_shares, revoke_share
 
 router = APIRouter(prefix="/trips/{trip_id}/shares", tags=["sharing"])
 

@@ -21,8 +21,7 @@ from codriver.api._trip_schemas import (
 )
 from codriver.api.routes._convert import trip_detail, trip_public, version_public, version_summary
 from codriver.errors import InputError
-from codriver.store._accounts import owned_vehicle
-from codriver.store._trips import create_trip, itinerary_version, latest_itinerary, list_trips, list_versions
+from codriver.store import create_trip, itinerary_version, latest_itinerary, list_trips, list_versions, owned_vehicle
 
 router = APIRouter(prefix="/trips", tags=["trips"])
 

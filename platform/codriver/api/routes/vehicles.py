@@ -22,8 +22,7 @@ from codriver.api._security import hash_secret, new_key
 from codriver.api._settings import MAX_ID
 from codriver.api.routes._convert import vehicle_public
 from codriver.errors import InputError
-from codriver.store import Trip, Vehicle, session_scope
-from codriver.store._accounts import list_vehicles, update_vehicle_state
+from codriver.store import Trip, Vehicle, list_vehicles, session_scope, update_vehicle_state
 from codriver.store.db import serial_writes
 
 router = APIRouter(prefix="/vehicles", tags=["vehicles"])
