@@ -8,17 +8,43 @@ VENV := .venv
 RUN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint typecheck unit integration setup setup-dev browser reference clean bench
+.PHONY: demo test lint typecheck unit integration setup setup-dev browser reference web-vendor map-tools clean bench
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
-setup: $(UV)
+setup: $(UV) web-vendor map-tools
 	$(UV) sync --frozen --inexact --extra local-llm
 
-setup-dev: $(UV)
+setup-dev: $(UV) web-vendor map-tools
 	$(UV) sync --frozen --inexact --extra dev --extra local-llm --extra distributed
+
+# The basemap: MapLibre GL JS from npm (pinned by the lock file, integrity-checked), its dist
+# files copied into the web app (git-ignored; served by the API, no CDN at run time), and
+# Debian's tilemaker, which draws a region's vector tiles at import. Without them the web
+# app draws its SVG map (and `codriver region import` says why there are no tiles).
+WEB_VENDOR := platform/codriver/api/web/vendor
+MAPLIBRE := $(WEB_VENDOR)/maplibre-gl/maplibre-gl.mjs
+web-vendor: $(MAPLIBRE)
+
+$(MAPLIBRE): $(WEB_VENDOR)/package.json $(WEB_VENDOR)/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  mkdir -p $(TOOLS)/web-vendor $(WEB_VENDOR)/maplibre-gl && \
+	  cp $(WEB_VENDOR)/package.json $(WEB_VENDOR)/package-lock.json $(TOOLS)/web-vendor/ && \
+	  npm ci --prefix $(TOOLS)/web-vendor --ignore-scripts --no-audit --no-fund --loglevel=error && \
+	  cp $(TOOLS)/web-vendor/node_modules/maplibre-gl/dist/maplibre-gl.mjs \
+	     $(TOOLS)/web-vendor/node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs \
+	     $(TOOLS)/web-vendor/node_modules/maplibre-gl/dist/maplibre-gl-shared.mjs \
+	     $(TOOLS)/web-vendor/node_modules/maplibre-gl/dist/maplibre-gl.css \
+	     $(TOOLS)/web-vendor/node_modules/maplibre-gl/LICENSE.txt $(WEB_VENDOR)/maplibre-gl/; \
+	else echo "warning: npm not found: the web app will draw its SVG map instead of the basemap"; fi
+
+map-tools:
+	@command -v tilemaker >/dev/null || \
+	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -q tilemaker >/dev/null 2>&1 || \
+	   (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q tilemaker >/dev/null)) || \
+	  echo "warning: could not install tilemaker: regions get no basemap tiles (the web app draws its SVG map)"
 
 # The web app's end-to-end tests drive Debian's Chromium (no browser download at run time).
 browser:
@@ -56,4 +82,4 @@ bench: setup-dev
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(RUN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache $(REFERENCE)/node_modules
+	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache $(REFERENCE)/node_modules $(WEB_VENDOR)/maplibre-gl

@@ -34,6 +34,7 @@ from codriver.planning import (
     replan,
 )
 from codriver.regions.summary import list_regions
+from codriver.regions.tiles import basemap_path
 from codriver.tools.geo import LatLon, haversine_m
 from codriver.tools.places import EmbeddedPlaces
 
@@ -150,7 +151,10 @@ class EnginePlanner:
         with self._lock:
             cached = self._maps.get(key)
         if cached is None or cached[0] is not tools:  # none yet, or of an earlier import
-            cached = (tools, region_map(tools))
+            drawn = region_map(tools)
+            if basemap_path(self.runtime.settings, tools.region) is not None:
+                drawn = drawn.model_copy(update={"basemap": True})
+            cached = (tools, drawn)
             with self._lock:
                 self._maps[key] = cached
         return cached[1]

@@ -87,6 +87,8 @@ class RegionMap(_Model):
     bounds: tuple[float, float, float, float]
     roads: list[RoadLayer]
     attribution: str
+    #: whether the region has vector tiles (``GET /v1/regions/{name}/tiles.json``) to draw under the roads
+    basemap: bool = False
 
 
 class Alternative(_Model):

@@ -85,4 +85,10 @@ def _show(summary: dict[str, object], *, as_json: bool) -> None:
     assert isinstance(by_category, dict)
     console.print("             " + ", ".join(f"{k} {v}" for k, v in by_category.items()))
     console.print(f"  chargers   {chargers.get('total', 0)} ({chargers.get('with_socket_data', 0)} with socket data)")
+    basemap = summary.get("basemap")
+    if isinstance(basemap, dict) and basemap.get("status") == "ok":
+        zooms = f"zooms {basemap['minzoom']}-{basemap['maxzoom']}"
+        console.print(f"  basemap    {basemap['tiles']} tiles, {basemap['bytes'] / 1024:.0f} KiB, {zooms}")
+    elif isinstance(basemap, dict):
+        console.print(f"  basemap    none: {basemap.get('detail')} (the web app draws its SVG map)", markup=False)
     console.print(f"  data       {summary['attribution']}")

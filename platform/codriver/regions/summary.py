@@ -70,4 +70,5 @@ def region_summary(region: Region) -> dict[str, Any]:
             "opening_hours_status": stats.get("opening_hours", {}).get("status", {}),
         },
         "chargers": stats.get("chargers", {"total": region.charger_count}),
+        "basemap": stats.get("basemap", {"status": "unavailable", "detail": "imported before basemaps were drawn"}),
     }

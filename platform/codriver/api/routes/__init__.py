@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from codriver.api.routes import (
     auth,
+    basemap,
     changes,
     commands,
     exports,
@@ -31,6 +32,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     trips.router,
     changes.router,
     regions.router,
+    basemap.router,
     plan.router,
     stream.router,
     feedback.router,

@@ -1,8 +1,10 @@
 // The offline trip map: an SVG in Web-Mercator metres, fit to the route.
 // Roads come from the region's own geometry (GET /v1/regions/{name}/map), the route from
-// the itinerary's leg geometries, numbered markers from its stops. No tile server is
-// needed; an online tile layer (URL template with {z}/{x}/{y}) may be configured.
+// the itinerary's leg geometries, numbered markers from its stops. Where WebGL allows, the
+// region's vector tiles are drawn under it (basemap.js) and replace its roads; an online
+// tile layer (URL template with {z}/{x}/{y}) may be configured.
 
+import { attachBasemap } from "./basemap.js";
 import { h, s } from "./dom.js";
 import { markerLabel, stopName } from "./format.js";
 
@@ -150,6 +152,7 @@ export function renderMap(container, itinerary, roads, onSelect = () => {}) {
       marker.setAttribute("transform", `translate(${marker.dataset.x} ${marker.dataset.y}) scale(${k})`);
     }
     drawTiles(tiles, view, k);
+    basemap.sync(view, k);
   }
 
   function zoom(factor, cx = view.x + view.w / 2, cy = view.y + view.h / 2) {
@@ -207,9 +210,10 @@ export function renderMap(container, itinerary, roads, onSelect = () => {}) {
   const legend = h("ul", { class: "legend", "aria-label": "Map legend" },
     kinds.map((k) => h("li", {}, h("span", { class: `swatch pin-${k}`, "aria-hidden": "true" }), LEGEND[k])),
     h("li", {}, h("span", { class: "swatch-line", "aria-hidden": "true" }), "route"));
+  const frame = h("div", { class: "map-frame" }, svg, controls);
+  const basemap = attachBasemap(frame, roads); // vector tiles under the SVG where WebGL allows
   container.replaceChildren(
-    ...[h("div", { class: "map-frame" }, svg, controls), legend, h("p", { class: "attribution" }, credit), note]
-      .filter(Boolean),
+    ...[frame, legend, h("p", { class: "attribution" }, credit), note].filter(Boolean),
   );
   apply();
   if (typeof ResizeObserver !== "undefined") new ResizeObserver(() => apply()).observe(svg);
