@@ -163,8 +163,8 @@ def _stay(arrival: Array, node: Node, stay: Array | float) -> Array:
     return out
 
 
-# One back-pointer per level: (level before, option index or -1, SoC level charged from, to).
-_Back = list[tuple[int, int, int, int]]
+# One back-pointer per level: (level before, charging on the way: (option index, SoC level from, to) each).
+_Back = list[tuple[int, tuple[tuple[int, int, int], ...]]]
 
 
 def plan_charging(problem: PlanningProblem, stops: Sequence[Node]) -> ChargePlan | None:
@@ -172,7 +172,9 @@ def plan_charging(problem: PlanningProblem, stops: Sequence[Node]) -> ChargePlan
 
     Limits: SoC never below the reserve on arrival anywhere, at least the target at the
     end, every stay inside its windows, arrival by the deadline. A vehicle that starts
-    below the reserve must drive to a charger first (arriving above empty).
+    below the reserve must drive to a charger first (arriving above empty). A leg may
+    pass through up to ``problem.max_charges_per_leg`` chargers, each within the detour
+    limit of the leg (a long drive charging twice on the way).
     """
     grid = Grid(problem)
     sites = _sites(problem, stops)
@@ -198,6 +200,67 @@ def _better(time: Array, count: Array, old_time: Array, old_count: Array) -> npt
     return (time < old_time - _EPS) | ((time <= old_time + _EPS) & (count < old_count) & np.isfinite(time))
 
 
+@dataclass
+class _AtCharger:
+    """Departures from one charger of a leg after charging there, per level, with their back-pointers.
+
+    ``back[lvl]`` = (the previous charger of the chain or -1 for the leg's start, the level
+    on leaving it, the level charged from here).
+    """
+
+    option: int
+    site: int
+    dep: Array
+    count: Array
+    back: list[tuple[int, int, int]]
+
+
+def _charge_at(
+    problem: PlanningProblem, grid: Grid, option: int, charger: int, sources: list[tuple[int, int, Array, Array, int]]
+) -> _AtCharger | None:
+    """Best departures from ``charger`` (charging something there) reached from any of ``sources``.
+
+    A source is (its option or -1, its site, departure times per level, stop counts, lowest level allowed on arrival).
+    """
+    site = problem.chargers[charger].site
+    size = grid.levels + 1
+    curve = grid.cumulative(charger)
+    best, best_count = np.full(size, _INF), np.zeros(size)
+    back = [(-1, -1, -1)] * size
+    for prior, from_site, dep, count, lowest in sources:
+        there = grid.drop(from_site, site)
+        at = _drive(dep, there, lowest) + float(problem.time_s[from_site, site])
+        if not np.isfinite(at).any():
+            continue
+        at_count = _drive(count, there, 0)
+        shifted = at - curve
+        # charging from the best level strictly below each target (a detour charges something)
+        source = np.concatenate(([0], _prefix_argmin(shifted)[:-1]))
+        charged = shifted[source] + curve + grid.overhead(charger)
+        charged[0] = _INF
+        charged_count = at_count[source] + 1
+        for lvl in np.flatnonzero(_better(charged, charged_count, best, best_count)):
+            best[lvl], best_count[lvl] = charged[lvl], charged_count[lvl]
+            back[lvl] = (prior, int(source[lvl]) + there, int(source[lvl]))
+    if not np.isfinite(best).any():
+        return None
+    return _AtCharger(option, site, best, best_count, back)
+
+
+def _chain(
+    rounds: list[dict[int, _AtCharger]], r: int, option: int, level: int
+) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+    """(level on leaving the leg's start, the charging actions in order) of a chain ending at ``option``."""
+    actions: list[tuple[int, int, int]] = []
+    while True:
+        prior, before, charged_from = rounds[r][option].back[level]
+        actions.append((option, charged_from, level))
+        if prior < 0:
+            actions.reverse()
+            return before, tuple(actions)
+        option, level, r = prior, before, r - 1
+
+
 def _leg(
     problem: PlanningProblem,
     grid: Grid,
@@ -208,32 +271,45 @@ def _leg(
     dep: Array,
     count: Array,
 ) -> tuple[Array, Array, _Back]:
-    """Arrival times (and charging-stop counts) per level at position p+1: direct or via one charger."""
+    """Arrival times (and charging-stop counts) per level at position p+1: direct or via chargers.
+
+    Round ``r`` holds the best departures from each charger of the leg after charging at
+    exactly ``r + 1`` chargers; a chain only goes on to a charger farther from the leg's
+    start (in driving time), so it never turns back.
+    """
     a, b = ends
     size = len(dep)
     direct = grid.drop(a, b)
     arrival = _drive(dep, direct, grid.reserve) + float(problem.time_s[a, b])
     arrival_count = _drive(count, direct, 0)
-    back: _Back = [(lvl + direct, -1, -1, -1) for lvl in range(size)]
-    for k, opt in enumerate(options):
-        if opt.at_stop or opt.position != p:
-            continue
-        site = problem.chargers[opt.charger].site
-        there, onward = grid.drop(a, site), grid.drop(site, b)
-        at = _drive(dep, there, grid.approach(p)) + float(problem.time_s[a, site])
-        at_count = _drive(count, there, 0)
-        curve = grid.cumulative(opt.charger)
-        shifted = at - curve
-        # charging from the best level strictly below each target (a detour charges something)
-        source = np.concatenate(([0], _prefix_argmin(shifted)[:-1]))
-        charged = shifted[source] + curve + grid.overhead(opt.charger)
-        charged[0] = _INF
-        out = _drive(charged, onward, grid.reserve) + float(problem.time_s[site, b])
-        out_count = _drive(at_count[source] + 1, onward, 0)
-        for lvl in np.flatnonzero(_better(out, out_count, arrival, arrival_count)):
-            to = int(lvl) + onward
-            arrival[lvl], arrival_count[lvl] = out[lvl], out_count[lvl]
-            back[lvl] = (int(source[to]) + there, k, int(source[to]), to)
+    back: _Back = [(lvl + direct, ()) for lvl in range(size)]
+    on_leg = [(k, opt) for k, opt in enumerate(options) if not opt.at_stop and opt.position == p]
+    rounds: list[dict[int, _AtCharger]] = []
+    for r in range(max(1, problem.max_charges_per_leg)):
+        reached: dict[int, _AtCharger] = {}
+        for k, opt in on_leg:
+            site = problem.chargers[opt.charger].site
+            if r == 0:
+                sources = [(-1, a, dep, count, grid.approach(p))]
+            else:
+                sources = [
+                    (j, prev.site, prev.dep, prev.count, grid.reserve)
+                    for j, prev in rounds[-1].items()
+                    if j != k and problem.time_s[a, prev.site] < problem.time_s[a, site]
+                ]
+            found = _charge_at(problem, grid, k, opt.charger, sources) if sources else None
+            if found is not None:
+                reached[k] = found
+        if not reached:
+            break
+        rounds.append(reached)
+        for k, at in reached.items():
+            onward = grid.drop(at.site, b)
+            out = _drive(at.dep, onward, grid.reserve) + float(problem.time_s[at.site, b])
+            out_count = _drive(at.count, onward, 0)
+            for lvl in np.flatnonzero(_better(out, out_count, arrival, arrival_count)):
+                arrival[lvl], arrival_count[lvl] = out[lvl], out_count[lvl]
+                back[lvl] = _chain(rounds, r, k, int(lvl) + onward)
     arrival[arrival > problem.deadline_s] = _INF
     return arrival, arrival_count, back
 
@@ -245,7 +321,7 @@ def _visit(
     size = len(arrival)
     dep = _stay(arrival, node, float(node.stay_s))
     dep_count = count.copy()
-    back: _Back = [(lvl, -1, -1, -1) for lvl in range(size)]
+    back: _Back = [(lvl, ()) for lvl in range(size)]
     upper = np.triu(np.ones((size, size), dtype=bool), k=1)
     for k, opt in enumerate(options):
         if not opt.at_stop or opt.position != position:
@@ -260,19 +336,15 @@ def _visit(
         best_count = count[source] + 1
         for lvl in np.flatnonzero(_better(best, best_count, dep, dep_count)):
             dep[lvl], dep_count[lvl] = best[lvl], best_count[lvl]
-            back[lvl] = (int(source[lvl]), k, int(source[lvl]), int(lvl))
+            back[lvl] = (int(source[lvl]), ((k, int(source[lvl]), int(lvl)),))
     return dep, dep_count, back
 
 
 def _prefix_argmin(values: Array) -> npt.NDArray[np.int64]:
     """Index of the minimum of ``values[: i + 1]`` for every ``i`` (the last one on ties)."""
-    out = np.zeros(len(values), dtype=np.int64)
-    best = 0
-    for i in range(len(values)):
-        if values[i] <= values[best]:
-            best = i
-        out[i] = best
-    return out
+    # the last index j <= i holding its own prefix minimum holds the minimum of values[: i + 1]
+    holds = values <= np.minimum.accumulate(values)
+    return np.maximum.accumulate(np.where(holds, np.arange(len(values)), 0)).astype(np.int64)
 
 
 def _finish(
@@ -291,8 +363,8 @@ def _finish(
     level = final
     actions: list[ChargeAction] = []
     for back in reversed(steps):
-        previous, option, soc_from, soc_to = back[level]
-        if option >= 0:
+        previous, charged = back[level]
+        for option, soc_from, soc_to in reversed(charged):
             actions.append(ChargeAction(options[option], round(soc_from * grid.step, 6), round(soc_to * grid.step, 6)))
         level = previous
     actions.reverse()

@@ -6,6 +6,12 @@ opening-hours tool in the region's zone, travel times and distances from the gra
 router's matrix, energy from the energy model, chargers from the charging catalogue
 (only those known to fit the vehicle). No LLM is involved. The matrix is routed once per
 plan: the verifier reads the plan's legs from it (see :class:`TravelMatrix`).
+
+Places and chargers come from the corridor of the trip (see :mod:`._corridor`): the drive
+from the start through the must-visits, the places where a meal is wished and the kept
+stops to the end, ranked by their detour off it and spread along it, so a long drive finds
+meals, sights and chargers all the way (and a leg may chain several chargers). A meal
+wished near a place (``MealWish.near``) is served only by food places around it.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import numpy as np
 from codriver.bootstrap import Runtime
 from codriver.errors import InputError
 from codriver.planning._access import ACCESS_REFUSE_M, access_fact, access_m, with_walks
+from codriver.planning._corridor import Corridor, order_anchors, spread
 from codriver.planning._itinerary import Itinerary
 from codriver.planning._planner import solve, with_wishes_not_met
 from codriver.planning._pricing import FOOD_MEALS, cost_per_person, visit_minutes
@@ -42,9 +49,9 @@ from codriver.planning._region_world import (
     usable_power_kw,
     vehicle_energy,
 )
-from codriver.planning._request import Location, TripRequest
+from codriver.planning._request import Location, MealWish, TripRequest
 from codriver.planning._world import Requirements
-from codriver.tools.charging import ChargerFilter
+from codriver.tools.charging import ChargerFilter, ChargerResult
 from codriver.tools.energy import leg_energy_kwh
 from codriver.tools.geo import LatLon, haversine_m
 from codriver.tools.places import PlaceEntry
@@ -55,8 +62,16 @@ _VALUE_PER_WEIGHT = 10.0  # value of a place of interest weight 1
 _UNKNOWN_HOURS_FACTOR = 0.6  # a place that may be closed is worth less
 _TRAVEL_WEIGHT = 1.0  # value one hour of driving costs
 _CHARGER_AT_STOP_M = 250.0  # walk from a charger to the place while the car charges
-_CHARGER_RADIUS_M = 100_000.0
-_MAX_CHARGERS = 12
+_MAX_CHARGERS = 16  # along the corridor; chargers at the candidate places come on top
+_MAX_STOP_CHARGERS = 6
+_LOCAL_CHARGER_M = 100_000.0
+_CHARGER_DETOUR_S = 1800.0  # chargers farther off the trip (and off twice the detour limit) are not looked at
+_SLICE_S = 1800.0  # candidates are spread over slices of this much driving (at most _SLICES of them)
+_SLICES = 8
+_CHARGER_SLICE_S = 1200.0
+_CHARGER_SLICES = 12
+_MAX_CHARGES_PER_LEG = 3
+_LOCAL_S = 1800.0  # a trip with less driving than this between its anchors is local: ranked by distance from the start
 _CHARGE_OVERHEAD_S = 120
 _KEEP_BONUS = 100.0  # value of keeping a stop of the plan being repaired: beats any new place
 _WHEELCHAIR_NO = {"no"}
@@ -98,11 +113,10 @@ def resolve_location(tools: RegionTools, location: Location) -> Endpoint:
     return Endpoint(LatLon(found.lat, found.lon), found.name, found.place_id)
 
 
-def _serves_a_meal(entry: PlaceEntry, request: TripRequest) -> bool:
-    """Whether the place can serve one of the wished meals, cuisine included (no cuisine wished: any)."""
-    return any(
-        m.meal in FOOD_MEALS.get(entry.category, ()) and (not m.cuisine or set(m.cuisine) & set(entry.cuisine))
-        for m in request.meals
+def _serves(entry: PlaceEntry, wish: MealWish) -> bool:
+    """Whether the place can serve the wished meal, cuisine included (no cuisine wished: any)."""
+    return wish.meal in FOOD_MEALS.get(entry.category, ()) and (
+        not wish.cuisine or bool(set(wish.cuisine) & set(entry.cuisine))
     )
 
 
@@ -133,6 +147,54 @@ class _Builder:
         self.origin = resolve_location(tools, request.origin)
         self.destination = resolve_location(tools, request.end) if request.destination else self.origin
         self.vehicle = vehicle_energy(request.vehicle) if request.vehicle.powertrain == "ev" else None
+        # where each meal wished near a place must be taken: (the place, metres around it)
+        self.meal_near: dict[str, tuple[Endpoint, float]] = {
+            m.meal: (resolve_location(tools, m.near), m.near_km * 1000.0) for m in request.meals if m.near is not None
+        }
+        self.corridor: Corridor | None = None
+
+    def _meals_served(self, entry: PlaceEntry) -> tuple[str, ...]:
+        """The wished meals this place can serve: cuisine, and near the wished place when one is given."""
+        here = LatLon(entry.lat, entry.lon)
+        served = []
+        for wish in self.request.meals:
+            near = self.meal_near.get(wish.meal)
+            if _serves(entry, wish) and (near is None or haversine_m(here, near[0].point) <= near[1]):
+                served.append(wish.meal)
+        return tuple(served)
+
+    # -- the corridor -----------------------------------------------------------------------
+    def _corridor(self, anchors: list[PlaceEntry]) -> Corridor | None:
+        """The corridor through the anchors a car can reach (None when the router refuses the ends)."""
+        router = self.tools.router
+        points = [LatLon(e.lat, e.lon) for e in anchors] + [p.point for p, _ in self.meal_near.values()]
+        reachable = [p for p in points if access_m(router, p) <= ACCESS_REFUSE_M]
+        skeleton = order_anchors(self.origin.point, self.destination.point, reachable)
+        try:
+            return Corridor.build(router, skeleton)
+        except InputError:
+            return None
+
+    @property
+    def local(self) -> bool:
+        """Whether the trip stays around its start (short drive between its anchors, or no corridor)."""
+        return self.corridor is None or self.corridor.drive_s < _LOCAL_S
+
+    def _placed(self, points: list[LatLon]) -> tuple[np.ndarray, np.ndarray]:
+        """(cost, seconds along the trip) of each point: the detour in seconds off the corridor, or,
+        for a local trip, straight-line metres from the start (inf: a point the roads do not reach)."""
+        detour, along = self.corridor.place(points) if self.corridor is not None else (None, None)
+        if detour is not None and along is not None and not self.local:
+            return detour, along
+        distance = np.array([haversine_m(self.origin.point, p) for p in points], dtype=float)
+        if detour is not None:
+            distance[~np.isfinite(detour)] = math.inf
+        return distance, np.zeros(len(points))
+
+    def _slices(self, every_s: float, most: int) -> tuple[float, int]:
+        """(seconds of driving along the trip, how many slices of ``every_s`` to spread over, at most ``most``)."""
+        drive = self.corridor.drive_s if self.corridor is not None else 0.0
+        return drive, max(1, min(most, round(drive / every_s)))
 
     # -- candidates -------------------------------------------------------------------------
     def _windows(self, entry: PlaceEntry) -> tuple[tuple[tuple[int, int], ...] | None, bool, str]:
@@ -163,11 +225,7 @@ class _Builder:
     def _candidate(self, entry: PlaceEntry, *, site: int, value: float, must: bool) -> Candidate | None:
         request = self.request
         windows, known, hours_said = self._windows(entry)
-        meals = tuple(
-            m.meal
-            for m in request.meals
-            if m.meal in FOOD_MEALS.get(entry.category, ()) and (not m.cuisine or set(m.cuisine) & set(entry.cuisine))
-        )
+        meals = self._meals_served(entry)
         if meals and not _diet_ok(entry, request.diet):
             meals = ()
         interest = request.interests.get(entry.category, 0.0)
@@ -232,61 +290,137 @@ class _Builder:
     def _pool(self) -> list[tuple[PlaceEntry, float, bool]]:
         """(entry, value, must) of every place worth considering, best first, capped.
 
-        Must-visits and the places of the plan being repaired come first; then the best
-        places of interest and the food places nearest the start that serve the meals.
+        Must-visits and the places of the plan being repaired come first; then the food
+        places that serve the wished meals (around the place a meal is wished at, else
+        least detour off the trip, spread along it) and the best places of interest
+        (highest weight, then least detour, spread along the trip).
         """
         request, adjust = self.request, self.adjust
         avoid = set(request.constraints.avoid_categories)
         musts = self._must_visits()
+        self.corridor = self._corridor([*musts, *(e for e in map(self.tools.entry, sorted(adjust.keep)) if e)])
         kept = [e for e in (self.tools.entry(k) for k in sorted(adjust.keep)) if e is not None]
         taken = {e.poi_id for e in (*musts, *kept)} | adjust.exclude
         wanted_food = {cat for cat, meals in FOOD_MEALS.items() if any(m.meal in meals for m in request.meals)}
-        interesting, food = [], []
+        interesting: list[PlaceEntry] = []
+        food: list[PlaceEntry] = []
         for entry in self.tools.places.index.entries:
             if entry.poi_id in taken or entry.category in avoid or entry.name is None:
                 continue
             if request.party.accessibility and (entry.wheelchair or "").lower() in _WHEELCHAIR_NO:
                 continue
-            weight = request.interests.get(entry.category, 0.0)
-            distance = haversine_m(self.origin.point, LatLon(entry.lat, entry.lon))
-            if weight > 0:
-                interesting.append((-weight, distance, entry))
-            elif entry.category in wanted_food and _diet_ok(entry, request.diet) and _serves_a_meal(entry, request):
-                food.append((0.0, distance, entry))
-        interesting.sort(key=lambda t: (t[0], t[1], t[2].poi_id))
-        food.sort(key=lambda t: (t[1], t[2].poi_id))
+            if request.interests.get(entry.category, 0.0) > 0:
+                interesting.append(entry)
+            elif entry.category in wanted_food and _diet_ok(entry, request.diet) and self._meals_served(entry):
+                food.append(entry)
+        found = [*interesting, *food]
+        detour, along = self._placed([LatLon(e.lat, e.lon) for e in found])
+        at = {e.poi_id: (float(d), float(x)) for e, d, x in zip(found, detour, along, strict=True)}
+        drive, slices = self._slices(_SLICE_S, _SLICES)
         room = max(0, self.max_candidates - len(musts) - len(kept))
         food_share = min(room, max(4, self.max_candidates // 3)) if request.meals else 0
-        chosen = [e for *_, e in food[:food_share]]
-        chosen += [e for *_, e in interesting[: room - len(chosen)]]
+        chosen = self._food(food, at, food_share, drive=drive, slices=slices)
+        reachable = [e for e in interesting if math.isfinite(at[e.poi_id][0])]
+        chosen += spread(
+            reachable,
+            [at[e.poi_id][1] for e in reachable],
+            drive,
+            room - len(chosen),
+            key=lambda e: (-request.interests[e.category], at[e.poi_id][0], e.poi_id),
+            slices=slices,
+        )
         pool = [(e, self._value(e), True) for e in musts]
         pool += [(e, self._value(e) + _KEEP_BONUS, False) for e in kept]
         pool += [(e, self._value(e), False) for e in chosen]
         return pool
 
-    # -- chargers ---------------------------------------------------------------------------
-    def _chargers(self) -> list[tuple[str, str, LatLon, float, str | None, bool]]:
-        """(ID, name, position, usable kW, network, verified): verified ones first, nearest first.
+    def _food(
+        self, food: list[PlaceEntry], at: dict[str, tuple[float, float]], share: int, *, drive: float, slices: int
+    ) -> list[PlaceEntry]:
+        """Food places: the nearest around each place a meal is wished at, then the least detour along the trip."""
+        if share <= 0 or not food:
+            return []
+        chosen: list[PlaceEntry] = []
+        per_meal = max(3, share // max(1, len(self.request.meals)))
+        for meal, (place, _) in self.meal_near.items():
+            serving = [e for e in food if meal in self._meals_served(e) and e not in chosen]
+            serving.sort(key=lambda e: (haversine_m(place.point, LatLon(e.lat, e.lon)), e.poi_id))
+            chosen += serving[: max(0, min(per_meal, share - len(chosen)))]
+        if any(m.meal not in self.meal_near for m in self.request.meals):
+            rest = [
+                e
+                for e in food
+                if e not in chosen
+                and math.isfinite(at[e.poi_id][0])
+                and any(m not in self.meal_near for m in self._meals_served(e))
+            ]
+            chosen += spread(
+                rest,
+                [at[e.poi_id][1] for e in rest],
+                drive,
+                share - len(chosen),
+                key=lambda e: (at[e.poi_id][0], e.poi_id),
+                slices=slices,
+            )
+        return chosen
 
-        A station without socket data is usable as unverified (see ``usable_power_kw``).
-        """
+    # -- chargers ---------------------------------------------------------------------------
+    def _stations(self) -> list[tuple[ChargerResult, float, bool]]:
+        """Every station that fits the vehicle or may (sockets unrecorded): (station, usable kW, verified)."""
         if self.vehicle is None:
             return []
         flt = ChargerFilter(
             connectors=self.vehicle.connectors, networks=tuple(self.request.constraints.charging_networks)
         )
         found = []
-        for result in self.tools.chargers.near_sync(self.origin.point, _CHARGER_RADIUS_M, flt):
+        for result in self.tools.chargers.near_sync(self.origin.point, math.inf, flt):
             if result.poi_id in self.adjust.without_chargers:
                 continue
             status, power = usable_power_kw(result, self.vehicle)
             unverified = status == "unknown" and not result.sockets_known
             if (status == "compatible" or unverified) and power:
-                name = result.name or result.operator or "Charging station"
-                point = LatLon(result.lat, result.lon)
-                found.append((result.poi_id, name, point, power, result.network, not unverified))
-        found.sort(key=lambda c: not c[5])  # stable: verified first, each nearest first
-        return found[:_MAX_CHARGERS]
+                found.append((result, power, not unverified))
+        return found
+
+    def _chargers(self, stops: list[LatLon]) -> list[tuple[str, str, LatLon, float, str | None, bool]]:
+        """(ID, name, position, usable kW, network, verified) of the chargers to plan with.
+
+        Along the trip: within the detour bound, spread along it, in each slice verified
+        first, then least detour (in 5-minute steps), then most power; for a local trip,
+        verified first, then nearest the start, within 100 km. Then the chargers at the
+        candidate places ``stops`` (charging during a meal or a visit). A station without
+        socket data is usable as unverified (see ``usable_power_kw``).
+        """
+        stations = self._stations()
+        if not stations:
+            return []
+        points = [LatLon(r.lat, r.lon) for r, _, _ in stations]
+        detour, along = self._placed(points)
+        bound = max(_CHARGER_DETOUR_S, 2.0 * self.request.constraints.max_detour_min * 60)
+        if self.local:
+            bound = _LOCAL_CHARGER_M
+        near = [k for k in range(len(stations)) if detour[k] <= bound]
+        drive, slices = self._slices(_CHARGER_SLICE_S, _CHARGER_SLICES)
+
+        def rank(k: int) -> tuple[bool, float, float, str]:
+            result, power, verified = stations[k]
+            if self.local:
+                return (not verified, float(detour[k]), 0.0, result.poi_id)
+            return (not verified, round(float(detour[k]) / 300.0), -power, result.poi_id)
+
+        chosen = spread(near, [float(along[k]) for k in near], drive, _MAX_CHARGERS, key=rank, slices=slices)
+        at_stops = [
+            k
+            for k in range(len(stations))
+            if k not in chosen and any(haversine_m(points[k], p) <= _CHARGER_AT_STOP_M for p in stops)
+        ]
+        chosen += sorted(at_stops, key=rank)[:_MAX_STOP_CHARGERS]
+        out = []
+        for k in chosen:
+            result, power, verified = stations[k]
+            name = result.name or result.operator or "Charging station"
+            out.append((result.poi_id, name, points[k], power, result.network, verified))
+        return out
 
     # -- the problem ------------------------------------------------------------------------
     def build(self) -> tuple[PlanningProblem, TravelMatrix]:
@@ -320,7 +454,8 @@ class _Builder:
                 candidates.append(cand)
                 sites.append(Site(entry.poi_id, cand.name, entry.lat, entry.lon, walk))
         chargers = []
-        for poi_id, name, point, power, network, verified in self._chargers():
+        places = [LatLon(sites[c.site].lat, sites[c.site].lon) for c in candidates]
+        for poi_id, name, point, power, network, verified in self._chargers(places):
             if access_m(router, point) > ACCESS_REFUSE_M:
                 continue
             chargers.append(Charger(poi_id, name, len(sites), power, network, verified=verified))
@@ -364,6 +499,7 @@ class _Builder:
             start_stint_s=self.adjust.start_stint_s,
             geometry=geometry,
             region=self.tools.region.name,
+            max_charges_per_leg=_MAX_CHARGES_PER_LEG,
         )
         return problem, TravelMatrix(nodes, seconds, metres)
 

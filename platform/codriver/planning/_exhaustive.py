@@ -52,10 +52,11 @@ def _prefix_ok(problem: PlanningProblem, prefix: list[Node]) -> bool:
 def exhaustive_charging(problem: PlanningProblem, stops: Sequence[Node]) -> ChargePlan | None:
     """The fastest charging plan for ``stops`` by trying every combination of charging choices.
 
-    On every leg at most one charger detour, and at every stop its charger or not, each
-    charging to any higher level of the grid; depth-first, a branch that breaks the
-    reserve or the deadline is cut. Independent of the dynamic programme on purpose.
-    Meant for 2-3 legs and a coarse grid.
+    On every leg up to ``problem.max_charges_per_leg`` charger detours in a row (each
+    next charger farther from the leg's start in driving time), and at every stop its
+    charger or not, each charging to any higher level of the grid; depth-first, a branch
+    that breaks the reserve or the deadline is cut. Independent of the dynamic programme
+    on purpose. Meant for 2-3 legs and a coarse grid.
     """
     grid = Grid(problem)
     options = charge_options(problem, stops)
@@ -89,21 +90,31 @@ def exhaustive_charging(problem: PlanningProblem, stops: Sequence[Node]) -> Char
             leave(p, level, start + length, actions)
 
     def leave(p: int, level: int, time: float, actions: list[ChargeAction]) -> None:
-        """Leave position p: directly, or through one charger detour."""
-        arrive(p, sites[p], level, time, actions)
+        """Leave position p: directly, or through charger detours."""
+        onward(p, sites[p], level, time, actions, hops=0)
+
+    def onward(p: int, here: int, level: int, time: float, actions: list[ChargeAction], *, hops: int) -> None:
+        """From ``here`` on leg p: on to the leg's end, or to one more charger (farther from the leg's start)."""
+        arrive(p, here, level, time, actions)
+        if hops >= max(1, problem.max_charges_per_leg):
+            return
         for opt in options:
             if opt.at_stop or opt.position != p:
                 continue
             site = problem.chargers[opt.charger].site
-            there = level - grid.drop(sites[p], site)
-            if there < grid.approach(p):
+            if hops and problem.time_s[sites[p], site] <= problem.time_s[sites[p], here]:
+                continue
+            there = level - grid.drop(here, site)
+            if there < (grid.approach(p) if hops == 0 else grid.reserve):
                 continue
             curve = grid.cumulative(opt.charger)
-            reach = time + float(problem.time_s[sites[p], site])
+            reach = time + float(problem.time_s[here, site])
             for to in range(there + 1, grid.levels + 1):
                 done = reach + float(curve[to] - curve[there]) + grid.overhead(opt.charger)
+                if done > problem.deadline_s:
+                    break
                 action = ChargeAction(opt, round(there * grid.step, 6), round(to * grid.step, 6))
-                arrive(p, site, to, done, [*actions, action])
+                onward(p, site, to, done, [*actions, action], hops=hops + 1)
 
     leave(0, grid.first, 0.0, [])  # below the reserve only a charger detour can come first
     return best[0] if best else None

@@ -192,6 +192,7 @@ class PlanningProblem:
     geometry: Callable[[int, int], list[list[float]]] | None = None
     region: str | None = None
     walk_m: FloatMatrix | None = None  # metres walked between car and places on each trip, inside time_s
+    max_charges_per_leg: int = 1  # chargers the charging planner may chain on one leg (long drives: more)
 
     def __post_init__(self) -> None:
         if self.epoch.tzinfo is None:

@@ -101,6 +101,12 @@ class MealWish(_Model):
         max_length=20,
         description="OSM cuisine values, any of which serves this meal (e.g. japanese, sushi); empty: any",
     )
+    near: Location | None = Field(
+        default=None,
+        description="take the meal near this place ('lunch in <town>': the town's square, a catalogue ID or "
+        "coordinates): at a food place within near_km of it; none: anywhere on the way",
+    )
+    near_km: float = Field(default=5.0, gt=0, le=50, description="how far from ``near`` the food place may be")
 
     @model_validator(mode="after")
     def _ordered(self) -> MealWish:

@@ -61,7 +61,10 @@ def build_itinerary(
     """
     ev = problem.ev
     actions = list(charging.actions) if charging else []
-    detours = {a.opportunity.position: a for a in actions if not a.opportunity.at_stop}
+    detours: dict[int, list[ChargeAction]] = {}
+    for a in actions:
+        if not a.opportunity.at_stop:
+            detours.setdefault(a.opportunity.position, []).append(a)
     at_stops = {a.opportunity.position: a for a in actions if a.opportunity.at_stop}
     start = problem.sites[problem.start]
     out: list[ItineraryStop] = [
@@ -81,8 +84,8 @@ def build_itinerary(
     cur = _Cursor(problem.start, 0.0, ev.soc if ev else None)
     cost = 0.0
     for position, node in enumerate([*stops, None]):
-        if position in detours:
-            _charge_detour(problem, detours[position], cur, out, legs)
+        for detour in detours.get(position, ()):  # in driving order
+            _charge_detour(problem, detour, cur, out, legs)
         target = problem.end if node is None else problem.candidates[node.candidate].site
         _drive(problem, cur, target, out, legs)
         if node is None:

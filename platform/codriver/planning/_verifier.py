@@ -202,13 +202,17 @@ class _Check:
                     continue
                 inside = not _before(stop.arrive_at, wish.earliest) and not _before(wish.latest, stop.depart_at)
                 diet_ok = all(_serves(place, diet) for diet in self.req.diets)
-                if inside and place.category in FOOD_CATEGORIES and diet_ok:
+                here = LatLon(place.lat, place.lon)
+                there = wish.near is None or haversine_m(LatLon(*wish.near), here) <= wish.near_m
+                if inside and place.category in FOOD_CATEGORIES and diet_ok and there:
                     served = True
             if not served:
                 diets = f" ({', '.join(self.req.diets)})" if self.req.diets else ""
+                near = f" within {wish.near_m / 1000:g} km of {wish.near_name}" if wish.near is not None else ""
                 self.add(
                     "MISSING_MEAL",
-                    f"no {wish.meal}{diets} at a food place between {_when(wish.earliest)} and {_when(wish.latest)}",
+                    f"no {wish.meal}{diets} at a food place{near} between {_when(wish.earliest)} and "
+                    f"{_when(wish.latest)}",
                 )
 
     def must_visits(self) -> None:

@@ -17,7 +17,7 @@ from typing import Literal, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from codriver.planning._problem import PlanningProblem, at_time, seconds_between
-from codriver.planning._request import TripRequest
+from codriver.planning._request import Location, TripRequest
 
 __all__ = [
     "FOOD_CATEGORIES",
@@ -90,11 +90,18 @@ class World(Protocol):
 
 @dataclass(frozen=True)
 class MealRequirement:
-    """A meal: served at a food place, whole stay inside the window, diets honoured."""
+    """A meal: served at a food place, whole stay inside the window, diets honoured.
+
+    ``near``: (lat, lon) the food place must lie within ``near_m`` metres of (the place
+    the meal was wished at, named ``near_name``); None: anywhere.
+    """
 
     meal: str
     earliest: datetime
     latest: datetime
+    near: tuple[float, float] | None = None
+    near_name: str = ""
+    near_m: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -138,7 +145,10 @@ class Requirements:
             return_by=request.return_by,
             budget=request.budget,
             party_size=request.party.size,
-            meals=tuple(MealRequirement(m.meal, local(m.earliest), local(m.latest)) for m in request.meals),
+            meals=tuple(
+                MealRequirement(m.meal, local(m.earliest), local(m.latest), *_near(world, m.near), m.near_km * 1000.0)
+                for m in request.meals
+            ),
             diets=tuple(request.diet),
             must_visit=tuple(world.resolve(ref) or ref for ref in request.must_visit),
             avoid=tuple(request.constraints.avoid_places),
@@ -177,6 +187,24 @@ class Requirements:
             target_soc=ev.target_soc if ev else 0.0,
             start_stint_s=problem.start_stint_s,
         )
+
+
+def _near(world: World, location: Location | None) -> tuple[tuple[float, float] | None, str]:
+    """Where a meal is wished, as the world finds it: (lat, lon) and a label; (None, "") when not asked.
+
+    A place the world cannot find is kept as the request's label at no position: no meal
+    can then be checked as near it, so the verifier reports the meal missing.
+    """
+    if location is None:
+        return None, ""
+    if location.point is not None:
+        return (location.point.lat, location.point.lon), location.name or f"{location.lat:.5f},{location.lon:.5f}"
+    ref = location.place_id or location.name or ""
+    found = world.resolve(ref)
+    facts = world.place(found) if found else None
+    if facts is None:
+        return (math.nan, math.nan), ref
+    return (facts.lat, facts.lon), facts.name
 
 
 class ProblemWorld:

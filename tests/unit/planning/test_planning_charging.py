@@ -180,3 +180,34 @@ def test_an_unverified_charger_is_used_only_when_no_verified_one_is_as_good() ->
     plan = plan_charging(below_reserve_problem(verified=(False, False)), nodes)
     assert plan is not None
     assert {a.opportunity.charger for a in plan.actions} == {0}
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_chained_chargers_on_a_leg_match_exhaustive_search(seed: int) -> None:
+    # a small battery over long legs: two chargers in a row on one leg are often the only way
+    problem = synthetic_problem(
+        seed, candidates=3, chargers=4, ev=True, soc=0.5, battery_kwh=6.0, kwh_per_km=0.2, soc_step=0.1, size_km=30
+    )
+    problem.max_charges_per_leg = 2
+    problem.max_detour_s = 3600
+    nodes = optimize(problem).nodes[:1]
+    dp = plan_charging(problem, nodes)
+    best = exhaustive_charging(problem, nodes)
+    assert (dp is None) == (best is None)
+    if dp is not None and best is not None:
+        assert dp.end_s == pytest.approx(best.end_s, abs=1e-6)
+
+
+def test_chained_comparison_is_not_vacuous() -> None:
+    chained = 0
+    for seed in range(12):
+        problem = synthetic_problem(
+            seed, candidates=3, chargers=4, ev=True, soc=0.5, battery_kwh=6.0, kwh_per_km=0.2, soc_step=0.1, size_km=30
+        )
+        problem.max_charges_per_leg = 2
+        problem.max_detour_s = 3600
+        plan = plan_charging(problem, optimize(problem).nodes[:1])
+        if plan is not None:
+            legs = [a.opportunity.position for a in plan.actions if not a.opportunity.at_stop]
+            chained += len(legs) != len(set(legs))
+    assert chained >= 2

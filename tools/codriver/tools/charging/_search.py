@@ -50,22 +50,6 @@ class StationIndex:
         return results[:limit] if limit is not None else results
 
 
-def _snap_each(router: GraphRouter, points: list[LatLon]) -> list[int | None]:
-    """Graph node of every point; None for a point too far from the region's roads."""
-    try:
-        nodes, _ = router.snap_nodes(points)
-        return [int(n) for n in nodes]
-    except InputError:
-        snapped: list[int | None] = []
-        for point in points:
-            try:
-                node, _ = router.snap_nodes([point])
-                snapped.append(int(node[0]))
-            except InputError:
-                snapped.append(None)
-        return snapped
-
-
 def detour_search(
     router: GraphRouter,
     stations: Sequence[ChargingStationInfo],
@@ -87,7 +71,7 @@ def detour_search(
         raise InputError(msg, field="max_detour_s")
     stop_nodes, _ = router.snap_nodes(list(stops))
     candidates = [r for r in (listed(s, flt) for s in stations) if r is not None]
-    nodes = _snap_each(router, [LatLon(r.lat, r.lon) for r in candidates])
+    nodes = router.snap_each([LatLon(r.lat, r.lon) for r in candidates])
     kept = [(r, n) for r, n in zip(candidates, nodes, strict=True) if n is not None]
     if not kept:
         return []

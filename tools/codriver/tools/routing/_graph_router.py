@@ -80,6 +80,23 @@ class GraphRouter:
             )
         return nodes, snaps
 
+    def snap_each(self, points: Sequence[LatLon]) -> list[int | None]:
+        """Nearest graph node of every point; None for a point too far from any road (not refused)."""
+        if not points:
+            return []
+        try:
+            nodes, _ = self.snap_nodes(points)
+            return [int(n) for n in nodes]
+        except InputError:
+            snapped: list[int | None] = []
+            for point in points:
+                try:
+                    node, _ = self.snap_nodes([point])
+                    snapped.append(int(node[0]))
+                except InputError:
+                    snapped.append(None)
+            return snapped
+
     # -- trees ----------------------------------------------------------------------------
     def times_from(self, sources: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """Seconds from each source node (rows) to every node (columns)."""
