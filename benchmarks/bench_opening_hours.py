@@ -32,9 +32,10 @@ from pathlib import Path
 from sqlmodel import select
 
 from codriver.bootstrap import Runtime
+from codriver.regions import opening_hours_report
 from codriver.settings import Settings
 from codriver.store import Place, Region, session_scope
-from codriver.tools.opening_hours import PlaceHours, hours_for, opening_hours_report, region_zone
+from codriver.tools.opening_hours import PlaceHours, hours_for, region_zone
 
 TARGET_PARSED_PCT = 95.0
 

@@ -28,9 +28,10 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from codriver.bootstrap import Runtime
+from codriver.regions import load_places
 from codriver.settings import Settings
 from codriver.tools.geo import LatLon
-from codriver.tools.places import EmbeddedPlaces, PlaceQuery
+from codriver.tools.places import PlaceQuery
 
 TARGET_MEDIAN_MS = 50.0
 AT = datetime(2024, 6, 4, 12, tzinfo=ZoneInfo("Europe/Helsinki"))
@@ -61,7 +62,7 @@ def main() -> int:
         import_s = time.perf_counter() - start
         router = runtime.router(region)
         start = time.perf_counter()
-        places = EmbeddedPlaces.load(runtime.engine, region, router=router, clock=lambda: AT)
+        places = load_places(runtime.engine, region, router=router, clock=lambda: AT)
         load_ms = (time.perf_counter() - start) * 1000
         runtime.engine.dispose()
 

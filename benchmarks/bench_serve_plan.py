@@ -45,11 +45,9 @@ from codriver.bootstrap import Runtime
 from codriver.planning import Itinerary, Requirements, StopRef, TripRequest, solve, verify
 from codriver.planning._engine import build_problem, plan_trip
 from codriver.planning._region_world import RegionTools, RegionWorld
-from codriver.regions import RoadGraph
+from codriver.regions import RoadGraph, build_gazetteer, load_chargers, load_places
 from codriver.settings import Settings
 from codriver.tools.charging import ConnectorInfo, OsmChargers
-from codriver.tools.geocoding import Gazetteer
-from codriver.tools.places import EmbeddedPlaces
 from codriver.tools.routing import GraphRouter
 
 TIME_LIMIT_S = 0.6
@@ -195,13 +193,11 @@ def main() -> int:
         cold = time.perf_counter() - start
         graph = tools.router.graph
         assert region.id is not None
-        gazetteer_s = median_s(
-            lambda: Gazetteer.build(runtime.engine, region_id=region.id, region_name=region.name, graph=graph), 3
-        )
+        gazetteer_s = median_s(lambda: build_gazetteer(runtime.engine, region, graph), 3)
 
         def load_before() -> None:  # RegionTools.load as it was, warm: catalogue and chargers from the database
-            EmbeddedPlaces.load(runtime.engine, region, router=tools.router)
-            OsmChargers.from_store(runtime.engine, region, router=tools.router)
+            load_places(runtime.engine, region, router=tools.router)
+            load_chargers(runtime.engine, region, router=tools.router)
 
         before_load = median_s(load_before, args.repeat)
         after_load = median_s(lambda: RegionTools.load(runtime, "helsinki"), args.repeat)

@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Engine
 
-from codriver.regions import RoadGraph, ensure_region, load_graph
+from codriver.regions import ensure_region, load_chargers, load_gazetteer, load_graph, load_places
 from codriver.regions.importer import Progress
 from codriver.settings import Settings
 from codriver.store import Region, make_engine, migrate
 from codriver.tools.charging import OsmChargers
-from codriver.tools.geocoding import Gazetteer, load_gazetteer
+from codriver.tools.geocoding import Gazetteer
 from codriver.tools.places import EmbeddedPlaces
-from codriver.tools.routing import GraphRouter
+from codriver.tools.routing import GraphRouter, RoadGraph
 
 if TYPE_CHECKING:
     from autogen_core.models import ChatCompletionClient
@@ -85,14 +85,12 @@ class Runtime:
 
     def places(self, region: Region) -> EmbeddedPlaces:
         """The region's place catalogue, loaded once per import (see :meth:`forget_places`)."""
-        return _per_import(
-            self._places, region, lambda: EmbeddedPlaces.load(self.engine, region, router=self.router(region))
-        )
+        return _per_import(self._places, region, lambda: load_places(self.engine, region, router=self.router(region)))
 
     def chargers(self, region: Region) -> OsmChargers:
         """The region's charging stations from the catalogue, loaded once per import."""
         return _per_import(
-            self._chargers, region, lambda: OsmChargers.from_store(self.engine, region, router=self.router(region))
+            self._chargers, region, lambda: load_chargers(self.engine, region, router=self.router(region))
         )
 
     def gazetteer(self, region: Region) -> Gazetteer:

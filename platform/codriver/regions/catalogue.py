@@ -12,6 +12,8 @@ from typing import Any
 
 import opening_hours
 
+from codriver.tools.places import CATEGORIES, CONNECTORS, OSM_CATEGORIES, OSM_SOCKETS
+
 __all__ = [
     "CATEGORIES",
     "CONNECTORS",
@@ -24,57 +26,6 @@ __all__ = [
     "parse_place",
 ]
 
-# (key, value) -> (category, subcategory). Subcategory None means "the value itself".
-_RULES: dict[tuple[str, str], tuple[str, str | None]] = {
-    ("amenity", "restaurant"): ("restaurant", None),
-    ("amenity", "cafe"): ("cafe", None),
-    ("amenity", "ice_cream"): ("cafe", "ice_cream"),
-    ("shop", "bakery"): ("cafe", "bakery"),
-    ("amenity", "fast_food"): ("fast_food", None),
-    ("amenity", "food_court"): ("fast_food", "food_court"),
-    ("amenity", "bar"): ("bar", None),
-    ("amenity", "pub"): ("bar", "pub"),
-    ("amenity", "biergarten"): ("bar", "biergarten"),
-    ("amenity", "nightclub"): ("bar", "nightclub"),
-    ("tourism", "museum"): ("museum", None),
-    ("tourism", "gallery"): ("gallery", None),
-    ("amenity", "arts_centre"): ("gallery", "arts_centre"),
-    ("tourism", "attraction"): ("attraction", None),
-    ("tourism", "theme_park"): ("attraction", "theme_park"),
-    ("tourism", "zoo"): ("attraction", "zoo"),
-    ("tourism", "aquarium"): ("attraction", "aquarium"),
-    ("leisure", "water_park"): ("attraction", "water_park"),
-    ("tourism", "artwork"): ("artwork", None),
-    ("tourism", "viewpoint"): ("viewpoint", None),
-    ("leisure", "park"): ("park", None),
-    ("leisure", "garden"): ("park", "garden"),
-    ("leisure", "nature_reserve"): ("park", "nature_reserve"),
-    ("tourism", "picnic_site"): ("park", "picnic_site"),
-    ("leisure", "playground"): ("playground", None),
-    ("natural", "beach"): ("beach", None),
-    ("leisure", "beach_resort"): ("beach", "beach_resort"),
-    ("amenity", "theatre"): ("entertainment", "theatre"),
-    ("amenity", "cinema"): ("entertainment", "cinema"),
-    ("amenity", "concert_hall"): ("entertainment", "concert_hall"),
-    ("amenity", "library"): ("library", None),
-    ("amenity", "place_of_worship"): ("place_of_worship", None),
-    ("tourism", "hotel"): ("hotel", None),
-    ("tourism", "hostel"): ("hotel", "hostel"),
-    ("tourism", "guest_house"): ("hotel", "guest_house"),
-    ("tourism", "motel"): ("hotel", "motel"),
-    ("tourism", "apartment"): ("hotel", "apartment"),
-    ("tourism", "camp_site"): ("campsite", None),
-    ("tourism", "caravan_site"): ("campsite", "caravan_site"),
-    ("amenity", "fuel"): ("fuel", None),
-    ("amenity", "charging_station"): ("charging_station", None),
-    ("shop", "supermarket"): ("supermarket", None),
-    ("shop", "convenience"): ("supermarket", "convenience"),
-    ("amenity", "pharmacy"): ("pharmacy", None),
-    ("amenity", "toilets"): ("toilets", None),
-    ("amenity", "parking"): ("parking", None),
-    # Town squares: a start, an end or a sight people name ("from Kauppatori", "Senate Square").
-    ("place", "square"): ("square", None),
-}
 # Keys looked at, in priority order: amenity wins over tourism, and so on.
 _KEYS = ("amenity", "tourism", "leisure", "shop", "natural", "historic", "place")
 _HISTORIC = {
@@ -96,34 +47,6 @@ _HISTORIC = {
 # Useful without a name: a driver looks for "a toilet", not "the toilet called ...".
 _UNNAMED_OK = {"toilets", "parking", "fuel", "charging_station", "viewpoint", "playground", "beach"}
 
-CATEGORIES: tuple[str, ...] = tuple(sorted({c for c, _ in _RULES.values()} | {"historic"}))
-
-# OSM socket keys -> our connector names.
-_SOCKETS: dict[str, str] = {
-    "type2": "type2",
-    "type2_cable": "type2",
-    "type2_combo": "ccs",
-    "type1_combo": "ccs",
-    "chademo": "chademo",
-    "tesla_supercharger": "tesla",
-    "tesla_supercharger_ccs": "ccs",
-    "tesla_destination": "tesla",
-    "tesla_standard": "tesla",
-    "nacs": "tesla",
-    "type1": "type1",
-    "schuko": "schuko",
-    "typee": "schuko",
-    "typef": "schuko",
-    "cee_blue": "cee",
-    "cee_red_16a": "cee",
-    "cee_red_32a": "cee",
-    "cee_red_63a": "cee",
-    "cee_red_125a": "cee",
-    "type3c": "type3",
-    "gb_ac": "gbt",
-    "gb_dc": "gbt",
-}
-CONNECTORS: tuple[str, ...] = tuple(sorted(set(_SOCKETS.values())))
 _DIETS = ("vegan", "vegetarian", "halal", "kosher", "gluten_free", "lactose_free")
 _ZONE_WORD = re.compile(r'"[^"]*"')
 
@@ -178,7 +101,7 @@ def classify(tags: dict[str, str]) -> tuple[str, str | None] | None:
         value = tags.get(key)
         if not value:
             continue
-        rule = _RULES.get((key, value))
+        rule = OSM_CATEGORIES.get((key, value))
         if rule is not None:
             category, sub = rule
             return category, sub if sub is not None else (value if category != value else None)
@@ -283,7 +206,7 @@ def parse_charger(place_id: str, tags: dict[str, str]) -> ChargerRecord:
         if not key.startswith("socket:") or key.count(":") != 1:
             continue
         raw = key.split(":", 1)[1]
-        connector = _SOCKETS.get(raw, "other")
+        connector = OSM_SOCKETS.get(raw, "other")
         if value.strip().lower() in {"no", "0"}:
             continue
         entry = sockets.setdefault(connector, {"count": 0, "power_kw": None})

@@ -17,10 +17,8 @@ EXPORTED = {
     "access_level",
     "assess",
     "confirm_sockets",
-    "load_osm_stations",
     "normalise_connector",
     "parse_poi",
-    "station_from_rows",
 }
 
 

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from codriver.bootstrap import Runtime
 from codriver.errors import InputError, ToolUnavailable
+from codriver.regions import load_chargers
 from codriver.regions.catalogue import parse_charger
 from codriver.settings import Settings
 from codriver.store import ChargingStation, Place, Region, make_engine, migrate, session_scope
@@ -113,7 +114,7 @@ def _town(engine: Engine) -> Region:
 
 
 def test_loads_the_regions_stations_with_their_sockets(engine: Engine) -> None:
-    chargers = OsmChargers.from_store(engine, _town(engine))
+    chargers = load_chargers(engine, _town(engine))
     catalog: ChargingCatalog = chargers  # type-checked: the embedded provider fits the protocol
     assert catalog is chargers
     by_id = {s.poi_id: s for s in chargers.stations}
@@ -130,7 +131,7 @@ def test_loads_the_regions_stations_with_their_sockets(engine: Engine) -> None:
 
 
 def test_near_lists_compatible_and_unknown_nearest_first(engine: Engine) -> None:
-    chargers = OsmChargers.from_store(engine, _town(engine))
+    chargers = load_chargers(engine, _town(engine))
     results = chargers.near_sync(CENTRE, 1000, ChargerFilter(connectors=("ccs",)))
     assert [(r.poi_id, r.compatibility) for r in results] == [("osm:node/1", "compatible"), ("osm:node/2", "unknown")]
     assert results[0].usable_power_kw == 150.0
@@ -140,7 +141,7 @@ def test_near_lists_compatible_and_unknown_nearest_first(engine: Engine) -> None
 
 
 def test_near_respects_radius_require_known_and_access(engine: Engine) -> None:
-    chargers = OsmChargers.from_store(engine, _town(engine))
+    chargers = load_chargers(engine, _town(engine))
     assert [r.poi_id for r in chargers.near_sync(CENTRE, 100)] == ["osm:node/1"]
     known = chargers.near_sync(CENTRE, 1000, ChargerFilter(require_known=True))
     assert [r.poi_id for r in known] == ["osm:node/1"]  # the private one is left out too
@@ -153,7 +154,7 @@ def test_near_respects_radius_require_known_and_access(engine: Engine) -> None:
 
 def test_helsinki_chargers_are_all_unknown(helsinki: Runtime) -> None:
     region = helsinki.region("helsinki")
-    chargers = OsmChargers.from_store(helsinki.engine, region)
+    chargers = load_chargers(helsinki.engine, region)
     assert len(chargers.stations) == region.charger_count == 4
     results = chargers.near_sync(LatLon(60.1699, 24.9384), 5000, ChargerFilter(connectors=("ccs",)))
     assert len(results) == 4

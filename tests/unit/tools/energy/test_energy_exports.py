@@ -7,6 +7,7 @@ import codriver.tools.energy as package
 EXPORTED = {
     "AC_CONNECTORS",
     "VehicleEnergy",
+    "VehicleRecord",
     "charge_energy_kwh",
     "charge_power_kw",
     "charge_time_s",

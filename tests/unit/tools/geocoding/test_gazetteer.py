@@ -8,8 +8,9 @@ from sqlmodel import select
 
 from codriver.bootstrap import Runtime
 from codriver.errors import InputError, PlaceNotFound
+from codriver.regions import load_gazetteer
 from codriver.store import Place, Region, session_scope
-from codriver.tools.geocoding import Gazetteer, GazetteerEntry, fold, load_gazetteer
+from codriver.tools.geocoding import Gazetteer, GazetteerEntry, fold
 from codriver.tools.geocoding._gazetteer import place_names
 
 pytestmark = pytest.mark.anyio

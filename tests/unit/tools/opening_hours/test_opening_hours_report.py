@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import Engine, insert
 
 from codriver.bootstrap import Runtime
+from codriver.regions import opening_hours_report
 from codriver.regions.catalogue import opening_hours_status
 from codriver.settings import Settings
 from codriver.store import Place, Region, make_engine, migrate, session_scope
-from codriver.tools.opening_hours import opening_hours_report
 
 
 @pytest.fixture

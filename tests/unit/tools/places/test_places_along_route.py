@@ -10,6 +10,7 @@ from places_support import STREET, TUESDAY_NOON, entry, offset
 
 from codriver.bootstrap import Runtime
 from codriver.errors import InputError, ToolUnavailable
+from codriver.regions import load_places
 from codriver.tools.geo import LatLon
 from codriver.tools.places import EmbeddedPlaces, PlaceQuery, corridor_distances
 from codriver.tools.routing import GraphRouter
@@ -100,7 +101,7 @@ def test_corridor_distances_measure_to_segments_not_only_vertices() -> None:
 @pytest.fixture(scope="module")
 def helsinki_places(helsinki: Runtime) -> EmbeddedPlaces:
     region = helsinki.region("helsinki")
-    return EmbeddedPlaces.load(helsinki.engine, region, router=helsinki.router(region), clock=lambda: TUESDAY_NOON)
+    return load_places(helsinki.engine, region, router=helsinki.router(region), clock=lambda: TUESDAY_NOON)
 
 
 def test_helsinki_detours_equal_a_brute_force_matrix(helsinki_places: EmbeddedPlaces) -> None:

@@ -8,7 +8,11 @@ import codriver.tools.places as places_tool
 
 def test_places_exports() -> None:
     assert set(places_tool.__all__) == {
+        "CATEGORIES",
+        "CONNECTORS",
         "DIETS",
+        "OSM_CATEGORIES",
+        "OSM_SOCKETS",
         "EmbeddedPlaces",
         "OverpassPlaces",
         "PlaceCatalog",
@@ -22,7 +26,6 @@ def test_places_exports() -> None:
         "make_query",
         "normalise_cuisine",
         "parse_poi_id",
-        "store_refreshed_tags",
     }
     assert all(getattr(places_tool, name) is not None for name in places_tool.__all__)
 

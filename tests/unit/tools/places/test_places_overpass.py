@@ -148,7 +148,7 @@ def test_parse_poi_id() -> None:
 async def test_from_settings_uses_the_configured_url_and_retries() -> None:
     settings = Settings(external={"overpass_url": URL, "http_retries": 0, "http_timeout_s": 4})  # type: ignore[arg-type]
     async with httpx.AsyncClient(transport=httpx.MockTransport(lambda _: httpx.Response(503))) as client:
-        adapter = OverpassPlaces.from_settings(client, settings)
+        adapter = OverpassPlaces.from_settings(client, settings.external)
         assert adapter.url == URL
         with pytest.raises(ToolUnavailable, match="after 1 attempts"):
             await adapter.refresh("osm:node/1")

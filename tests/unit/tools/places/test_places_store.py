@@ -8,10 +8,10 @@ from sqlalchemy import Engine, insert
 from sqlmodel import select
 
 from codriver.errors import PlaceNotFound
+from codriver.regions import load_places, opening_hours_report, store_refreshed_tags
 from codriver.regions.catalogue import opening_hours_status
 from codriver.store import Place, Region, session_scope
-from codriver.tools.opening_hours import opening_hours_report
-from codriver.tools.places import EmbeddedPlaces, OverpassPlaces, store_refreshed_tags
+from codriver.tools.places import OverpassPlaces
 
 
 def _region(engine: Engine) -> Region:
@@ -90,7 +90,7 @@ def test_refreshed_tags_replace_hours_status_attributes_and_region_stats(engine:
     assert opening_hours_report(engine, fresh).parsed_pct == 100.0
     # The other place is untouched, and a reloaded catalogue sees the new facts.
     assert _place(engine, "osm:node/2").name == "Ravintola"
-    catalog = EmbeddedPlaces.load(engine, fresh)
+    catalog = load_places(engine, fresh)
     assert catalog.get_sync("osm:node/1").cuisine == ["coffee_shop", "cake"]
 
 

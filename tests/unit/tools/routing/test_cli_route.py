@@ -13,8 +13,8 @@ from codriver.bootstrap import Runtime
 from codriver.cli import main
 from codriver.cli._route import parse_depart
 from codriver.errors import InputError
+from codriver.regions import load_gazetteer
 from codriver.tools.geo import LatLon
-from codriver.tools.geocoding import load_gazetteer
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 

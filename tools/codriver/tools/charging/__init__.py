@@ -16,7 +16,7 @@ from codriver.tools.charging._models import (
     normalise_connector,
 )
 from codriver.tools.charging._ocm import CONNECTION_TYPES, OpenChargeMap, parse_poi
-from codriver.tools.charging._osm import OsmChargers, load_osm_stations, station_from_rows
+from codriver.tools.charging._osm import OsmChargers
 
 __all__ = [
     "CONNECTION_TYPES",
@@ -31,8 +31,6 @@ __all__ = [
     "access_level",
     "assess",
     "confirm_sockets",
-    "load_osm_stations",
     "normalise_connector",
     "parse_poi",
-    "station_from_rows",
 ]

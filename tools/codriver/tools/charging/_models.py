@@ -1,7 +1,7 @@
 """Charging stations, search filters and results, the same for every catalogue.
 
 Power is in kW, distances in metres, detours in seconds. Connector names are the
-catalogue's (:data:`codriver.regions.CONNECTORS`): ``ccs``, ``type2``, ``chademo``,
+catalogue's (:data:`codriver.tools.places.CONNECTORS`): ``ccs``, ``type2``, ``chademo``,
 ``tesla``, ``type1``, ``schuko``, ...
 """
 
@@ -12,8 +12,8 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from codriver.regions import CONNECTORS
 from codriver.tools.geo import LatLon
+from codriver.tools.places import CONNECTORS
 
 __all__ = [
     "ACCESS_LEVELS",

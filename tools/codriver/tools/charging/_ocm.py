@@ -17,10 +17,10 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from codriver.errors import ToolBadResponse, ToolUnavailable
-from codriver.settings import ExternalSettings
 from codriver.tools._http import RetryPolicy, request_json
 from codriver.tools.charging._models import ChargerFilter, ChargerResult, ChargingStationInfo, ConnectorInfo
 from codriver.tools.charging._search import StationIndex, detour_search
+from codriver.tools.config import ExternalConfig
 from codriver.tools.geo import LatLon, haversine_m
 from codriver.tools.routing import GraphRouter
 
@@ -197,7 +197,7 @@ class OpenChargeMap:
 
     @classmethod
     def from_settings(
-        cls, client: httpx.AsyncClient, external: ExternalSettings, *, router: GraphRouter | None = None
+        cls, client: httpx.AsyncClient, external: ExternalConfig, *, router: GraphRouter | None = None
     ) -> OpenChargeMap:
         """The adapter configured by ``external`` (URL, key, timeout, retries)."""
         key = external.open_charge_map_key.get_secret_value() if external.open_charge_map_key else None

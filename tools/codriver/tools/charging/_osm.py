@@ -1,73 +1,23 @@
-"""The embedded charging catalogue: a region's OSM charging stations, from the database."""
+"""The embedded charging catalogue: a region's OSM charging stations, in memory (``codriver.regions.load_chargers``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
-
-from sqlalchemy import Engine
-from sqlmodel import select
 
 from codriver.errors import ToolUnavailable
-from codriver.store import ChargingStation, Place, Region, session_scope
-from codriver.tools.charging._models import ChargerFilter, ChargerResult, ChargingStationInfo, ConnectorInfo
+from codriver.tools.charging._models import ChargerFilter, ChargerResult, ChargingStationInfo
 from codriver.tools.charging._search import StationIndex, detour_search
 from codriver.tools.geo import LatLon
 from codriver.tools.routing import GraphRouter
 
-__all__ = ["OsmChargers", "load_osm_stations", "station_from_rows"]
-
-
-def station_from_rows(charger: ChargingStation, place: Place) -> ChargingStationInfo:
-    """A stored charger and its catalogue place as one station (``sockets`` as normalised at import)."""
-    connectors = tuple(
-        ConnectorInfo(
-            connector=name,
-            count=int(socket.get("count") or 0),
-            power_kw=_positive(socket.get("power_kw")),
-        )
-        for name, socket in sorted(charger.sockets.items())
-    )
-    return ChargingStationInfo(
-        poi_id=place.place_id,
-        source="osm",
-        name=place.name,
-        lat=place.lat,
-        lon=place.lon,
-        operator=charger.operator,
-        network=charger.network,
-        connectors=connectors,
-        sockets_known=charger.sockets_known,
-        max_power_kw=_positive(charger.max_power_kw),
-        capacity=charger.capacity,
-        fee=charger.fee if charger.fee is not None else place.fee,
-        usage_cost=place.charge,
-        access=charger.access,
-        operational=None,
-    )
-
-
-def _positive(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and value > 0 else None
-
-
-def load_osm_stations(engine: Engine, region: Region) -> list[ChargingStationInfo]:
-    """Every charging station of ``region``, by catalogue ID."""
-    with session_scope(engine) as session:
-        rows = session.exec(
-            select(ChargingStation, Place)
-            .where(ChargingStation.region_id == region.id, Place.region_id == region.id)
-            .where(Place.place_id == ChargingStation.place_id)
-            .order_by(Place.place_id)
-        ).all()
-    return [station_from_rows(charger, place) for charger, place in rows]
+__all__ = ["OsmChargers"]
 
 
 class OsmChargers:
     """Charging stations of one region, held in memory.
 
     Built from any list of stations (tests, other sources) or loaded once from the
-    database with :meth:`from_store`. ``router`` (the region's :class:`GraphRouter`) is
+    database with :func:`codriver.regions.load_chargers`. ``router`` (the region's :class:`GraphRouter`) is
     needed only for :meth:`along_route`.
     """
 
@@ -76,11 +26,6 @@ class OsmChargers:
     def __init__(self, stations: Sequence[ChargingStationInfo], *, router: GraphRouter | None = None) -> None:
         self._index = StationIndex(stations)
         self.router = router
-
-    @classmethod
-    def from_store(cls, engine: Engine, region: Region, *, router: GraphRouter | None = None) -> OsmChargers:
-        """The region's stations as imported from OSM."""
-        return cls(load_osm_stations(engine, region), router=router)
 
     @property
     def stations(self) -> list[ChargingStationInfo]:

@@ -12,11 +12,12 @@ from codriver.tools.energy._charging import (
     soc_after_charge,
 )
 from codriver.tools.energy._consumption import leg_energy_kwh, leg_fuel_l
-from codriver.tools.energy._vehicle import AC_CONNECTORS, VehicleEnergy
+from codriver.tools.energy._vehicle import AC_CONNECTORS, VehicleEnergy, VehicleRecord
 
 __all__ = [
     "AC_CONNECTORS",
     "VehicleEnergy",
+    "VehicleRecord",
     "charge_energy_kwh",
     "charge_power_kw",
     "charge_time_s",

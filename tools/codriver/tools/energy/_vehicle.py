@@ -7,17 +7,36 @@ behind each figure is in ``docs/tools/charging.md``.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from codriver.store import Vehicle
 from codriver.tools.charging import normalise_connector
 
-__all__ = ["AC_CONNECTORS", "VehicleEnergy"]
+__all__ = ["AC_CONNECTORS", "VehicleEnergy", "VehicleRecord"]
 
 # Connectors that carry AC: the vehicle's on-board charger limits the power.
 AC_CONNECTORS = frozenset({"type1", "type2", "type3", "schuko", "cee"})
+
+
+class VehicleRecord(Protocol):
+    """What :meth:`VehicleEnergy.from_vehicle` reads of a vehicle (a stored vehicle row has these)."""
+
+    @property
+    def powertrain(self) -> str: ...
+    @property
+    def battery_kwh(self) -> float | None: ...
+    @property
+    def consumption_kwh_per_100km(self) -> float | None: ...
+    @property
+    def max_charge_kw(self) -> float | None: ...
+    @property
+    def connectors(self) -> Sequence[str] | None: ...
+    @property
+    def tank_l(self) -> float | None: ...
+    @property
+    def fuel_l_per_100km(self) -> float | None: ...
 
 
 class VehicleEnergy(BaseModel):
@@ -113,8 +132,8 @@ class VehicleEnergy(BaseModel):
         return self.max_charge_kw if self.max_charge_kw is not None else self.max_ac_charge_kw
 
     @classmethod
-    def from_vehicle(cls, vehicle: Vehicle, **overrides: Any) -> VehicleEnergy:
-        """The specification of a stored :class:`~codriver.store.Vehicle` (plus model overrides)."""
+    def from_vehicle(cls, vehicle: VehicleRecord, **overrides: Any) -> VehicleEnergy:
+        """The specification of a vehicle record, e.g. a stored ``codriver.store.Vehicle`` (plus model overrides)."""
         data: dict[str, Any] = {
             "powertrain": vehicle.powertrain,
             "battery_kwh": vehicle.battery_kwh,

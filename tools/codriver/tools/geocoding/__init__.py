@@ -1,6 +1,6 @@
 """Geocoding: names to positions, offline from a region's gazetteer or online via Nominatim."""
 
-from codriver.tools.geocoding._gazetteer import Gazetteer, GazetteerEntry, load_gazetteer
+from codriver.tools.geocoding._gazetteer import Gazetteer, GazetteerEntry, PlaceRecord
 from codriver.tools.geocoding._geopy_httpx import HttpxAdapter
 from codriver.tools.geocoding._models import GeocodeKind, Geocoder, GeocodeResult
 from codriver.tools.geocoding._nominatim import NominatimGeocoder
@@ -15,7 +15,7 @@ __all__ = [
     "Geocoder",
     "HttpxAdapter",
     "NominatimGeocoder",
+    "PlaceRecord",
     "RateLimiter",
     "fold",
-    "load_gazetteer",
 ]

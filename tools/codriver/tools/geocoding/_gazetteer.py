@@ -11,21 +11,17 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from sqlalchemy import Engine
-from sqlmodel import select
 
 from codriver.errors import InputError, PlaceNotFound
-from codriver.regions.graph import RoadGraph
-from codriver.store import Place, Region, session_scope
 from codriver.tools.geocoding._models import GeocodeKind, GeocodeResult
 from codriver.tools.geocoding._text import fold
+from codriver.tools.routing import RoadGraph
 
-__all__ = ["Gazetteer", "GazetteerEntry", "load_gazetteer", "place_descriptors"]
+__all__ = ["Gazetteer", "GazetteerEntry", "PlaceRecord", "place_descriptors"]
 
 SOURCE = "gazetteer"
 STREET_PREFIX = "street:"
@@ -41,6 +37,25 @@ RESOLVE_CUTOFF = 80.0
 HINT_CUTOFF = 70.0
 TIE_MARGIN = 3.0
 _LISTED = 5
+
+
+class PlaceRecord(Protocol):
+    """What the gazetteer reads of a catalogue place (a stored place row has these)."""
+
+    @property
+    def place_id(self) -> str: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def lat(self) -> float: ...
+    @property
+    def lon(self) -> float: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def subcategory(self) -> str | None: ...
+    @property
+    def tags(self) -> Mapping[str, str] | None: ...
 
 
 @dataclass(frozen=True)
@@ -233,30 +248,23 @@ class Gazetteer:
                     self._alias.append(alias)
 
     @classmethod
-    def from_region(cls, engine: Engine, region: Region, graph: RoadGraph) -> Gazetteer:
-        """The gazetteer of an imported region: its catalogue places and its graph's streets."""
-        assert region.id is not None
-        return cls.build(engine, region_id=region.id, region_name=region.name, graph=graph)
-
-    @classmethod
-    def build(cls, engine: Engine, *, region_id: int, region_name: str, graph: RoadGraph) -> Gazetteer:
-        """The gazetteer of the places stored for ``region_id`` and the streets of ``graph``."""
-        with session_scope(engine) as session:
-            entries = [
-                GazetteerEntry(
-                    name=aliases[0],
-                    lat=place.lat,
-                    lon=place.lon,
-                    kind="place",
-                    place_id=place.place_id,
-                    category=place.category,
-                    aliases=aliases,
-                    descriptors=place_descriptors(place.category, place.subcategory, place.tags or {}),
-                )
-                for place in session.exec(select(Place).where(Place.region_id == region_id)).all()
-                if (aliases := place_names(place.name, place.tags or {}))
-            ]
-        return cls([*entries, *street_entries(graph)], region=region_name)
+    def of_region(cls, places: Iterable[PlaceRecord], graph: RoadGraph, *, region: str) -> Gazetteer:
+        """The gazetteer of a region: its catalogue ``places`` (named ones) and the streets of ``graph``."""
+        entries = [
+            GazetteerEntry(
+                name=aliases[0],
+                lat=place.lat,
+                lon=place.lon,
+                kind="place",
+                place_id=place.place_id,
+                category=place.category,
+                aliases=aliases,
+                descriptors=place_descriptors(place.category, place.subcategory, place.tags or {}),
+            )
+            for place in places
+            if (aliases := place_names(place.name, place.tags or {}))
+        ]
+        return cls([*entries, *street_entries(graph)], region=region)
 
     # -- lookups ------------------------------------------------------------------------
     def lookup(self, place_id: str) -> GeocodeResult | None:
@@ -358,16 +366,3 @@ def _one_spot(entries: list[GazetteerEntry]) -> bool:
     lat0, lon0 = entries[0].lat, entries[0].lon
     scale = np.cos(np.radians(lat0))
     return all(float(np.hypot(e.lat - lat0, (e.lon - lon0) * scale)) * 111_320.0 <= _SAME_SPOT_M for e in entries[1:])
-
-
-@lru_cache(maxsize=8)
-def _cached(
-    engine: Engine, region_id: int, region_name: str, _imported_at: datetime, _graph_path: str, graph: RoadGraph
-) -> Gazetteer:
-    return Gazetteer.build(engine, region_id=region_id, region_name=region_name, graph=graph)
-
-
-def load_gazetteer(engine: Engine, region: Region, graph: RoadGraph) -> Gazetteer:
-    """The region's gazetteer, built once per process, engine and import of the region."""
-    assert region.id is not None
-    return _cached(engine, region.id, region.name, region.imported_at, region.graph_path, graph)

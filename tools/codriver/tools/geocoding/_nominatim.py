@@ -30,8 +30,8 @@ from geopy.exc import (
 from geopy.geocoders import Nominatim
 
 from codriver.errors import InputError, ToolBadResponse, ToolError, ToolTimeout, ToolUnavailable
-from codriver.settings import ExternalSettings
 from codriver.tools._http import RetryPolicy
+from codriver.tools.config import ExternalConfig
 from codriver.tools.geocoding._geopy_httpx import HttpxAdapter
 from codriver.tools.geocoding._models import GeocodeKind, GeocodeResult
 from codriver.tools.geocoding._ratelimit import RateLimiter
@@ -81,7 +81,7 @@ class NominatimGeocoder:
 
     @classmethod
     def from_settings(
-        cls, client: httpx.AsyncClient, external: ExternalSettings, *, limiter: RateLimiter | None = None
+        cls, client: httpx.AsyncClient, external: ExternalConfig, *, limiter: RateLimiter | None = None
     ) -> NominatimGeocoder:
         """A geocoder on ``external.nominatim_url`` with its user agent, timeout and retries."""
         policy = RetryPolicy(retries=external.http_retries, timeout_s=external.http_timeout_s)

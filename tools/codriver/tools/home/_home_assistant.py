@@ -15,8 +15,8 @@ import httpx
 from pydantic import ValidationError
 
 from codriver.errors import InputError, ToolBadResponse, ToolUnavailable
-from codriver.settings import ExternalSettings
 from codriver.tools._http import RetryPolicy, request_json
+from codriver.tools.config import ExternalConfig
 from codriver.tools.home._models import DeviceState, check_entity_id
 
 __all__ = ["TOKEN_VARIABLE", "URL_VARIABLE", "HomeAssistant", "parse_state"]
@@ -84,7 +84,7 @@ class HomeAssistant:
         self._fahrenheit: bool | None = None
 
     @classmethod
-    def from_settings(cls, client: httpx.AsyncClient, external: ExternalSettings) -> HomeAssistant:
+    def from_settings(cls, client: httpx.AsyncClient, external: ExternalConfig) -> HomeAssistant:
         """The adapter configured by ``external`` (URL, token, timeout, retries)."""
         token = external.home_assistant_token.get_secret_value() if external.home_assistant_token else None
         policy = RetryPolicy(retries=external.http_retries, timeout_s=external.http_timeout_s)

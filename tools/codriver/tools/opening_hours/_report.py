@@ -1,14 +1,12 @@
-"""How well a region's opening_hours tags parse, from the status stored at import."""
+"""How well a region's opening_hours tags parse, from the status stored at import (rows passed in)."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 import opening_hours
-from sqlalchemy import Engine
-from sqlmodel import col, select
 
-from codriver.store import Place, Region, session_scope
 from codriver.tools.opening_hours._models import HoursFailure, HoursReport
 from codriver.tools.opening_hours._rules import PARSER_ERROR, parse_error_summary
 
@@ -25,18 +23,14 @@ def _why(raw: str) -> str:
     return "parses with this version of opening-hours-py (re-import the region to refresh its status)"
 
 
-def opening_hours_report(engine: Engine, region: Region) -> HoursReport:
+def opening_hours_report(region: str, places: Iterable[tuple[str, str | None, str]]) -> HoursReport:
     """Parsed share of the region's opening_hours tags and every string that fails.
 
-    Failures are grouped by string, each with the catalogue IDs that carry it, sorted by
-    string; statuses are those stored per place (``Place.opening_hours_status``).
+    ``places`` holds ``(catalogue ID, opening_hours string or None, stored status)`` per
+    place of ``region``. Failures are grouped by string, each with the catalogue IDs that
+    carry it in the order given, sorted by string.
     """
-    with session_scope(engine) as session:
-        rows = session.exec(
-            select(Place.place_id, Place.opening_hours, Place.opening_hours_status)
-            .where(Place.region_id == region.id)
-            .order_by(col(Place.place_id))
-        ).all()
+    rows = list(places)
     by_status = Counter(status for _, _, status in rows)
     failing: dict[str, list[str]] = defaultdict(list)
     for place_id, raw, status in rows:
@@ -45,7 +39,7 @@ def opening_hours_report(engine: Engine, region: Region) -> HoursReport:
     tagged = sum(count for status, count in by_status.items() if status != "missing")
     parsed = sum(by_status.get(status, 0) for status in _PARSED)
     return HoursReport(
-        region=region.name,
+        region=region,
         places=len(rows),
         tagged=tagged,
         parsed=parsed,

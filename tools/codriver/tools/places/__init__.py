@@ -1,8 +1,10 @@
 """Places: the :class:`PlaceCatalog` protocol, the embedded catalogue and Overpass refreshes.
 
-The vocabulary (:data:`DIETS`) loads with the package; the models (pydantic), the
-embedded catalogue (NumPy, SciPy, SQLAlchemy) and the Overpass adapter load on first use
-of one of their names, so that ``codriver --help`` need not wait for them.
+The vocabulary (:data:`CATEGORIES`, :data:`CONNECTORS`, :data:`DIETS` and the OSM tags that
+map onto them) loads with the package; the models (pydantic), the embedded catalogue
+(NumPy, SciPy) and the Overpass adapter load on first use of one of their names, so that
+``codriver --help`` need not wait for them. Reading a region's places from the database is
+``codriver.regions``' job (:func:`codriver.regions.load_places`).
 """
 
 from __future__ import annotations
@@ -10,17 +12,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from codriver.lazy import lazy_exports
-from codriver.tools.places._vocabulary import DIETS
+from codriver.tools.places._vocabulary import CATEGORIES, CONNECTORS, DIETS, OSM_CATEGORIES, OSM_SOCKETS
 
 if TYPE_CHECKING:
     from codriver.tools.places._embedded import EmbeddedPlaces, corridor_distances, default_corridor_m
     from codriver.tools.places._index import PlaceEntry, PlaceIndex
     from codriver.tools.places._models import PlaceCatalog, PlaceQuery, PlaceResult, make_query, normalise_cuisine
     from codriver.tools.places._overpass import OverpassPlaces, RefreshedTags, parse_poi_id
-    from codriver.tools.places._store import store_refreshed_tags
 
 __all__ = [
+    "CATEGORIES",
+    "CONNECTORS",
     "DIETS",
+    "OSM_CATEGORIES",
+    "OSM_SOCKETS",
     "EmbeddedPlaces",
     "OverpassPlaces",
     "PlaceCatalog",
@@ -34,7 +39,6 @@ __all__ = [
     "make_query",
     "normalise_cuisine",
     "parse_poi_id",
-    "store_refreshed_tags",
 ]
 
 __getattr__ = lazy_exports(
@@ -48,7 +52,6 @@ __getattr__ = lazy_exports(
         "OverpassPlaces": "_overpass",
         "RefreshedTags": "_overpass",
         "parse_poi_id": "_overpass",
-        "store_refreshed_tags": "_store",
         "PlaceCatalog": "_models",
         "PlaceQuery": "_models",
         "PlaceResult": "_models",

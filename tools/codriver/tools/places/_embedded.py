@@ -1,4 +1,4 @@
-"""The embedded place catalogue: a region's places loaded once from the database.
+"""The embedded place catalogue: a region's places held in memory (``codriver.regions.load_places`` reads them).
 
 Search near a point uses the KD-tree of :mod:`._index`; search along a route keeps the
 places within a corridor around the fastest path and computes the exact detour of
@@ -14,11 +14,8 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import Engine
-from sqlmodel import col, select
 
 from codriver.errors import InputError, PlaceNotFound, ToolUnavailable
-from codriver.store import Place, Region, session_scope
 from codriver.tools.geo import EARTH_RADIUS_M, LatLon
 from codriver.tools.opening_hours import PlaceHours, hours_for, region_zone
 from codriver.tools.places._index import FloatArray, IntArray, PlaceEntry, PlaceIndex
@@ -78,23 +75,6 @@ def _haversine_many(lat: FloatArray, lon: FloatArray, point: LatLon) -> FloatArr
     return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(h))), dtype=float)
 
 
-def _entry(place: Place) -> PlaceEntry:
-    return PlaceEntry(
-        poi_id=place.place_id,
-        name=place.name,
-        category=place.category,
-        subcategory=place.subcategory,
-        lat=place.lat,
-        lon=place.lon,
-        cuisine=tuple(place.cuisine or ()),
-        diets=dict(place.diets or {}),
-        price_level=place.price_level,
-        fee=place.fee,
-        wheelchair=place.wheelchair,
-        opening_hours=place.opening_hours,
-    )
-
-
 class EmbeddedPlaces:
     """Search over one region's catalogue, in memory; along routes with a :class:`GraphRouter`."""
 
@@ -116,16 +96,6 @@ class EmbeddedPlaces:
         self.index = PlaceIndex(entries)
         self._snapped: tuple[IntArray, FloatArray] | None = None
         self._hours: list[PlaceHours | None] = [None] * len(self.index)
-
-    @classmethod
-    def load(
-        cls, engine: Engine, region: Region, *, router: GraphRouter | None = None, clock: Clock = _now
-    ) -> EmbeddedPlaces:
-        """Read the region's places from the database once and index them."""
-        with session_scope(engine) as session:
-            places = session.exec(select(Place).where(Place.region_id == region.id).order_by(col(Place.place_id))).all()
-            entries = [_entry(place) for place in places]
-        return cls(entries, region=region.name, timezone=region.timezone, router=router, clock=clock)
 
     def __len__(self) -> int:
         return len(self.index)

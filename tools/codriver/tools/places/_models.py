@@ -12,10 +12,9 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from codriver.errors import InputError
-from codriver.regions import CATEGORIES
 from codriver.tools.geo import LatLon
 from codriver.tools.opening_hours import HoursStatus
-from codriver.tools.places._vocabulary import DIETS
+from codriver.tools.places._vocabulary import CATEGORIES, DIETS
 
 __all__ = ["DIETS", "PlaceCatalog", "PlaceQuery", "PlaceResult", "make_query", "normalise_cuisine"]
 

@@ -15,8 +15,8 @@ import httpx
 from pydantic import BaseModel, Field
 
 from codriver.errors import InputError, PlaceNotFound, ToolBadResponse, ToolUnavailable
-from codriver.settings import Settings
 from codriver.tools._http import RetryPolicy, request_json
+from codriver.tools.config import ExternalConfig
 
 __all__ = ["OverpassPlaces", "RefreshedTags", "parse_poi_id"]
 
@@ -63,9 +63,8 @@ class OverpassPlaces:
         self.query_timeout_s = query_timeout_s
 
     @classmethod
-    def from_settings(cls, client: httpx.AsyncClient, settings: Settings) -> OverpassPlaces:
-        """The adapter for ``settings.external.overpass_url`` with its timeout and retries."""
-        external = settings.external
+    def from_settings(cls, client: httpx.AsyncClient, external: ExternalConfig) -> OverpassPlaces:
+        """The adapter for ``external.overpass_url`` with its timeout and retries."""
         policy = RetryPolicy(retries=external.http_retries, timeout_s=external.http_timeout_s)
         return cls(client, url=external.overpass_url, policy=policy)
 

@@ -1,7 +1,8 @@
-"""Routing: the :class:`Router` protocol, the embedded graph router and OSRM."""
+"""Routing: the :class:`Router` protocol, the embedded graph router (on a :class:`RoadGraph`) and OSRM."""
 
+from codriver.tools.routing._graph import RoadGraph
 from codriver.tools.routing._graph_router import GraphRouter
 from codriver.tools.routing._models import Leg, Matrix, Route, Router, Snap
 from codriver.tools.routing._osrm import OsrmRouter
 
-__all__ = ["GraphRouter", "Leg", "Matrix", "OsrmRouter", "Route", "Router", "Snap"]
+__all__ = ["GraphRouter", "Leg", "Matrix", "OsrmRouter", "RoadGraph", "Route", "Router", "Snap"]

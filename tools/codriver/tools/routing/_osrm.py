@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 
 from codriver.errors import InputError, ToolBadResponse
-from codriver.settings import ExternalSettings
 from codriver.tools._http import RetryPolicy, request_json
+from codriver.tools.config import ExternalConfig
 from codriver.tools.geo import LatLon, haversine_m
 from codriver.tools.routing._models import Leg, Matrix, Route, Snap, arrival
 
@@ -56,7 +56,7 @@ class OsrmRouter:
         self.profile = profile
 
     @classmethod
-    def from_settings(cls, client: httpx.AsyncClient, external: ExternalSettings) -> OsrmRouter:
+    def from_settings(cls, client: httpx.AsyncClient, external: ExternalConfig) -> OsrmRouter:
         """A router on ``external.osrm_url`` with its timeout and retries; refuses when unset."""
         if not external.osrm_url:
             msg = "no OSRM server configured: set CODRIVER_EXTERNAL__OSRM_URL (e.g. http://localhost:5000)"
