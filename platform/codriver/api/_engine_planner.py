@@ -16,7 +16,8 @@ from datetime import datetime
 
 import anyio
 
-from codriver.api._ports import Alternative, PlaceBrief, RegionBrief, RegionMap, TripChange
+from codriver.api._place_search import search_places
+from codriver.api._ports import Alternative, PlaceBrief, PlaceHit, RegionBrief, RegionMap, TripChange
 from codriver.api._region_views import region_map, stop_alternatives
 from codriver.api._revise import revise_request
 from codriver.bootstrap import Runtime, import_identity
@@ -158,6 +159,10 @@ class EnginePlanner:
             with self._lock:
                 self._maps[key] = cached
         return cached[1]
+
+    def search_places(self, region: str | None, text: str, *, near: LatLon | None, limit: int) -> list[PlaceHit]:
+        tools = self.tools(region)
+        return search_places(tools.gazetteer, text, near=near, limit=limit) if tools.gazetteer else []
 
     def alternatives(self, itinerary: Itinerary, index: int, *, limit: int) -> list[Alternative]:
         return stop_alternatives(self.tools(itinerary.region), itinerary, index, limit=limit)

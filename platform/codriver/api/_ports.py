@@ -25,6 +25,7 @@ __all__ = [
     "ChangeKind",
     "ChatReply",
     "PlaceBrief",
+    "PlaceHit",
     "RegionBrief",
     "RegionMap",
     "RoadLayer",
@@ -61,6 +62,20 @@ class PlaceBrief(_Model):
     category: str
     lat: float
     lon: float
+
+
+class PlaceHit(_Model):
+    """A place search answer: a catalogue place or a street of the region, with how far it is."""
+
+    name: str
+    kind: Literal["place", "street", "address"] = Field(description="a catalogue place or a street")
+    poi_id: str | None = Field(default=None, description="catalogue ID; None for a street")
+    category: str | None = Field(default=None, description="catalogue category, or the street's road type")
+    lat: float
+    lon: float
+    distance_m: float | None = Field(default=None, description="straight-line metres from ``near`` when given")
+    score: float = Field(ge=0, le=1, description="how well the name matched, 1 is exact")
+    matched: str | None = Field(default=None, description="the name that matched (another language, an alias)")
 
 
 class RegionBrief(_Model):
@@ -178,6 +193,10 @@ class TripPlanner(Protocol):
 
     def region_map(self, name: str | None) -> RegionMap:
         """The roads of a region for an offline map; RegionNotFound when unknown."""
+        ...
+
+    def search_places(self, region: str | None, text: str, *, near: LatLon | None, limit: int) -> list[PlaceHit]:
+        """Places and streets of the region whose names match ``text``, best first; RegionNotFound when unknown."""
         ...
 
     def alternatives(self, itinerary: Itinerary, index: int, *, limit: int) -> list[Alternative]:

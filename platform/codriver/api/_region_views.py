@@ -14,9 +14,9 @@ from typing import Literal
 from codriver.api._ports import Alternative, RegionMap, RoadLayer
 from codriver.errors import InputError
 from codriver.planning import Itinerary, ItineraryStop, RegionTools
-from codriver.planning._pricing import FOOD_MEALS
 from codriver.regions import RoadGraph
-from codriver.tools.geo import LatLon
+from codriver.tools.geo import LatLon, haversine_m
+from codriver.tools.geocoding import fold
 from codriver.tools.places import PlaceQuery, PlaceResult
 
 __all__ = ["region_map", "road_layers", "stop_alternatives"]
@@ -126,12 +126,32 @@ def _explain(place: PlaceResult, stop: ItineraryStop, extra_s: float, tools: Reg
     return "; ".join(parts) + "."
 
 
+_SAME_SPOT_M = 30.0
+
+
+def _distinct(options: list[PlaceResult], stops: list[ItineraryStop]) -> list[PlaceResult]:
+    """``options`` without near-duplicates: one name once, nothing within a few metres of a stop or a kept option."""
+    names = {fold(s.name) for s in stops}
+    spots = [LatLon(s.lat, s.lon) for s in stops]
+    kept: list[PlaceResult] = []
+    for place in options:
+        here = LatLon(place.lat, place.lon)
+        if fold(place.name or "") in names or any(haversine_m(here, p) < _SAME_SPOT_M for p in spots):
+            continue
+        kept.append(place)
+        names.add(fold(place.name or ""))
+        spots.append(here)
+    return kept
+
+
 def stop_alternatives(tools: RegionTools, itinerary: Itinerary, index: int, *, limit: int) -> list[Alternative]:
     """Catalogue places that could take ``stops[index]``'s slot, least extra driving first.
 
-    Same category (or, for a meal, any food place serving that meal and the party's
-    diets), then the request's other interests; open (or of unknown hours) at the
-    planned arrival; never a place already in the plan or one the request avoids.
+    Places of the same kind only (the stop's category; a meal's also serving the party's
+    diets), open (or of unknown hours) at the planned arrival; never a place already in
+    the plan or one the request avoids, and no near-duplicates (a place of the same name,
+    or within a few metres, of a stop or of an alternative already listed). Empty when
+    there is none: the caller says so rather than offering another kind.
     """
     stops = itinerary.stops
     if not 0 < index < len(stops) - 1:
@@ -143,14 +163,8 @@ def stop_alternatives(tools: RegionTools, itinerary: Itinerary, index: int, *, l
         raise InputError(msg, field="index")
     request = itinerary.request
     avoid_categories = set(request.constraints.avoid_categories) if request else set()
-    if stop.kind == "meal" and stop.meal is not None:
-        categories = [c for c, meals in FOOD_MEALS.items() if stop.meal in meals]
-        diets = list(request.diet) if request else []
-    else:
-        interests = sorted((request.interests if request else {}).items(), key=lambda kv: -kv[1])
-        categories = [c for c in dict.fromkeys([stop.category or "", *(c for c, w in interests if w > 0)]) if c]
-        diets = []
-    categories = [c for c in categories if c not in avoid_categories]
+    diets = list(request.diet) if request and stop.kind == "meal" else []
+    categories = [c for c in [stop.category or ""] if c and c not in avoid_categories]
     if not categories:
         return []
     taken = {s.poi_id for s in stops if s.poi_id} | {s.charger for s in stops if s.charger}
@@ -169,9 +183,9 @@ def stop_alternatives(tools: RegionTools, itinerary: Itinerary, index: int, *, l
     found = tools.places.along_route_sync(
         a, b, query=query, max_detour_s=max(current, 0.0) + _EXTRA_DETOUR_S, depart_at=prev.depart_at
     )
-    rank = {c: i for i, c in enumerate(categories)}
     options = [p for p in found if p.poi_id not in taken and p.name and p.detour_s is not None]
-    options.sort(key=lambda p: (p.hours.state != "open", rank.get(p.category, 99), p.detour_s or 0.0, p.poi_id))
+    options.sort(key=lambda p: (p.hours.state != "open", p.detour_s or 0.0, p.poi_id))
+    options = _distinct(options, [s for s in stops if s.kind not in {"start", "end"}])
     return [
         Alternative(
             poi_id=p.poi_id,

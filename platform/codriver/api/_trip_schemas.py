@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 from sqlmodel import SQLModel
 
 from codriver.api._settings import MAX_ID
-from codriver.planning import Itinerary, ItineraryStop, Location, TripRequest
+from codriver.planning import Itinerary, ItineraryStop, Location, StopChoice, TripRequest
 
 __all__ = [
     "ChatIn",
@@ -141,6 +141,19 @@ class PlanJobPublic(_Strict):
 
 class ReplaceStopIn(_Strict):
     poi_id: str = Field(min_length=3, max_length=48, description="catalogue ID of the place to stop at instead")
+
+
+class StopsIn(_Strict):
+    stops: list[StopChoice] = Field(max_length=40, description="the trip's visits and meals in the order wanted")
+    fill: bool = Field(default=False, description="let the planner add places of its own around these stops")
+
+
+class AddStopIn(_Strict):
+    poi_id: str = Field(min_length=3, max_length=100, description="catalogue ID of the place to add")
+    position: int | None = Field(
+        default=None, ge=1, le=41, description="1 = the first stop after the start; default: the last stop"
+    )
+    stay_min: int | None = Field(default=None, ge=5, le=480, description="minutes to stay; default: the category's")
 
 
 class ChatIn(_Strict):

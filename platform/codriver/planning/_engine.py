@@ -50,6 +50,7 @@ from codriver.planning._region_world import (
     vehicle_energy,
 )
 from codriver.planning._request import Location, MealWish, TripRequest
+from codriver.planning._sequence import order_of, solve_sequence
 from codriver.planning._world import Requirements
 from codriver.tools.charging import ChargerFilter, ChargerResult
 from codriver.tools.energy import leg_energy_kwh
@@ -251,13 +252,14 @@ class _Builder:
             facts.append(f"About {cost:.0f} {request.currency} for {request.party.size} (estimate).")
         if entry.wheelchair and request.party.accessibility:
             facts.append(f"Wheelchair access: {entry.wheelchair}.")
+        stay_min = next((s.stay_min for s in request.stops or [] if s.poi_id == entry.poi_id and s.stay_min), None)
         return Candidate(
             poi_id=entry.poi_id,
             name=_label(entry),
             site=site,
             category=entry.category,
             value=value * (1.0 if known else _UNKNOWN_HOURS_FACTOR),
-            visit_s=visit_minutes(entry.category, request.visit_minutes) * 60,
+            visit_s=(stay_min or visit_minutes(entry.category, request.visit_minutes)) * 60,
             cost=cost,
             windows=windows,
             hours_known=known,
@@ -273,17 +275,19 @@ class _Builder:
 
     def _must_visits(self) -> list[PlaceEntry]:
         musts: list[PlaceEntry] = []
-        for ref in self.request.must_visit:
-            entry = self.tools.entry(ref) or self.tools.entry(
-                resolve_location(self.tools, Location(name=ref)).poi_id or ""
-            )
+        placed = [s.poi_id for s in self.request.stops or []]
+        for ref in dict.fromkeys([*placed, *self.request.must_visit]):
+            entry = self.tools.entry(ref)
+            if entry is None and ref not in placed:  # a must-visit may be a name; a placed stop is a catalogue ID
+                entry = self.tools.entry(resolve_location(self.tools, Location(name=ref)).poi_id or "")
             if entry is None:
-                msg = f"must-visit {ref!r} is not a place of the catalogue: give a catalogue ID"
-                raise InputError(msg, field="must_visit")
+                field = "stops" if ref in placed else "must_visit"
+                msg = f"{ref!r} is not a place of this region: choose one from the place search"
+                raise InputError(msg, field=field)
             if entry.poi_id in self.request.constraints.avoid_places:
                 msg = f"must-visit {ref!r} is also in constraints.avoid_places: keep it in one list only"
                 raise InputError(msg, field="must_visit")
-            if entry.poi_id not in self.adjust.exclude:
+            if entry.poi_id not in self.adjust.exclude and all(m.poi_id != entry.poi_id for m in musts):
                 musts.append(entry)
         return musts
 
@@ -299,6 +303,8 @@ class _Builder:
         avoid = set(request.constraints.avoid_categories)
         musts = self._must_visits()
         self.corridor = self._corridor([*musts, *(e for e in map(self.tools.entry, sorted(adjust.keep)) if e)])
+        if request.stops is not None and not request.add_stops:  # exactly the traveller's stops
+            return [(e, self._value(e), True) for e in musts]
         kept = [e for e in (self.tools.entry(k) for k in sorted(adjust.keep)) if e is not None]
         taken = {e.poi_id for e in (*musts, *kept)} | adjust.exclude
         wanted_food = {cat for cat, meals in FOOD_MEALS.items() if any(m.meal in meals for m in request.meals)}
@@ -501,6 +507,7 @@ class _Builder:
             region=self.tools.region.name,
             max_charges_per_leg=_MAX_CHARGES_PER_LEG,
         )
+        problem.order = order_of(problem, request.stops or [])
         return problem, TravelMatrix(nodes, seconds, metres)
 
     def _near_charger(self, cand: Candidate, chargers: list[Charger], sites: list[Site]) -> Candidate:
@@ -561,8 +568,11 @@ def plan_trip(
     problem, matrix = _Builder(request, tools, max_candidates, adjust or Adjustments()).build()
     world = RegionWorld(tools, request, matrix=matrix)
     requirements = Requirements.from_request(request, tools.zone, world)
-    outcome = solve(problem, world=world, requirements=requirements, time_limit_s=time_limit_s)
-    return with_wishes_not_met(outcome.itinerary.model_copy(update={"request": request, "region": tools.region.name}))
+    if request.stops is not None and not request.add_stops:
+        planned = solve_sequence(problem, request.stops, world=world, requirements=requirements)
+    else:
+        planned = solve(problem, world=world, requirements=requirements, time_limit_s=time_limit_s).itinerary
+    return with_wishes_not_met(planned.model_copy(update={"request": request, "region": tools.region.name}))
 
 
 def plan_request(

@@ -26,7 +26,7 @@ from codriver.planning._problem import PlanningProblem
 from codriver.planning._routing import routing_tour
 from codriver.planning._search import WALL_GUARD, is_deterministic
 
-__all__ = ["OptimizerResult", "optimize"]
+__all__ = ["OptimizerResult", "in_order", "optimize"]
 
 _SCALE = 1000  # objective units per value unit
 _CENTS = 100
@@ -138,6 +138,11 @@ def optimize(
         model.add(sum(c * v for c, v in zip(costs, visited, strict=True)) <= round(problem.budget * _CENTS))
     if problem.max_stint_s is not None:
         _add_stints(model, problem, nodes=nodes, out_arcs=out_arcs, sites=sites, stays=stays)
+    rank = {c: r for r, c in enumerate(problem.order)}
+    placed = [(rank[x.candidate], k) for k, x in enumerate(nodes) if x.candidate in rank]
+    for (ra, a), (rb, b) in itertools.permutations(placed, 2):
+        if ra < rb:  # the traveller's order: a before b whenever both are visited
+            model.add(times[b + 1] >= times[a + 1] + stays[a + 1]).only_enforce_if([visited[a], visited[b]])
 
     values = [round(x.value * _SCALE) for x in nodes]
     big = _SCALE * (sum(abs(v) for v in (x.value for x in nodes)) + problem.travel_weight * 24 + 1)
@@ -157,7 +162,7 @@ def optimize(
         seeded = routing_tour(
             problem, nodes, deadline=deadline, time_limit_s=share, meal_bonus=meal_bonus, must_bonus=must_bonus
         )
-        if simulate(problem, seeded, reserve_s=reserve_s).feasible:
+        if simulate(problem, seeded, reserve_s=reserve_s).feasible and in_order(problem, seeded):
             _hint(model, tour=seeded, nodes=nodes, visited=visited, out_arcs=out_arcs, problem=problem, times=times)
         else:
             seeded = []
@@ -191,6 +196,13 @@ def optimize(
             chosen, timing, status = seeded, routed, "routing"
     musts, meals, value = lexicographic_score(problem, timing)
     return OptimizerResult(chosen, timing, value, status, musts, meals)
+
+
+def in_order(problem: PlanningProblem, tour: list[Node]) -> bool:
+    """Whether ``tour`` visits the traveller's placed candidates (``problem.order``) in their order."""
+    rank = {c: r for r, c in enumerate(problem.order)}
+    ranks = [rank[node.candidate] for node in tour if node.candidate in rank]
+    return ranks == sorted(ranks)
 
 
 def _hint(

@@ -193,6 +193,8 @@ class PlanningProblem:
     region: str | None = None
     walk_m: FloatMatrix | None = None  # metres walked between car and places on each trip, inside time_s
     max_charges_per_leg: int = 1  # chargers the charging planner may chain on one leg (long drives: more)
+    #: candidates (indexes) the traveller placed: those visited keep this order among themselves
+    order: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if self.epoch.tzinfo is None:

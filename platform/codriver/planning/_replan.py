@@ -191,6 +191,7 @@ def _remaining_request(
             "destination": request.end,
             "depart_at": start,
             "must_visit": [m for m in request.must_visit if m not in done],
+            "stops": None if request.stops is None else [s for s in request.stops if s.poi_id not in done],
             "meals": meals,
             "diet": diet,
             "budget": None if request.budget is None else max(0.0, request.budget - spent),
@@ -234,7 +235,12 @@ def replan(
         excluded.add(event.poi_id)
         dropped_why[event.poi_id] = "closed" if isinstance(event, PlaceClosed) else "skipped"
         new_request = new_request.model_copy(
-            update={"must_visit": [m for m in new_request.must_visit if m != event.poi_id]}
+            update={
+                "must_visit": [m for m in new_request.must_visit if m != event.poi_id],
+                "stops": None
+                if new_request.stops is None
+                else [s for s in new_request.stops if s.poi_id != event.poi_id],
+            }
         )
     if isinstance(event, ChargerOut):
         without_chargers = frozenset({event.poi_id})

@@ -20,6 +20,7 @@ __all__ = [
     "Location",
     "MealWish",
     "Party",
+    "StopChoice",
     "TripRequest",
     "UnderstoodField",
     "VehicleSpec",
@@ -169,6 +170,15 @@ class Constraints(_Model):
         return list(dict.fromkeys(v.strip() for v in value if v.strip()))
 
 
+class StopChoice(_Model):
+    """A stop the traveller placed by hand (a direct edit of the plan): a catalogue place, in order."""
+
+    poi_id: str = Field(min_length=1, max_length=100, description="catalogue ID, e.g. osm:node/123")
+    stay_min: int | None = Field(default=None, ge=5, le=480, description="minutes to stay; default: the category's")
+    locked: bool = Field(default=False, description="kept, in this order, when the trip is planned again")
+    meal: MealName | None = Field(default=None, description="the meal taken here (kept from the plan it came from)")
+
+
 class WishNotMet(_Model):
     """A wish the traveller stated that no plan of this region can meet ("the Louvre", "Georgian food")."""
 
@@ -205,6 +215,21 @@ class TripRequest(_Model):
     constraints: Constraints = Field(default_factory=Constraints)
     temperature_c: float | None = Field(
         default=None, ge=-60, le=60, description="outside temperature for the energy model; None: mild"
+    )
+    stops: list[StopChoice] | None = Field(
+        default=None,
+        max_length=40,
+        description=(
+            "the traveller's own stops in visiting order (direct edits); the plan keeps this order. "
+            "None: the optimizer chooses the stops; empty: no stops at all"
+        ),
+    )
+    add_stops: bool = Field(
+        default=False,
+        description=(
+            "with stops: whether the planner may add places of its own around them (filling a gap); "
+            "false: exactly these stops, timed, with charging added where the car needs it"
+        ),
     )
     understood: list[UnderstoodField] = Field(
         default_factory=list, max_length=60, description="fields read from the traveller's words, with the words"
@@ -249,6 +274,15 @@ class TripRequest(_Model):
         meals = [m.meal for m in self.meals]
         if len(meals) != len(set(meals)):
             msg = f"each meal may be asked for once, got {meals}"
+            raise ValueError(msg)
+        placed = [s.poi_id for s in self.stops or []]
+        twice = sorted({p for p in placed if placed.count(p) > 1})
+        if twice:
+            msg = f"stops: each place may be a stop once, got {twice} more than once"
+            raise ValueError(msg)
+        avoided = sorted(set(placed) & set(self.constraints.avoid_places))
+        if avoided:
+            msg = f"stops: {avoided} are also in constraints.avoid_places: keep each place in one list only"
             raise ValueError(msg)
         return self
 

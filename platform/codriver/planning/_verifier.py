@@ -227,6 +227,28 @@ class _Check:
             if stop.poi_id in avoid or (stop.charger and stop.charger in avoid):
                 self.add("AVOIDED_PLACE", f"{stop.name} ({stop.poi_id}) is a place the traveller asked to avoid", i)
 
+    def order(self) -> None:
+        """The traveller's own stops: all there, in their order; with ``exact``, nothing else visited."""
+        wanted = self.req.order
+        if not wanted:
+            return
+        position = {poi: k for k, poi in enumerate(wanted)}
+        present = {s.poi_id for s in self.it.stops if s.poi_id}
+        for ref in wanted:
+            if ref not in present and ref not in self.req.must_visit:  # a must-visit is reported as such
+                self.found.append(
+                    Violation(code="MUST_VISIT_MISSING", message=f"your stop {ref} is not a stop", poi_id=ref)
+                )
+        last = -1
+        for i, stop in enumerate(self.it.stops[1:-1], start=1):
+            k = position.get(stop.poi_id or "")
+            if k is not None:
+                if k < last:
+                    self.add("STOP_ORDER", f"{stop.name} comes before a stop you placed ahead of it", i)
+                last = max(last, k)
+            elif self.req.exact and stop.kind in {"visit", "meal"}:
+                self.add("UNASKED_STOP", f"{stop.name} ({stop.poi_id}) is not one of the stops you chose", i)
+
     # -- energy ------------------------------------------------------------------------------
     def energy(self) -> None:
         req, stops = self.req, self.it.stops
@@ -331,5 +353,6 @@ def verify(
     check.budget()
     check.meals()
     check.must_visits()
+    check.order()
     check.energy()
     return check.found

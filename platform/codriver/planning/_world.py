@@ -116,6 +116,9 @@ class Requirements:
     diets: tuple[str, ...] = ()
     must_visit: tuple[str, ...] = ()
     avoid: tuple[str, ...] = ()
+    #: the traveller's own stops in the order they gave (catalogue IDs); ``exact``: no other visits or meals
+    order: tuple[str, ...] = ()
+    exact: bool = False
     max_stint_s: float | None = None
     break_s: float = 900.0
     ev: bool = False
@@ -152,6 +155,8 @@ class Requirements:
             diets=tuple(request.diet),
             must_visit=tuple(world.resolve(ref) or ref for ref in request.must_visit),
             avoid=tuple(request.constraints.avoid_places),
+            order=tuple(s.poi_id for s in request.stops or []),
+            exact=request.stops is not None and not request.add_stops,
             max_stint_s=request.constraints.max_stint_min * 60 if request.constraints.max_stint_min else None,
             break_s=request.constraints.break_min * 60,
             ev=vehicle.powertrain == "ev",

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from codriver.api import AssistantContext, ChatReply, PlaceBrief, Suggestion, TripChange, revise_request
-from codriver.api._ports import Alternative, RegionBrief, RegionMap, RoadLayer
+from codriver.api._ports import Alternative, PlaceHit, RegionBrief, RegionMap, RoadLayer
 from codriver.errors import InputError, PlaceNotFound
 from codriver.planning import Itinerary, ItineraryLeg, ItineraryStop, Location, Totals, TripRequest
 from codriver.tools.geo import LatLon, haversine_m
@@ -74,7 +74,9 @@ class FakePlanner:
         if unknown:
             msg = f"must_visit: {unknown[0]!r} is not a catalogue place"
             raise PlaceNotFound(msg, field="must_visit")
-        if not wanted:
+        if request.stops is not None:  # the traveller's own stops, in their order
+            wanted = [CATALOGUE[c.poi_id] for c in request.stops if c.poi_id in CATALOGUE]
+        elif not wanted:
             liked = sorted(request.interests, key=lambda c: -request.interests[c])
             wanted = [p for c in liked for p in CATALOGUE.values() if p.category == c][:2]
         battery = request.vehicle.battery_kwh
@@ -192,6 +194,22 @@ class FakePlanner:
         return RegionMap(
             name="helsinki", bounds=BOUNDS, roads=[RoadLayer(cls="major", lines=[line])], attribution="fake roads"
         )
+
+    def search_places(self, region: str | None, text: str, *, near: LatLon | None, limit: int) -> list[PlaceHit]:
+        self.region_id(region)
+        found = [p for p in CATALOGUE.values() if text.casefold() in (p.name or "").casefold()]
+        return [
+            PlaceHit(
+                name=p.name or p.poi_id,
+                kind="place",
+                poi_id=p.poi_id,
+                category=p.category,
+                lat=p.lat,
+                lon=p.lon,
+                score=1.0,
+            )
+            for p in found[:limit]
+        ]
 
     def alternatives(self, itinerary: Itinerary, index: int, *, limit: int) -> list[Alternative]:
         stop = itinerary.stops[index]

@@ -31,6 +31,8 @@ SAMPLE_BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/trips/{trip_id}/recommendations/{recommendation_id}/decision"): {"outcome": "accepted"},
     ("POST", "/v1/trips/{trip_id}/feedback"): {"rating": 1},
     ("POST", "/v1/trips/{trip_id}/stops/{index}/replace"): {"poi_id": "osm:node/2"},
+    ("PUT", "/v1/trips/{trip_id}/stops"): {"stops": [{"poi_id": "osm:node/2"}]},
+    ("POST", "/v1/trips/{trip_id}/stops"): {"poi_id": "osm:node/2"},
     ("PUT", "/v1/trips/{trip_id}/request"): trip_request(),
     ("POST", "/v1/trips/{trip_id}/shares"): None,
 }

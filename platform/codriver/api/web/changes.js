@@ -37,7 +37,9 @@ function alternativesPanel(ctx, stop, index, panel, opener) {
       type: "button", class: "secondary", onclick: () => { panel.hidden = true; panel.replaceChildren(); opener.focus(); },
     }, "Cancel");
     if (!alternatives.length) {
-      panel.replaceChildren(h("p", {}, "No other place fits here."), close);
+      const kind = label(stop.category || "place").toLowerCase();
+      panel.replaceChildren(h("p", { class: "no-alternatives" },
+        `No other ${kind} near ${stop.name} that is open then and not already in your trip.`), close);
       return;
     }
     const headingId = nextId("alt");
@@ -81,12 +83,19 @@ export function stopActions(ctx, stop, index) {
       if (open) alternativesPanel(ctx, stop, index, panel, replace);
       else { panel.hidden = true; panel.replaceChildren(); }
     });
-    const remove = h("button", { type: "button", class: "secondary danger", "aria-label": `Remove ${stop.name}` }, "Remove");
-    remove.addEventListener("click", () => busy(remove, async () => {
-      const detail = await api.change("DELETE", `/trips/${ctx.tripId}/stops/${index}`, undefined, ctx.version);
-      ctx.onChanged(detail, `Removed “${stop.name}”.`);
-    }, ctx));
-    controls.push(replace, remove);
+    // remove removes only; filling the gap is the traveller's explicit choice
+    const removeButton = (fill) => {
+      const button = h("button", { type: "button", class: `secondary danger ${fill ? "remove-fill" : "remove"}`,
+        "aria-label": fill ? `Remove ${stop.name} and fill the gap` : `Remove ${stop.name}` },
+      fill ? "Remove and fill the gap" : "Remove");
+      button.addEventListener("click", () => busy(button, async () => {
+        const detail = await api.change("DELETE", `/trips/${ctx.tripId}/stops/${index}${fill ? "?fill=true" : ""}`,
+          undefined, ctx.version);
+        ctx.onChanged(detail, fill ? `Removed “${stop.name}” and filled the gap.` : `Removed “${stop.name}”.`);
+      }, ctx));
+      return button;
+    };
+    controls.push(replace, removeButton(false), removeButton(true));
   }
   if (stop.poi_id && stop.kind !== "start" && stop.kind !== "end") {
     const rating = h("select", { "aria-label": `Your rating of ${stop.name}` },

@@ -4,6 +4,7 @@
 import * as api from "./api.js";
 import { checkbox, field, h, mount } from "./dom.js";
 import { label, wallParts, zonedIso } from "./format.js";
+import { chosenPlace, placeSearch } from "./search.js";
 import { fail, notify } from "./ui.js";
 
 export const EXAMPLE = "Sunday with the kids, a museum, vegan lunch, back by 18:00, EV at 40 %";
@@ -58,6 +59,12 @@ function vehicleSelect(vehicles) {
     vehicles.map((v) => h("option", { value: String(v.id) }, `${v.name} (${v.powertrain.toUpperCase()})`)));
 }
 
+/** "lat,lon" of a start typed as coordinates, else null (distances are measured from it). */
+function startPoint(input) {
+  const value = chosenPlace(input);
+  return /^-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?$/.test(value) ? value : null;
+}
+
 /** #/new */
 export async function showNewTrip(main) {
   const [regions, vehicles, prefs] = await Promise.all([
@@ -78,6 +85,7 @@ export async function showNewTrip(main) {
     h("h2", { id: "free-text-title" }, "Describe your day"),
     field("What would you like to do?", text, `For example: “${EXAMPLE}”.`),
     field("Start from", start, "A place or street name of the region, unless the text says where you start."),
+    region ? placeSearch(start, { region: () => region.name }) : null,
     field("Vehicle", textVehicle),
     textButton);
 
@@ -115,8 +123,10 @@ export async function showNewTrip(main) {
     h("h2", { id: "form-title" }, "Or fill in the details"),
     h("div", { class: "grid" },
       field("Title", inputs.title),
-      field("Start", inputs.origin, "A place name of the region, or latitude,longitude."),
+      field("Start", inputs.origin, "Type a place or street name of the region and choose it, or latitude,longitude."),
+      region ? placeSearch(inputs.origin, { region: () => region.name }) : null,
       field("End (optional)", inputs.destination),
+      region ? placeSearch(inputs.destination, { region: () => region.name, near: () => startPoint(inputs.origin) }) : null,
       field("Date", inputs.date),
       field("Leave at", inputs.depart),
       field("Back by", inputs.back),
@@ -140,7 +150,7 @@ export async function showNewTrip(main) {
       text.focus();
       return;
     }
-    const from = start.value.trim();
+    const from = chosenPlace(start);
     if (from) localStorage.setItem(START_KEY, from);
     plan({ text: text.value.trim(), origin: from || undefined,  // "lat,lon", an ID or a name; a start in the text wins
       vehicle_id: vehicleId(textVehicle) }, progress, buttons)
@@ -150,7 +160,7 @@ export async function showNewTrip(main) {
     event.preventDefault();
     const checked = (name) => [...structured.querySelectorAll(`input[name=${name}]:checked`)].map((i) => i.value);
     const request = {
-      origin: inputs.origin.value.trim(),
+      origin: chosenPlace(inputs.origin),
       depart_at: zonedIso(inputs.date.value, inputs.depart.value, zone),
       return_by: zonedIso(inputs.date.value, inputs.back.value, zone),
       party: { adults: Number(inputs.adults.value || 1), children: Number(inputs.children.value || 0) },
@@ -160,7 +170,7 @@ export async function showNewTrip(main) {
       vehicle: { powertrain: inputs.powertrain.value, soc: Number(inputs.soc.value || 80) / 100 },
     };
     if (region) request.region = region.name;
-    if (inputs.destination.value.trim()) request.destination = inputs.destination.value.trim();
+    if (inputs.destination.value.trim()) request.destination = chosenPlace(inputs.destination);
     if (inputs.budget.value) request.budget = Number(inputs.budget.value);
     const body = { request, vehicle_id: vehicleId(inputs.vehicle) };
     if (inputs.title.value.trim()) body.title = inputs.title.value.trim();

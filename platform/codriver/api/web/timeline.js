@@ -117,7 +117,7 @@ export function renderTotals(itinerary, currency) {
 }
 
 /** Violations (errors and warnings), relaxed requirements and notes, said plainly. */
-export function renderProblems(itinerary) {
+export function renderProblems(itinerary, { understood: withUnderstood = true } = {}) {
   const violations = itinerary.violations || [];
   const stops = itinerary.stops || [];
   const parts = [];
@@ -139,7 +139,7 @@ export function renderProblems(itinerary) {
         relaxed.map((r) => h("li", {}, h("strong", {}, "Given up: "), r)),
         notes.map((n) => h("li", {}, n)))));
   }
-  const understood = renderUnderstood(itinerary.request);
+  const understood = withUnderstood ? renderUnderstood(itinerary.request) : null;
   if (understood) parts.unshift(understood);
   return parts;
 }

@@ -3,6 +3,8 @@
 
 import * as api from "./api.js";
 import { chatBox, returnTimeBox, stopActions } from "./changes.js";
+import { editableChips } from "./chips.js";
+import { addStopBox, enableDrag, stopEdits } from "./edits.js";
 import { field, h, mount } from "./dom.js";
 import { changeName, dateTime, distance, duration, label, money, shift } from "./format.js";
 import { renderMap } from "./map.js";
@@ -211,7 +213,7 @@ export async function showTrip(main, tripId) {
     let mapView = null;
     const timeline = renderTimeline(itinerary, {
       zone, currency, ratings,
-      actions: (stop, i) => stopActions(ctx, stop, i),
+      actions: (stop, i) => [stopEdits(ctx, itinerary, t.request, stop), stopActions(ctx, stop, i)],
       onFocusStop: (i) => mapView && mapView.highlight(i),
     });
     mount(
@@ -220,16 +222,19 @@ export async function showTrip(main, tripId) {
       current ? null : h("p", { class: "message message-info" }, `You are looking at an older version (${shown.version}). `,
         h("button", { type: "button", class: "link", onclick: () => showVersion(t.current_version) }, "Show the current one")),
       state.diff ? diffSection(state.diff, currency) : null,
-      renderProblems(itinerary),
+      current ? editableChips(ctx, t.request, zone, new Map(itinerary.stops.map((s) => [s.poi_id, s.name]))) : null,
+      renderProblems(itinerary, { understood: !current }),
       h("div", { class: "trip-layout" },
         h("section", { class: "map-column", "aria-labelledby": "map-title" },
           h("h2", { id: "map-title" }, "Map"), mapBox, renderTotals(itinerary, currency)),
         h("section", { class: "timeline-column", "aria-labelledby": "timeline-title" },
           h("h2", { id: "timeline-title" }, "Timeline"), timeline)),
+      current ? addStopBox(ctx, itinerary, t.request) : null,
       current ? h("div", { class: "change-row" }, chatBox(ctx), returnTimeBox(ctx, t.request, zone)) : null,
       shareExport(tripId, shown.version, zone),
       tripFeedback(tripId),
     );
+    enableDrag(ctx, timeline, itinerary, t.request);
     const roads = regionName ? await api.regionMap(regionName) : null;
     if (!mapBox.isConnected) return; // the page changed meanwhile
     mapView = renderMap(mapBox, itinerary, roads, (i) => {
