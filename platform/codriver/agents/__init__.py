@@ -6,12 +6,14 @@ The LLM talks and chooses; the tools and the planning engine compute and guarant
 
 from codriver.agents._assistant import AssistantReply, TripAssistant
 from codriver.agents._facts import explain_place, place_facts
+from codriver.agents._followup import read_follow_up
 from codriver.agents._memory import TripMemory
+from codriver.agents._planning_flow import refine_request
 from codriver.agents._reader import RequestDraft, read_request
 from codriver.agents._recommender import Pick, RecommendationContext, Recommendations, choose_tool, recommend
 from codriver.agents._session import TripSession, TripState
 from codriver.agents._team import AGENT_NAMES, build_team, route_message
-from codriver.agents._understand import ModelHints, PlanContext, Understanding, understand
+from codriver.agents._understand import ModelHints, PlanContext, Understanding, describe, region_facts, understand
 
 __all__ = [
     "AGENT_NAMES",
@@ -29,10 +31,14 @@ __all__ = [
     "Understanding",
     "build_team",
     "choose_tool",
+    "describe",
     "explain_place",
     "place_facts",
+    "read_follow_up",
     "read_request",
     "recommend",
+    "refine_request",
+    "region_facts",
     "route_message",
     "understand",
 ]

@@ -16,8 +16,7 @@ from codriver.agents._session import TripSession, TripState
 from codriver.agents._team import build_team, route_message
 from codriver.agents._understand import PlanContext, Understanding, region_facts
 from codriver.llm import Meter, MeteredChatClient, Usage
-from codriver.planning import Itinerary, Location, VehicleSpec
-from codriver.planning._region_world import RegionTools
+from codriver.planning import Itinerary, Location, RegionTools, VehicleSpec
 from codriver.tools.opening_hours import region_zone
 
 __all__ = ["AssistantReply", "TripAssistant"]

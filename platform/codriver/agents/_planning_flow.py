@@ -19,8 +19,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from codriver.agents._session import TripSession
 from codriver.agents._understand import Understanding, build_request, describe, understand
-from codriver.planning import Itinerary, TripRequest
-from codriver.planning._engine import plan_trip
+from codriver.planning import Itinerary, TripRequest, plan_trip
 from codriver.tools.geocoding import fold
 
 __all__ = ["PlanReply", "plan_text", "summarise", "template_summary"]

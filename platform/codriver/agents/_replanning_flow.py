@@ -15,10 +15,11 @@ from codriver.agents._planning_flow import template_summary
 from codriver.agents._reader import read_request
 from codriver.agents._session import TripSession
 from codriver.errors import InputError
-from codriver.planning import Itinerary, ItineraryStop
-from codriver.planning._replan import (
+from codriver.planning import (
     ChargerOut,
     Delay,
+    Itinerary,
+    ItineraryStop,
     NewWish,
     PlaceClosed,
     ReplanEvent,

@@ -11,8 +11,7 @@ from autogen_core.models import ChatCompletionClient
 from codriver.agents._memory import TripMemory
 from codriver.agents._recommender import Recommendations
 from codriver.agents._understand import PlanContext, Understanding
-from codriver.planning import Itinerary, TripRequest
-from codriver.planning._region_world import RegionTools
+from codriver.planning import Itinerary, RegionTools, TripRequest
 
 __all__ = ["TripSession", "TripState"]
 

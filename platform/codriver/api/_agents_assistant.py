@@ -11,10 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from codriver.agents import PlanContext, route_message, understand
-from codriver.agents._followup import read_follow_up
-from codriver.agents._planning_flow import refine_request
-from codriver.agents._understand import describe, region_facts
+from codriver.agents import (
+    PlanContext,
+    describe,
+    read_follow_up,
+    refine_request,
+    region_facts,
+    route_message,
+    understand,
+)
 from codriver.api._ports import AssistantContext, ChatReply, Suggestion, TripChange
 from codriver.api._tool_assistant import ToolAssistant
 from codriver.api._wish_search import search_wish

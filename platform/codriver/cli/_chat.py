@@ -42,7 +42,7 @@ def command(
     import asyncio  # noqa: PLC0415  (not needed for --help)
 
     from codriver.agents import TripAssistant  # noqa: PLC0415  (AutoGen loads slowly)
-    from codriver.planning._region_world import RegionTools  # noqa: PLC0415
+    from codriver.planning import RegionTools  # noqa: PLC0415
 
     messages = _script_lines(script) if script is not None else None
     with runtime() as rt:

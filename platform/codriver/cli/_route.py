@@ -79,7 +79,7 @@ def _document(route: Route, region: str, queries: list[str], resolved: list[tupl
 
 
 def _print(route: Route, region: str, labels: list[str]) -> None:
-    from codriver.tools.routing._models import arrival  # noqa: PLC0415  (the CLI imports tools when a verb runs)
+    from codriver.tools.routing import arrival  # noqa: PLC0415  (the CLI imports tools when a verb runs)
 
     console.print(f"{region}: {labels[0]} -> {labels[-1]} ({route.provider} router)", markup=False, soft_wrap=True)
     leave = route.depart_at

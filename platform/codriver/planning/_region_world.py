@@ -19,18 +19,18 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import httpx
 import numpy as np
 import numpy.typing as npt
 
-from codriver.bootstrap import Runtime
 from codriver.errors import InputError, ToolError
 from codriver.planning._pricing import cost_per_person
 from codriver.planning._request import TripRequest, VehicleSpec
 from codriver.planning._world import Compatibility, HoursState, PlaceFacts, StopRef
-from codriver.settings import ExternalSettings
+from codriver.settings import ExternalSettings, Settings
 from codriver.store import Region
 from codriver.tools.charging import (
     ChargerFilter,
@@ -47,10 +47,25 @@ from codriver.tools.opening_hours import PlaceHours, hours_for, region_zone
 from codriver.tools.places import EmbeddedPlaces, PlaceEntry
 from codriver.tools.routing import GraphRouter
 
-__all__ = ["EnergyCurve", "RegionTools", "RegionWorld", "TravelMatrix", "vehicle_energy"]
+__all__ = ["EnergyCurve", "RegionRuntime", "RegionTools", "RegionWorld", "TravelMatrix", "vehicle_energy"]
 
 
 logger = logging.getLogger(__name__)
+
+
+class RegionRuntime(Protocol):
+    """What the engine needs of a process's runtime (``codriver.bootstrap.Runtime`` is one).
+
+    The engine never imports the composition root: entry points pass their runtime in.
+    """
+
+    @property
+    def settings(self) -> Settings: ...
+    def region(self, name: str | None = None) -> Region: ...
+    def router(self, region: Region) -> GraphRouter: ...
+    def places(self, region: Region) -> EmbeddedPlaces: ...
+    def chargers(self, region: Region) -> OsmChargers: ...
+    def gazetteer(self, region: Region) -> Gazetteer: ...
 
 
 @dataclass
@@ -70,7 +85,7 @@ class RegionTools:
     @classmethod
     def load(
         cls,
-        runtime: Runtime,
+        runtime: RegionRuntime,
         region: str | None = None,
         *,
         chargers: OsmChargers | None = None,
