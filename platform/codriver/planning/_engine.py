@@ -98,6 +98,18 @@ class Endpoint:
     poi_id: str | None = None
 
 
+def _whole_second(moment: datetime) -> datetime:
+    """``moment`` rounded up to a whole second (the plans' epoch; never before ``moment``).
+
+    The solvers count whole seconds from the epoch. From an epoch with a fraction of a
+    second ("now" on a live clock) a time of day is a fractional offset, so a stay placed
+    at the end of its window would overrun the window by that fraction.
+    """
+    if moment.microsecond == 0:
+        return moment
+    return at_time(moment.replace(microsecond=0), 1)
+
+
 def resolve_location(tools: RegionTools, location: Location) -> Endpoint:
     """A request location as a position: coordinates, a catalogue ID or a name (gazetteer)."""
     if location.point is not None:
@@ -143,8 +155,8 @@ class _Builder:
         avoid = frozenset(request.constraints.avoid_places)
         self.adjust = replace(adjust, exclude=adjust.exclude | avoid, without_chargers=adjust.without_chargers | avoid)
         self.zone = tools.zone
-        self.epoch = request.depart_at.astimezone(self.zone)
-        self.deadline = math.floor(seconds_between(request.depart_at, request.return_by))
+        self.epoch = _whole_second(request.depart_at).astimezone(self.zone)
+        self.deadline = math.floor(seconds_between(self.epoch, request.return_by))
         self.origin = resolve_location(tools, request.origin)
         self.destination = resolve_location(tools, request.end) if request.destination else self.origin
         self.vehicle = vehicle_energy(request.vehicle) if request.vehicle.powertrain == "ev" else None
@@ -524,10 +536,14 @@ class _Builder:
     def _meal_slots(self) -> list[MealSlot]:
         day = self.epoch.date()
 
-        def offset(t: time) -> int:
-            return round(seconds_between(self.epoch, datetime.combine(day, t, tzinfo=self.zone)))
+        def offset(t: time) -> float:
+            return seconds_between(self.epoch, datetime.combine(day, t, tzinfo=self.zone))
 
-        return [MealSlot(m.meal, offset(m.earliest), offset(m.latest), m.duration_min * 60) for m in self.request.meals]
+        # inward, as the opening hours: the whole meal stays inside its window
+        return [
+            MealSlot(m.meal, math.ceil(offset(m.earliest)), math.floor(offset(m.latest)), m.duration_min * 60)
+            for m in self.request.meals
+        ]
 
     def _ev(self) -> EvSpec | None:
         if self.vehicle is None:
