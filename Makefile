@@ -68,6 +68,8 @@ demo: setup
 lint: setup-dev
 	$(RUN)/ruff check platform tools simulators tests benchmarks
 	$(RUN)/ruff format --check platform tools simulators tests benchmarks
+	$(RUN)/lint-imports
+	$(RUN)/python .ci/check_private_imports.py platform tools simulators
 
 typecheck: setup-dev
 	$(RUN)/mypy platform tools simulators

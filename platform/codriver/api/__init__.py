@@ -21,6 +21,7 @@ from codriver.api._ports import (
 )
 from codriver.api._request_id import RequestIdFilter
 from codriver.api._revise import revise_request
+from codriver.api._security import hash_password
 from codriver.api._services import Services, TripService
 from codriver.api._settings import ApiSettings
 from codriver.api._tool_assistant import ToolAssistant
@@ -52,6 +53,7 @@ __all__ = [
     "build_services",
     "create_app",
     "default_planner",
+    "hash_password",
     "make_scheduler",
     "revise_request",
 ]

@@ -21,7 +21,7 @@ DEMO_EMAIL = "demo@codriver.localhost"
 
 def store_demo_trip(runtime: Runtime, itinerary: Itinerary, *, title: str) -> tuple[int, str]:
     """Store ``itinerary`` as a new trip of the demo account (created on first use): (trip ID, new password)."""
-    from codriver.api._security import hash_password  # noqa: PLC0415  (the web stack loads only here)
+    from codriver.api import hash_password  # noqa: PLC0415  (the web stack loads only here)
 
     assert itinerary.request is not None
     region = runtime.region(itinerary.region)

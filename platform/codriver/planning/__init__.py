@@ -27,7 +27,7 @@ from codriver.planning._problem import (
     Site,
     TaperCurve,
 )
-from codriver.planning._region_world import RegionTools, RegionWorld, TravelMatrix
+from codriver.planning._region_world import RegionRuntime, RegionTools, RegionWorld, TravelMatrix, vehicle_energy
 from codriver.planning._replan import (
     ChargerOut,
     Delay,
@@ -89,6 +89,7 @@ __all__ = [
     "PlanOutcome",
     "PlanningProblem",
     "ProblemWorld",
+    "RegionRuntime",
     "RegionTools",
     "RegionWorld",
     "ReplanEvent",
@@ -122,5 +123,6 @@ __all__ = [
     "resolve_location",
     "solve",
     "state_at",
+    "vehicle_energy",
     "verify",
 ]

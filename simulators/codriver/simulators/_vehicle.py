@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from codriver.agents import TripState
-from codriver.planning import Itinerary, ItineraryStop, VehicleSpec
-from codriver.planning._region_world import vehicle_energy
+from codriver.planning import Itinerary, ItineraryStop, VehicleSpec, vehicle_energy
 from codriver.simulators._traveller import VisitedStop
 from codriver.tools.energy import charge_time_s, leg_energy_kwh
 

@@ -20,8 +20,7 @@ from codriver.api._glyphs import FONTS, glyph_range
 from codriver.api._services import Services
 from codriver.errors import InputError
 from codriver.regions.tiles import TileSet, decompress, open_tiles
-from codriver.store import Region, session_scope
-from codriver.store._errors import RecordNotFound
+from codriver.store import RecordNotFound, Region, session_scope
 
 router = APIRouter(tags=["basemap"])
 

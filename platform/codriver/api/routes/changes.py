@@ -22,8 +22,7 @@ from codriver.api._trip_schemas import AddStopIn, ReplaceStopIn, StopsIn, TripDe
 from codriver.api.routes._convert import trip_detail
 from codriver.errors import InputError
 from codriver.planning import Itinerary, ItineraryStop, StopChoice, TripRequest
-from codriver.store import Trip, session_scope
-from codriver.store._trips import latest_itinerary
+from codriver.store import Trip, latest_itinerary, session_scope
 
 router = APIRouter(prefix="/trips/{trip_id}", tags=["trips"])
 

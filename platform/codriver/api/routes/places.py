@@ -11,7 +11,7 @@ from codriver.api._deps import ServicesDep, get_user
 from codriver.api._ports import PlaceHit
 from codriver.api.routes.regions import RegionName
 from codriver.errors import InputError, RegionNotFound
-from codriver.store._errors import RecordNotFound
+from codriver.store import RecordNotFound
 from codriver.tools.geo import parse_latlon
 
 router = APIRouter(prefix="/regions", tags=["regions"], dependencies=[Depends(get_user)])

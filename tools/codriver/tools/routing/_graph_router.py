@@ -17,8 +17,8 @@ from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
 from codriver.errors import InputError
-from codriver.regions.graph import RoadGraph
 from codriver.tools.geo import EARTH_RADIUS_M, LatLon, haversine_m
+from codriver.tools.routing._graph import RoadGraph
 from codriver.tools.routing._models import Leg, Matrix, Route, Snap, arrival
 
 __all__ = ["GraphRouter"]
