@@ -23,7 +23,6 @@ from datetime import datetime, time
 
 import numpy as np
 
-from codriver.bootstrap import Runtime
 from codriver.errors import InputError
 from codriver.planning._access import ACCESS_REFUSE_M, access_fact, access_m, with_walks
 from codriver.planning._corridor import Corridor, order_anchors, spread
@@ -43,6 +42,7 @@ from codriver.planning._problem import (
 )
 from codriver.planning._region_world import (
     EnergyCurve,
+    RegionRuntime,
     RegionTools,
     RegionWorld,
     TravelMatrix,
@@ -592,7 +592,7 @@ def plan_trip(
 
 
 def plan_request(
-    runtime: Runtime, request: TripRequest, *, max_candidates: int = 30, time_limit_s: float = 0.6
+    runtime: RegionRuntime, request: TripRequest, *, max_candidates: int = 30, time_limit_s: float = 0.6
 ) -> Itinerary:
     """:func:`plan_trip` over the tools of the request's region (default: the configured one).
 
