@@ -16,10 +16,12 @@ the crow flies, about 150 km by road), back home by 21:00; a 40 kWh EV at 80 %, 
 - *from the CLI*: ``codriver plan --request-file ... --json``, wall time of the process.
 
 *Before* runs the same in processes that import the code of ``--before`` (a git revision,
-default ``HEAD``, exported with ``git archive``) ahead of the working tree; that code has
-no ``MealWish.near``, so its request wishes lunch anywhere (it planned lunch near the start
-before this change). Each row says the plan's status, charging stops, and how far the
-lunch is from the far town's square.
+default the commit before the corridor search, exported with ``git archive``) ahead of
+the working tree; that code has no ``MealWish.near``, so its request wishes lunch
+anywhere (``before``), or lunch anywhere with the far town's square as a must-visit
+(``before+``, which makes it drive there).
+Each row says the plan's status, charging stops, and how far the lunch is from the far
+town's square.
 """
 
 from __future__ import annotations
@@ -41,15 +43,21 @@ sys.path.insert(0, str(ROOT / "tests"))  # tests/ holds the generator, shared wi
 
 REGION = "generated"
 FAR_COLUMN = 7
+BEFORE = "fdb2d42^"  # the commit before the corridor search and MealWish.near
 
 
-def trip(towns: list[list[Any]], *, near: bool) -> dict[str, Any]:
-    """The round trip to the far town's lunch, as a TripRequest document."""
+def trip(towns: list[list[Any]], *, near: bool, via: bool = False) -> dict[str, Any]:
+    """The round trip to the far town's lunch, as a TripRequest document.
+
+    ``near``: lunch wished near the far town's square; ``via``: the square as a must-visit
+    instead (what the code before ``MealWish.near`` can be asked).
+    """
     home, far = towns[0], towns[FAR_COLUMN]
     lunch: dict[str, Any] = {"meal": "lunch", "earliest": "11:00", "latest": "14:30"}
     if near:
         lunch["near"] = f"{far[0]} Square"
     return {
+        **({"must_visit": [f"{far[0]} Square"]} if via else {}),
         "region": REGION,
         "origin": f"{home[1]},{home[2]}",
         "depart_at": "2025-06-14T08:00:00+03:00",
@@ -168,7 +176,11 @@ def _row(label: str, plan: dict[str, Any], cli: tuple[float, int]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,50000,200000", help="drive nodes wanted (comma-separated)")
-    parser.add_argument("--before", default="HEAD", help="git revision of the code to compare with ('' skips)")
+    parser.add_argument(
+        "--before",
+        default=BEFORE,
+        help="git revision of the code to compare with ('' skips; default: before corridors)",
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--worker", choices=["import", "plan"], help=argparse.SUPPRESS)
@@ -207,11 +219,16 @@ def main() -> int:
                 break
             far = layout.towns[FAR_COLUMN]
             results: dict[str, tuple[dict[str, Any], tuple[float, int]]] = {}
-            for label, path, near in (("before", before, False), ("after", None, True)):
-                if label == "before" and not before:
+            variants = (
+                ("before", before, False, False),
+                ("before+", before, False, True),
+                ("after", None, True, False),
+            )
+            for label, path, near, via in variants:
+                if label.startswith("before") and not before:
                     continue
                 request = tmp / f"request-{label}-{size}.json"
-                request.write_text(json.dumps(trip([list(t) for t in layout.towns], near=near)))
+                request.write_text(json.dumps(trip([list(t) for t in layout.towns], near=near, via=via)))
                 spec = {"request": str(request), "data_dir": str(data_dir), "repeat": args.repeat, "far": far[1:]}
                 plan = _run(["--worker", "plan", "--args", json.dumps(spec)], path)
                 results[label] = (plan, _cli_s(request, data_dir, path))
