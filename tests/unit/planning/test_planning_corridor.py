@@ -15,7 +15,7 @@ import pytest
 from sqlmodel import select
 
 from codriver.bootstrap import Runtime
-from codriver.planning import Requirements, TripRequest, plan_trip, verify
+from codriver.planning import Requirements, TripRequest, deterministic_search, plan_trip, verify
 from codriver.planning._region_world import RegionTools, RegionWorld
 from codriver.regions import import_region
 from codriver.settings import Settings
@@ -59,8 +59,10 @@ def _at(town: tuple[str, float, float]) -> str:
 
 
 def _plan(tools: RegionTools, data: dict[str, Any]) -> tuple[TripRequest, Any]:
+    """The request and its plan, searched by a fixed amount of work (the same plan under any load)."""
     request = TripRequest.model_validate({"region": REGION, **DAY, **data})
-    return request, plan_trip(request, tools)
+    with deterministic_search():
+        return request, plan_trip(request, tools)
 
 
 def _verified_again(tools: RegionTools, request: TripRequest, itinerary: Any) -> list[str]:
