@@ -53,7 +53,8 @@ _EVERYDAY_WORDS = """
 """
 _GENERIC = _LINKERS | frozenset(_EVERYDAY_WORDS.split())
 _CUE = (
-    r"(?:day )?trip to|driv(?:e|ing) to|head(?:ing)? to|tak(?:e|ing) (?:the kids|the family) to|"
+    r"(?:lunch|dinner|breakfast|brunch|supper|eat|coffee|drinks) (?:in|near|around)|(?:day )?trip to|"
+    r"driv(?:e|ing) to|head(?:ing)? to|tak(?:e|ing) (?:the kids|the family) to|"
     r"must[- ]see|must[- ]visit|have to see|want to see|want to visit|would like to see|visit(?:ing)?|see|"
     r"stop (?:at|by)|including|include|go to|take (?:us|me|them) to|show (?:us|me|them)|start(?:ing)? (?:at|from)|"
     r"end(?:ing)? (?:at|in)|finish(?:ing)? at|drop (?:us |me )?off at"
@@ -69,7 +70,8 @@ _PLACE_WORDS = (
 )
 _NOT_NAMES = re.compile(
     r"(?:I|EV|CCS|Type|Tesla|Model|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Christmas|Easter|"
-    r"What|Which|Where|When|How|Any|Some|Can|Could|Is|Are|Do|Does|Will|Would)\b.*"
+    r"What|Which|Where|When|How|Any|Some|Can|Could|Is|Are|Do|Does|Will|Would|January|February|March|April|May|"
+    r"June|July|August|September|October|November|December)\b.*"
 )
 _LEADING_CUE = re.compile(r"(?:From|To|Then|And|Start|Visit|See|At|In|On|Near|Via|Past)\s+(?=[A-ZÅÄÖ])")
 _WORD = re.compile(r"[\w'\u2019&.-]+", re.UNICODE)
@@ -351,7 +353,12 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             score = _EXACT if folded in by_name else 0.0
             key = folded
             alone = i + 1 >= len(words) or fold(words[i + 1][0]) in _LINKERS or re.match(r"\s*[,.;!?)]", text[end:])
-            first_word = _first_words(gazetteer).get(folded) if n == 1 and said[:1].isupper() and alone else None
+            district = i > 0 and fold(words[i - 1][0]) == "in"  # "dinner in Kamppi": a part of town, not Kamppi Chapel
+            first_word = (
+                _first_words(gazetteer).get(folded)
+                if n == 1 and said[:1].isupper() and alone and not district
+                else None
+            )
             if not score and first_word is not None:
                 key, score = first_word, _FIRST_WORD_SCORE  # "the Marski" is "Marski by Scandic"
             if not score and len(folded) >= 6 and (n > 1 or said[:1].isupper()):

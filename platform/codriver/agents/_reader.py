@@ -53,6 +53,7 @@ class RequestDraft:
     linked: list[dict[str, Any]] = field(default_factory=list)
     kind_words: tuple[tuple[str, str], ...] = ()  # the region's own words for kinds of place
     capitalised: frozenset[str] = frozenset()  # folded words written with a capital inside a sentence
+    positions: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (words said, location) per place
 
     def put(self, name: str, value: Any, evidence: str) -> None:
         self.fields[name] = value
@@ -318,6 +319,36 @@ def _meals(text: str, draft: RequestDraft) -> None:
         draft.evidence["meals"] = ", ".join(m["meal"] for m in meals)
 
 
+def _meals_near(text: str, draft: RequestDraft) -> None:
+    """ "Lunch in Kallio", "dinner near the Market Square": the meal is taken near that place (``MealWish.near``)."""
+    for meal in draft.fields.get("meals", []):
+        words = "|".join(pattern for pattern, value in MEAL_WORDS.items() if value == meal["meal"])
+        for said, where in draft.positions:
+            near = re.search(
+                rf"\b(?:{words})\b(?: \w+)?? (?:in|near|around|close to|by) (?:the )?{re.escape(said)}\b", text
+            )
+            if near is not None:
+                meal["near"] = where
+                draft.evidence[f"meal:{meal['meal']}:near"] = near.group(0)
+                # where to eat is not one more place to visit
+                place_id = where.get("place_id")
+                must = [p for p in draft.fields.get("must_visit", []) if p != place_id]
+                if place_id and must != draft.fields.get("must_visit", must):
+                    if must:
+                        draft.fields["must_visit"] = must
+                        said_must = draft.evidence.get("must_visit", "").split("; ")
+                        draft.evidence["must_visit"] = "; ".join(p for p in said_must if f"({place_id})" not in p)
+                    else:
+                        draft.fields.pop("must_visit", None)
+                        draft.evidence.pop("must_visit", None)
+                    draft.linked = [
+                        link
+                        for link in draft.linked
+                        if not (link["field"] == "must_visit" and link["value"] == place_id)
+                    ]
+                break
+
+
 def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
     vehicle: dict[str, Any] = {}
     evidence = []
@@ -482,6 +513,7 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
             if mention.place_id
             else {"lat": round(mention.lat, 6), "lon": round(mention.lon, 6), "name": mention.name}
         )
+        draft.positions.append((_normalise(mention.said), value))
         if mention.place_id is not None or _ORIGIN_BEFORE.search(before) or _END_BEFORE.search(before):
             masked = masked[: mention.start] + " " * (mention.end - mention.start) + masked[mention.end :]
         note = f"{mention.said} -> {mention.name}" + (f" ({mention.place_id})" if mention.place_id else " (street)")
@@ -601,6 +633,7 @@ def read_request(
     _visit_minutes(lowered, draft)
     if re.search(r"\b(?:back home|return home|home again|round trip|loop)\b", lowered):
         draft.fields["round_trip"] = True
+    _meals_near(_normalise(text), draft)
     if when.window_of_meal and {"interests", "must_visit"} & set(draft.fields):
         for name in ("depart_at", "return_by"):  # "lunch between 12 and 2, and a gallery": lunch's hours only
             draft.fields.pop(name, None)

@@ -197,6 +197,9 @@ def merge_hints(
 ) -> dict[str, str]:
     """Add the model's grounded proposals to ``draft`` for fields it lacks; return their sources."""
     lowered = text.casefold()
+    # "Market Square" names a place: its words are no interest in squares, whatever the model proposes
+    for said in [*(link["said"] for link in draft.linked), *(said for said, _ in draft.positions)]:
+        lowered = lowered.replace(said.casefold(), " ")
     added: dict[str, str] = {}
     fields = draft.fields
     interests = [c for c in hints.interests if _grounded(lowered, c, INTEREST_WORDS)]
@@ -309,12 +312,16 @@ def _merge_when_and_where(
                 added[key] = "model"
     if gazetteer is not None and hints.places:
         must = list(fields.get("must_visit", []))
+        # a place the rules already gave a role (start, end, avoided, where to eat) is not one more visit
+        placed = {link["value"] for link in draft.linked} | {
+            (meal.get("near") or {}).get("place_id") for meal in fields.get("meals", [])
+        }
         for name in hints.places:
             if fold(name) not in fold(text):
                 continue  # a name the text does not contain is the model's, not the traveller's
             mentions, _ = link_places(name, gazetteer)
             found = [m.place_id for m in mentions if m.place_id is not None]
-            if len(found) == 1 and found[0] not in must and found[0] != (fields.get("origin") or {}).get("place_id"):
+            if len(found) == 1 and found[0] not in must and found[0] not in placed:
                 must.append(found[0])
                 added["must_visit"] = "model"
         if must:
@@ -573,7 +580,12 @@ def describe(understood: list[Understood]) -> str:
         elif item.field == "date":
             parts.append(f"on {date.fromisoformat(value):%A %d %B}")
         elif item.field == "meals":
-            parts.append(" and ".join(m["meal"] for m in value))
+            parts.append(
+                " and ".join(
+                    m["meal"] + (f" near {m['near']['name']}" if (m.get("near") or {}).get("name") else "")
+                    for m in value
+                )
+            )
         elif item.field == "cuisine":
             parts.append(" or ".join(w["said"] for w in value))
         elif item.field == "diet":

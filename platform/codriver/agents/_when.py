@@ -49,7 +49,7 @@ CLOCK = (
 )
 _EVENING = r"(?:in the evening|this evening|at night|tonight|pm|p\.m\.)"
 _MORNING = r"(?:in the morning|this morning|am|a\.m\.)"
-_MEAL_BEFORE = re.compile(r"\b(?:breakfast|brunch|lunch|dinner|supper|eat|meal)\b[^,.;]{0,12}$")
+_MEAL_BEFORE = re.compile(r"\b(?:breakfast|brunch|lunch|dinner|supper|eat|meal)\b[^,.;:]{0,30}$")
 _NIGHT_OUT_FROM = 20  # a departure this late makes a bare "back at 3" three in the night
 _SMALL_HOURS_UNTIL = 5
 _EARLIEST_BARE_HOUR = 7  # "7-11 museums" can only be hours; "2-3 museums" is a count

@@ -410,3 +410,13 @@ def test_a_dinner_said_with_its_hour_keeps_the_day_open_until_it_is_over(tools: 
 def test_shops_and_districts_the_region_cannot_plan_are_said(tools: RegionTools) -> None:
     said = _understand(tools, "Next Saturday 11am to 3pm - Design District, coffee, and a vintage shop")
     assert {n.said for n in said.not_understood} == {"Design District", "shop"}
+
+
+def test_a_meal_said_near_a_place_is_taken_there_and_the_place_is_no_extra_visit(tools: RegionTools) -> None:
+    lunch = _understand(tools, "Saturday: Kiasma, then lunch near the Market Square")
+    assert lunch.stated["meals"][0]["near"] == {"place_id": "osm:relation/2919185", "name": "Kauppatori"}
+    assert lunch.stated["must_visit"] == ["osm:way/8042215"]  # Kiasma only
+    assert lunch.request is not None
+    assert lunch.request.meals[0].near is not None
+    unknown = _understand(tools, "Saturday: Kiasma, then dinner in Kamppi")
+    assert [n.said for n in unknown.not_understood] == ["Kamppi"]  # a part of town it cannot place: said
