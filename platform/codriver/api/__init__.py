@@ -8,6 +8,7 @@ from codriver.api._limits import TokenBuckets
 from codriver.api._ports import (
     Alternative,
     AssistantContext,
+    ChargerOption,
     ChatReply,
     PlaceBrief,
     PlaceHit,
@@ -33,6 +34,7 @@ __all__ = [
     "Alternative",
     "ApiSettings",
     "AssistantContext",
+    "ChargerOption",
     "ChatReply",
     "EnginePlanner",
     "NoticeHub",

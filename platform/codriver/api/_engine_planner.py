@@ -16,8 +16,9 @@ from datetime import datetime
 
 import anyio
 
+from codriver.api._charger_views import charger_options
 from codriver.api._place_search import search_places
-from codriver.api._ports import Alternative, PlaceBrief, PlaceHit, RegionBrief, RegionMap, TripChange
+from codriver.api._ports import Alternative, ChargerOption, PlaceBrief, PlaceHit, RegionBrief, RegionMap, TripChange
 from codriver.api._region_views import region_map, stop_alternatives
 from codriver.api._revise import revise_request
 from codriver.bootstrap import Runtime, import_identity
@@ -166,6 +167,9 @@ class EnginePlanner:
 
     def alternatives(self, itinerary: Itinerary, index: int, *, limit: int) -> list[Alternative]:
         return stop_alternatives(self.tools(itinerary.region), itinerary, index, limit=limit)
+
+    def chargers(self, request: TripRequest, itinerary: Itinerary, index: int, *, limit: int) -> list[ChargerOption]:
+        return charger_options(self.tools(itinerary.region), request, itinerary, index, limit=limit)
 
 
 def _engine_event(change: TripChange) -> Delay | PlaceClosed | ChargerOut | NewWish | None:

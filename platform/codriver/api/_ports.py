@@ -23,12 +23,14 @@ __all__ = [
     "Alternative",
     "AssistantContext",
     "ChangeKind",
+    "ChargerOption",
     "ChatReply",
     "PlaceBrief",
     "PlaceHit",
     "RegionBrief",
     "RegionMap",
     "RoadLayer",
+    "SocketInfo",
     "Suggestion",
     "TripAssistant",
     "TripChange",
@@ -119,6 +121,36 @@ class Alternative(_Model):
     explanation: str
 
 
+class SocketInfo(_Model):
+    """Sockets of one connector type at a charger, as the catalogue records them."""
+
+    connector: str = Field(description="ccs, type2, chademo, ... or 'other'")
+    count: int = Field(ge=0)
+    power_kw: float | None = Field(default=None, description="highest output of these sockets; None: not recorded")
+
+
+class ChargerOption(_Model):
+    """A catalogue charger near a charging stop that the car could use instead (catalogue facts only).
+
+    ``verified`` is false where the OSM data lacks socket or power tags: the planner then
+    assumes ``assumed_socket`` at ``power_kw`` (the web app shows an "unverified" badge).
+    """
+
+    poi_id: str
+    name: str = Field(description="the station's name, else its operator, else 'Charging station'")
+    lat: float
+    lon: float
+    distance_m: float = Field(ge=0, description="straight-line metres from the stop's place")
+    sockets: list[SocketInfo] = Field(default_factory=list, description="empty when not recorded")
+    power_kw: float | None = Field(description="what this car can draw there (kW), recorded or assumed")
+    network: str | None = None
+    operator: str | None = None
+    fee: bool | None = Field(default=None, description="None: not recorded")
+    verified: bool = Field(description="sockets and power are recorded")
+    assumed_socket: str | None = Field(default=None, description="what the planner assumes when not verified")
+    current: bool = Field(description="the charger the plan uses at this stop")
+
+
 class Suggestion(_Model):
     """A place suggested along the route, with the reason (grounded in catalogue facts)."""
 
@@ -203,6 +235,13 @@ class TripPlanner(Protocol):
         """Catalogue places that could replace ``itinerary.stops[index]``, least extra driving first.
 
         InputError when the stop is a start, end or charging stop (those the engine places).
+        """
+        ...
+
+    def chargers(self, request: TripRequest, itinerary: Itinerary, index: int, *, limit: int) -> list[ChargerOption]:
+        """Chargers the car can use near the charging stop ``itinerary.stops[index]``, the plan's own first.
+
+        InputError when the car does not charge at that stop.
         """
         ...
 

@@ -14,6 +14,7 @@ from codriver.planning import Itinerary, ItineraryStop, Location, StopChoice, Tr
 __all__ = [
     "ChatIn",
     "ChatOut",
+    "ChooseChargerIn",
     "Decision",
     "FeedbackCreate",
     "FeedbackPublic",
@@ -141,6 +142,10 @@ class PlanJobPublic(_Strict):
 
 class ReplaceStopIn(_Strict):
     poi_id: str = Field(min_length=3, max_length=48, description="catalogue ID of the place to stop at instead")
+
+
+class ChooseChargerIn(_Strict):
+    charger_id: str = Field(min_length=3, max_length=48, description="catalogue ID of the charger to use instead")
 
 
 class StopsIn(_Strict):

@@ -18,6 +18,7 @@ from codriver.planning._nodes import Node
 from codriver.planning._optimizer import OptimizerResult, optimize
 from codriver.planning._planner import PlanOutcome, solve
 from codriver.planning._problem import (
+    UNVERIFIED_SOCKET,
     Candidate,
     ChargeCurve,
     Charger,
@@ -27,7 +28,14 @@ from codriver.planning._problem import (
     Site,
     TaperCurve,
 )
-from codriver.planning._region_world import RegionRuntime, RegionTools, RegionWorld, TravelMatrix, vehicle_energy
+from codriver.planning._region_world import (
+    RegionRuntime,
+    RegionTools,
+    RegionWorld,
+    TravelMatrix,
+    usable_power_kw,
+    vehicle_energy,
+)
 from codriver.planning._replan import (
     ChargerOut,
     Delay,
@@ -61,6 +69,7 @@ from codriver.planning._world import PlaceFacts, ProblemWorld, Requirements, Sto
 
 __all__ = [
     "DIETS",
+    "UNVERIFIED_SOCKET",
     "VIOLATION_CODES",
     "Adjustments",
     "Candidate",
@@ -123,6 +132,7 @@ __all__ = [
     "resolve_location",
     "solve",
     "state_at",
+    "usable_power_kw",
     "vehicle_energy",
     "verify",
 ]

@@ -391,8 +391,9 @@ class _Builder:
             connectors=self.vehicle.connectors, networks=tuple(self.request.constraints.charging_networks)
         )
         found = []
+        only = set(self.request.constraints.use_chargers)  # the traveller chose these
         for result in self.tools.chargers.near_sync(self.origin.point, math.inf, flt):
-            if result.poi_id in self.adjust.without_chargers:
+            if result.poi_id in self.adjust.without_chargers or (only and result.poi_id not in only):
                 continue
             status, power = usable_power_kw(result, self.vehicle)
             unverified = status == "unknown" and not result.sockets_known

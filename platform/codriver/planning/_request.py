@@ -150,6 +150,11 @@ class Constraints(_Model):
         max_length=500,
         description="catalogue IDs never to stop at (replaced or removed stops, places already seen)",
     )
+    use_chargers: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="charge only at these chargers (catalogue IDs, the traveller's choice); empty: any that fits",
+    )
     max_stint_min: float | None = Field(default=None, gt=0, description="longest drive without a break")
     break_min: float = Field(default=15.0, gt=0, description="a stay this long counts as a break")
     max_per_category: int = Field(
@@ -164,7 +169,7 @@ class Constraints(_Model):
     def _categories(cls, value: list[str]) -> list[str]:
         return _check_categories(value, "avoid_categories")
 
-    @field_validator("avoid_places")
+    @field_validator("avoid_places", "use_chargers")
     @classmethod
     def _places(cls, value: list[str]) -> list[str]:
         return list(dict.fromkeys(v.strip() for v in value if v.strip()))

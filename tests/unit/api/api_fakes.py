@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from codriver.api import AssistantContext, ChatReply, PlaceBrief, Suggestion, TripChange, revise_request
-from codriver.api._ports import Alternative, PlaceHit, RegionBrief, RegionMap, RoadLayer
+from codriver.api._ports import Alternative, ChargerOption, PlaceHit, RegionBrief, RegionMap, RoadLayer
 from codriver.errors import InputError, PlaceNotFound
 from codriver.planning import Itinerary, ItineraryLeg, ItineraryStop, Location, Totals, TripRequest
 from codriver.tools.geo import LatLon, haversine_m
@@ -33,6 +33,40 @@ CATALOGUE: dict[str, PlaceBrief] = {
     ]
 }
 ORIGIN = LatLon(60.1699, 24.9384)
+# The fake's chargers: one with sockets and power recorded, one without (unverified).
+CHARGERS: dict[str, ChargerOption] = {
+    c.poi_id: c
+    for c in [
+        ChargerOption.model_validate(
+            {
+                "poi_id": "osm:node/5",
+                "name": "Esplanadi charger",
+                "lat": 60.1676,
+                "lon": 24.9460,
+                "distance_m": 0.0,
+                "sockets": [{"connector": "ccs", "count": 2, "power_kw": 50.0}, {"connector": "type2", "count": 1}],
+                "power_kw": 50.0,
+                "network": "Helen",
+                "operator": "Helen Oy",
+                "verified": True,
+                "current": False,
+            }
+        ),
+        ChargerOption.model_validate(
+            {
+                "poi_id": "osm:node/7",
+                "name": "Charging station",
+                "lat": 60.1690,
+                "lon": 24.9420,
+                "distance_m": 0.0,
+                "power_kw": 11.0,
+                "verified": False,
+                "assumed_socket": "Type 2 AC",
+                "current": False,
+            }
+        ),
+    ]
+}
 BOUNDS = (24.93, 60.15, 24.96, 60.18)
 
 
@@ -96,7 +130,44 @@ class FakePlanner:
         ]
         legs: list[ItineraryLeg] = []
         here = start
-        for place in [*wanted, None]:
+        charge: ChargerOption | None = None
+        if request.vehicle.powertrain == "ev" and soc < 0.3:  # a charging stop first, at the chosen charger
+            allowed = request.constraints.use_chargers or list(CHARGERS)
+            charge = CHARGERS[next(c for c in allowed if c in CHARGERS)]
+        for place in [*([charge] if charge is not None else []), *wanted, None]:
+            if isinstance(place, ChargerOption):
+                there = LatLon(place.lat, place.lon)
+                metres, seconds = haversine_m(here, there), drive_s(here, there)
+                energy = metres * per_m
+                legs.append(
+                    ItineraryLeg(
+                        from_index=len(stops) - 1,
+                        distance_m=round(metres, 1),
+                        duration_s=seconds,
+                        energy_kwh=round(energy, 4),
+                        geometry={"type": "LineString", "coordinates": [[here.lon, here.lat], [there.lon, there.lat]]},
+                    )
+                )
+                t, before, soc = t + timedelta(seconds=seconds), soc - energy / battery, 0.8
+                leave = t + timedelta(minutes=30)
+                stops.append(
+                    ItineraryStop(
+                        poi_id=place.poi_id,
+                        name=place.name,
+                        kind="charge",
+                        lat=place.lat,
+                        lon=place.lon,
+                        arrive_at=t,
+                        depart_at=leave,
+                        soc_before=round(before, 4),
+                        soc_after=soc,
+                        energy_kwh=round((soc - before) * battery, 2),
+                        power_kw=place.power_kw,
+                    )
+                )
+                t, here = leave, there
+                continue
+
             there = end if place is None else LatLon(place.lat, place.lon)
             metres = haversine_m(here, there)
             seconds = drive_s(here, there)
@@ -210,6 +281,23 @@ class FakePlanner:
             )
             for p in found[:limit]
         ]
+
+    def chargers(self, request: TripRequest, itinerary: Itinerary, index: int, *, limit: int) -> list[ChargerOption]:
+        stop = itinerary.stops[index]
+        if not 0 < index < len(itinerary.stops) - 1 or not stop.charges:
+            msg = f"the car does not charge at stop {index}"
+            raise InputError(msg, field="index")
+        here = LatLon(stop.lat, stop.lon)
+        options = [
+            c.model_copy(
+                update={
+                    "current": c.poi_id == stop.charger,
+                    "distance_m": round(haversine_m(here, LatLon(c.lat, c.lon))),
+                }
+            )
+            for c in CHARGERS.values()
+        ]
+        return sorted(options, key=lambda c: (not c.current, c.distance_m))[:limit]
 
     def alternatives(self, itinerary: Itinerary, index: int, *, limit: int) -> list[Alternative]:
         stop = itinerary.stops[index]

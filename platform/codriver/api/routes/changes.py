@@ -29,7 +29,7 @@ router = APIRouter(prefix="/trips/{trip_id}", tags=["trips"])
 StopIndex = Annotated[int, Path(ge=1, le=200, description="index into the newest itinerary's stops")]
 
 
-async def _current(services: Services, trip: Trip, expected: int | None = None) -> Itinerary:
+async def current_itinerary(services: Services, trip: Trip, expected: int | None = None) -> Itinerary:
     """The itinerary a change is computed from: the version the caller saw (``If-Match``), else the newest."""
     assert trip.id is not None
     check_version(trip, expected)
@@ -62,7 +62,7 @@ def _check_places(services: Services, itinerary: Itinerary, stops: list[StopChoi
             raise InputError(msg, field=name)
 
 
-async def _replan(services: Services, trip: Trip, user_id: int, request: TripRequest, reason: str) -> TripDetail:
+async def replan_edit(services: Services, trip: Trip, user_id: int, request: TripRequest, reason: str) -> TripDetail:
     """A new version computed from ``trip`` as read: stored only on top of that version (else 409)."""
     assert trip.id is not None
     trip_id = trip.id
@@ -91,7 +91,7 @@ async def alternatives(
     limit: Annotated[int, Query(ge=1, le=30)] = 8,
 ) -> list[Alternative]:
     """Catalogue places that could replace a visit or meal stop, least extra driving first, each with why."""
-    itinerary = await _current(services, trip)
+    itinerary = await current_itinerary(services, trip)
     _stop(itinerary, index)
     return await anyio.to_thread.run_sync(lambda: services.planner.alternatives(itinerary, index, limit=limit))
 
@@ -111,7 +111,7 @@ async def replace(
     409 with ``current_version`` when the trip has a newer version than the one the
     change was based on (``If-Match``, else the version read by this request).
     """
-    itinerary = await _current(services, trip, if_match)
+    itinerary = await current_itinerary(services, trip, if_match)
     stop = _stop(itinerary, index)
     assert stop.poi_id is not None
     place = services.planner.place(itinerary.region, body.poi_id)
@@ -130,7 +130,7 @@ async def replace(
     stops[k] = StopChoice(poi_id=body.poi_id, meal=stops[k].meal, locked=stops[k].locked)
     revised = with_stops(request, stops, removed=[stop.poi_id])
     reason = f"replaced {stop.name} with {place.name or place.poi_id}"
-    return await _replan(services, trip, principal.user_id, revised, reason)
+    return await replan_edit(services, trip, principal.user_id, revised, reason)
 
 
 @router.delete("/stops/{index}", response_model=TripDetail)
@@ -148,7 +148,7 @@ async def remove(
     The other stops keep their order; only the times that must move change. With
     ``fill=true`` the planner may add places of its own around the remaining stops.
     """
-    itinerary = await _current(services, trip, if_match)
+    itinerary = await current_itinerary(services, trip, if_match)
     stop = _stop(itinerary, index)
     assert stop.poi_id is not None
     request = TripRequest.model_validate(trip.request)
@@ -156,7 +156,7 @@ async def remove(
     del stops[position_of(stops, stop.poi_id)]
     revised = with_stops(request, stops, fill=fill, removed=[stop.poi_id])
     reason = f"removed {stop.name}" + (" and filled the gap" if fill else "")
-    return await _replan(services, trip, principal.user_id, revised, reason)
+    return await replan_edit(services, trip, principal.user_id, revised, reason)
 
 
 @router.put("/stops", response_model=TripDetail)
@@ -168,14 +168,14 @@ async def set_stops(
     The plan visits exactly these stops in this order (``fill``: the planner may add
     places around them); stops left out are removed and not brought back. 409 as for replace.
     """
-    itinerary = await _current(services, trip, if_match)
+    itinerary = await current_itinerary(services, trip, if_match)
     _check_places(services, itinerary, body.stops, "stops")
     request = TripRequest.model_validate(trip.request)
     before = current_stops(request, itinerary)
     kept = {c.poi_id for c in body.stops}
     removed = [c.poi_id for c in before if c.poi_id not in kept]
     revised = with_stops(request, body.stops, fill=body.fill, removed=removed)
-    return await _replan(services, trip, principal.user_id, revised, _describe(before, body.stops))
+    return await replan_edit(services, trip, principal.user_id, revised, _describe(before, body.stops))
 
 
 @router.post("/stops", response_model=TripDetail)
@@ -186,7 +186,7 @@ async def add_stop(
 
     The other stops keep their order and only the times that must move change. 409 as for replace.
     """
-    itinerary = await _current(services, trip, if_match)
+    itinerary = await current_itinerary(services, trip, if_match)
     request = TripRequest.model_validate(trip.request)
     stops = current_stops(request, itinerary)
     added = StopChoice(poi_id=body.poi_id, stay_min=body.stay_min)
@@ -201,7 +201,7 @@ async def add_stop(
     stops.insert(position - 1, added)
     place = services.planner.place(itinerary.region, body.poi_id)
     name = (place.name if place else None) or body.poi_id
-    return await _replan(services, trip, principal.user_id, with_stops(request, stops), f"added {name}")
+    return await replan_edit(services, trip, principal.user_id, with_stops(request, stops), f"added {name}")
 
 
 def _describe(before: list[StopChoice], after: list[StopChoice]) -> str:
@@ -234,4 +234,4 @@ async def edit_request(
     before = TripRequest.model_validate(trip.request) if trip.request else None
     changed = sorted(k for k in TripRequest.model_fields if before is None or getattr(before, k) != getattr(body, k))
     reason = "request edited: " + (", ".join(changed) if changed else "no change")
-    return await _replan(services, trip, principal.user_id, around_locked(before, body), reason)
+    return await replan_edit(services, trip, principal.user_id, around_locked(before, body), reason)

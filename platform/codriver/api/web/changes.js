@@ -6,7 +6,7 @@ import * as api from "./api.js";
 import { field, h, nextId } from "./dom.js";
 import { label, wallParts, zonedIso } from "./format.js";
 import { CHANGEABLE } from "./timeline.js";
-import { fail, notify } from "./ui.js";
+import { fail, notify, plainWords } from "./ui.js";
 
 const HOURS_TEXT = { open: "open then", closed: "closed then", unknown: "hours unknown" };
 
@@ -136,11 +136,11 @@ export function chatBox(ctx) {
     say({ from: "you", text: message });
     busy(send, async () => {
       const answer = await api.post(`/trips/${ctx.tripId}/chat`, { message });
-      say({ from: "planner", text: answer.reply });
+      say({ from: "planner", text: plainWords(answer.reply) });
       input.value = "";
       if (answer.replanned) {
         const detail = await api.get(`/trips/${ctx.tripId}`);
-        ctx.onChanged(detail, `Re-planned after your message: ${answer.reply}`);
+        ctx.onChanged(detail, `Re-planned after your message: ${plainWords(answer.reply)}`);
       }
     });
   });

@@ -7,6 +7,7 @@ import * as api from "./api.js";
 import { h, nextId } from "./dom.js";
 import { distance, label } from "./format.js";
 import { renderMap } from "./map.js";
+import { plainError } from "./ui.js";
 
 const WAIT_MS = 200;
 
@@ -96,7 +97,7 @@ export function placeSearch(input, { region, near = () => null, onPick = () => {
         ? `${found.length} place${found.length > 1 ? "s" : ""} found: choose one with the arrow keys and Enter.`
         : `No place or street called “${q}” in this region. Try another spelling or a nearby street.`;
     } catch (error) {
-      status.textContent = error.message;
+      status.textContent = plainError(error);
     }
   }
 

@@ -5,6 +5,7 @@
 import { h } from "./dom.js";
 import { clock, distance, duration, label, markerLabel, money, percent, stopName } from "./format.js";
 import { navigationLinks } from "./navigate.js";
+import { plainWords } from "./ui.js";
 
 const HOURS_CODES = new Set(["CLOSED_AT_ARRIVAL", "CLOSES_DURING_VISIT", "HOURS_UNKNOWN"]);
 // Stops at catalogue places; the traveller may replace or remove visits and meals
@@ -47,13 +48,72 @@ function chargeNote(stop) {
     `Battery ${percent(stop.soc_before)} → ${percent(stop.soc_after)}`, extra ? ` (${extra})` : "");
 }
 
-function legItem(leg, from, to) {
+/**
+ * The state of charge at every stop of an EV trip: [{arrive, depart}] (fractions 0..1, null
+ * where unknown), walked from the car's charge at the start through each leg's energy and
+ * the charging the plan does; null when the trip's car is not an EV or its charge is unknown.
+ */
+export function socTrack(itinerary) {
+  const vehicle = itinerary.request && itinerary.request.vehicle;
+  const stops = itinerary.stops || [];
+  if (!vehicle || vehicle.powertrain !== "ev" || vehicle.soc == null || !vehicle.battery_kwh) return null;
+  const legsTo = new Map((itinerary.legs || []).map((leg) => [leg.from_index + 1, leg]));
+  const out = [];
+  let soc = vehicle.soc;
+  stops.forEach((stop, i) => {
+    let arrive = null;
+    if (i > 0) {
+      const leg = legsTo.get(i);
+      soc = leg && leg.energy_kwh != null && soc != null ? soc - leg.energy_kwh / vehicle.battery_kwh : null;
+      arrive = stop.soc_before != null ? stop.soc_before : soc;
+    }
+    const depart = stop.kind === "end" ? null : (stop.soc_after != null ? stop.soc_after : (i === 0 ? soc : arrive));
+    if (depart != null) soc = depart;
+    out.push({ arrive, depart });
+  });
+  return out;
+}
+
+function socNote(stop, at) {
+  if (!at) return null;
+  let text;
+  if (stop.kind === "start") text = `Battery ${percent(at.depart)} at the start`;
+  else if (stop.kind === "end") text = `Battery ${percent(at.arrive)} on arrival`;
+  else if (stop.soc_after != null) return null; // the charge note says both
+  else text = `Battery ${percent(at.arrive)} on arrival · ${percent(at.depart)} when leaving`;
+  return h("p", { class: "soc" }, text);
+}
+
+/** The battery along a leg: a small gauge of the charge on arrival, and the fall in words. */
+function socLeg(from, to, reserve) {
+  if (!from || !to || from.depart == null || to.arrive == null) return null;
+  const text = `Battery ${percent(from.depart)} → ${percent(to.arrive)}`;
+  return h("span", { class: "soc-leg" },
+    h("meter", { min: 0, max: 1, low: Math.max(reserve || 0.1, 0.01), high: 0.5, optimum: 1,
+      value: Math.max(0, to.arrive), "aria-hidden": "true" }),
+    ` ${text}`);
+}
+
+/** Idle time before a stop (arriving before it opens, waiting for a meal window): over 30 min it is said. */
+const WAIT_SHOWN_S = 30 * 60;
+
+function waitItem(leg, from, to, zone) {
+  if (!leg || !from.depart_at || !to.arrive_at) return null;
+  const idle = (new Date(to.arrive_at) - new Date(from.depart_at)) / 1000 - leg.duration_s - (leg.walk_s || 0);
+  if (idle <= WAIT_SHOWN_S) return null;
+  return h("li", { class: "wait" },
+    h("strong", {}, `Wait ${duration(idle)}`), ` before ${stopName(to)} (from about ${clock(
+      new Date(new Date(to.arrive_at) - idle * 1000).toISOString(), zone)}).`);
+}
+
+function legItem(leg, from, to, soc = null) {
   const links = from && to ? navigationLinks(from, to) : [];
   const name = to ? stopName(to) : "";
   return h("li", { class: "leg" },
     h("span", { class: "sr-only" }, `Drive ${distance(leg.distance_m)}, ${duration(leg.duration_s)}`),
     h("span", { "aria-hidden": "true" }, `Drive ${distance(leg.distance_m)} · ${duration(leg.duration_s)}`,
       leg.energy_kwh != null ? ` · ${leg.energy_kwh.toFixed(1)} kWh` : ""),
+    soc,
     links.length ? h("details", { class: "navigate" },
       h("summary", {}, "Navigate", h("span", { class: "sr-only" }, ` to ${name}`)),
       h("ul", {}, links.map((l) => h("li", {},
@@ -67,8 +127,12 @@ function legItem(leg, from, to) {
 export function renderTimeline(itinerary, { zone, currency, actions, ratings, onFocusStop }) {
   const stops = itinerary.stops || [];
   const legsFrom = new Map((itinerary.legs || []).map((leg) => [leg.from_index, leg]));
+  const soc = socTrack(itinerary);
+  const reserve = itinerary.request && itinerary.request.vehicle ? itinerary.request.vehicle.reserve_soc : null;
   const items = [];
   stops.forEach((stop, i) => {
+    const waited = i > 0 ? waitItem(legsFrom.get(i - 1), stops[i - 1], stop, zone) : null;
+    if (waited) items.push(waited);
     const stay = stop.arrive_at && stop.depart_at
       ? (new Date(stop.depart_at) - new Date(stop.arrive_at)) / 1000 : null;
     let times;
@@ -92,12 +156,15 @@ export function renderTimeline(itinerary, { zone, currency, actions, ratings, on
         hoursNote(itinerary, stop, i),
         stop.cost != null && stop.cost > 0 ? h("p", { class: "cost" }, `Cost ${money(stop.cost, currency)}`) : null,
         chargeNote(stop),
+        socNote(stop, soc && soc[i]),
         stop.explanation ? h("p", { class: "why" }, stop.explanation) : null,
         rated ? h("p", { class: "rated" }, `You rated it ${rated}/5.`) : null,
         actions ? actions(stop, i) : null),
     );
     items.push(item);
-    if (legsFrom.has(i)) items.push(legItem(legsFrom.get(i), stop, stops[i + 1]));
+    if (legsFrom.has(i)) {
+      items.push(legItem(legsFrom.get(i), stop, stops[i + 1], soc ? socLeg(soc[i], soc[i + 1], reserve) : null));
+    }
   });
   return h("ol", { class: "timeline", "aria-label": "Timeline of the trip" }, items);
 }
@@ -126,7 +193,7 @@ export function renderProblems(itinerary, { understood: withUnderstood = true } 
       h("h2", { id: "problems-title" }, itinerary.status === "feasible" ? "Warnings" : "Problems with this plan"),
       h("ul", {}, violations.map((v) => h("li", { class: `violation violation-${v.severity}` },
         h("strong", {}, v.severity === "error" ? "Problem: " : "Warning: "),
-        v.message,
+        plainWords(v.message),
         v.stop_index != null && stops[v.stop_index] ? ` (stop “${stops[v.stop_index].name}”)` : "",
         h("span", { class: "code" }, ` ${v.code}`))))));
   }

@@ -3,6 +3,7 @@
 
 import * as api from "./api.js";
 import { chatBox, returnTimeBox, stopActions } from "./changes.js";
+import { chargerChoice } from "./chargers.js";
 import { editableChips } from "./chips.js";
 import { addStopBox, enableDrag, stopEdits } from "./edits.js";
 import { field, h, mount } from "./dom.js";
@@ -213,7 +214,8 @@ export async function showTrip(main, tripId) {
     let mapView = null;
     const timeline = renderTimeline(itinerary, {
       zone, currency, ratings,
-      actions: (stop, i) => [stopEdits(ctx, itinerary, t.request, stop), stopActions(ctx, stop, i)],
+      actions: (stop, i) => [stopEdits(ctx, itinerary, t.request, stop), stopActions(ctx, stop, i),
+        current ? chargerChoice(ctx, stop, i) : null],
       onFocusStop: (i) => mapView && mapView.highlight(i),
     });
     mount(
