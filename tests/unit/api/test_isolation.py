@@ -41,8 +41,9 @@ QUERIES = {"/v1/trips/{trip_id}/diff": "?from_version=1"}
 
 
 #: Routes whose path names a shared resource, not a user's record (regions are everyone's; a share
-#: link's token is its own credential: tests/unit/api/test_share_export.py).
-SHARED = ("/v1/regions/", "/v1/shared/")
+#: link's token is its own credential: tests/unit/api/test_share_export.py; map label fonts are
+#: public assets: tests/integration/webapi/test_basemap_api.py).
+SHARED = ("/v1/regions/", "/v1/shared/", "/v1/fonts/")
 
 
 def _id_routes() -> list[tuple[str, str]]:
