@@ -8,6 +8,7 @@ from codriver.api._limits import TokenBuckets
 from codriver.api._ports import (
     Alternative,
     AssistantContext,
+    AssistantPort,
     ChargerOption,
     ChatReply,
     PlaceBrief,
@@ -16,7 +17,6 @@ from codriver.api._ports import (
     RegionMap,
     RoadLayer,
     Suggestion,
-    TripAssistant,
     TripChange,
     TripPlanner,
 )
@@ -25,7 +25,6 @@ from codriver.api._revise import revise_request
 from codriver.api._security import hash_password
 from codriver.api._services import Services, TripService
 from codriver.api._settings import ApiSettings
-from codriver.api._tool_assistant import ToolAssistant
 
 __all__ = [
     "API_VERSION",
@@ -34,6 +33,7 @@ __all__ = [
     "Alternative",
     "ApiSettings",
     "AssistantContext",
+    "AssistantPort",
     "ChargerOption",
     "ChatReply",
     "EnginePlanner",
@@ -47,8 +47,6 @@ __all__ = [
     "Services",
     "Suggestion",
     "TokenBuckets",
-    "ToolAssistant",
-    "TripAssistant",
     "TripChange",
     "TripPlanner",
     "TripService",

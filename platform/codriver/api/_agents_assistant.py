@@ -1,8 +1,10 @@
 """The API's :class:`TripAssistant` port over the agents (``codriver.agents``).
 
-Free text and chat go through the agents' request understanding (rules plus the
-configured model, grounded in the text); recommendations and re-plans use the tools
-(:class:`ToolAssistant`), which need no model. The model client is built on first use.
+The one assistant of every door: free text and chat go through the agents' request
+understanding (rules plus the configured model, grounded in the text), recommendations
+through the agents' recommender (wheelchair access, diets, interests and avoided kinds; its
+deterministic ranking when no model is configured) and head-unit wishes through the same
+understanding, as the CLI and the simulators do. The model client is built on first use.
 """
 
 from __future__ import annotations
@@ -13,18 +15,20 @@ import anyio
 
 from codriver.agents import (
     PlanContext,
+    RecommendationContext,
     describe,
     read_follow_up,
+    recommend,
     refine_request,
     region_facts,
     route_message,
     understand,
 )
-from codriver.api._ports import AssistantContext, ChatReply, Suggestion, TripChange
-from codriver.api._tool_assistant import ToolAssistant
+from codriver.api._ports import AssistantContext, AssistantPort, ChatReply, Suggestion, TripChange
 from codriver.api._wish_search import search_wish
 from codriver.errors import InputError
 from codriver.planning import Location, TripRequest
+from codriver.tools.geo import LatLon
 from codriver.tools.opening_hours import region_zone
 
 if TYPE_CHECKING:
@@ -36,14 +40,26 @@ if TYPE_CHECKING:
 __all__ = ["AgentsAssistant"]
 
 
+def _said(change: TripChange) -> str:
+    """What happened, in words, for the re-plan's explanation."""
+    return {
+        "delay": f"Running {change.minutes or 0:g} min late",
+        "closure": f"{change.poi_id or 'A place on the way'} is closed",
+        "charger_broken": f"Charger {change.poi_id} is out of order",
+        "wish": f"You asked for {change.text or change.category or change.poi_id}",
+        "soc_below_plan": f"The battery is lower than planned ({(change.soc or 0):.0%})",
+        "accepted_place": f"You accepted {change.poi_id}",
+        "chat": "You asked for a change",
+    }[change.kind]
+
+
 class AgentsAssistant:
-    """Understands free text and chat with the agents; the rest is the tools' job."""
+    """The agents behind the API's :class:`~codriver.api.AssistantPort`."""
 
     def __init__(self, planner: EnginePlanner, runtime: Runtime, *, backend: str | None = None) -> None:
         self.planner = planner
         self.runtime = runtime
         self.backend = backend
-        self.tools_only = ToolAssistant(planner.places)
         self._client: ChatCompletionClient | None = None
 
     def _model(self) -> ChatCompletionClient | None:
@@ -96,7 +112,7 @@ class AgentsAssistant:
                 return ChatReply(
                     reply=answer.reply, understood=heard["understood"], not_understood=heard["not_understood"]
                 )
-            picks = await self.recommend(context, limit=3)
+            picks = await self._recommend(context, limit=3, wish=message)
             lines = [f"{i}. {p.explanation}" for i, p in enumerate(picks, 1)] or ["Nothing fits along the way now."]
             return ChatReply(reply="\n".join(lines))
         tools = self.planner.tools(context.region)
@@ -132,15 +148,54 @@ class AgentsAssistant:
         )
 
     async def recommend(self, context: AssistantContext, *, limit: int) -> list[Suggestion]:
-        return await self.tools_only.recommend(context, limit=limit)
+        """The agents' picks within the allowed detour before the next stop, for this traveller."""
+        return await self._recommend(context, limit=limit, wish="")
+
+    async def _recommend(self, context: AssistantContext, *, limit: int, wish: str) -> list[Suggestion]:
+        itinerary, index = context.itinerary, context.next_stop
+        car = context.car or {}
+        destination = None
+        if itinerary is not None and index is not None and index >= 1:
+            previous, target = itinerary.stops[index - 1], itinerary.stops[index]
+            position = LatLon(previous.lat, previous.lon)
+            destination = LatLon(target.lat, target.lon)
+        elif itinerary is None or not itinerary.stops:
+            return []
+        else:
+            position = LatLon(itinerary.stops[0].lat, itinerary.stops[0].lon)
+        if "lat" in car and "lon" in car:
+            position = LatLon(float(car["lat"]), float(car["lon"]))
+        request, prefs = context.request, context.preferences
+        tools = self.planner.tools(context.region)
+        found = await recommend(
+            RecommendationContext(
+                position=position,
+                at=context.now,
+                wish=wish,
+                destination=destination,
+                max_detour_min=request.constraints.max_detour_min if request else 10.0,
+                diet=sorted(set(request.diet if request else []) | set(prefs.get("diet") or [])),
+                interests={c: w for c, w in (request.interests if request else {}).items() if w > 0}
+                or dict(prefs.get("interests") or {}),
+                avoid_categories=sorted(
+                    set(request.constraints.avoid_categories if request else [])
+                    | set(prefs.get("avoid_categories") or [])
+                ),
+                wheelchair=bool(request and "wheelchair" in request.party.accessibility),
+            ),
+            places=tools.places,
+            client=self._model(),
+            k=limit,
+        )
+        shown = set(Suggestion.model_fields)  # a pick's catalogue facts and reason, as the port shows them
+        return [Suggestion.model_validate(p.model_dump(include=shown)) for p in found.picks]
 
     async def replan(self, change: TripChange, context: AssistantContext) -> tuple[TripChange, str]:
         """A head-unit wish in words ("a kebab", "Kiasma please") becomes a catalogue place or a kind of place."""
         unmet = ""
         if change.kind == "wish" and change.text and not change.poi_id:
             change, unmet = await self._read_wish(change, context)
-        change, explanation = await self.tools_only.replan(change, context)
-        return change, f"{explanation}{unmet}"
+        return change, f"{_said(change)}: the rest of the trip was re-planned from here.{unmet}"
 
     async def _read_wish(self, change: TripChange, context: AssistantContext) -> tuple[TripChange, str]:
         assert change.text is not None
@@ -163,3 +218,6 @@ class AgentsAssistant:
             update["category"] = next(iter(stated["interests"]))
         unmet = "; ".join(f"{n.said}: {n.reason}" for n in wish.not_understood if n.said)
         return change.model_copy(update=update), (f" Not possible here: {unmet}." if unmet else "")
+
+
+_: type[AssistantPort] = AgentsAssistant

@@ -28,7 +28,7 @@ from codriver.api._errors import ErrorBody, install_error_handlers
 from codriver.api._hub import NoticeHub
 from codriver.api._input_guard import InputGuard
 from codriver.api._limits import Admission, BodySizeLimit, RateLimit, TokenBuckets
-from codriver.api._ports import TripAssistant, TripPlanner
+from codriver.api._ports import AssistantPort, TripPlanner
 from codriver.api._request_id import RequestId
 from codriver.api._services import Services, TripService
 from codriver.api._settings import ApiSettings
@@ -61,7 +61,7 @@ def build_services(
     *,
     api: ApiSettings,
     planner: TripPlanner | None = None,
-    assistant: TripAssistant | None = None,
+    assistant: AssistantPort | None = None,
     home: HomeAutomation | None = None,
     clock: Clock | None = None,
     buckets: TokenBuckets | None = None,
@@ -105,7 +105,7 @@ def create_app(
     runtime_or_settings: Runtime | Settings,
     *,
     planner: TripPlanner | None = None,
-    assistant: TripAssistant | None = None,
+    assistant: AssistantPort | None = None,
     home: HomeAutomation | None = None,
     clock: Clock | None = None,
     api_settings: ApiSettings | None = None,

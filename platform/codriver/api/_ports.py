@@ -2,7 +2,7 @@
 
 * :class:`TripPlanner`: the planning engine (optimizer, charging planner, verifier) and
   the region's tools it needs for live answers (drive times, opening hours, catalogue).
-* :class:`TripAssistant`: the agents (LLM). It understands free text, chats, suggests
+* :class:`AssistantPort`: the agents (LLM). It understands free text, chats, suggests
   places and decides what an event changes; the planner then computes the plan. Every
   place it names is checked against the catalogue before it reaches a user.
 
@@ -22,6 +22,7 @@ from codriver.tools.geo import LatLon
 __all__ = [
     "Alternative",
     "AssistantContext",
+    "AssistantPort",
     "ChangeKind",
     "ChargerOption",
     "ChatReply",
@@ -32,7 +33,6 @@ __all__ = [
     "RoadLayer",
     "SocketInfo",
     "Suggestion",
-    "TripAssistant",
     "TripChange",
     "TripPlanner",
 ]
@@ -246,7 +246,7 @@ class TripPlanner(Protocol):
         ...
 
 
-class TripAssistant(Protocol):
+class AssistantPort(Protocol):
     """The agents, behind the narrowest seam the API needs."""
 
     async def plan_text(self, text: str, context: AssistantContext) -> TripRequest:

@@ -21,7 +21,7 @@ from sqlmodel import select
 from codriver.api._cache import TtlCache
 from codriver.api._hub import NoticeHub
 from codriver.api._limits import Admission, TokenBuckets
-from codriver.api._ports import AssistantContext, TripAssistant, TripChange, TripPlanner
+from codriver.api._ports import AssistantContext, AssistantPort, TripChange, TripPlanner
 from codriver.api._settings import ApiSettings
 from codriver.api._titles import trip_title
 from codriver.planning import Itinerary, TripRequest, VehicleSpec
@@ -91,7 +91,7 @@ class TripService:
         engine: Engine,
         *,
         planner: TripPlanner,
-        assistant: TripAssistant,
+        assistant: AssistantPort,
         clock: Clock,
         hub: NoticeHub,
     ) -> None:
@@ -325,7 +325,7 @@ class Services:
     settings: Settings
     api: ApiSettings
     planner: TripPlanner
-    assistant: TripAssistant
+    assistant: AssistantPort
     home: HomeAutomation | None
     clock: Clock
     hub: NoticeHub

@@ -45,7 +45,7 @@ PlannerOption = Annotated[
     str | None, typer.Option("--planner", help="MODULE:FACTORY building the TripPlanner from the runtime")
 ]
 AssistantOption = Annotated[
-    str | None, typer.Option("--assistant", help="MODULE:FACTORY building the TripAssistant from the runtime")
+    str | None, typer.Option("--assistant", help="MODULE:FACTORY building the AssistantPort from the runtime")
 ]
 
 

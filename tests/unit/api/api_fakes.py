@@ -323,7 +323,7 @@ class FakePlanner:
 
 @dataclass
 class FakeAssistant:
-    """A :class:`~codriver.api.TripAssistant` that reads a few phrases and records its calls."""
+    """A :class:`~codriver.api.AssistantPort` that reads a few phrases and records its calls."""
 
     calls: list[tuple[str, Any]] = field(default_factory=list)
 

@@ -12,6 +12,7 @@ from codriver.api._engine_planner import EnginePlanner
 from codriver.api._ports import AssistantContext, TripChange
 from codriver.bootstrap import Runtime
 from codriver.errors import InputError
+from codriver.planning import TripRequest
 
 pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
@@ -109,3 +110,30 @@ async def test_a_head_unit_wish_in_words_becomes_a_catalogue_place(assistant: Ag
     change, said = await assistant.replan(TripChange(kind="wish", text="take us to the Louvre"), context)
     assert change.poi_id is None
     assert "Louvre" in said
+
+
+async def test_recommendations_come_from_the_agents_and_respect_wheelchair_access(assistant: AgentsAssistant) -> None:
+    request = TripRequest.model_validate(
+        {
+            "origin": {"lat": 60.1699, "lon": 24.9384, "name": "Home"},
+            "depart_at": "2026-11-25T11:00:00+02:00",
+            "return_by": "2026-11-25T17:00:00+02:00",
+            "interests": {"museum": 1.0, "cafe": 0.8},
+        }
+    )
+    itinerary = await assistant.planner.plan(request)
+    assert len(itinerary.stops) >= 3
+    wheelchair = request.model_copy(
+        update={"party": request.party.model_copy(update={"accessibility": ["wheelchair"]})}
+    )
+    places = assistant.planner.places(None)
+    for req in (request, wheelchair):
+        context = AssistantContext(user_id=1, now=NOW, request=req, itinerary=itinerary, next_stop=1)
+        picks = await assistant.recommend(context, limit=3)
+        assert 0 < len(picks) <= 3
+        for pick in picks:
+            assert pick.explanation
+            assert pick.detour_s is not None
+            assert pick.detour_s <= req.constraints.max_detour_min * 60 + 1
+            if req is wheelchair:
+                assert (places.get_sync(pick.poi_id, at=NOW).wheelchair or "").lower() in {"yes", "designated"}
