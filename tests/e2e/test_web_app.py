@@ -221,7 +221,7 @@ def test_plan_see_and_change_a_trip_in_the_browser(web_server: ServeProcess, bro
 
     # remove a stop: version 6 goes without that place
     gone = next(s for s in itinerary["stops"] if s["kind"] in {"visit", "meal"})
-    page.get_by_role("button", name=f"Remove {gone['name']}").click()
+    page.get_by_role("button", name=f"Remove {gone['name']}", exact=True).click()  # not "... and fill the gap"
     page.locator("#diff-title").filter(has_text="version 6 against version 5").wait_for(timeout=PLAN_TIMEOUT_MS)
     assert gone["name"] in page.locator("section.diff ul.removed").inner_text()
     with _api(web_server.url, page) as api:
