@@ -457,7 +457,8 @@ def local_kind_words(gazetteer: Gazetteer) -> tuple[tuple[str, str], ...]:
     of a compound: "kansallismuseo") and three in four of those places are of one category.
     Learnt from the catalogue, so a region in any language gets its own words.
     """
-    tokens: dict[str, set[int]] = {}
+    tokens: set[str] = set()
+    ending: dict[str, set[int]] = {}  # every ending of a name's word -> the places it ends (one pass, no pairs)
     category: dict[int, str] = {}
     for index, entry in enumerate(gazetteer.entries):
         if entry.kind != "place" or not entry.category:
@@ -465,12 +466,14 @@ def local_kind_words(gazetteer: Gazetteer) -> tuple[tuple[str, str], ...]:
         category[index] = entry.category
         for alias in entry.aliases:
             for token in fold(alias).split():
-                tokens.setdefault(token, set()).add(index)
+                tokens.add(token)
+                for start in range(len(token) - _KIND_WORD_MIN + 1):
+                    ending.setdefault(token[start:], set()).add(index)
     words: list[tuple[str, str]] = []
     for word in sorted(tokens):
         if len(word) < _KIND_WORD_MIN or not word.isalpha():
             continue
-        owners = set().union(*(places for token, places in tokens.items() if token.endswith(word)))
+        owners = ending[word]
         counts: dict[str, int] = {}
         for index in owners:
             counts[category[index]] = counts.get(category[index], 0) + 1
