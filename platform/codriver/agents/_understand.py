@@ -726,7 +726,10 @@ async def understand(
         region_cuisines=context.cuisines or frozenset(),
     )
     sources: dict[str, Literal["rules", "model"]] = dict.fromkeys(draft.fields, "rules")
-    if client is not None and not unmet:
+    # Without a start there is a question to ask first: ask it at once, not after a model call
+    # (the whole text is read again, model included, once the start is given).
+    startless = "origin" not in draft.fields and context.origin is None and context.request is None
+    if client is not None and not unmet and not startless:
         hints = await _ask_model(client, text, context.now)
         if hints is not None:
             merged = merge_hints(draft, hints, text, now=context.now, gazetteer=gazetteer)

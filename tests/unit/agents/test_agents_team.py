@@ -36,8 +36,8 @@ def test_routing(text: str, has_plan: bool, agent: str) -> None:
 async def test_follow_up_then_plan_with_a_checked_summary(tools: RegionTools) -> None:
     client = ReplayChatCompletionClient(
         [
-            json.dumps({"interests": ["bar"]}),  # not in the text: must be ignored
-            json.dumps({}),
+            # no call for the first turn: without a start the question comes at once
+            json.dumps({"interests": ["bar"]}),  # read with the start: not in the text, must be ignored
             json.dumps({"summary": "A calm day of art and a vegan lunch near Ateneum."}),
         ]
     )

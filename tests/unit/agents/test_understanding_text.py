@@ -420,3 +420,24 @@ def test_a_meal_said_near_a_place_is_taken_there_and_the_place_is_no_extra_visit
     assert lunch.request.meals[0].near is not None
     unknown = _understand(tools, "Saturday: Kiasma, then dinner in Kamppi")
     assert [n.said for n in unknown.not_understood] == ["Kamppi"]  # a part of town it cannot place: said
+
+
+def test_without_a_start_the_question_comes_at_once_without_a_model_call(tools: RegionTools) -> None:
+    from autogen_ext.models.replay import ReplayChatCompletionClient
+
+    no_answers = ReplayChatCompletionClient([])  # any call to it fails
+    context = PlanContext(now=NOW, region=tools.region.name, **region_facts(tools))  # no home, no car position
+    asked = asyncio.run(
+        understand("a museum and lunch tomorrow", context=context, gazetteer=tools.gazetteer, client=no_answers)  # type: ignore[arg-type]
+    )
+    assert asked.request is None
+    assert any("Where does the trip start" in q for q in asked.questions)
+    with pytest.raises(ValueError, match="No more mock responses"):  # with a start, the model is asked
+        asyncio.run(
+            understand(
+                "a museum and lunch tomorrow from Ateneum",
+                context=context,
+                gazetteer=tools.gazetteer,
+                client=no_answers,  # type: ignore[arg-type]
+            )
+        )
