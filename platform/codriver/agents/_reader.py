@@ -550,6 +550,8 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
         masked = masked[:start] + " " * len(name) + masked[start + len(name) :]
         draft.unresolved_places.append(name)
         draft.not_understood.append({"said": name, "reason": f"no place called {name!r} in {where}"})
+        if _ORIGIN_BEFORE.search(original[max(0, start - 40) : start].lower()) and "origin" not in draft.fields:
+            draft.fields.setdefault("_origin_unresolved", name)  # the question about the start names it
     return masked
 
 

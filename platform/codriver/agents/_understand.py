@@ -467,7 +467,9 @@ def build_request(
     unmet = unmet if unmet is not None else []
     origin: Any = stated.get("origin") or context.origin
     if origin is None:
-        questions.append("Where does the trip start? Give a place name, a street or coordinates.")
+        missed = stated.get("_origin_unresolved")
+        found_none = f"There is no place called {missed!r} in this region. " if missed else ""
+        questions.append(f"{found_none}Where does the trip start? Give a place name, a street or coordinates.")
     vehicle_fields = {**(context.vehicle.model_dump() if context.vehicle else {}), **stated.get("vehicle", {})}
     vehicle = VehicleSpec.model_validate(vehicle_fields) if vehicle_fields else VehicleSpec()
     if vehicle.powertrain == "ev" and "soc" not in stated.get("vehicle", {}) and context.vehicle is None:

@@ -441,3 +441,19 @@ def test_without_a_start_the_question_comes_at_once_without_a_model_call(tools: 
                 client=no_answers,  # type: ignore[arg-type]
             )
         )
+
+
+def test_a_start_the_region_lacks_is_named_in_the_question(tools: RegionTools) -> None:
+    context = PlanContext(now=NOW, region=tools.region.name, **region_facts(tools))  # no home, no car position
+    asked = asyncio.run(
+        understand(
+            "Tomorrow a museum and a park, starting from Helsinki Central Station",
+            context=context,
+            gazetteer=tools.gazetteer,
+            client=None,
+        )
+    )
+    assert asked.request is None
+    assert asked.questions[0].startswith("There is no place called 'Helsinki Central Station' in this region.")
+    assert "Where does the trip start" in asked.questions[0]
+    assert not any("osm:" in q for q in asked.questions)

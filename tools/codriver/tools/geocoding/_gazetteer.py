@@ -306,7 +306,9 @@ class Gazetteer:
         kind: GeocodeKind | None = None
         if query.lower().startswith(STREET_PREFIX):
             query, kind = query[len(STREET_PREFIX) :].strip(), "street"
-        ranked = self._ranked(query, kind=kind)
+        # every distinctive word of the name must be in the candidate's names or kind: "Helsinki
+        # Central Station" is not "Lost In Helsinki", however well one word of it matches
+        ranked = [hit for hit in self._ranked(query, kind=kind) if _covers(query, hit[0])]
         if not ranked or ranked[0][1] < RESOLVE_CUTOFF:
             closest = ", ".join(entry.label for entry, score, _ in ranked[:3] if score >= HINT_CUTOFF)
             hint = f"; closest: {closest}" if closest else ""
@@ -348,6 +350,29 @@ class Gazetteer:
 
 
 _SAME_SPOT_M = 400.0
+# Words too common to tell places apart; shorter words (of, the, st) do not count either.
+_FILLER = frozenset({"with", "from", "near", "into", "over", "this", "that", "there", "their", "place"})
+_WORD_MATCH = 80.0
+
+
+def _covers(query: str, entry: GazetteerEntry) -> bool:
+    """Whether each distinctive word of ``query`` is in one of the entry's names or kind words.
+
+    A word counts as there when it is close to a name's word (typos, Finnish case endings:
+    "Esplanadi" and "Esplanadin") or is part of a compound word ("tori" of "Kauppatori").
+    """
+    words = [w for w in fold(query).split() if len(w) >= 4 and w not in _FILLER]
+    if not words:
+        return True
+    have = {w for alias in entry.aliases for w in fold(alias).split()}
+    have.update(w for descriptor in entry.descriptors for w in fold(descriptor).split())
+    if entry.category:
+        have.update(fold(entry.category).split())
+    return all(
+        word in have
+        or any(fuzz.ratio(word, other) >= _WORD_MATCH or (len(other) >= 6 and word in other) for other in have)
+        for word in words
+    )
 
 
 def _one_spot(entries: list[GazetteerEntry]) -> bool:
