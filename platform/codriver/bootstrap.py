@@ -2,24 +2,36 @@
 
 CLI commands, the API and the simulators all start from a :class:`Runtime`; tests build
 one over a temporary data directory (and inject fakes where a port exists).
+
+Providers are chosen here from ``settings.external``: plans are routed by OSRM when
+``osrm_url`` is set (``CODRIVER_EXTERNAL__OSRM_URL``), by the region's embedded graph router
+otherwise; with an Open Charge Map key (``CODRIVER_EXTERNAL__OPEN_CHARGE_MAP_KEY``) the
+charging catalogue is the region's OSM stations, their sockets confirmed by OCM, plus OCM's
+stations over the region.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
+import httpx
 from sqlalchemy import Engine
 
+from codriver.errors import ToolError
 from codriver.regions import ensure_region, load_chargers, load_gazetteer, load_graph, load_places
 from codriver.regions.importer import Progress
 from codriver.settings import Settings
 from codriver.store import Region, make_engine, migrate
-from codriver.tools.charging import OsmChargers
+from codriver.tools.charging import ChargingStationInfo, OpenChargeMap, OsmChargers, merge_stations
+from codriver.tools.geo import LatLon, haversine_m
 from codriver.tools.geocoding import Gazetteer
 from codriver.tools.places import EmbeddedPlaces
-from codriver.tools.routing import GraphRouter, RoadGraph
+from codriver.tools.routing import GraphRouter, OsrmRouter, RoadGraph, Router
 
 if TYPE_CHECKING:
     from autogen_core.models import ChatCompletionClient
@@ -29,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = ["Runtime", "import_identity"]
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 #: Per region name: the import the value was built from (see :func:`import_identity`), and the value.
 _PerImport = dict[str, tuple[tuple[int | None, str], T]]
@@ -49,11 +62,19 @@ class Runtime:
     The router, catalogue, charging stations and gazetteer of a region are built once per
     import of the region and kept while the process runs (``serve`` answers every request
     from them); a re-import, seen in the region's row, replaces them on the next use.
+    ``http`` makes the HTTP clients of the external providers (tests hand in a transport).
     """
 
-    def __init__(self, settings: Settings, *, progress: Progress = _quiet) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        progress: Progress = _quiet,
+        http: Callable[[], httpx.AsyncClient] = httpx.AsyncClient,
+    ) -> None:
         self.settings = settings
         self.progress = progress
+        self.http = http
         self._routers: _PerImport[GraphRouter] = {}
         self._places: _PerImport[EmbeddedPlaces] = {}
         self._chargers: _PerImport[OsmChargers] = {}
@@ -79,24 +100,63 @@ class Runtime:
         """The region's drive graph."""
         return load_graph(self.settings, region)
 
-    def router(self, region: Region) -> GraphRouter:
-        """The embedded router of the region (built once per import)."""
+    def graph_router(self, region: Region) -> GraphRouter:
+        """The embedded router on the region's own road graph (built once per import)."""
         return _per_import(self._routers, region, lambda: GraphRouter(self.graph(region)))
+
+    @cached_property
+    def osrm(self) -> OsrmRouter | None:
+        """The OSRM router when ``external.osrm_url`` is set (one for every region), else None."""
+        if not self.settings.external.osrm_url:
+            return None
+        return OsrmRouter.from_settings(self.http(), self.settings.external)
+
+    def router(self, region: Region) -> Router:
+        """The router plans are driven on: OSRM when configured, else the region's graph router."""
+        return self.osrm or self.graph_router(region)
 
     def places(self, region: Region) -> EmbeddedPlaces:
         """The region's place catalogue, loaded once per import (see :meth:`forget_places`)."""
-        return _per_import(self._places, region, lambda: load_places(self.engine, region, router=self.router(region)))
+        return _per_import(
+            self._places, region, lambda: load_places(self.engine, region, router=self.graph_router(region))
+        )
 
     def chargers(self, region: Region) -> OsmChargers:
-        """The region's charging stations from the catalogue, loaded once per import."""
-        return _per_import(
-            self._chargers, region, lambda: load_chargers(self.engine, region, router=self.router(region))
-        )
+        """The region's charging stations, loaded once per import; with Open Charge Map's when configured."""
+        return _per_import(self._chargers, region, lambda: self._load_chargers(region))
+
+    def _load_chargers(self, region: Region) -> OsmChargers:
+        stations = load_chargers(self.engine, region, router=self.graph_router(region))
+        if self.settings.external.open_charge_map_key is None:
+            return stations
+        merged = merge_stations(stations.stations, self._ocm_stations(region))
+        return OsmChargers(merged, router=stations.router)
+
+    def _ocm_stations(self, region: Region) -> list[ChargingStationInfo]:
+        """Open Charge Map's stations over the region (empty, with a warning, when it cannot answer)."""
+        centre = LatLon((region.min_lat + region.max_lat) / 2, (region.min_lon + region.max_lon) / 2)
+        radius = haversine_m(centre, LatLon(region.max_lat, region.max_lon)) + 100.0  # stations just outside match too
+
+        async def fetch() -> list[ChargingStationInfo]:
+            async with self.http() as client:
+                return await OpenChargeMap.from_settings(client, self.settings.external).fetch(centre, radius)
+
+        try:
+            # In a worker thread: the caller may itself run inside an event loop.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                return pool.submit(asyncio.run, fetch()).result()
+        except ToolError as exc:
+            logger.warning(
+                "Open Charge Map could not confirm charger sockets nor add its stations "
+                "(OSM chargers without socket data stay unverified): %s",
+                exc,
+            )
+            return []
 
     def gazetteer(self, region: Region) -> Gazetteer:
         """The region's offline gazetteer (place and street names), built once per import."""
         return _per_import(
-            self._gazetteers, region, lambda: load_gazetteer(self.engine, region, self.router(region).graph)
+            self._gazetteers, region, lambda: load_gazetteer(self.engine, region, self.graph_router(region).graph)
         )
 
     def chat_client(self, backend: str | None = None, *, meter: Meter | None = None) -> ChatCompletionClient:

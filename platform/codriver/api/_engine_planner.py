@@ -22,7 +22,7 @@ from codriver.api._ports import Alternative, ChargerOption, PlaceBrief, PlaceHit
 from codriver.api._region_views import region_map, stop_alternatives
 from codriver.api._revise import revise_request
 from codriver.bootstrap import Runtime, import_identity
-from codriver.errors import InputError, PlaceNotFound
+from codriver.errors import PlaceNotFound
 from codriver.planning import (
     ChargerOut,
     Delay,
@@ -114,11 +114,10 @@ class EnginePlanner:
         return self.tools(name).region.id
 
     def drive_s(self, region: str | None, a: LatLon, b: LatLon) -> float:
-        router = self.tools(region).router
-        try:
-            return float(router.route_sync(a, b).duration_s)
-        except InputError:  # too far from any road of the region: a straight-line estimate
-            return haversine_m(a, b) * _DETOUR / _FALLBACK_MPS
+        seconds = float(self.tools(region).router.table([a], [b], distances=False).seconds[0, 0])
+        if math.isfinite(seconds):
+            return seconds
+        return haversine_m(a, b) * _DETOUR / _FALLBACK_MPS  # off the roads: a straight-line estimate
 
     def hours_state(self, region: str | None, poi_id: str, at: datetime) -> str:
         try:

@@ -86,7 +86,7 @@ def region_map(tools: RegionTools) -> RegionMap:
     return RegionMap(
         name=region.name,
         bounds=(region.min_lon, region.min_lat, region.max_lon, region.max_lat),
-        roads=road_layers(tools.router.graph),
+        roads=road_layers(tools.graph_router.graph),
         attribution=region.attribution,
     )
 
@@ -171,12 +171,12 @@ def stop_alternatives(tools: RegionTools, itinerary: Itinerary, index: int, *, l
     taken |= set(request.constraints.avoid_places) if request else set()
     prev, nxt = stops[index - 1], stops[index + 1]
     a, b = LatLon(prev.lat, prev.lon), LatLon(nxt.lat, nxt.lon)
-    direct = tools.router.route_sync(a, b).duration_s
+    direct = tools.graph_router.route_sync(a, b).duration_s
     legs = {leg.from_index: leg.duration_s for leg in itinerary.legs}
     if index - 1 in legs and index in legs:
         current = legs[index - 1] + legs[index] - direct
     else:
-        current = tools.router.route_sync(a, b, waypoints=[LatLon(stop.lat, stop.lon)]).duration_s - direct
+        current = tools.graph_router.route_sync(a, b, waypoints=[LatLon(stop.lat, stop.lon)]).duration_s - direct
     query = PlaceQuery(
         categories=categories, diets=diets, open_at=stop.arrive_at, include_unknown_hours=True, limit=_POOL
     )

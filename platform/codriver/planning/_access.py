@@ -17,10 +17,9 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from codriver.errors import InputError
 from codriver.planning._problem import WALK_M_PER_S, Site
 from codriver.tools.geo import LatLon, haversine_m
-from codriver.tools.routing import GraphRouter
+from codriver.tools.routing import Router
 
 __all__ = ["ACCESS_REFUSE_M", "ACCESS_WARN_M", "WALK_M_PER_S", "access_fact", "access_m", "with_walks"]
 
@@ -29,13 +28,10 @@ ACCESS_REFUSE_M = 1000.0
 _SAY_FROM_M = 50.0  # shorter walks go without saying
 
 
-def access_m(router: GraphRouter, point: LatLon) -> float:
-    """Metres from ``point`` to the nearest road node (inf when the router refuses the point)."""
-    try:
-        _, [snap] = router.snap_nodes([point])
-    except InputError:
-        return math.inf
-    return snap.distance_m
+def access_m(router: Router, point: LatLon) -> float:
+    """Metres from ``point`` to where the router joins it to the road (inf when the router refuses the point)."""
+    [snap] = router.snap([point])
+    return math.inf if snap is None else snap.distance_m
 
 
 def access_fact(metres: float) -> str | None:

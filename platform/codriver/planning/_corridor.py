@@ -3,8 +3,9 @@
 The trip's *skeleton* is the drive from the start through its anchors (must-visits, the
 places where a meal is wished, the stops of a plan being repaired) to the end, anchors in
 cheapest-insertion order. A place or a charger is scored by its exact detour off that
-drive, ``t(a, x) + t(x, b) - t(a, b)`` on its cheapest leg ``a -> b`` (one forward and one
-backward Dijkstra run per leg, whatever the number of places), and placed along the trip
+drive, ``t(a, x) + t(x, b) - t(a, b)`` on its cheapest leg ``a -> b`` (two tables of the
+router per call: from the legs' starts to the points, from the points to the legs' ends; on
+the embedded router one remembered Dijkstra tree per leg end), and placed along the trip
 by the driving time from the start to where it leaves the drive. Selections are spread
 over the trip (:func:`spread`) so a long drive has candidates, and chargers, all along it.
 """
@@ -19,8 +20,9 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from codriver.errors import InputError
 from codriver.tools.geo import LatLon, haversine_m
-from codriver.tools.routing import GraphRouter
+from codriver.tools.routing import Router
 
 __all__ = ["Corridor", "order_anchors", "spread"]
 
@@ -45,24 +47,28 @@ def order_anchors(start: LatLon, end: LatLon, anchors: Sequence[LatLon]) -> list
 class Corridor:
     """The fastest drive through the skeleton's points, and the detour of any point off it.
 
-    ``forward[i]``: seconds from skeleton point ``i`` to every road node; ``backward[i]``:
-    seconds from every road node to skeleton point ``i + 1``; ``legs_s[i]``: the leg's time.
+    ``legs_s[i]``: seconds of driving from skeleton point ``i`` to point ``i + 1``.
     """
 
-    router: GraphRouter
+    router: Router
     skeleton: list[LatLon]
-    forward: FloatArray
-    backward: FloatArray
     legs_s: FloatArray
 
     @classmethod
-    def build(cls, router: GraphRouter, skeleton: Sequence[LatLon]) -> Corridor:
-        """The corridor of ``skeleton`` (at least two points; the first is the start, the last the end)."""
-        nodes, _ = router.snap_nodes(list(skeleton))
-        forward = router.times_from(nodes[:-1])
-        backward = router.times_to(nodes[1:])
-        legs = np.array([forward[i, nodes[i + 1]] for i in range(len(nodes) - 1)], dtype=float)
-        return cls(router, list(skeleton), forward, backward, legs)
+    def build(cls, router: Router, skeleton: Sequence[LatLon]) -> Corridor:
+        """The corridor of ``skeleton`` (at least two points; the first is the start, the last the end).
+
+        Raises :class:`InputError` when a point is off the roads or a leg cannot be driven.
+        """
+        points = list(skeleton)
+        if any(snap is None for snap in router.snap(points)):
+            msg = "a point of the trip is too far from any road"
+            raise InputError(msg, field="point")
+        legs = np.diagonal(router.table(points[:-1], points[1:], distances=False).seconds).astype(float)
+        if not np.isfinite(legs).all():
+            msg = "no road connects the points of the trip"
+            raise InputError(msg, field="point")
+        return cls(router, points, legs)
 
     @property
     def drive_s(self) -> float:
@@ -73,17 +79,19 @@ class Corridor:
         """(detour seconds, seconds from the start along the trip) of every point; inf when off the roads."""
         detour = np.full(len(points), math.inf)
         along = np.full(len(points), math.inf)
-        nodes = self.router.snap_each(points)
-        known = np.array([n is not None for n in nodes], dtype=bool)
-        if not known.any():
+        if not points:
             return detour, along
-        idx = np.array([n if n is not None else 0 for n in nodes], dtype=np.int64)[known]
+        forward = self.router.table(self.skeleton[:-1], points, distances=False).seconds
+        backward = self.router.table(points, self.skeleton[1:], distances=False).seconds.T
         before = np.concatenate(([0.0], np.cumsum(self.legs_s)[:-1]))
-        extra = self.forward[:, idx] + self.backward[:, idx] - self.legs_s[:, None]
+        with np.errstate(invalid="ignore"):
+            extra = forward + backward - self.legs_s[:, None]
+        extra[~np.isfinite(extra)] = math.inf
         leg = np.argmin(extra, axis=0)
-        cols = np.arange(len(idx))
-        detour[known] = np.maximum(extra[leg, cols], 0.0)
-        along[known] = before[leg] + np.minimum(self.forward[leg, idx], self.legs_s[leg])
+        cols = np.arange(len(points))
+        known = np.isfinite(extra[leg, cols])
+        detour[known] = np.maximum(extra[leg, cols], 0.0)[known]
+        along[known] = (before[leg] + np.minimum(forward[leg, cols], self.legs_s[leg]))[known]
         return detour, along
 
 

@@ -2,10 +2,11 @@
 
 Candidates come from the place catalogue (the request's interests, the food places that
 can serve the wanted meals and diets, the must-visits), their time windows from the
-opening-hours tool in the region's zone, travel times and distances from the graph
-router's matrix, energy from the energy model, chargers from the charging catalogue
-(only those known to fit the vehicle). No LLM is involved. The matrix is routed once per
-plan: the verifier reads the plan's legs from it (see :class:`TravelMatrix`).
+opening-hours tool in the region's zone, travel times and distances from the router's
+table (the embedded graph router, or OSRM when configured), energy from the energy model,
+chargers from the charging catalogue (only those known to fit the vehicle). No LLM is
+involved. The table is routed once per plan: the verifier reads the plan's legs from it
+(see :class:`TravelMatrix`).
 
 Places and chargers come from the corridor of the trip (see :mod:`._corridor`): the drive
 from the start through the must-visits, the places where a meal is wished and the kept
@@ -443,7 +444,7 @@ class _Builder:
 
     # -- the problem ------------------------------------------------------------------------
     def build(self) -> tuple[PlanningProblem, TravelMatrix]:
-        """The problem, and the router's matrix between its sites' road nodes (for the verifier)."""
+        """The problem, and the router's matrix between its sites (for the verifier)."""
         request = self.request
         router = self.tools.router
         origin, destination = self.origin, self.destination
@@ -453,6 +454,10 @@ class _Builder:
                 destination.poi_id or "end", destination.name, *destination.point, access_m(router, destination.point)
             ),
         ]
+        for end, site, field in ((origin, sites[0], "origin"), (destination, sites[1], "destination")):
+            if not math.isfinite(site.access_m):
+                msg = f"{end.name} is too far from any road {router.provider} routes on: is it inside the region?"
+                raise InputError(msg, field=field)
         candidates: list[Candidate] = []
         per_category: dict[str, int] = {}
         cap = request.constraints.max_per_category
@@ -480,8 +485,9 @@ class _Builder:
             chargers.append(Charger(poi_id, name, len(sites), power, network, verified=verified))
             sites.append(Site(poi_id, name, *point))
         candidates = [self._near_charger(c, chargers, sites) for c in candidates]
-        nodes, _ = self.tools.router.snap_nodes([LatLon(s.lat, s.lon) for s in sites])
-        seconds, metres = self.tools.router.matrix_nodes(nodes)
+        points = [LatLon(s.lat, s.lon) for s in sites]
+        table = router.table(points, points)
+        seconds, metres = table.seconds, table.metres
         assert metres is not None
         time_s, walk_m = with_walks(seconds, sites)
         energy = None
@@ -491,10 +497,7 @@ class _Builder:
 
         def geometry(a: int, b: int) -> list[list[float]]:
             if (a, b) not in paths:
-                graph = self.tools.router.graph
-                path = self.tools.router.path_nodes(int(nodes[a]), int(nodes[b]))
-                coords = [[float(graph.lon[n]), float(graph.lat[n])] for n in path]
-                paths[a, b] = coords if len(coords) > 1 else coords * 2
+                paths[a, b] = router.path(points[a], points[b])
             return paths[a, b]
 
         constraints = request.constraints
@@ -521,7 +524,7 @@ class _Builder:
             max_charges_per_leg=_MAX_CHARGES_PER_LEG,
         )
         problem.order = order_of(problem, request.stops or [])
-        return problem, TravelMatrix(nodes, seconds, metres)
+        return problem, TravelMatrix(points, seconds, metres)
 
     def _near_charger(self, cand: Candidate, chargers: list[Charger], sites: list[Site]) -> Candidate:
         here = LatLon(sites[cand.site].lat, sites[cand.site].lon)

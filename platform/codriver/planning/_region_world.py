@@ -6,51 +6,38 @@ travel from the graph router, opening hours from opening-hours-py in the region'
 costs from the catalogue, energy and charge times from the energy model, compatibility
 from the charging catalogue's tri-state rule.
 
-A plan's travel times are routed once: the engine's matrix between the road nodes of its
-sites (:class:`TravelMatrix`) is handed to the verifier's world, which still snaps every
-stop itself and reads its legs from that matrix; a leg between nodes the matrix lacks is
-routed (once per world).
+The router is whichever provider the runtime chose (the embedded graph router, or OSRM when
+``CODRIVER_EXTERNAL__OSRM_URL`` is set): the engine and the verifier route through the same
+one. A plan's travel times are routed once: the engine's table between its sites
+(:class:`TravelMatrix`) is handed to the verifier's world, which reads each leg between two
+of those points from it; a leg between other points is routed (once per world).
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-import httpx
 import numpy as np
 import numpy.typing as npt
 
-from codriver.errors import InputError, ToolError
+from codriver.errors import InputError
 from codriver.planning._pricing import cost_per_person
 from codriver.planning._request import TripRequest, VehicleSpec
 from codriver.planning._world import Compatibility, HoursState, PlaceFacts, StopRef
-from codriver.settings import ExternalSettings, Settings
+from codriver.settings import Settings
 from codriver.store import Region
-from codriver.tools.charging import (
-    ChargerFilter,
-    ChargingStationInfo,
-    OpenChargeMap,
-    OsmChargers,
-    assess,
-    confirm_sockets,
-)
+from codriver.tools.charging import ChargerFilter, ChargingStationInfo, OsmChargers, assess
 from codriver.tools.energy import AC_CONNECTORS, VehicleEnergy, charge_time_s, leg_energy_kwh
-from codriver.tools.geo import LatLon, haversine_m
+from codriver.tools.geo import LatLon
 from codriver.tools.geocoding import Gazetteer
 from codriver.tools.opening_hours import PlaceHours, hours_for, region_zone
 from codriver.tools.places import EmbeddedPlaces, PlaceEntry
-from codriver.tools.routing import GraphRouter
+from codriver.tools.routing import GraphRouter, Router
 
 __all__ = ["EnergyCurve", "RegionRuntime", "RegionTools", "RegionWorld", "TravelMatrix", "vehicle_energy"]
-
-
-logger = logging.getLogger(__name__)
 
 
 class RegionRuntime(Protocol):
@@ -62,7 +49,8 @@ class RegionRuntime(Protocol):
     @property
     def settings(self) -> Settings: ...
     def region(self, name: str | None = None) -> Region: ...
-    def router(self, region: Region) -> GraphRouter: ...
+    def router(self, region: Region) -> Router: ...
+    def graph_router(self, region: Region) -> GraphRouter: ...
     def places(self, region: Region) -> EmbeddedPlaces: ...
     def chargers(self, region: Region) -> OsmChargers: ...
     def gazetteer(self, region: Region) -> Gazetteer: ...
@@ -70,43 +58,53 @@ class RegionRuntime(Protocol):
 
 @dataclass
 class RegionTools:
-    """The tools of one imported region, built once and shared by the engine and the verifier."""
+    """The tools of one imported region, built once and shared by the engine and the verifier.
+
+    ``router`` is the routing provider plans are driven on (embedded or OSRM); ``roads`` the
+    region's own graph router, for what needs the region's graph (its map, the catalogue's
+    searches along a drive); it defaults to ``router`` when that is the embedded one.
+    """
 
     region: Region
-    router: GraphRouter
+    router: Router
     places: EmbeddedPlaces
     chargers: OsmChargers
     gazetteer: Gazetteer | None = None
+    roads: GraphRouter | None = None
     _stations: dict[str, ChargingStationInfo] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._stations = {s.poi_id: s for s in self.chargers.stations}
+        if self.roads is None and isinstance(self.router, GraphRouter):
+            self.roads = self.router
+
+    @property
+    def graph_router(self) -> GraphRouter:
+        """The region's own graph router (its roads), whichever provider plans are routed on."""
+        if self.roads is None:
+            msg = f"region {self.region.name!r} has no road graph in these tools: build them with roads=..."
+            raise InputError(msg, field="region")
+        return self.roads
 
     @classmethod
     def load(
-        cls,
-        runtime: RegionRuntime,
-        region: str | None = None,
-        *,
-        chargers: OsmChargers | None = None,
-        ocm_client: httpx.AsyncClient | None = None,
+        cls, runtime: RegionRuntime, region: str | None = None, *, chargers: OsmChargers | None = None
     ) -> RegionTools:
         """The tools of ``region`` (default: the configured one), importing an embedded region if needed.
 
-        ``chargers`` replaces the region's OSM charging stations (tests, other catalogues).
-        With an Open Charge Map key configured, OSM stations without socket data take the
-        sockets of the OCM station at the same place (``ocm_client``: the HTTP client to
-        use, default a new one); when OCM cannot be reached they stay unverified.
-        The router, catalogue, stations and gazetteer come from the runtime, built once
-        per import of the region.
+        The router, catalogue, charging stations and gazetteer come from the runtime, which
+        chose their providers from its settings and built them once per import of the region;
+        ``chargers`` replaces the runtime's charging stations (tests, surveys).
         """
         found = runtime.region(region)
-        router = runtime.router(found)
-        stations = chargers or runtime.chargers(found)
-        if chargers is None and runtime.settings.external.open_charge_map_key is not None:
-            confirmed = confirm_sockets(stations.stations, _ocm_stations(runtime.settings.external, found, ocm_client))
-            stations = OsmChargers(confirmed, router=router)
-        return cls(found, router, runtime.places(found), stations, runtime.gazetteer(found))
+        return cls(
+            found,
+            runtime.router(found),
+            runtime.places(found),
+            chargers or runtime.chargers(found),
+            runtime.gazetteer(found),
+            runtime.graph_router(found),
+        )
 
     @property
     def zone(self) -> ZoneInfo:
@@ -129,23 +127,23 @@ class RegionTools:
 
 @dataclass(frozen=True, eq=False)
 class TravelMatrix:
-    """Seconds and metres between road nodes along the fastest paths, as the router computed them.
+    """Seconds and metres of driving between points, as the router computed them.
 
-    ``seconds[i, j]`` and ``metres[i, j]`` go from ``nodes[i]`` to ``nodes[j]`` (graph node
-    indices); a node may appear twice (two places at one road node).
+    ``seconds[i, j]`` and ``metres[i, j]`` go from ``points[i]`` to ``points[j]`` (the plan's
+    sites); a point may appear twice (a place that is also the start).
     """
 
-    nodes: npt.NDArray[np.int64]
+    points: list[LatLon]
     seconds: npt.NDArray[np.float64]
     metres: npt.NDArray[np.float64]
-    _row: dict[int, int] = field(init=False, repr=False)
+    _row: dict[tuple[float, float], int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_row", {int(node): i for i, node in enumerate(self.nodes)})
+        object.__setattr__(self, "_row", {(p.lat, p.lon): i for i, p in reversed(list(enumerate(self.points)))})
 
-    def leg(self, a: int, b: int) -> tuple[float, float] | None:
-        """(seconds, metres) from node ``a`` to node ``b``; None when either is not in the matrix."""
-        i, j = self._row.get(a), self._row.get(b)
+    def leg(self, a: LatLon, b: LatLon) -> tuple[float, float] | None:
+        """(seconds, metres) from ``a`` to ``b``; None when either point is not in the matrix."""
+        i, j = self._row.get((a.lat, a.lon)), self._row.get((b.lat, b.lon))
         if i is None or j is None:
             return None
         return float(self.seconds[i, j]), float(self.metres[i, j])
@@ -186,28 +184,6 @@ UNVERIFIED_POWER_KW = 11.0
 _TYPE2_INLETS = frozenset({"type2", "ccs"})  # a CCS2 inlet takes a Type 2 plug too
 
 
-def _ocm_stations(
-    external: ExternalSettings, region: Region, client: httpx.AsyncClient | None
-) -> list[ChargingStationInfo]:
-    """Open Charge Map's stations over the region (empty, with a warning, when it cannot answer)."""
-    centre = LatLon((region.min_lat + region.max_lat) / 2, (region.min_lon + region.max_lon) / 2)
-    radius = haversine_m(centre, LatLon(region.max_lat, region.max_lon)) + 100.0  # stations just outside match too
-
-    async def fetch() -> list[ChargingStationInfo]:
-        if client is not None:
-            return await OpenChargeMap.from_settings(client, external).fetch(centre, radius)
-        async with httpx.AsyncClient() as own:
-            return await OpenChargeMap.from_settings(own, external).fetch(centre, radius)
-
-    try:
-        # In a worker thread: the caller may itself run inside an event loop.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(asyncio.run, fetch()).result()
-    except ToolError as exc:
-        logger.warning("Open Charge Map could not confirm charger sockets (they stay unverified): %s", exc)
-        return []
-
-
 def usable_power_kw(station: ChargingStationInfo, vehicle: VehicleEnergy) -> tuple[Compatibility, float | None]:
     """Compatibility and the power (kW) the vehicle can draw there (AC inlets cap AC sockets).
 
@@ -231,8 +207,9 @@ def usable_power_kw(station: ChargingStationInfo, vehicle: VehicleEnergy) -> tup
 class RegionWorld:
     """The verifier's :class:`World` over a region's real tools.
 
-    ``matrix``: travel already routed between road nodes (the engine's matrix of the plan
-    being checked); legs between its nodes are read from it instead of routed again.
+    ``matrix``: travel already routed between points (the engine's matrix of the plan being
+    checked); legs between its points are read from it instead of routed again. Legs are
+    driven on ``tools.router``, the provider the engine planned with.
     """
 
     def __init__(
@@ -242,8 +219,7 @@ class RegionWorld:
         self.temperature_c = request.temperature_c if request else None
         self.vehicle = vehicle_energy(request.vehicle) if request and request.vehicle.powertrain == "ev" else None
         self.matrix = matrix
-        self._nodes: dict[tuple[float, float], int] = {}
-        self._legs: dict[tuple[int, int], tuple[float, float]] = {}
+        self._legs: dict[tuple[LatLon, LatLon], tuple[float, float]] = {}
 
     def place(self, poi_id: str) -> PlaceFacts | None:
         entry = self.tools.entry(poi_id)
@@ -270,23 +246,19 @@ class RegionWorld:
         except InputError:
             return None
 
-    def _node(self, ref: StopRef) -> int:
+    def _point(self, ref: StopRef) -> LatLon:
         facts = self.place(ref.poi_id) if ref.poi_id else None
-        point = (facts.lat, facts.lon) if facts else (ref.lat, ref.lon)
-        if point not in self._nodes:
-            nodes, _ = self.tools.router.snap_nodes([LatLon(*point)])
-            self._nodes[point] = int(nodes[0])
-        return self._nodes[point]
+        return LatLon(facts.lat, facts.lon) if facts else LatLon(ref.lat, ref.lon)
 
     def travel(self, a: StopRef, b: StopRef) -> tuple[float, float]:
-        source, target = self._node(a), self._node(b)
+        source, target = self._point(a), self._point(b)
         known = self.matrix.leg(source, target) if self.matrix is not None else None
         if known is not None:
             return known
         if (source, target) not in self._legs:
-            times, dists = self.tools.router.matrix_nodes(np.array([source, target]))
-            assert dists is not None
-            self._legs[source, target] = (float(times[0, 1]), float(dists[0, 1]))
+            table = self.tools.router.table([source], [target])
+            assert table.metres is not None
+            self._legs[source, target] = (float(table.seconds[0, 0]), float(table.metres[0, 0]))
         return self._legs[source, target]
 
     def _hours(self, poi_id: str) -> PlaceHours | None:

@@ -51,7 +51,7 @@ def scenario_tools(runtime: Runtime, scenario: Scenario) -> RegionTools:
             else s
             for s in tools.chargers.stations
         ]
-        tools = RegionTools.load(runtime, scenario.region, chargers=OsmChargers(stations, router=tools.router))
+        tools = RegionTools.load(runtime, scenario.region, chargers=OsmChargers(stations, router=tools.graph_router))
     cache[key] = tools
     return tools
 

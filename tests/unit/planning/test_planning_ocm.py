@@ -1,4 +1,7 @@
-"""Open Charge Map confirms the sockets of OSM chargers when a key is configured (recorded payloads)."""
+"""With a key configured, Open Charge Map confirms the sockets of OSM chargers and adds its own stations.
+
+The answers are the recorded-format payloads of ``tests/unit/tools/charging/payloads``.
+"""
 
 from __future__ import annotations
 
@@ -44,9 +47,9 @@ def test_the_recorded_helsinki_stations_are_not_at_the_osm_chargers(tools: Regio
     assert confirm_sockets(tools.chargers.stations, ocm) == tools.chargers.stations
 
 
-def _runtime(helsinki: Runtime) -> Runtime:
+def _runtime(helsinki: Runtime, client: httpx.AsyncClient) -> Runtime:
     external = ExternalSettings(open_charge_map_key="test-key")
-    return Runtime(Settings(data_dir=helsinki.settings.data_dir, external=external))
+    return Runtime(Settings(data_dir=helsinki.settings.data_dir, external=external), http=lambda: client)
 
 
 def _at_first_osm_charger(tools: RegionTools) -> list[dict[str, Any]]:
@@ -69,7 +72,7 @@ def test_region_tools_take_confirmed_sockets_from_open_charge_map(helsinki: Runt
         return httpx.Response(200, json=records)
 
     client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    confirmed = RegionTools.load(_runtime(helsinki), "helsinki", ocm_client=client)
+    confirmed = RegionTools.load(_runtime(helsinki, client), "helsinki")
     assert "/v3/poi" in seen
     first = confirmed.station(tools.chargers.stations[0].poi_id)
     assert first is not None
@@ -86,6 +89,7 @@ def test_chargers_stay_unverified_when_open_charge_map_fails(
     helsinki: Runtime, tools: RegionTools, caplog: pytest.LogCaptureFixture
 ) -> None:
     client = httpx.AsyncClient(transport=httpx.MockTransport(lambda _r: httpx.Response(401, json={})))
-    loaded = RegionTools.load(_runtime(helsinki), "helsinki", ocm_client=client)
+    loaded = RegionTools.load(_runtime(helsinki, client), "helsinki")
+    assert loaded.chargers.stations == tools.chargers.stations  # OSM's alone, unverified as before
     assert [s.sockets_known for s in loaded.chargers.stations] == [False] * len(tools.chargers.stations)
     assert "Open Charge Map could not confirm" in caplog.text

@@ -17,6 +17,7 @@ EXPORTED = {
     "access_level",
     "assess",
     "confirm_sockets",
+    "merge_stations",
     "normalise_connector",
     "parse_poi",
 }

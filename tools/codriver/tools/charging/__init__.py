@@ -5,7 +5,7 @@ without socket data is reported unknown, never guessed compatible.
 """
 
 from codriver.tools.charging._compat import access_level, assess
-from codriver.tools.charging._confirm import confirm_sockets
+from codriver.tools.charging._confirm import confirm_sockets, merge_stations
 from codriver.tools.charging._models import (
     ChargerFilter,
     ChargerResult,
@@ -31,6 +31,7 @@ __all__ = [
     "access_level",
     "assess",
     "confirm_sockets",
+    "merge_stations",
     "normalise_connector",
     "parse_poi",
 ]

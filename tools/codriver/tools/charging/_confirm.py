@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from codriver.tools.charging._models import ChargingStationInfo
 from codriver.tools.geo import LatLon, haversine_m
 
-__all__ = ["MATCH_M", "confirm_sockets"]
+__all__ = ["MATCH_M", "confirm_sockets", "merge_stations"]
 
 MATCH_M = 50.0
 
@@ -53,3 +53,19 @@ def confirm_sockets(
             }
         )
     return out
+
+
+def merge_stations(
+    stations: Sequence[ChargingStationInfo], others: Sequence[ChargingStationInfo], *, within_m: float = MATCH_M
+) -> list[ChargingStationInfo]:
+    """One catalogue from two: ``stations`` with sockets confirmed by ``others`` (:func:`confirm_sockets`),
+    then every station of ``others`` farther than ``within_m`` metres from all of ``stations``.
+
+    A station both catalogues list appears once, under the first catalogue's ID.
+    """
+    merged = confirm_sockets(stations, others, within_m=within_m)
+    for other in others:
+        here = LatLon(other.lat, other.lon)
+        if all(haversine_m(here, LatLon(s.lat, s.lon)) > within_m for s in stations):
+            merged.append(other)
+    return merged

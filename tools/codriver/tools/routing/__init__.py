@@ -2,7 +2,7 @@
 
 from codriver.tools.routing._graph import RoadGraph
 from codriver.tools.routing._graph_router import GraphRouter
-from codriver.tools.routing._models import Leg, Matrix, Route, Router, Snap, arrival
+from codriver.tools.routing._models import Leg, Matrix, Route, Router, Snap, Table, arrival
 from codriver.tools.routing._osrm import OsrmRouter
 
-__all__ = ["GraphRouter", "Leg", "Matrix", "OsrmRouter", "RoadGraph", "Route", "Router", "Snap", "arrival"]
+__all__ = ["GraphRouter", "Leg", "Matrix", "OsrmRouter", "RoadGraph", "Route", "Router", "Snap", "Table", "arrival"]

@@ -7,6 +7,8 @@ jumping, without a Python loop over nodes.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -19,12 +21,14 @@ from scipy.spatial import cKDTree
 from codriver.errors import InputError
 from codriver.tools.geo import EARTH_RADIUS_M, LatLon, haversine_m
 from codriver.tools.routing._graph import RoadGraph
-from codriver.tools.routing._models import Leg, Matrix, Route, Snap, arrival
+from codriver.tools.routing._models import Leg, Matrix, Route, Snap, Table, arrival
 
 __all__ = ["GraphRouter"]
 
 _CHUNK = 16
 _MAX_SNAP_M = 5_000.0
+# Shortest-time trees kept for table(): about 128 MB of rows (at least two rows on any graph).
+_TREE_CACHE_CELLS = 16_000_000
 
 
 class GraphRouter:
@@ -53,6 +57,9 @@ class GraphRouter:
         self._time_t = self._time.T.tocsr()
         self._lat0 = float(np.radians(graph.lat.mean()))
         self._tree = cKDTree(self._project(graph.lat, graph.lon))
+        self._rows: OrderedDict[tuple[bool, int], npt.NDArray[np.float64]] = OrderedDict()
+        self._rows_max = max(2, _TREE_CACHE_CELLS // max(1, n))
+        self._rows_lock = threading.Lock()
 
     def _project(self, lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.float64]:
         lat_r, lon_r = np.radians(np.asarray(lat, dtype=float)), np.radians(np.asarray(lon, dtype=float))
@@ -153,6 +160,102 @@ class GraphRouter:
             best = np.where(better, detour, best)
             leg_of = np.where(better, leg, leg_of)
         return np.maximum(best, 0.0), leg_of
+
+    def _cached_rows(self, nodes: npt.NDArray[np.int64], *, forward: bool) -> npt.NDArray[np.float64]:
+        """Seconds from each node to every node (``forward``), or from every node to each; trees remembered.
+
+        A plan's corridor asks for the same few trees several times (places, then chargers):
+        each full-graph Dijkstra run is kept, the least recently used dropped first.
+        """
+        keys = [(forward, int(node)) for node in nodes]
+        with self._rows_lock:
+            rows = {key: self._rows[key] for key in keys if key in self._rows}
+            for key in rows:
+                self._rows.move_to_end(key)
+        todo = sorted({node for fwd, node in keys if (fwd, node) not in rows})
+        if todo:
+            fresh = self.times_from(todo) if forward else self.times_to(todo)
+            with self._rows_lock:
+                for node, row in zip(todo, fresh, strict=True):
+                    rows[forward, node] = self._rows[forward, node] = row
+                while len(self._rows) > self._rows_max:
+                    self._rows.popitem(last=False)
+        if not keys:
+            return np.empty((0, self.graph.node_count))
+        return np.stack([rows[key] for key in keys])
+
+    # -- the Router protocol (blocking) ----------------------------------------------------
+    def _nearest(self, points: Sequence[LatLon]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+        """Nearest node of every point, and whether it is within the snapping limit."""
+        if not points:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+        _, idx = self._tree.query(self._project([p.lat for p in points], [p.lon for p in points]))
+        nodes = np.atleast_1d(np.asarray(idx, dtype=np.int64))
+        near = np.array(
+            [
+                haversine_m(p, LatLon(float(self.graph.lat[n]), float(self.graph.lon[n]))) <= self.max_snap_m
+                for p, n in zip(points, nodes, strict=True)
+            ],
+            dtype=bool,
+        )
+        return nodes, near
+
+    def snap(self, points: Sequence[LatLon]) -> list[Snap | None]:
+        """The road node nearest each point (``distance_m``: metres to it); None past ``max_snap_m``."""
+        nodes, near = self._nearest(points)
+        snaps: list[Snap | None] = []
+        for point, node, ok in zip(points, nodes, near, strict=True):
+            road = LatLon(float(self.graph.lat[node]), float(self.graph.lon[node]))
+            snap = Snap(lat=road.lat, lon=road.lon, node_id=int(self.graph.node_osmid[node]), distance_m=0.0)
+            snaps.append(snap.model_copy(update={"distance_m": haversine_m(point, road)}) if ok else None)
+        return snaps
+
+    def table(self, sources: Sequence[LatLon], destinations: Sequence[LatLon], *, distances: bool = True) -> Table:
+        """Seconds (and metres) between the nearest road nodes, along the fastest paths; inf where unroutable.
+
+        Times only: one remembered tree per source, or per destination when there are fewer
+        of those (reverse Dijkstra). With distances: one tree with predecessors per source.
+        """
+        src, src_ok = self._nearest(sources)
+        dst, dst_ok = self._nearest(destinations)
+        seconds = np.full((len(src), len(dst)), np.inf)
+        metres = np.full((len(src), len(dst)), np.inf) if distances else None
+        rows, cols = np.flatnonzero(src_ok), np.flatnonzero(dst_ok)
+        if len(rows) == 0 or len(cols) == 0:
+            return Table(seconds, metres)
+        block = np.ix_(rows, cols)
+        if metres is not None:
+            t, d = self._pairs(src[rows], dst[cols])
+            seconds[block], metres[block] = t, d
+        elif len(np.unique(src[rows])) <= len(np.unique(dst[cols])):
+            seconds[block] = self._cached_rows(src[rows], forward=True)[:, dst[cols]]
+        else:
+            seconds[block] = self._cached_rows(dst[cols], forward=False)[:, src[rows]].T
+        return Table(seconds, metres)
+
+    def _pairs(
+        self, sources: npt.NDArray[np.int64], targets: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        if len(sources) == len(targets) and np.array_equal(sources, targets):
+            times, dists = self.matrix_nodes(sources)
+            assert dists is not None
+            return times, dists
+        times = np.empty((len(sources), len(targets)))
+        dists = np.empty((len(sources), len(targets)))
+        for start in range(0, len(sources), _CHUNK):
+            chunk = sources[start : start + _CHUNK]
+            t, pred = self._trees(chunk)
+            times[start : start + len(chunk)] = t[:, targets]
+            dists[start : start + len(chunk)] = self._tree_distances(pred)[:, targets]
+        dists[~np.isfinite(times)] = np.inf
+        return times, dists
+
+    def path(self, origin: LatLon, destination: LatLon) -> list[list[float]]:
+        """``[lon, lat]`` of the road nodes along the fastest path between the nearest nodes (2+ pairs)."""
+        nodes, _ = self.snap_nodes([origin, destination])
+        path = self.path_nodes(int(nodes[0]), int(nodes[1]))
+        coords = [[float(self.graph.lon[n]), float(self.graph.lat[n])] for n in path]
+        return coords if len(coords) > 1 else coords * 2
 
     # -- public API ----------------------------------------------------------------------
     def matrix_nodes(

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, Field
 
 from codriver.tools.geo import LatLon
 
-__all__ = ["Leg", "Matrix", "Route", "Router", "Snap", "arrival"]
+__all__ = ["Leg", "Matrix", "Route", "Router", "Snap", "Table", "arrival"]
 
 
 def arrival(depart_at: datetime | None, seconds: float) -> datetime | None:
@@ -66,8 +69,46 @@ class Matrix(BaseModel):
     snaps: list[Snap]
 
 
+@dataclass(frozen=True, eq=False)
+class Table:
+    """Travel from each source (row) to each destination (column) along the fastest drive.
+
+    ``seconds[i, j]`` is the driving time and ``metres[i, j]`` the length of that drive, both
+    between the points where source ``i`` and destination ``j`` join the road network;
+    ``inf`` where no road connects them or a point is too far from any road. ``metres`` is
+    None when only times were asked for.
+    """
+
+    seconds: npt.NDArray[np.float64]
+    metres: npt.NDArray[np.float64] | None
+
+
 class Router(Protocol):
-    """Routing on roads: point-to-point routes and many-to-many matrices."""
+    """Routing on roads, the port the planning engine and the verifier use.
+
+    The blocking methods (``snap``, ``table``, ``path``) serve the planning engine, which
+    runs in worker threads; ``route`` and ``matrix`` serve callers inside an event loop.
+    Every provider snaps a point to the road network the same way for all five, refuses
+    (``snap`` None, ``inf`` in a table) a point farther than its snapping limit from any
+    road, and answers in metres, seconds and GeoJSON ``[lon, lat]`` coordinates.
+    """
+
+    @property
+    def provider(self) -> str:
+        """Who routes: ``graph`` (embedded), ``osrm``, ..."""
+        ...
+
+    def snap(self, points: Sequence[LatLon]) -> list[Snap | None]:
+        """Where each point joins the road network (``distance_m``: metres off the road); None when too far."""
+        ...
+
+    def table(self, sources: Sequence[LatLon], destinations: Sequence[LatLon], *, distances: bool = True) -> Table:
+        """Seconds (and metres, unless ``distances`` is false) from every source to every destination."""
+        ...
+
+    def path(self, origin: LatLon, destination: LatLon) -> list[list[float]]:
+        """``[lon, lat]`` coordinates of the fastest drive, two or more; raises ``InputError`` when unroutable."""
+        ...
 
     async def route(
         self,

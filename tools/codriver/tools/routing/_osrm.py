@@ -1,24 +1,32 @@
-"""Routing through an OSRM server's HTTP API (``/route/v1`` and ``/table/v1``, car profile).
+"""Routing through an OSRM server's HTTP API (``/nearest``, ``/table``, ``/route``; v1, car profile).
 
 OSRM answers every failure that is not a transport problem with HTTP 400 and a JSON body
 ``{"code": "NoRoute", "message": "..."}``; the codes that mean "these points cannot be
 routed" become :class:`InputError`, every other code :class:`ToolBadResponse`.
+
+Every request goes through the router's own event loop (:class:`BackgroundLoop`), so the
+planning engine's blocking calls and async callers share one client and its connections.
+A table larger than the server's ``--max-table-size`` (100 coordinates by default) is
+asked in blocks.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+import numpy as np
 
 from codriver.errors import InputError, ToolBadResponse
 from codriver.tools._http import RetryPolicy, request_json
+from codriver.tools._loop import BackgroundLoop
 from codriver.tools.config import ExternalConfig
 from codriver.tools.geo import LatLon, haversine_m
-from codriver.tools.routing._models import Leg, Matrix, Route, Snap, arrival
+from codriver.tools.routing._models import Leg, Matrix, Route, Snap, Table, arrival
 
 __all__ = ["OsrmRouter"]
 
@@ -31,13 +39,20 @@ _INPUT_CODES = {
 }
 # Where a waypoint splits the full route geometry: a vertex this close (m) is the waypoint.
 _SPLIT_TOLERANCE_M = 1.0
+_MAX_SNAP_M = 5_000.0  # as the embedded router: farther from any road is outside the served area
+_MAX_TABLE_SIZE = 100  # osrm-routed's default --max-table-size
+_CONCURRENCY = 8
+T = TypeVar("T")
 
 
 class OsrmRouter:
     """The :class:`~codriver.tools.routing.Router` protocol over an OSRM server.
 
     ``base_url`` is the server root (``http://osrm:5000``); ``profile`` is the profile in
-    the URL path (``driving`` on a standard car deployment).
+    the URL path (``driving`` on a standard car deployment). A point farther than
+    ``max_snap_m`` metres from the road OSRM snaps it to is refused, as the embedded router
+    does; ``max_table_size`` is the server's ``--max-table-size``. The router uses
+    ``client`` from its own event loop only: give it a client of its own.
     """
 
     provider = _PROVIDER
@@ -49,11 +64,37 @@ class OsrmRouter:
         *,
         policy: RetryPolicy | None = None,
         profile: str = "driving",
+        max_snap_m: float = _MAX_SNAP_M,
+        max_table_size: int = _MAX_TABLE_SIZE,
     ) -> None:
         self.client = client
         self.base_url = base_url.rstrip("/")
         self.policy = policy or RetryPolicy()
         self.profile = profile
+        self.max_snap_m = max_snap_m
+        self.max_table_size = max(2, max_table_size)
+        self._loop = BackgroundLoop("osrm-router")
+
+    def close(self) -> None:
+        """Close the client and stop the router's event loop."""
+        self._loop.run(self.client.aclose())
+        self._loop.close()
+
+    def _block(self, coro: Coroutine[Any, Any, T]) -> T:
+        return self._loop.run(coro)
+
+    # -- the Router protocol (blocking, for the planning engine) ----------------------------
+    def snap(self, points: Sequence[LatLon]) -> list[Snap | None]:
+        """Where OSRM joins each point to a road (``/nearest``); None past ``max_snap_m`` or off every road."""
+        return self._block(self._snap_all(points))
+
+    def table(self, sources: Sequence[LatLon], destinations: Sequence[LatLon], *, distances: bool = True) -> Table:
+        """Seconds and metres from every source to every destination (``/table``); inf where unroutable."""
+        return self._block(self._table(sources, destinations, distances=distances))
+
+    def path(self, origin: LatLon, destination: LatLon) -> list[list[float]]:
+        """``[lon, lat]`` coordinates of OSRM's fastest drive (``/route``, full GeoJSON overview)."""
+        return self._block(self._path(origin, destination))
 
     @classmethod
     def from_settings(cls, client: httpx.AsyncClient, external: ExternalConfig) -> OsrmRouter:
@@ -76,6 +117,16 @@ class OsrmRouter:
         ``arrive_at`` is ``depart_at`` plus the total duration, in the same time zone; the
         server's whole answer is kept in ``raw``.
         """
+        return await self._loop.run_async(self._route(origin, destination, waypoints, depart_at))
+
+    async def matrix(self, points: Sequence[LatLon]) -> Matrix:
+        """Travel times (s) and distances (m) between every pair of points; None where unroutable."""
+        return await self._loop.run_async(self._matrix(points))
+
+    # -- requests, on the router's loop ---------------------------------------------------
+    async def _route(
+        self, origin: LatLon, destination: LatLon, waypoints: Sequence[LatLon], depart_at: datetime | None
+    ) -> Route:
         points = [origin, *waypoints, destination]
         params = {"overview": "full", "geometries": "geojson", "steps": "false"}
         body = await self._get("route", points, params)
@@ -85,8 +136,7 @@ class OsrmRouter:
             msg = f"OSRM answered a route without the expected fields ({type(exc).__name__}: {exc})"
             raise ToolBadResponse(msg) from exc
 
-    async def matrix(self, points: Sequence[LatLon]) -> Matrix:
-        """Travel times (s) and distances (m) between every pair of points; None where unroutable."""
+    async def _matrix(self, points: Sequence[LatLon]) -> Matrix:
         if not points:
             return Matrix(provider=self.provider, durations_s=[], distances_m=[], snaps=[])
         body = await self._get("table", points, {"annotations": "duration,distance"})
@@ -95,6 +145,74 @@ class OsrmRouter:
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             msg = f"OSRM answered a table without the expected fields ({type(exc).__name__}: {exc})"
             raise ToolBadResponse(msg) from exc
+
+    async def _gather(self, coros: list[Coroutine[Any, Any, T]]) -> list[T]:
+        """The results in order, at most :data:`_CONCURRENCY` requests at a time."""
+        gate = asyncio.Semaphore(_CONCURRENCY)
+
+        async def one(coro: Coroutine[Any, Any, T]) -> T:
+            async with gate:
+                return await coro
+
+        return list(await asyncio.gather(*(one(c) for c in coros)))
+
+    async def _snap_all(self, points: Sequence[LatLon]) -> list[Snap | None]:
+        return await self._gather([self._nearest(p) for p in points])
+
+    async def _nearest(self, point: LatLon) -> Snap | None:
+        try:
+            body = await self._get("nearest", [point], {"number": "1"})
+            snap = _snap(body["waypoints"][0], point)
+        except InputError:  # NoSegment: no road near enough for the server
+            return None
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            msg = f"OSRM answered nearest without the expected fields ({type(exc).__name__}: {exc})"
+            raise ToolBadResponse(msg) from exc
+        return snap if snap.distance_m <= self.max_snap_m else None
+
+    async def _table(self, sources: Sequence[LatLon], destinations: Sequence[LatLon], *, distances: bool) -> Table:
+        seconds = np.full((len(sources), len(destinations)), np.inf)
+        metres = np.full((len(sources), len(destinations)), np.inf) if distances else None
+        if not sources or not destinations:
+            return Table(seconds, metres)
+        rows, cols = _blocks(len(sources), len(destinations), self.max_table_size)
+        blocks = [(r, c) for r in rows for c in cols]
+        answers = await self._gather(
+            [self._table_block([sources[i] for i in r], [destinations[j] for j in c], distances) for r, c in blocks]
+        )
+        for (r, c), (t, d) in zip(blocks, answers, strict=True):
+            seconds[np.ix_(r, c)] = t
+            if metres is not None and d is not None:
+                metres[np.ix_(r, c)] = d
+        return Table(seconds, metres)
+
+    async def _table_block(
+        self, sources: list[LatLon], destinations: list[LatLon], distances: bool
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        k = len(sources)
+        params = {
+            "sources": ";".join(str(i) for i in range(k)),
+            "destinations": ";".join(str(k + j) for j in range(len(destinations))),
+            "annotations": "duration,distance" if distances else "duration",
+        }
+        body = await self._get("table", [*sources, *destinations], params)
+        try:
+            return _parse_block(body, sources, destinations, self.max_snap_m, distances=distances)
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            msg = f"OSRM answered a table without the expected fields ({type(exc).__name__}: {exc})"
+            raise ToolBadResponse(msg) from exc
+
+    async def _path(self, origin: LatLon, destination: LatLon) -> list[list[float]]:
+        body = await self._get("route", [origin, destination], {"overview": "full", "geometries": "geojson"})
+        try:
+            coords = [[float(x), float(y)] for x, y in body["routes"][0]["geometry"]["coordinates"]]
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            msg = f"OSRM answered a route without the expected fields ({type(exc).__name__}: {exc})"
+            raise ToolBadResponse(msg) from exc
+        if not coords:
+            msg = "OSRM answered a route geometry without coordinates"
+            raise ToolBadResponse(msg)
+        return coords if len(coords) > 1 else coords * 2
 
     async def _get(self, service: str, points: Sequence[LatLon], params: dict[str, str]) -> dict[str, Any]:
         coordinates = ";".join(f"{p.lon:.6f},{p.lat:.6f}" for p in points)
@@ -207,3 +325,42 @@ def _number(value: Any) -> float | None:
         msg = f"table entry {value!r} is not a non-negative number"
         raise ValueError(msg)
     return number
+
+
+def _blocks(n_sources: int, n_destinations: int, size: int) -> tuple[list[list[int]], list[list[int]]]:
+    """Source and destination index blocks whose every pair fits ``size`` coordinates in one request."""
+    if n_sources + n_destinations <= size:
+        rows, cols = n_sources, n_destinations
+    elif n_sources <= size // 2:
+        rows, cols = n_sources, size - n_sources
+    elif n_destinations <= size // 2:
+        rows, cols = size - n_destinations, n_destinations
+    else:
+        rows = cols = size // 2
+    return (
+        [list(range(a, min(a + rows, n_sources))) for a in range(0, n_sources, rows)],
+        [list(range(a, min(a + cols, n_destinations))) for a in range(0, n_destinations, cols)],
+    )
+
+
+def _parse_block(
+    body: dict[str, Any], sources: list[LatLon], destinations: list[LatLon], max_snap_m: float, *, distances: bool
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """(seconds, metres) of one table answer; inf for ``null`` and for points snapped past ``max_snap_m``."""
+    shape = (len(sources), len(destinations))
+    seconds = np.array([[_inf(x) for x in row] for row in body["durations"]], dtype=float).reshape(shape)
+    metres = None
+    if distances:
+        metres = np.array([[_inf(x) for x in row] for row in body["distances"]], dtype=float).reshape(shape)
+    far_rows = [_snap(w, p).distance_m > max_snap_m for w, p in zip(body["sources"], sources, strict=True)]
+    far_cols = [_snap(w, p).distance_m > max_snap_m for w, p in zip(body["destinations"], destinations, strict=True)]
+    for table in (seconds, metres):
+        if table is not None:
+            table[np.array(far_rows, dtype=bool), :] = np.inf
+            table[:, np.array(far_cols, dtype=bool)] = np.inf
+    return seconds, metres
+
+
+def _inf(value: Any) -> float:
+    number = _number(value)
+    return math.inf if number is None else number
