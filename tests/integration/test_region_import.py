@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from codriver.errors import DataError, InputError, RegionNotFound
 from codriver.regions import RoadGraph, ensure_region, import_region, load_graph
+from codriver.regions._walk import walk_file_for
 from codriver.regions.summary import get_region
 from codriver.settings import Settings
 from codriver.store import ChargingStation, Place, Region, migrate, session_scope
@@ -93,10 +94,11 @@ def test_reimport_replaces_in_place(settings: Settings, engine: Engine, town_pbf
     with session_scope(engine) as session:
         assert len(session.exec(select(Region)).all()) == 1
         assert session.exec(select(func.count()).select_from(Place)).one() == first.region.place_count
-    caches = list((settings.regions_dir / "town").glob("*.npz"))
-    assert [c.name for c in caches] == [Path(second.region.graph_path).name]
+    caches = sorted(c.name for c in (settings.regions_dir / "town").glob("*.npz"))
+    graph = settings.data_dir / second.region.graph_path
+    assert caches == sorted([graph.name, walk_file_for(graph).name])  # the walking network beside the graph
     assert first.region.graph_path != second.region.graph_path
-    assert RoadGraph.load(caches[0]).edge_count == first.graph.edge_count
+    assert RoadGraph.load(graph).edge_count == first.graph.edge_count
 
 
 def _corrupt(kind: str, tmp_path: Path) -> Path:

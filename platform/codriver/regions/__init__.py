@@ -1,4 +1,4 @@
-"""Regions: OSM extracts imported as a drive graph (cache file) and a place catalogue.
+"""Regions: OSM extracts imported as a drive graph (cache file), a walking network and a place catalogue.
 
 The catalogue's vocabulary loads with the package; the graph (networkx), the importer, the
 summaries and the stored catalogue's loaders (SQLAlchemy, pyrosm) load on first use of one
@@ -15,6 +15,7 @@ from codriver.lazy import lazy_exports
 from codriver.regions.catalogue import CATEGORIES, CONNECTORS
 
 if TYPE_CHECKING:
+    from codriver.regions._walk import load_walk_router
     from codriver.regions.graph import RoadGraph
     from codriver.regions.importer import (
         ATTRIBUTION,
@@ -51,6 +52,7 @@ __all__ = [
     "load_graph",
     "load_osm_stations",
     "load_places",
+    "load_walk_router",
     "opening_hours_report",
     "region_name_from_path",
     "region_summary",
@@ -76,6 +78,7 @@ __getattr__ = lazy_exports(
         "opening_hours_report": "stored",
         "station_from_rows": "stored",
         "store_refreshed_tags": "stored",
+        "load_walk_router": "_walk",
         "load_graph": "summary",
         "region_summary": "summary",
     },

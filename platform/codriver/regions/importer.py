@@ -29,6 +29,7 @@ from sqlmodel import select
 
 from codriver.errors import DataError, InputError, RegionNotFound
 from codriver.regions._pbf import check_pbf
+from codriver.regions._walk import walk_file_for, write_walk_network
 from codriver.regions.catalogue import ChargerRecord, PlaceRecord, parse_charger, parse_place
 from codriver.regions.graph import RoadGraph, build_graph
 from codriver.regions.tiles import build_basemap, tiles_file_for
@@ -257,6 +258,8 @@ def import_region(
     region_dir = settings.regions_dir / name
     cache = region_dir / f"graph-{sha[:12]}-{uuid.uuid4().hex[:8]}.npz"
     graph.save(cache)
+    progress("building the walking network", 0.82)
+    walking = write_walk_network(path, cache)  # park and walk (codriver.regions._walk); never fails the import
     min_lon, min_lat, max_lon, max_lat = graph.bbox()
     if places:
         min_lon = min(min_lon, *(p.lon for p in places))
@@ -270,6 +273,7 @@ def import_region(
     except BaseException:  # interrupted: leave no files behind
         cache.unlink(missing_ok=True)
         tiles.unlink(missing_ok=True)
+        walk_file_for(cache).unlink(missing_ok=True)
         raise
     if basemap["status"] != "ok":  # the import goes on: the web app draws its SVG map instead
         logger.warning("region %s: no basemap tiles (%s); the web app will draw its SVG map", name, basemap["detail"])
@@ -290,7 +294,7 @@ def import_region(
         place_count=len(places),
         charger_count=len(chargers),
         opening_hours_count=sum(1 for p in places if p.opening_hours_status != "missing"),
-        stats={**_stats(graph, places, chargers), "basemap": basemap},
+        stats={**_stats(graph, places, chargers), "basemap": basemap, "walking": walking},
     )
     progress("writing the catalogue", 0.9)
     try:
@@ -310,9 +314,14 @@ def import_region(
     except BaseException:
         cache.unlink(missing_ok=True)
         tiles.unlink(missing_ok=True)
+        walk_file_for(cache).unlink(missing_ok=True)
         raise
-    for stale in [*region_dir.glob("graph-*.npz"), *region_dir.glob("tiles-*.mbtiles")]:
-        if stale not in {cache, tiles}:
+    for stale in [
+        *region_dir.glob("graph-*.npz"),
+        *region_dir.glob("tiles-*.mbtiles"),
+        *region_dir.glob("walk-*.npz"),
+    ]:
+        if stale not in {cache, tiles, walk_file_for(cache)}:
             stale.unlink(missing_ok=True)
     progress("done", 1.0)
     return ImportResult(region=region, graph=graph)

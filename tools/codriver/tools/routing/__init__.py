@@ -4,5 +4,18 @@ from codriver.tools.routing._graph import RoadGraph
 from codriver.tools.routing._graph_router import GraphRouter
 from codriver.tools.routing._models import Leg, Matrix, Route, Router, Snap, Table, arrival
 from codriver.tools.routing._osrm import OsrmRouter
+from codriver.tools.routing._walk_router import WalkRouter
 
-__all__ = ["GraphRouter", "Leg", "Matrix", "OsrmRouter", "RoadGraph", "Route", "Router", "Snap", "Table", "arrival"]
+__all__ = [
+    "GraphRouter",
+    "Leg",
+    "Matrix",
+    "OsrmRouter",
+    "RoadGraph",
+    "Route",
+    "Router",
+    "Snap",
+    "Table",
+    "WalkRouter",
+    "arrival",
+]
