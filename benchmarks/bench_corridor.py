@@ -41,6 +41,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # tests/ holds the generator, shared with the tests
 
+from _workers import export_revision, run_worker  # noqa: E402  (benchmarks/ is on the path of a script run from it)
+
 REGION = "generated"
 FAR_COLUMN = 7
 BEFORE = "fdb2d42^"  # the commit before the corridor search and MealWish.near
@@ -125,15 +127,7 @@ def _peak_rss_mb() -> float:
 
 # -- the orchestration ---------------------------------------------------------------------
 def _run(args: list[str], pythonpath: str | None) -> dict[str, Any]:
-    env = dict(os.environ)
-    if pythonpath:
-        env["PYTHONPATH"] = pythonpath
-    done = subprocess.run(
-        [sys.executable, __file__, *args], capture_output=True, text=True, env=env, check=False, timeout=3600
-    )
-    if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    return run_worker(__file__, args, pythonpath)
 
 
 def _cli_s(request_file: Path, data_dir: Path, pythonpath: str | None) -> tuple[float, int]:
@@ -153,12 +147,7 @@ def _cli_s(request_file: Path, data_dir: Path, pythonpath: str | None) -> tuple[
 
 
 def _export(rev: str, into: Path) -> str:
-    """``rev``'s platform, tools and simulators under ``into``, as a PYTHONPATH ahead of the working tree."""
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", rev, "platform", "tools", "simulators"], capture_output=True, check=True
-    )
-    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
-    return os.pathsep.join(str(into / root) for root in ("platform", "tools", "simulators"))
+    return export_revision(rev, into)
 
 
 def _row(label: str, plan: dict[str, Any], cli: tuple[float, int]) -> str:

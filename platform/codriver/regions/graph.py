@@ -1,32 +1,39 @@
-"""The drive graph of a region: built once at import, cached as arrays, loaded fast.
+"""The drive graph of a region: built once at import, straight from the extract into arrays.
 
-The graph follows osmnx conventions (a ``MultiDiGraph`` in EPSG:4326 with ``x``/``y`` node
-coordinates, edge ``length`` in metres, ``speed_kph`` and ``travel_time`` in seconds, only
-the largest strongly connected component). The cache stores it as flat NumPy arrays in an
-``.npz`` file without pickles, which loads in milliseconds; :meth:`RoadGraph.to_networkx`
-rebuilds the osmnx graph when a caller wants one. The type lives with the routing tools
-(:class:`codriver.tools.routing.RoadGraph`); this module builds it from an extract.
+The graph follows osmnx conventions (EPSG:4326 node coordinates, one edge per segment
+between consecutive nodes of a way, edge ``length`` in metres, ``speed_kph`` and
+``travel_time`` in seconds, only the largest strongly connected component) and is built
+the way osmnx would build it from pyrosm's ``driving`` network, without building it in
+networkx: the ways are streamed from the file (:mod:`codriver.regions._roads`) and every
+step after that works on whole NumPy arrays. ``tests/unit/regions/test_drive_graph.py``
+holds the networkx/osmnx pipeline this replaced and checks that both give the same graph.
+
+The cache stores it as flat arrays in an ``.npz`` file without pickles, which loads in
+milliseconds; :meth:`RoadGraph.to_networkx` rebuilds the osmnx graph when a caller wants
+one. The type lives with the routing tools (:class:`codriver.tools.routing.RoadGraph`).
 """
 
 from __future__ import annotations
 
-import json
-import math
 import re
-import warnings
-from typing import Any
+from dataclasses import dataclass
+from pathlib import Path
 
-import networkx as nx
 import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from codriver.errors import DataError
+from codriver.regions._roads import DriveWays, read_drive_ways
 from codriver.tools.routing import RoadGraph
 
-__all__ = ["RoadGraph", "build_graph"]
+__all__ = ["RoadGraph", "build_graph", "graph_from_ways", "maxspeed_kph", "typical_kph"]
 
-_ONEWAY = {"yes", "true", "1"}
-_REVERSED = {"-1", "reverse"}
-_ROUNDABOUT = {"roundabout", "circular"}
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+IndexArray = npt.NDArray[np.int32]
+
 # Typical speeds (km/h) for highway types no edge of the region gives a maxspeed for.
 _TYPICAL_KPH = {
     "motorway": 110.0,
@@ -58,13 +65,15 @@ _ZONES = {
     "zone20": 20.0,
 }
 _NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mph)?\s*$", re.IGNORECASE)
+# pyrosm's (and the haversine package's) mean Earth radius, so that lengths are pyrosm's.
+_EARTH_RADIUS_M = 6371.0088 * 1000.0
 
 
-def _maxspeed_kph(value: Any) -> float | None:
+def maxspeed_kph(value: str) -> float | None:
     """km/h of one OSM ``maxspeed`` value, or None when it does not say."""
-    if not isinstance(value, str) or not value.strip():
+    if not value.strip():
         return None
-    first = value.split(";")[0].strip()
+    first = value.split(";", maxsplit=1)[0].strip()
     match = _NUMBER.match(first)
     if match:
         kph = float(match.group(1)) * (1.609344 if match.group(2) else 1.0)
@@ -75,91 +84,162 @@ def _maxspeed_kph(value: Any) -> float | None:
     return _ZONES.get(word)
 
 
-def _tags(raw: Any) -> dict[str, str]:
-    if isinstance(raw, str) and raw:
-        try:
-            parsed = json.loads(raw)
-        except json.JSONDecodeError:
-            return {}
-        return {str(k): str(v) for k, v in parsed.items()} if isinstance(parsed, dict) else {}
-    return {}
+def typical_kph(highway: str) -> float:
+    """The speed (km/h) assumed for a highway type that no edge of the region gives a maxspeed for."""
+    return _TYPICAL_KPH.get(highway, _FALLBACK_KPH)
 
 
-def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value)
+def build_graph(path: Path) -> RoadGraph:
+    """The drive graph of the OSM extract at ``path`` (see :func:`graph_from_ways`)."""
+    try:
+        ways = read_drive_ways(path)
+    except (RuntimeError, OSError) as exc:
+        msg = f"cannot read roads from {path}: {exc}"
+        raise DataError(msg) from exc
+    return graph_from_ways(ways)
 
 
-def build_graph(nodes: Any, edges: Any) -> RoadGraph:
-    """The drive graph from pyrosm's ``get_network(nodes=True)`` frames.
+def _haversine_m(lon1: FloatArray, lat1: FloatArray, lon2: FloatArray, lat2: FloatArray) -> FloatArray:
+    """Great-circle metres, computed as pyrosm computes a segment's length."""
+    lat1, lon1, lat2, lon2 = (np.deg2rad(a) for a in (lat1, lon1, lat2, lon2))
+    d = np.sin((lat2 - lat1) * 0.5) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) * 0.5) ** 2
+    return np.asarray(2 * _EARTH_RADIUS_M * np.arcsin(np.sqrt(d)), dtype=np.float64)
 
-    Edges that point at nodes missing from the extract (clipped ways) are dropped; two-way
-    roads get an edge each way; speeds come from ``maxspeed`` where tagged and otherwise
-    from the mean of the same highway type in the region (osmnx's imputation), then from
-    typical values. Only the largest strongly connected component is kept.
+
+@dataclass(frozen=True)
+class _Segments:
+    """The segments between consecutive nodes of the ways, each a road between two graph nodes.
+
+    ``u``/``v`` index ``node_osmid`` (sorted), ``way`` the ways; ``length`` in metres.
     """
-    import osmnx as ox  # noqa: PLC0415  (slow import, needed at import time only)
 
-    if edges is None or nodes is None or len(edges) == 0:
-        msg = "the extract has no drivable roads"
+    node_osmid: IntArray
+    lon: FloatArray
+    lat: FloatArray
+    u: IndexArray
+    v: IndexArray
+    way: IndexArray
+    length: FloatArray
+
+
+def _segments(ways: DriveWays) -> _Segments:
+    """Every segment between consecutive nodes of a way, and the nodes they join.
+
+    Nodes missing from the extract are skipped: a clipped way runs through the nodes that
+    remain (as pyrosm cuts it), and a way with fewer than two of them has no segment.
+    Segments from a node to itself are dropped.
+    """
+    located = ways.located
+    way_of = np.repeat(np.arange(len(ways.way_id), dtype=np.int32), ways.node_count)[located]
+    refs = ways.ref[located]
+    start = np.flatnonzero(way_of[1:] == way_of[:-1])
+    start = start[refs[start] != refs[start + 1]]
+    if len(start) == 0:
+        msg = (
+            "the extract has no drivable roads"
+            if len(ways.way_id) == 0
+            else "the extract has no drivable roads inside it (every road points outside the extract)"
+        )
         raise DataError(msg)
-    coords = {int(i): (float(x), float(y)) for i, x, y in zip(nodes["id"], nodes["lon"], nodes["lat"], strict=True)}
-    graph = nx.MultiDiGraph(crs="epsg:4326")
-    for row in edges.itertuples(index=False):
-        u, v = int(row.u), int(row.v)
-        if u not in coords or v not in coords or u == v:
-            continue
-        tags = _tags(getattr(row, "tags", None))
-        oneway_raw = _text(getattr(row, "oneway", None)).lower() or tags.get("oneway", "").lower()
-        junction = tags.get("junction", "").lower()
-        one_way = oneway_raw in _ONEWAY or oneway_raw in _REVERSED or junction in _ROUNDABOUT
-        if oneway_raw in _REVERSED:
-            u, v = v, u
-        highway = _text(row.highway) or "road"
-        speed = _maxspeed_kph(_text(getattr(row, "maxspeed", None)))
-        attrs = {
-            "osmid": int(row.id),
-            "length": float(row.length),
-            "highway": highway,
-            "name": _text(getattr(row, "name", None)),
-            "oneway": one_way,
-        }
-        if speed is not None:
-            attrs["maxspeed"] = str(speed)
-        for a, b in ((u, v), (v, u)) if not one_way else ((u, v),):
-            graph.add_edge(a, b, **attrs)
-    if graph.number_of_edges() == 0:
-        msg = "the extract has no drivable roads inside it (every road points outside the extract)"
-        raise DataError(msg)
-    for node, (x, y) in coords.items():
-        if node in graph:
-            graph.nodes[node].update(x=x, y=y)
-    known = {d["highway"] for _, _, d in graph.edges(data=True) if "maxspeed" in d}
-    missing = {d["highway"] for _, _, d in graph.edges(data=True)} - known
-    hwy_speeds = {hw: _TYPICAL_KPH.get(hw, _FALLBACK_KPH) for hw in missing}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        graph = ox.add_edge_speeds(graph, hwy_speeds=hwy_speeds, fallback=_FALLBACK_KPH)
-        graph = ox.add_edge_travel_times(graph)
-        graph = ox.truncate.largest_component(graph, strongly=True)
-    return _arrays(graph)
-
-
-def _arrays(graph: nx.MultiDiGraph) -> RoadGraph:
-    order = sorted(graph.nodes)
-    index = {node: i for i, node in enumerate(order)}
-    edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (index[e[0]], index[e[1]], e[2]))
-    return RoadGraph(
-        node_osmid=np.array(order, dtype=np.int64),
-        lon=np.array([graph.nodes[n]["x"] for n in order], dtype=np.float64),
-        lat=np.array([graph.nodes[n]["y"] for n in order], dtype=np.float64),
-        edge_u=np.array([index[u] for u, _, _, _ in edges], dtype=np.int64),
-        edge_v=np.array([index[v] for _, v, _, _ in edges], dtype=np.int64),
-        length_m=np.array([d["length"] for *_, d in edges], dtype=np.float64),
-        travel_time_s=np.array([d["travel_time"] for *_, d in edges], dtype=np.float64),
-        speed_kph=np.array([d["speed_kph"] for *_, d in edges], dtype=np.float64),
-        way_id=np.array([d["osmid"] for *_, d in edges], dtype=np.int64),
-        highway=np.array([d["highway"] for *_, d in edges], dtype=np.str_),
-        name=np.array([d.get("name") or "" for *_, d in edges], dtype=np.str_),
+    node_osmid, first, inverse = np.unique(
+        np.concatenate((refs[start], refs[start + 1])), return_index=True, return_inverse=True
     )
+    # pyrosm's degrees: the PBF's integer grid (granularity 100 nanodegrees) over 1e9
+    lon = (ways.x[located] * 100) / 1e9
+    lat = (ways.y[located] * 100) / 1e9
+    ends = np.concatenate((start, start + 1))[first]  # a reference of each node
+    index = inverse.astype(np.int32)
+    return _Segments(
+        node_osmid=node_osmid,
+        lon=lon[ends],
+        lat=lat[ends],
+        u=index[: len(start)],
+        v=index[len(start) :],
+        way=way_of[start],
+        length=np.round(_haversine_m(lon[start], lat[start], lon[start + 1], lat[start + 1]), 3),
+    )
+
+
+def graph_from_ways(ways: DriveWays) -> RoadGraph:
+    """The drive graph of ``ways``, as osmnx builds it from pyrosm's ``driving`` network.
+
+    - one edge per segment between consecutive nodes of a way (nodes that are not in the
+      extract skipped, segments from a node to itself dropped), ``length`` the haversine
+      metres rounded to the millimetre;
+    - one-way roads (``oneway=yes|true|1``, roundabouts) get an edge along the way,
+      ``oneway=-1|reverse`` one against it, every other road one each way;
+    - ``speed_kph`` from ``maxspeed`` (numbers, mph, country zones such as ``FI:urban``)
+      where tagged; elsewhere the mean over the region's edges of the same ``highway``
+      type that have one (``osmnx.add_edge_speeds``), or :func:`typical_kph` when none has;
+    - ``travel_time`` = length / speed (``osmnx.add_edge_travel_times``);
+    - only the largest strongly connected component (``osmnx.truncate.largest_component``);
+    - nodes in OSM ID order, edges by (from, to) and, between the same two nodes, in file order.
+
+    Raises :class:`DataError` when no drivable road is left.
+    """
+    seg = _segments(ways)
+    # Directed edges in the order networkx receives them: per segment, along the way, then back.
+    oneway = ways.oneway[seg.way]
+    copies = np.where(oneway == 0, 2, 1).astype(np.int8)
+    segment = np.repeat(np.arange(len(seg.u), dtype=np.int32), copies)
+    back = oneway[segment] == -1
+    back[(np.cumsum(copies, dtype=np.int64) - 1)[oneway == 0]] = True
+    del oneway
+    speed, highway = _speeds(ways, seg.way, copies)
+    del copies
+    u = np.where(back, seg.v[segment], seg.u[segment])
+    v = np.where(back, seg.u[segment], seg.v[segment])
+    del back
+    keep_node = _largest_strong_component(u, v, len(seg.node_osmid))
+    keep_edge = np.flatnonzero(keep_node[u] & keep_node[v])
+    new_index = (np.cumsum(keep_node, dtype=np.int64) - 1).astype(np.int32)
+    u, v = new_index[u[keep_edge]], new_index[v[keep_edge]]
+    del new_index
+    order = np.lexsort((v, u))  # stable: parallel edges stay in file order, as networkx keys them
+    u, v, segment = u[order], v[order], segment[keep_edge[order]]
+    del order, keep_edge
+    length = seg.length[segment]
+    way = seg.way[segment]
+    return RoadGraph(
+        node_osmid=seg.node_osmid[keep_node],
+        lon=seg.lon[keep_node],
+        lat=seg.lat[keep_node],
+        edge_u=u.astype(np.int64),
+        edge_v=v.astype(np.int64),
+        length_m=length,
+        travel_time_s=(length / 1000) / (speed[segment] / (60 * 60)),
+        speed_kph=speed[segment],
+        way_id=ways.way_id[way],
+        highway=np.array([h or "road" for h in ways.highways], dtype=np.str_)[highway[way]],
+        name=np.array(ways.names, dtype=np.str_)[ways.name[way]],
+    )
+
+
+def _speeds(ways: DriveWays, way: IndexArray, copies: npt.NDArray[np.int8]) -> tuple[FloatArray, IndexArray]:
+    """(km/h of every segment, highway code of every way), by ``osmnx.add_edge_speeds``' rules.
+
+    A highway type's mean counts a two-way segment twice, as osmnx averages over edges.
+    Highway codes index ``ways.highways``; values that read the same ("" is "road") share one.
+    """
+    tagged = np.array([np.nan if (k := maxspeed_kph(v)) is None else k for v in ways.maxspeeds], dtype=np.float64)
+    names = [h or "road" for h in ways.highways]
+    first = {name: i for i, name in reversed(list(enumerate(names)))}
+    highway = np.array([first[name] for name in names], dtype=np.int32)[ways.highway]
+    speed = tagged[ways.maxspeed[way]]
+    code = highway[way]
+    known = ~np.isnan(speed)
+    counts = np.bincount(code[known], weights=copies[known], minlength=len(names))
+    sums = np.bincount(code[known], weights=speed[known] * copies[known], minlength=len(names))
+    typical = np.array([typical_kph(name) for name in names], dtype=np.float64)
+    mean = np.where(counts > 0, sums / np.maximum(counts, 1), typical)
+    return np.where(known, speed, mean[code]), highway
+
+
+def _largest_strong_component(u: IndexArray, v: IndexArray, n: int) -> npt.NDArray[np.bool_]:
+    """Whether each of the ``n`` nodes is in the largest strongly connected component of the edges u -> v."""
+    adjacency = csr_matrix((np.ones(len(u), dtype=np.int8), (u, v)), shape=(n, n))
+    adjacency.sum_duplicates()
+    adjacency.data[:] = 1
+    _, label = connected_components(adjacency, directed=True, connection="strong")
+    largest = int(np.bincount(label).argmax())
+    return np.asarray(label == largest)

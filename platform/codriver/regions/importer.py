@@ -192,21 +192,13 @@ def _build(path: Path, progress: Progress) -> tuple[RoadGraph, list[PlaceRecord]
     import pyrosm  # noqa: PLC0415  (heavy import, only needed here)
 
     progress("reading roads", 0.1)
+    graph = build_graph(path)  # streamed from the file straight into arrays
+    progress("reading places", 0.6)
     try:
         # pyrosm prints timings on stdout, which belongs to our --json output.
         with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
             warnings.simplefilter("ignore")
-            osm = pyrosm.OSM(str(path))
-            nodes, edges = osm.get_network(nodes=True, network_type="driving")
-    except (ValueError, KeyError, RuntimeError, OSError) as exc:
-        msg = f"cannot read roads from {path}: {exc}"
-        raise DataError(msg) from exc
-    progress("building the drive graph", 0.3)
-    graph = build_graph(nodes, edges)
-    progress("reading places", 0.6)
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            places, chargers = _read_places(osm)
+            places, chargers = _read_places(pyrosm.OSM(str(path)))
         places += _recover_relations(path, {p.place_id for p in places})
     except (ValueError, KeyError, RuntimeError, OSError) as exc:
         msg = f"cannot read places from {path}: {exc}"
