@@ -21,7 +21,9 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from codriver.agents._cuisine import food_words
+from codriver.agents._glossary import covers
 from codriver.agents._lexicon import AVOID_CUES, DIET_WORDS, INTEREST_WORDS, MEAL_WORDS
+from codriver.tools.geo import LatLon, haversine_m
 from codriver.tools.geocoding import Gazetteer, fold
 
 __all__ = ["Mention", "link_places", "local_kind_words"]
@@ -265,10 +267,34 @@ def _described(gazetteer: Gazetteer, tokens: list[str], *, single_ok: bool) -> i
                 len(words) > 1
                 and words[-1] in described
                 and all(w in described or any(_token_in(w, a) for a in aliases) for w in words[:-1])
-            ):
+            ) or (len(words) > 1 and any(covers(words, alias_tokens, described) for alias_tokens in aliases)):
                 owners.add(index)
+    if len(owners) > 1:
+        owners = _one_place(gazetteer, owners)
     return owners.pop() if len(owners) == 1 else None
 
+
+_SAME_PLACE_M = 300.0
+
+
+def _one_place(gazetteer: Gazetteer, owners: set[int]) -> set[int]:
+    """One library mapped as a node and as a building is one place: the first of them, else all."""
+    entries = [gazetteer.entries[i] for i in sorted(owners)]
+    first = entries[0]
+    same = all(
+        fold(e.name) == fold(first.name)
+        and e.category == first.category
+        and haversine_m(LatLon(e.lat, e.lon), LatLon(first.lat, first.lon)) <= _SAME_PLACE_M
+        for e in entries[1:]
+    )
+    return {min(owners)} if same else owners
+
+
+_PART_OF = re.compile(
+    r"(?<=\bthe )(?P<part>[A-Za-z]+)\s+(?:under|beneath|below|of|in|inside|at|on top of|next to)\s+the\s+"
+    rf"(?P<whole>(?:old |new |city |main )?(?:{'|'.join(sorted(_DESCRIBED))}))\b",
+    re.IGNORECASE,
+)
 
 _KIND_AFTER = re.compile(
     r"\s+(?:(?:art|history|design|modern art|city)\s+)?"
@@ -331,6 +357,7 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 and tokens
                 and tokens[-1] in _DESCRIBED
                 and tokens[0] not in _LINKERS
+                and folded not in by_name  # a name said exactly is that name, not a description
             ):
                 single_ok = definite and (said[:1].isupper() or tokens[-1] in _UNIQUE_LANDMARKS)
                 described = _described(gazetteer, tokens, single_ok=single_ok)
@@ -390,6 +417,12 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             )
             mention = _mention(gazetteer, said, (start, end), owners[0], score=round(score, 3))
             found.append(replace(mention, others=others))
+    # "the crypt under the cathedral", "the tower of the town hall": a place named by what it is part of
+    for part in _PART_OF.finditer(text):
+        tokens = [*fold(part.group("whole")).split(), *fold(part.group("part")).split()]
+        described = _described(gazetteer, tokens, single_ok=False)
+        if described is not None:
+            found.append(_mention(gazetteer, part.group(0), part.span(), described, score=0.9))
     chosen: list[Mention] = []
     for mention in sorted(found, key=lambda m: (-(m.end - m.start) * m.score, -m.score, m.start)):
         if all(mention.end <= c.start or mention.start >= c.end for c in chosen):

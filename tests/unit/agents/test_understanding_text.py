@@ -10,6 +10,7 @@ import pytest
 
 from codriver.agents._cuisine import read_cuisines
 from codriver.agents._followup import read_follow_up
+from codriver.agents._glossary import covers
 from codriver.agents._linking import link_places, local_kind_words
 from codriver.agents._reader import is_negated
 from codriver.agents._understand import PlanContext, Understanding, region_facts, understand
@@ -17,6 +18,7 @@ from codriver.agents._when import country_of_zone, parse_clock, read_when
 from codriver.planning import Itinerary, ItineraryStop, Location, TripRequest, WishNotMet
 from codriver.planning._planner import with_verdict
 from codriver.planning._region_world import RegionTools
+from codriver.tools.geocoding import fold
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 NOW = datetime(2026, 12, 9, 10, 0, tzinfo=HELSINKI)  # a Wednesday
@@ -328,6 +330,51 @@ def test_places_are_found_by_what_their_tags_say_they_are(tools: RegionTools) ->
     assert [m.name for m in mentions] == ["Helsingin tuomiokirkko", "Marsalkka Mannerheimin ratsastajapatsas"]
     mentions, _ = link_places("the red church", tools.gazetteer)
     assert mentions == []  # no red church in the catalogue: not the nearest church instead
+
+
+def test_places_said_in_english_are_found_by_their_names_in_the_regions_language(tools: RegionTools) -> None:
+    # none of these has an English name in OSM: the words are read through the glossary
+    assert tools.gazetteer is not None
+    said = (
+        "From the railway station square to the Old Church and Holy Trinity Church, the crypt under the cathedral,"
+        " the national library and the puppet theatre"
+    )
+    mentions, unresolved = link_places(said, tools.gazetteer)
+    assert [m.name for m in mentions] == [
+        "Rautatientori",
+        "Vanha kirkko",
+        "Pyhän Kolminaisuuden kirkko",
+        "Tuomiokirkon krypta",
+        "Kansalliskirjasto",  # mapped twice (a node and the building): one place, not a choice
+        "Nukketeatteri Sampo",
+    ]
+    assert unresolved == []
+    # the park by the old church is the park, and no church is new
+    mentions, _ = link_places("the park next to the old church", tools.gazetteer)
+    assert [m.name for m in mentions] == ["Vanha kirkkopuisto"]
+    assert link_places("the New Church", tools.gazetteer)[0] == []
+
+
+@pytest.mark.parametrize(
+    ("words", "name", "tags", "expected"),
+    [
+        ("old church", "Vanha kirkko", "", True),
+        ("old church", "Vanha kirkkopuisto", "park", False),  # a compound is of the kind of its last part
+        ("old church", "Alte Kirche", "", True),
+        ("old church", "Vieille Église", "", True),
+        ("old church", "Iglesia Vieja", "", True),
+        ("old church", "Gamla kyrkan", "", True),
+        ("new church", "Vanha kirkko", "", False),
+        ("town hall", "Rathaus Schöneberg", "", True),
+        ("old market hall", "Vanha kauppahalli", "", True),
+        ("city museum", "Stadtmuseum", "", True),
+        ("city museum", "Kaupunginmuseo", "", True),
+        ("city museum", "Designmuseo", "", False),
+        ("white church", "Kallion kirkko", "church", False),  # a word the glossary lacks must be in the name
+    ],
+)
+def test_the_glossary_reads_names_in_europes_languages(words: str, name: str, tags: str, expected: bool) -> None:
+    assert covers(words.split(), fold(name).split(), frozenset(tags.split())) is expected
 
 
 def test_a_range_said_of_a_meal_is_its_window_and_the_trips_when_it_is_the_only_one(tools: RegionTools) -> None:
