@@ -8,7 +8,7 @@ VENV := .venv
 RUN := $(VENV)/bin
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: demo test lint typecheck unit integration setup setup-dev browser reference web-vendor map-tools clean bench
+.PHONY: demo test lint typecheck unit integration setup setup-dev browser reference web-vendor map-tools osrm-tools clean bench
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -62,6 +62,21 @@ $(REFERENCE)/node_modules/.package-lock.json: $(REFERENCE)/package.json $(REFERE
 	@if command -v npm >/dev/null; then npm ci --prefix $(REFERENCE) --no-audit --no-fund --loglevel=error; \
 	  else echo "warning: npm not found: the opening_hours.js differential tests will be skipped (outside CI)"; fi
 
+# OSRM's own programs (osrm-extract, osrm-contract, osrm-routed), from the osrm-bindings wheel on
+# PyPI (manylinux x86-64; the programs need no Python): the contract tests serve the test
+# extract with a real OSRM. Without them those tests are skipped (outside CI) or fail (CI).
+OSRM_VERSION ?= 26.10.0
+OSRM := $(TOOLS)/osrm
+osrm-tools: $(OSRM)/osrm/bin/osrm-routed
+
+$(OSRM)/osrm/bin/osrm-routed:
+	@mkdir -p $(OSRM)/wheel && \
+	  ($(PYTHON) -m pip download --quiet --no-deps --only-binary :all: --python-version 3.12 \
+	     --platform manylinux_2_28_x86_64 -d $(OSRM)/wheel "osrm-bindings==$(OSRM_VERSION)" && \
+	   $(PYTHON) -m zipfile -e $(OSRM)/wheel/osrm_bindings-$(OSRM_VERSION)-*.whl $(OSRM) && \
+	   chmod +x $(OSRM)/osrm/bin/*) || \
+	  echo "warning: could not install the OSRM programs: the live OSRM contract tests will be skipped (outside CI)"
+
 demo: setup
 	$(RUN)/codriver demo
 
@@ -74,10 +89,10 @@ lint: setup-dev
 typecheck: setup-dev
 	$(RUN)/mypy platform tools simulators
 
-unit: setup-dev reference
+unit: setup-dev reference osrm-tools
 	$(RUN)/pytest tests/unit -q
 
-test: lint typecheck browser reference
+test: lint typecheck browser reference osrm-tools
 	$(RUN)/pytest -q
 
 bench: setup-dev

@@ -76,6 +76,9 @@ _MAX_CHARGES_PER_LEG = 3
 _LOCAL_S = 1800.0  # a trip with less driving than this between its anchors is local: ranked by distance from the start
 _CHARGE_OVERHEAD_S = 120
 _KEEP_BONUS = 100.0  # value of keeping a stop of the plan being repaired: beats any new place
+# Seconds (and metres) put for a drive no road connects (a place on a stretch of road an external
+# router does not link to the rest): far beyond any day, so the optimizer never plans it.
+_UNREACHABLE = 10_000_000.0
 _WHEELCHAIR_NO = {"no"}
 _DIET_OK = {"yes", "only"}
 
@@ -109,6 +112,11 @@ def _whole_second(moment: datetime) -> datetime:
     if moment.microsecond == 0:
         return moment
     return at_time(moment.replace(microsecond=0), 1)
+
+
+def _reachable(values: np.ndarray) -> np.ndarray:
+    """``values`` with :data:`_UNREACHABLE` where the router found no road (inf)."""
+    return np.where(np.isfinite(values), values, _UNREACHABLE)
 
 
 def resolve_location(tools: RegionTools, location: Location) -> Endpoint:
@@ -487,8 +495,11 @@ class _Builder:
         candidates = [self._near_charger(c, chargers, sites) for c in candidates]
         points = [LatLon(s.lat, s.lon) for s in sites]
         table = router.table(points, points)
-        seconds, metres = table.seconds, table.metres
-        assert metres is not None
+        assert table.metres is not None
+        if not (math.isfinite(table.seconds[0, 1]) and math.isfinite(table.seconds[1, 0])):
+            msg = f"no road {router.provider} knows connects {origin.name} and {destination.name}"
+            raise InputError(msg, field="destination")
+        seconds, metres = _reachable(table.seconds), _reachable(table.metres)
         time_s, walk_m = with_walks(seconds, sites)
         energy = None
         if self.vehicle is not None:

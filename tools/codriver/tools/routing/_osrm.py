@@ -131,6 +131,7 @@ class OsrmRouter:
         params = {"overview": "full", "geometries": "geojson", "steps": "false"}
         body = await self._get("route", points, params)
         try:
+            self._refuse_far(body["waypoints"], points)
             return _parse_route(body, points, depart_at)
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             msg = f"OSRM answered a route without the expected fields ({type(exc).__name__}: {exc})"
@@ -203,8 +204,10 @@ class OsrmRouter:
             raise ToolBadResponse(msg) from exc
 
     async def _path(self, origin: LatLon, destination: LatLon) -> list[list[float]]:
-        body = await self._get("route", [origin, destination], {"overview": "full", "geometries": "geojson"})
+        points = [origin, destination]
+        body = await self._get("route", points, {"overview": "full", "geometries": "geojson"})
         try:
+            self._refuse_far(body["waypoints"], points)
             coords = [[float(x), float(y)] for x, y in body["routes"][0]["geometry"]["coordinates"]]
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             msg = f"OSRM answered a route without the expected fields ({type(exc).__name__}: {exc})"
@@ -213,6 +216,17 @@ class OsrmRouter:
             msg = "OSRM answered a route geometry without coordinates"
             raise ToolBadResponse(msg)
         return coords if len(coords) > 1 else coords * 2
+
+    def _refuse_far(self, waypoints: list[dict[str, Any]], points: Sequence[LatLon]) -> None:
+        """Raise :class:`InputError` when OSRM snapped a point farther than ``max_snap_m`` (as the graph router)."""
+        for waypoint, point in zip(waypoints, points, strict=True):
+            distance = _snap(waypoint, point).distance_m
+            if distance > self.max_snap_m:
+                msg = (
+                    f"point {point.lat:.5f},{point.lon:.5f} is {distance / 1000:.1f} km from the nearest road "
+                    f"OSRM serves (limit {self.max_snap_m / 1000:.1f} km): is it inside the served area?"
+                )
+                raise InputError(msg, field="point")
 
     async def _get(self, service: str, points: Sequence[LatLon], params: dict[str, str]) -> dict[str, Any]:
         coordinates = ";".join(f"{p.lon:.6f},{p.lat:.6f}" for p in points)

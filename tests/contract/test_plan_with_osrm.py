@@ -1,0 +1,133 @@
+"""With OSRM and Open Charge Map configured, plans are driven on OSRM and charge at OCM's stations.
+
+The runtime is built from settings alone (``external.osrm_url``, ``external.open_charge_map_key``
+and ``open_charge_map_url``), as ``codriver serve`` would build it; both point at loopback
+replay servers: OSRM's recorded answers (genuine OSRM 26.10 on the test extract) and Open
+Charge Map's recorded-format payloads of ``tests/unit/tools/charging/payloads``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from contract_replay import ReplayServer
+
+from codriver.bootstrap import Runtime
+from codriver.planning import Itinerary, RegionTools, TripRequest, build_problem, plan_trip
+from codriver.settings import ExternalSettings, Settings
+from codriver.tools.geo import LatLon
+
+PAYLOADS = Path(__file__).parents[1] / "unit" / "tools" / "charging" / "payloads"
+WALK_M_PER_S = 1.3  # codriver.planning's walking speed between the car and a place
+
+
+def _ocm_exchanges() -> list[dict[str, Any]]:
+    def read(name: str) -> Any:
+        return json.loads((PAYLOADS / name).read_text(encoding="utf-8"))
+
+    return [
+        {"request": "GET /v3/poi", "status": 200, "response": read("ocm_poi_helsinki.json")},
+        {"request": "GET /v3/referencedata", "status": 200, "response": read("ocm_referencedata.json")},
+    ]
+
+
+@pytest.fixture(scope="module")
+def ocm() -> Iterator[ReplayServer]:
+    with ReplayServer(_ocm_exchanges(), drop=("key",)) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def configured(helsinki: Runtime, osrm_replay: ReplayServer, ocm: ReplayServer) -> RegionTools:
+    external = ExternalSettings(
+        osrm_url=osrm_replay.url, open_charge_map_key="test-key", open_charge_map_url=f"{ocm.url}/v3"
+    )
+    runtime = Runtime(Settings(data_dir=helsinki.settings.data_dir, external=external))
+    return RegionTools.load(runtime, "helsinki")
+
+
+def ev_request() -> TripRequest:
+    """Museums around the Esplanadi in a 40 kWh EV at 30 %, half full wanted at the end: it must charge."""
+    return TripRequest.model_validate(
+        {
+            "origin": "60.1699,24.9384",
+            "depart_at": "2025-06-14T10:00:00+03:00",
+            "return_by": "2025-06-14T16:00:00+03:00",
+            "party": {"adults": 2},
+            "interests": {"museum": 1.0},
+            "vehicle": {"powertrain": "ev", "battery_kwh": 40, "soc": 0.3, "reserve_soc": 0.1, "target_soc": 0.5},
+        }
+    )
+
+
+def recorded_pairs(recording: list[dict[str, Any]]) -> dict[tuple[str, str], tuple[float, float]]:
+    """(seconds, metres) of every source -> destination pair in the recorded OSRM tables, by coordinates."""
+    pairs = {}
+    for exchange in recording:
+        parts = urlsplit(exchange["request"].split(" ", 1)[1])
+        if not parts.path.startswith("/table/") or "distances" not in exchange["response"]:
+            continue
+        coords = parts.path.rsplit("/", 1)[1].split(";")
+        query = dict(parse_qsl(parts.query))
+        sources = [coords[int(i)] for i in query["sources"].split(";")]
+        targets = [coords[int(i)] for i in query["destinations"].split(";")]
+        body = exchange["response"]
+        for i, a in enumerate(sources):
+            for j, b in enumerate(targets):
+                pairs[a, b] = (body["durations"][i][j], body["distances"][i][j])
+    return pairs
+
+
+def key(lat: float, lon: float) -> str:
+    return f"{lon:.6f},{lat:.6f}"
+
+
+@pytest.fixture(scope="module")
+def itinerary(configured: RegionTools) -> Itinerary:
+    return plan_trip(ev_request(), configured, max_candidates=8, time_limit_s=0.4)
+
+
+def test_the_runtime_chose_osrm_and_the_plan_passes_the_verifier_on_it(
+    configured: RegionTools, itinerary: Itinerary
+) -> None:
+    assert configured.router.provider == "osrm"
+    assert configured.graph_router.provider == "graph"  # the region's graph stays for its map and catalogue
+    assert itinerary.status == "feasible", itinerary.violations
+    assert len(itinerary.legs) >= 3
+
+
+def test_every_leg_is_the_recorded_osrm_table_entry(
+    configured: RegionTools, itinerary: Itinerary, osrm_replay: ReplayServer
+) -> None:
+    if osrm_replay.upstream is not None:
+        pytest.skip("recording: the answers are checked when they are replayed")
+    pairs = recorded_pairs(osrm_replay.exchanges)
+    graph = configured.graph_router
+    differs = 0
+    for leg in itinerary.legs:
+        a, b = itinerary.stops[leg.from_index], itinerary.stops[leg.from_index + 1]
+        seconds, metres = pairs[key(a.lat, a.lon), key(b.lat, b.lon)]
+        assert leg.distance_m == pytest.approx(metres, abs=0.05)
+        # the plan counts whole seconds: OSRM's drive plus the walks at both ends, rounded up
+        assert leg.duration_s + leg.walk_s == math.ceil(seconds + leg.walk_m / WALK_M_PER_S)
+        embedded = float(graph.table([LatLon(a.lat, a.lon)], [LatLon(b.lat, b.lon)]).seconds[0, 0])
+        differs += abs(embedded - seconds) > 5.0
+    assert differs > 0  # OSRM's car profile is not the embedded router's speeds: these legs are OSRM's
+
+
+def test_open_charge_map_stations_are_charging_candidates_and_one_is_used(
+    configured: RegionTools, itinerary: Itinerary
+) -> None:
+    problem = build_problem(ev_request(), configured, max_candidates=8)
+    candidates = {c.poi_id for c in problem.chargers}
+    assert any(c.startswith("ocm:") for c in candidates), candidates
+    assert any(c.startswith("osm:") for c in candidates), candidates  # OSM's own stay candidates too
+    charged = [s.charger for s in itinerary.stops if s.charges]
+    assert charged
+    assert all(c is not None and c.startswith("ocm:") for c in charged)  # sockets known beat unverified OSM ones
