@@ -12,7 +12,7 @@ from codriver.cli._output import JsonOption, console, print_json
 from codriver.errors import InputError
 
 if TYPE_CHECKING:
-    from codriver.planning import Itinerary
+    from codriver.planning import Itinerary, ItineraryLeg
 
 __all__ = ["QUESTION_EXIT", "VIOLATIONS_EXIT", "command", "print_itinerary"]
 
@@ -22,6 +22,15 @@ VIOLATIONS_EXIT = 3
 QUESTION_EXIT = 4
 
 
+def _leg_text(leg: ItineraryLeg) -> str:
+    """A walk, or a drive to a parking place, in words (park and walk)."""
+    if leg.mode == "walk":
+        return f"walk {leg.distance_m:.0f} m, {leg.duration_s / 60:.0f} min (the car stays parked)"
+    park = f"; park at {leg.park.name}" if leg.park is not None else ""
+    walk = f", walk {leg.walk_m:.0f} m" if leg.walk_m else ""
+    return f"drive {leg.distance_m / 1000:.1f} km, {leg.duration_s / 60:.0f} min{park}{walk}"
+
+
 def print_itinerary(itinerary: Itinerary) -> None:
     """The itinerary for people: one line per stop, the totals and the violations."""
     from rich.table import Table  # noqa: PLC0415
@@ -29,7 +38,11 @@ def print_itinerary(itinerary: Itinerary) -> None:
     table = Table(show_edge=False, pad_edge=False)
     for column in ("", "arrive", "depart", "kind", "stop", "why"):
         table.add_column(column, overflow="fold")
+    legs = {leg.from_index: leg for leg in itinerary.legs}
     for i, stop in enumerate(itinerary.stops):
+        leg = legs.get(i - 1)
+        if leg is not None and (leg.mode == "walk" or leg.park is not None):  # park and walk: say how
+            table.add_row("", "", "", leg.mode, _leg_text(leg), "")
         charge = (
             f" [{stop.soc_before:.0%}->{stop.soc_after:.0%}]" if stop.charges and stop.soc_before is not None else ""
         )
@@ -47,7 +60,8 @@ def print_itinerary(itinerary: Itinerary) -> None:
     status = f"{itinerary.status}, {dropped} wish{'es' if dropped > 1 else ''} not met" if dropped else itinerary.status
     console.print(
         f"{status}: {t.visits} visits, {t.meals} meals, {t.charges} charging stops; "
-        f"{t.distance_m / 1000:.1f} km, {t.drive_s / 60:.0f} min driving, {t.duration_s / 3600:.1f} h in all; "
+        f"{t.distance_m / 1000:.1f} km, {t.drive_s / 60:.0f} min driving, "
+        f"{f'{t.walk_m / 1000:.1f} km walked, ' if t.walk_m else ''}{t.duration_s / 3600:.1f} h in all; "
         f"cost about {t.cost:.0f}",
         markup=False,
     )

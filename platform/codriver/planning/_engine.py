@@ -52,6 +52,7 @@ from codriver.planning._region_world import (
 )
 from codriver.planning._request import Location, MealWish, TripRequest
 from codriver.planning._sequence import order_of, solve_sequence
+from codriver.planning._walking import parking_sites, walk_limits, walking_for
 from codriver.planning._world import Requirements
 from codriver.tools.charging import ChargerFilter, ChargerResult
 from codriver.tools.energy import leg_energy_kwh
@@ -493,6 +494,9 @@ class _Builder:
             chargers.append(Charger(poi_id, name, len(sites), power, network, verified=verified))
             sites.append(Site(poi_id, name, *point))
         candidates = [self._near_charger(c, chargers, sites) for c in candidates]
+        limits = walk_limits(request)  # park and walk: car parks near the places are sites too
+        lots = parking_sites(self.tools.parking_lots(), router, sites[2:], limits) if self.tools.walk else []
+        sites += lots
         points = [LatLon(s.lat, s.lon) for s in sites]
         table = router.table(points, points)
         assert table.metres is not None
@@ -535,6 +539,8 @@ class _Builder:
             max_charges_per_leg=_MAX_CHARGES_PER_LEG,
         )
         problem.order = order_of(problem, request.stops or [])
+        lot_sites = range(len(sites) - len(lots), len(sites))
+        problem.walking = walking_for(self.tools.walk, router, sites, seconds, lots=lot_sites, limits=limits)
         return problem, TravelMatrix(points, seconds, metres)
 
     def _near_charger(self, cand: Candidate, chargers: list[Charger], sites: list[Site]) -> Candidate:

@@ -17,12 +17,15 @@ __all__ = [
     "Itinerary",
     "ItineraryLeg",
     "ItineraryStop",
+    "LegMode",
+    "ParkingSpot",
     "StopKind",
     "Totals",
     "Violation",
 ]
 
 StopKind = Literal["start", "visit", "meal", "charge", "fuel", "end"]
+LegMode = Literal["drive", "walk"]
 
 #: Every code the verifier can return, with what it means.
 VIOLATION_CODES: dict[str, str] = {
@@ -44,6 +47,8 @@ VIOLATION_CODES: dict[str, str] = {
     "STOP_ORDER": "the traveller's own stops (request.stops) are not visited in the order they gave",
     "UNASKED_STOP": "a visit or meal the traveller did not place, while request.stops says exactly these stops",
     "DRIVING_STINT": "the driving since the last break exceeds the longest allowed stint",
+    "WALK_TOO_LONG": "a walk between two stops, or between a stop and the parked car, exceeds the walking limit",
+    "CAR_LEFT_BEHIND": "the trip ends on foot away from where the car is parked",
     "INVALID_ITINERARY": "the itinerary is malformed (missing times, stops out of order)",
 }
 
@@ -94,18 +99,42 @@ class ItineraryStop(_Model):
         return self.charger_id or (self.poi_id if self.kind == "charge" else None)
 
 
+class ParkingSpot(_Model):
+    """Where the car is left at the end of a drive: a car park, a charger, or the street."""
+
+    poi_id: str | None = Field(default=None, description="catalogue ID of the car park or charger; null: the street")
+    name: str
+    lat: float
+    lon: float
+
+
 class ItineraryLeg(_Model):
-    """The drive from ``stops[from_index]`` to ``stops[from_index + 1]``."""
+    """How the traveller gets from ``stops[from_index]`` to ``stops[from_index + 1]``.
+
+    ``mode`` ``drive``: ``distance_m``/``duration_s``/``geometry`` are the drive; the walks
+    at its ends (from the stop to the parked car, from ``park`` to the next stop) are in
+    ``walk_m``/``walk_s``/``walk_geometry``. ``mode`` ``walk``: the traveller walks, the car
+    stays where it is parked; ``distance_m``/``duration_s``/``geometry`` are the walk.
+    """
 
     from_index: int = Field(ge=0)
+    mode: LegMode = Field(default="drive", description="drive, or walk (the car stays parked)")
     distance_m: float = Field(ge=0)
-    duration_s: float = Field(ge=0, description="seconds of driving")
+    duration_s: float = Field(ge=0, description="seconds of driving (of walking for a walk leg)")
     energy_kwh: float | None = Field(default=None, ge=0)
     geometry: dict[str, Any] = Field(description="GeoJSON LineString of [lon, lat] pairs")
     walk_m: float = Field(
         default=0.0, ge=0, description="metres walked between the car and the places at both ends (road to door)"
     )
     walk_s: float = Field(default=0.0, ge=0, description="seconds of that walking, on top of duration_s")
+    park: ParkingSpot | None = Field(
+        default=None,
+        description="where the car is parked at the end of this drive, the next stops walked from it; "
+        "null: at the road beside the next stop",
+    )
+    walk_geometry: list[dict[str, Any]] = Field(
+        default_factory=list, description="GeoJSON LineStrings of the walks to the car and from the parking"
+    )
 
 
 class Totals(_Model):
@@ -113,6 +142,8 @@ class Totals(_Model):
 
     distance_m: float = 0.0
     drive_s: float = 0.0
+    walk_m: float = Field(default=0.0, description="metres walked between stops and to and from the parked car")
+    walk_s: float = Field(default=0.0, description="seconds of that walking")
     duration_s: float = Field(default=0.0, description="from departure to arrival at the end")
     charge_s: float = Field(default=0.0, description="time spent charging beyond the planned stays")
     cost: float = 0.0

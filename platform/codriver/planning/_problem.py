@@ -17,15 +17,19 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from codriver.tools.geo import LatLon, haversine_m
+
 __all__ = [
     "Candidate",
     "ChargeCurve",
     "Charger",
     "EvSpec",
     "MealSlot",
+    "Parking",
     "PlanningProblem",
     "Site",
     "TaperCurve",
+    "Walking",
     "Window",
     "at_time",
     "earliest_start",
@@ -97,6 +101,55 @@ class Charger:
     network: str | None = None
     windows: tuple[Window, ...] | None = None
     verified: bool = True
+
+
+@dataclass(frozen=True)
+class Parking:
+    """A car park the car may be left at: ``site`` of the problem, its catalogue ID and name."""
+
+    site: int
+    poi_id: str
+    name: str
+
+
+@dataclass(frozen=True, eq=False)
+class Walking:
+    """What park-and-walk plans with (see :mod:`codriver.planning._walking`).
+
+    Walking points are the problem's sites (``0..n-1``: the places) and, for every site,
+    the road node where the car stops for it (``n + site``). ``metres[a, b]`` is the
+    shortest walk between two points (inf: not walkable within ``max_m``), ``drive_s``
+    the seconds of driving between the road nodes of two sites (no walking in it).
+    ``max_m`` is the longest single walk of the party, ``m_per_s`` its pace.
+    """
+
+    max_m: float
+    m_per_s: float
+    points: list[tuple[float, float]]
+    metres: FloatMatrix
+    drive_s: FloatMatrix
+    parking: tuple[Parking, ...] = ()
+    path: Callable[[int, int], list[list[float]]] | None = None
+
+    def road(self, site: int) -> int:
+        """The walking point of the road node where the car stops for ``site``."""
+        return len(self.points) // 2 + site
+
+    def walk_m(self, a: int, b: int) -> float:
+        """Metres walked between walking points ``a`` and ``b`` (inf: not within reach).
+
+        Between a place and the road beside it (its access) the walk is the straight line,
+        as every drive to a place counts it; elsewhere it is the walking network's.
+        """
+        half = len(self.points) // 2
+        if a in (b + half, b - half):
+            (lat_a, lon_a), (lat_b, lon_b) = self.points[a], self.points[b]
+            return haversine_m(LatLon(lat_a, lon_a), LatLon(lat_b, lon_b))
+        return float(self.metres[a, b])
+
+    def seconds(self, metres: float) -> int:
+        """Whole seconds to walk ``metres`` at the party's pace (rounded up)."""
+        return math.ceil(metres / self.m_per_s)
 
 
 @dataclass(frozen=True)
@@ -195,6 +248,8 @@ class PlanningProblem:
     max_charges_per_leg: int = 1  # chargers the charging planner may chain on one leg (long drives: more)
     #: candidates (indexes) the traveller placed: those visited keep this order among themselves
     order: tuple[int, ...] = ()
+    #: park and walk: stops within walking distance share one parking place (None: every stop driven to)
+    walking: Walking | None = None
 
     def __post_init__(self) -> None:
         if self.epoch.tzinfo is None:

@@ -26,7 +26,9 @@ import numpy.typing as npt
 from codriver.errors import InputError
 from codriver.planning._pricing import cost_per_person
 from codriver.planning._request import TripRequest, VehicleSpec
+from codriver.planning._walking import road_points, walk_m
 from codriver.planning._world import Compatibility, HoursState, PlaceFacts, StopRef
+from codriver.regions import load_walk_router
 from codriver.settings import Settings
 from codriver.store import Region
 from codriver.tools.charging import ChargerFilter, ChargingStationInfo, OsmChargers, assess
@@ -35,7 +37,7 @@ from codriver.tools.geo import LatLon
 from codriver.tools.geocoding import Gazetteer
 from codriver.tools.opening_hours import PlaceHours, hours_for, region_zone
 from codriver.tools.places import EmbeddedPlaces, PlaceEntry
-from codriver.tools.routing import GraphRouter, Router
+from codriver.tools.routing import GraphRouter, Router, WalkRouter
 
 __all__ = ["EnergyCurve", "RegionRuntime", "RegionTools", "RegionWorld", "TravelMatrix", "vehicle_energy"]
 
@@ -71,6 +73,8 @@ class RegionTools:
     chargers: OsmChargers
     gazetteer: Gazetteer | None = None
     roads: GraphRouter | None = None
+    #: the region's walking network (park and walk); None: every stop is driven to
+    walk: WalkRouter | None = None
     _stations: dict[str, ChargingStationInfo] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -104,6 +108,7 @@ class RegionTools:
             chargers or runtime.chargers(found),
             runtime.gazetteer(found),
             runtime.graph_router(found),
+            walk=load_walk_router(runtime.settings, found),
         )
 
     @property
@@ -115,6 +120,10 @@ class RegionTools:
         """The catalogue entry with this ID."""
         row = self.places.index.position.get(poi_id)
         return None if row is None else self.places.index.entries[row]
+
+    def parking_lots(self) -> list[PlaceEntry]:
+        """The catalogue's car parks (``amenity=parking``)."""
+        return [e for e in self.places.index.entries if e.category == "parking"]
 
     def station(self, poi_id: str) -> ChargingStationInfo | None:
         """The charging station with this ID."""
@@ -249,6 +258,21 @@ class RegionWorld:
     def _point(self, ref: StopRef) -> LatLon:
         facts = self.place(ref.poi_id) if ref.poi_id else None
         return LatLon(facts.lat, facts.lon) if facts else LatLon(ref.lat, ref.lon)
+
+    def _position(self, ref: StopRef) -> LatLon:
+        facts = self.place(ref.poi_id) if ref.poi_id else None
+        return LatLon(facts.lat, facts.lon) if facts else LatLon(ref.lat, ref.lon)
+
+    def walk(self, a: StopRef, b: StopRef) -> float | None:
+        if self.tools.walk is None:
+            return None
+        return walk_m(self.tools.walk, self.tools.router, self._position(a), self._position(b))
+
+    def road_point(self, ref: StopRef) -> StopRef:
+        here = self._position(ref)
+        [road] = road_points(self.tools.router, [here])
+        road = road or here
+        return StopRef(None, road.lat, road.lon)
 
     def travel(self, a: StopRef, b: StopRef) -> tuple[float, float]:
         source, target = self._point(a), self._point(b)

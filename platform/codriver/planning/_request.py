@@ -156,6 +156,13 @@ class Constraints(_Model):
         description="charge only at these chargers (catalogue IDs, the traveller's choice); empty: any that fits",
     )
     max_stint_min: float | None = Field(default=None, gt=0, description="longest drive without a break")
+    max_walk_m: float | None = Field(
+        default=None,
+        ge=0,
+        le=5000,
+        description="longest walk between two stops or between a stop and the parked car, metres (park and walk); "
+        "0: drive to every stop; none: 800, 500 with children, 250 with accessibility needs",
+    )
     break_min: float = Field(default=15.0, gt=0, description="a stay this long counts as a break")
     max_per_category: int = Field(
         default=2,

@@ -8,6 +8,11 @@ offending stop. Warnings: ``HOURS_UNKNOWN``, ``CHARGER_UNVERIFIED`` (a charger w
 sockets are not recorded, planned at an assumed Type 2 AC power), and
 ``SOC_BELOW_RESERVE`` on the way to the first charger of a car that started below the
 reserve (above empty); every other code is an error.
+
+Walks (park and walk) are checked on the world's walking network at the party's pace:
+each walk between two stops or between a stop and the parked car keeps the party's
+limit (``WALK_TOO_LONG``), the car is driven only from where it was left, and the trip
+does not end on foot away from it (``CAR_LEFT_BEHIND``).
 """
 
 from __future__ import annotations
@@ -47,6 +52,8 @@ class _Check:
         self.tolerance_s = tolerance_s
         self.found: list[Violation] = []
         self.places: dict[int, PlaceFacts] = {}
+        #: the car's drive on each leg, (from, to); None: the leg is walked
+        self.drives: list[tuple[StopRef, StopRef] | None] = []
 
     def add(self, code: str, message: str, index: int | None = None, *, warning: bool = False) -> None:
         poi = self.it.stops[index].poi_id if index is not None else None
@@ -111,33 +118,109 @@ class _Check:
 
     # -- time -------------------------------------------------------------------------------
     def travel(self) -> list[float]:
+        """Seconds of driving of every leg (0 for a walk), each leg's time checked against the world's.
+
+        The car is followed through the plan: a walk leaves it where it is; a drive starts
+        where it is (after walking back to it) and leaves it at the leg's ``park``, or beside
+        the next stop. A drive from beside the stop to beside the next is checked as it always
+        was (the world's travel between the two stops).
+        """
         stops = self.it.stops
         legs = {leg.from_index: leg for leg in self.it.legs}
         times = []
+        car: StopRef | None = None  # where the car is parked while the traveller is away from it
         for i in range(len(stops) - 1):
-            seconds, _ = self.world.travel(_ref(stops[i]), _ref(stops[i + 1]))
-            times.append(seconds)
-            slack = self.tolerance_s + 0.05 * seconds
-            depart, arrive = stops[i].depart_at, stops[i + 1].arrive_at
-            assert depart is not None
-            assert arrive is not None
-            gap = seconds_between(depart, arrive)
-            if gap < seconds - slack:
-                self.add(
-                    "TRAVEL_TIME_MISMATCH",
-                    f"{stops[i].name} -> {stops[i + 1].name} takes {seconds / 60:.1f} min, the plan allows "
-                    f"{gap / 60:.1f} min",
-                    i + 1,
-                )
+            a, b = _ref(stops[i]), _ref(stops[i + 1])
             leg = legs.get(i)
-            if leg is not None and abs(leg.duration_s - seconds) > slack:
-                self.add(
-                    "TRAVEL_TIME_MISMATCH",
-                    f"leg {stops[i].name} -> {stops[i + 1].name} says {leg.duration_s / 60:.1f} min, "
-                    f"the router {seconds / 60:.1f} min",
-                    i + 1,
-                )
+            if leg is not None and leg.mode == "walk":
+                car = car or self.world.road_point(a)
+                metres = self._walk(i, a, b, limited=True)
+                seconds = metres / self.req.walk_m_per_s
+                self._leg_time(i, seconds, leg.duration_s, "walk")
+                self._gap(i, seconds, "walking")
+                self.drives.append(None)
+                times.append(0.0)
+                continue
+            if leg is None or (leg.park is None and car is None):
+                seconds, _ = self.world.travel(a, b)
+                self._gap(i, seconds, "")
+                if leg is not None:
+                    self._leg_time(i, seconds, leg.duration_s, "drive")
+                self.drives.append((a, b))
+                times.append(seconds)
+                continue
+            start = car or self.world.road_point(a)
+            beside = self.world.road_point(b)
+            park = StopRef(None, leg.park.lat, leg.park.lon) if leg.park is not None else beside
+            if leg.park is not None and leg.park.poi_id is not None:
+                self._parking_place(i, leg.park.poi_id, park)
+            walked = self._walk(i, a, start, limited=car is not None)
+            walked += self._walk(i, park, b, limited=_apart(park, beside))
+            seconds, _ = self.world.travel(start, park)
+            self._leg_time(i, seconds, leg.duration_s, "drive")
+            self._gap(i, seconds + walked / self.req.walk_m_per_s, "driving and walking")
+            self.drives.append((start, park))
+            times.append(seconds)
+            car = park if _apart(park, beside) else None
+        end = stops[-1]
+        if car is not None and _apart(car, self.world.road_point(_ref(end))):
+            self.add(
+                "CAR_LEFT_BEHIND", f"the trip ends at {end.name} on foot, the car is parked elsewhere", len(stops) - 1
+            )
         return times
+
+    def _walk(self, i: int, a: StopRef, b: StopRef, *, limited: bool) -> float:
+        """Metres walked from ``a`` to ``b`` on leg ``i`` (the straight line when the world knows no walks).
+
+        ``limited``: a walk of park and walk, which must keep the party's walking limit (the
+        walk between a place and the road beside it is the place's access, never refused).
+        """
+        metres = self.world.walk(a, b) if limited else None
+        if metres is None:  # a place's access (or a world without walks): the straight line
+            metres = haversine_m(LatLon(a.lat, a.lon), LatLon(b.lat, b.lon))
+        if limited and metres > self.req.max_walk_m * 1.05 + 10.0:
+            stops = self.it.stops
+            self.add(
+                "WALK_TOO_LONG",
+                f"a walk of {metres:.0f} m between {stops[i].name} and {stops[i + 1].name} "
+                f"(limit {self.req.max_walk_m:.0f} m)",
+                i + 1,
+            )
+        return metres
+
+    def _gap(self, i: int, seconds: float, how: str) -> None:
+        """The plan leaves at least ``seconds`` between leaving stop ``i`` and arriving at the next."""
+        stops = self.it.stops
+        slack = self.tolerance_s + 0.05 * seconds
+        depart, arrive = stops[i].depart_at, stops[i + 1].arrive_at
+        assert depart is not None
+        assert arrive is not None
+        gap = seconds_between(depart, arrive)
+        if gap < seconds - slack:
+            self.add(
+                "TRAVEL_TIME_MISMATCH",
+                f"{stops[i].name} -> {stops[i + 1].name} takes {seconds / 60:.1f} min{f' of {how}' if how else ''}, "
+                f"the plan allows {gap / 60:.1f} min",
+                i + 1,
+            )
+
+    def _leg_time(self, i: int, seconds: float, claimed: float, mode: str) -> None:
+        """The leg's own duration agrees with the world's (``mode``: drive, or walk at the party's pace)."""
+        if abs(claimed - seconds) > self.tolerance_s + 0.05 * seconds:
+            stops = self.it.stops
+            self.add(
+                "TRAVEL_TIME_MISMATCH",
+                f"leg {stops[i].name} -> {stops[i + 1].name} says {claimed / 60:.1f} min, "
+                f"the {'router' if mode == 'drive' else 'walking network'} {seconds / 60:.1f} min",
+                i + 1,
+            )
+
+    def _parking_place(self, i: int, poi_id: str, park: StopRef) -> None:
+        place = self.world.place(poi_id)
+        if place is None or haversine_m(LatLon(place.lat, place.lon), LatLon(park.lat, park.lon)) > _POSITION_M:
+            self.add(
+                "UNKNOWN_PLACE", f"the car park {poi_id} of the leg to {self.it.stops[i + 1].name} is not there", i + 1
+            )
 
     def window(self) -> None:
         req, stops = self.req, self.it.stops
@@ -256,7 +339,8 @@ class _Check:
             return
         soc = req.soc
         for i in range(1, len(stops)):
-            use = self.world.leg_energy_kwh(_ref(stops[i - 1]), _ref(stops[i]), req.consumption_kwh_per_100km)
+            drive = self.drives[i - 1] if i - 1 < len(self.drives) else (_ref(stops[i - 1]), _ref(stops[i]))
+            use = 0.0 if drive is None else self.world.leg_energy_kwh(*drive, req.consumption_kwh_per_100km)
             soc -= use / req.battery_kwh
             stop = stops[i]
             # A car that starts below the reserve may use what is left to reach a charger first.
@@ -326,6 +410,11 @@ class _Check:
             i,
         )
         return low
+
+
+def _apart(a: StopRef, b: StopRef) -> bool:
+    """Two points more than a few metres apart (not the same parking place)."""
+    return haversine_m(LatLon(a.lat, a.lon), LatLon(b.lat, b.lon)) > 5.0
 
 
 def _serves(place: PlaceFacts, diet: str) -> bool:

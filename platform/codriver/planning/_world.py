@@ -16,8 +16,10 @@ from datetime import datetime, time
 from typing import Literal, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
-from codriver.planning._problem import PlanningProblem, at_time, seconds_between
+from codriver.planning._problem import WALK_M_PER_S, PlanningProblem, at_time, seconds_between
 from codriver.planning._request import Location, TripRequest
+from codriver.planning._walking import walk_limits
+from codriver.tools.geo import LatLon, haversine_m
 
 __all__ = [
     "FOOD_CATEGORIES",
@@ -68,6 +70,12 @@ class World(Protocol):
 
     def travel(self, a: StopRef, b: StopRef) -> tuple[float, float]:
         """(seconds, metres) of the fastest drive."""
+
+    def walk(self, a: StopRef, b: StopRef) -> float | None:
+        """Metres of the shortest walk (None: the world knows no walking network)."""
+
+    def road_point(self, ref: StopRef) -> StopRef:
+        """Where the car stops for ``ref``: the point where the drive router joins it to the road."""
 
     def hours_state(self, poi_id: str, at: datetime) -> HoursState:
         """Open, closed or unknown at an instant."""
@@ -130,6 +138,9 @@ class Requirements:
     reserve_soc: float = 0.0
     target_soc: float = 0.0
     start_stint_s: float = 0.0
+    #: park and walk: the longest single walk (metres; 0: every stop driven to) and the party's pace
+    max_walk_m: float = 0.0
+    walk_m_per_s: float = WALK_M_PER_S
 
     @classmethod
     def from_request(cls, request: TripRequest, zone: ZoneInfo, world: World) -> Requirements:
@@ -143,6 +154,7 @@ class Requirements:
             return datetime.combine(day, t, tzinfo=zone)
 
         vehicle = request.vehicle
+        walking = walk_limits(request)
         return cls(
             depart_at=request.depart_at,
             return_by=request.return_by,
@@ -167,6 +179,8 @@ class Requirements:
             soc=vehicle.soc,
             reserve_soc=vehicle.reserve_soc,
             target_soc=vehicle.target_soc or 0.0,
+            max_walk_m=walking.max_m,
+            walk_m_per_s=walking.m_per_s,
         )
 
     @classmethod
@@ -191,6 +205,8 @@ class Requirements:
             reserve_soc=ev.reserve_soc if ev else 0.0,
             target_soc=ev.target_soc if ev else 0.0,
             start_stint_s=problem.start_stint_s,
+            max_walk_m=problem.walking.max_m if problem.walking else 0.0,
+            walk_m_per_s=problem.walking.m_per_s if problem.walking else WALK_M_PER_S,
         )
 
 
@@ -229,6 +245,9 @@ class ProblemWorld:
             self._site_of[c.poi_id] = c.site
         for ch in problem.chargers:
             self._site_of[ch.poi_id] = ch.site
+        self._points: dict[tuple[float, float], list[int]] = {}
+        for k, point in enumerate(problem.walking.points if problem.walking else ()):
+            self._points.setdefault(point, []).append(k)
 
     def place(self, poi_id: str) -> PlaceFacts | None:
         site_index = self._site_of.get(poi_id)
@@ -252,9 +271,42 @@ class ProblemWorld:
         sites = self.problem.sites
         return min(range(len(sites)), key=lambda i: math.hypot(sites[i].lat - ref.lat, sites[i].lon - ref.lon))
 
+    def _road_site(self, ref: StopRef) -> int | None:
+        """The site whose road point ``ref`` is (park and walk), or None."""
+        walking = self.problem.walking
+        if walking is None or ref.poi_id is not None:
+            return None
+        half = len(walking.points) // 2
+        found = self._points.get((ref.lat, ref.lon), ())
+        return next((k - half for k in found if k >= half), None)
+
     def travel(self, a: StopRef, b: StopRef) -> tuple[float, float]:
+        walking = self.problem.walking
+        road_a, road_b = self._road_site(a), self._road_site(b)
+        if walking is not None and road_a is not None and road_b is not None:  # road to road: no walking in it
+            return float(walking.drive_s[road_a, road_b]), float(self.problem.dist_m[road_a, road_b])
         i, j = self._site(a), self._site(b)
         return float(self.problem.time_s[i, j]), float(self.problem.dist_m[i, j])
+
+    def _walk_point(self, ref: StopRef) -> int:
+        if ref.poi_id is not None and ref.poi_id in self._site_of:
+            return self._site_of[ref.poi_id]
+        found = self._points.get((ref.lat, ref.lon), ())
+        return found[0] if found else self._site(ref)
+
+    def walk(self, a: StopRef, b: StopRef) -> float | None:
+        walking = self.problem.walking
+        if walking is None:
+            return None
+        metres = float(walking.metres[self._walk_point(a), self._walk_point(b)])
+        return metres if math.isfinite(metres) else haversine_m(LatLon(a.lat, a.lon), LatLon(b.lat, b.lon))
+
+    def road_point(self, ref: StopRef) -> StopRef:
+        walking = self.problem.walking
+        if walking is None:
+            return StopRef(None, ref.lat, ref.lon)
+        lat, lon = walking.points[walking.road(self._site(ref))]
+        return StopRef(None, lat, lon)
 
     def _windows(self, poi_id: str) -> tuple[bool, tuple[tuple[int, int], ...] | None]:
         cand = self._candidates.get(poi_id)
