@@ -278,6 +278,12 @@ def _diets(text: str, draft: RequestDraft) -> None:
         draft.put("diet", sorted({d for d, _ in diets}), ", ".join(s for _, s in diets))
 
 
+_DAY_BETWEEN = (
+    r"today|tomorrow|tonight|(?:on )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+    r"(?:on )?(?:mon|tue|wed|thu|fri|sat|sun)|(?:on )?the \d{1,2}(?:st|nd|rd|th)?"
+)
+
+
 def _meals(text: str, draft: RequestDraft) -> None:
     meals: list[dict[str, Any]] = []
     for meal, said, start in _categories(text, MEAL_WORDS):
@@ -285,16 +291,19 @@ def _meals(text: str, draft: RequestDraft) -> None:
             continue
         earliest, latest = MEAL_WINDOWS[meal]
         duration = 30 if re.search(r"\b(quick|fast|short)\b", text[max(0, start - 25) : start]) else 60
-        after = text[start : start + 40]
-        span = re.search(rf"^\w+ (?:from |between )?{_TIME}\s*(?:-|\u2013|to|till|until|and)\s*{_TIME}", after)
-        at = re.search(rf"^\w+ (?:at|around|about|near) {_TIME}", after)
-        before = re.search(rf"^\w+ (?:before|by|no later than) {_TIME}", after)
-        late = re.search(rf"^\w+ (?:after|from) {_TIME}", after)
+        after = text[start : start + 60]
+        # "breakfast tomorrow at 8", "lunch on Sunday 12-13": the day may come between the meal and its time
+        lead = rf"^\w+(?:\s+(?:{_DAY_BETWEEN}))?"
+        span = re.search(rf"{lead} (?:from |between )?{_TIME}\s*(?:-|\u2013|to|till|until|and)\s*{_TIME}", after)
+        at = re.search(rf"{lead} (?:at|around|about|near) {_TIME}", after)
+        before = re.search(rf"{lead} (?:before|by|no later than) {_TIME}", after)
+        late = re.search(rf"{lead} (?:after|from) {_TIME}", after)
         evening = meal == "dinner"
         if at and (when := _clock(at.group(1), evening_bias=evening or meal == "lunch")):
             centre = datetime.combine(date.min, when)
             earliest = (centre - timedelta(minutes=30)).time()
             latest = (centre + timedelta(minutes=duration + 30)).time()
+            draft.fields.setdefault("_meal_at", {})[meal] = when.isoformat("minutes")  # the day starts by then
         if before and (when := _clock(before.group(1), evening_bias=evening or meal == "lunch")):
             latest = when
         if late and (when := _clock(late.group(1), evening_bias=evening)):

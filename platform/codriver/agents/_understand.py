@@ -388,6 +388,9 @@ def _schedule(stated: dict[str, Any], context: PlanContext, assumptions: list[st
         elif "return_by" in stated and "duration_h" in stated:
             back_at = datetime.fromisoformat(stated["return_by"])
             start = (back_at - timedelta(hours=float(stated["duration_h"]))).time()
+        said_meals = [time.fromisoformat(at) for at in stated.get("_meal_at", {}).values()]
+        if part is None and said_meals and min(said_meals) < start:
+            start = min(said_meals)  # "breakfast at 8": the day starts with it, not at nine
         depart = _at(day, start, now)
         if depart < now:
             depart = _round_up(now)

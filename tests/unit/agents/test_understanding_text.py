@@ -504,3 +504,15 @@ def test_a_start_the_region_lacks_is_named_in_the_question(tools: RegionTools) -
     assert asked.questions[0].startswith("There is no place called 'Helsinki Central Station' in this region.")
     assert "Where does the trip start" in asked.questions[0]
     assert not any("osm:" in q for q in asked.questions)
+
+
+def test_a_meal_time_said_after_its_day_is_kept_and_the_day_starts_by_then(tools: RegionTools) -> None:
+    early = _understand(tools, "veggie breakfast tomorrow at 8, then the library")
+    assert early.request is not None
+    assert early.request.meals[0].earliest <= time(8, 0) < early.request.meals[0].latest
+    assert early.request.depart_at.time() == time(8, 0)  # not the default nine, after breakfast is over
+    assert "leaving at 08:00" in early.assumptions
+    lunch = _understand(tools, "lunch on saturday 12-13 and a museum")
+    assert lunch.request is not None
+    assert (lunch.request.meals[0].earliest, lunch.request.meals[0].latest) == (time(12, 0), time(13, 0))
+    assert lunch.request.depart_at.time() == time(9, 0)  # a later meal does not move the start
