@@ -65,13 +65,32 @@ def _check_trip_page(page: Page, itinerary: dict[str, Any]) -> None:
             assert item.locator(".times").inner_text().startswith("Arrive ")
         if stop.get("soc_after") is not None:
             assert "→" in item.locator(".charge").inner_text()
+    # the verifier's findings, each in plain words: no code such as HOURS_UNKNOWN in what a traveller reads
+    findings = page.locator(".problems li.violation")
+    assert findings.count() == len(itinerary["violations"])
+    if itinerary["violations"]:
+        assert not re.search(r"\b[A-Z]{3,}_[A-Z_]+\b", page.locator(".problems").inner_text())
+        assert sorted(findings.evaluate_all("els => els.map(e => e.dataset.code)")) == sorted(
+            v["code"] for v in itinerary["violations"]
+        )
     # the map: one marker per stop, a drawn route per leg, roads of the region under them
     page.wait_for_selector(".map-svg .markers .marker")
     assert page.locator(".map-svg .marker").count() == len(stops)
     labels = page.locator(".map-svg .marker text").evaluate_all("els => els.map(e => e.textContent)")
     assert sorted(labels) == sorted(["S", "E", *[str(i) for i in range(1, len(stops) - 1)]])
-    drawn_legs = [leg for leg in itinerary["legs"] if len(leg["geometry"]["coordinates"]) >= 2]
+    drives = [leg for leg in itinerary["legs"] if leg.get("mode", "drive") == "drive"]
+    drawn_legs = [leg for leg in drives if len(leg["geometry"]["coordinates"]) >= 2]
     assert page.locator(".map-svg path.route-line").count() == len(drawn_legs) >= 1
+    # park and walk: walking legs and the walks to and from the parked car are drawn dotted, not as drives
+    walks = [leg["geometry"] for leg in itinerary["legs"] if leg.get("mode") == "walk"]
+    walks += [line for leg in drives for line in leg.get("walk_geometry", [])]
+    assert page.locator(".map-svg path.route-walk").count() == len([w for w in walks if len(w["coordinates"]) >= 2])
+    parked = [leg for leg in drives if leg.get("park")]
+    assert page.locator(".map-svg .parking").count() == len(parked)
+    walk_items = page.locator("ol.timeline li.leg.walk")
+    assert walk_items.count() == sum(1 for leg in itinerary["legs"] if leg.get("mode") == "walk")
+    for k in range(walk_items.count()):
+        assert "the car stays parked" in walk_items.nth(k).inner_text()
     assert page.locator(".map-svg path.road").count() >= 1, "the region's roads are drawn"
     assert "OpenStreetMap" in page.locator(".attribution").inner_text()
     # every marker lies inside the drawn view (the map is fit to the route)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import gpxpy.gpx
@@ -110,17 +111,23 @@ def itinerary_gpx(itinerary: Itinerary, *, title: str, link: str | None = None) 
         )
     gpx.routes.append(route)
     track = gpxpy.gpx.GPXTrack(name=title, description="the roads driven, one segment per leg")
+    walks = gpxpy.gpx.GPXTrack(name=f"{title}: walks", description="the walks of park and walk, one segment each")
     for leg in itinerary.legs:
-        coordinates = leg.geometry.get("coordinates") or []
-        segment = gpxpy.gpx.GPXTrackSegment()
-        for point in coordinates:
-            lon, lat = float(point[0]), float(point[1])
-            segment.points.append(gpxpy.gpx.GPXTrackPoint(latitude=lat, longitude=lon))
-        if len(segment.points) >= 2:
-            track.segments.append(segment)
-    if track.segments:
-        gpx.tracks.append(track)
+        _segment(walks if leg.mode == "walk" else track, leg.geometry)
+        for line in leg.walk_geometry:  # to the parked car and from the parking place
+            _segment(walks, line)
+    gpx.tracks.extend(t for t in (track, walks) if t.segments)
     return gpx.to_xml(version="1.1").encode()
+
+
+def _segment(track: gpxpy.gpx.GPXTrack, geometry: dict[str, Any]) -> None:
+    """A GeoJSON LineString as a segment of ``track`` (left out under two points)."""
+    segment = gpxpy.gpx.GPXTrackSegment()
+    for point in geometry.get("coordinates") or []:
+        lon, lat = float(point[0]), float(point[1])
+        segment.points.append(gpxpy.gpx.GPXTrackPoint(latitude=lat, longitude=lon))
+    if len(segment.points) >= 2:
+        track.segments.append(segment)
 
 
 def itinerary_ics(

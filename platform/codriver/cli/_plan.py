@@ -26,7 +26,7 @@ def _leg_text(leg: ItineraryLeg) -> str:
     """A walk, or a drive to a parking place, in words (park and walk)."""
     if leg.mode == "walk":
         return f"walk {leg.distance_m:.0f} m, {leg.duration_s / 60:.0f} min (the car stays parked)"
-    park = f"; park at {leg.park.name}" if leg.park is not None else ""
+    park = f"; park: {leg.park.name}" if leg.park is not None else ""
     walk = f", walk {leg.walk_m:.0f} m" if leg.walk_m else ""
     return f"drive {leg.distance_m / 1000:.1f} km, {leg.duration_s / 60:.0f} min{park}{walk}"
 

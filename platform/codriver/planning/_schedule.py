@@ -362,7 +362,7 @@ def _drive_parked(
     if group is not None:
         spot = ParkingSpot(poi_id=group.poi_id, name=group.name, lat=lat, lon=lon)
     else:
-        spot = ParkingSpot(name=f"Street parking by {problem.sites[target].name}", lat=lat, lon=lon)
+        spot = ParkingSpot(name=f"Street by {problem.sites[target].name}", lat=lat, lon=lon)
     legs.append(
         ItineraryLeg(
             from_index=len(out) - 1,

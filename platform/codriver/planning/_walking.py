@@ -228,7 +228,7 @@ def _parking_for(
         options.append((walking.road(charger), problem.sites[charger].key, problem.sites[charger].name, 0.0))
     else:
         options += [(walking.road(lot.site), lot.poi_id, lot.name, 0.0) for lot in walking.parking]
-        options.append((walking.road(site), None, f"Street parking by {problem.sites[site].name}", _STREET_PENALTY_M))
+        options.append((walking.road(site), None, f"Street by {problem.sites[site].name}", _STREET_PENALTY_M))
         if start_ok:
             options.append((walking.road(problem.start), None, problem.sites[problem.start].name, 0.0))
     best: tuple[float, tuple[int, str | None, str]] | None = None

@@ -87,10 +87,22 @@ export function renderMap(container, itinerary, roads, onSelect = () => {}) {
   const routeLayer = s("g", { class: "route" });
   // a place off the drivable network is reached on foot from where its leg ends: dashed
   const access = [];
+  // park and walk: walking legs, and the walks between a stop and the parked car, dashed and wide
+  const walks = [];
   (itinerary.legs || []).forEach((leg, k) => {
     const coords = legs[k];
     const from = stops[leg.from_index];
     const to = stops[leg.from_index + 1];
+    if (leg.mode === "walk") {
+      walks.push(coords);
+      return;
+    }
+    if (leg.walk_geometry && leg.walk_geometry.length) {
+      for (const line of leg.walk_geometry) {
+        walks.push(((line && line.coordinates) || []).map(([lon, lat]) => project(lon, lat)));
+      }
+      return;
+    }
     if (coords.length < 2 || !from || !to) return;
     access.push([project(from.lon, from.lat), coords[0]], [coords[coords.length - 1], project(to.lon, to.lat)]);
   });
@@ -98,14 +110,32 @@ export function renderMap(container, itinerary, roads, onSelect = () => {}) {
     if (Math.hypot(a[0] - b[0], a[1] - b[1]) < 5) continue;
     routeLayer.append(s("path", { d: pathOf([a, b]), class: "access", "vector-effect": "non-scaling-stroke", fill: "none" }));
   }
-  for (const coords of legs) {
-    if (coords.length < 2) continue;
+  (itinerary.legs || []).forEach((leg, k) => {
+    const coords = legs[k];
+    if (leg.mode === "walk" || coords.length < 2) return;
     const d = pathOf(coords);
     routeLayer.append(
       s("path", { d, class: "route-casing", "vector-effect": "non-scaling-stroke", fill: "none" }),
       s("path", { d, class: "route-line", "vector-effect": "non-scaling-stroke", fill: "none" }),
     );
+  });
+  for (const coords of walks) {
+    if (coords.length < 2) continue;
+    routeLayer.append(
+      s("path", { d: pathOf(coords), class: "route-walk", "data-mode": "walk", "vector-effect": "non-scaling-stroke", fill: "none" }),
+    );
   }
+  // where the car waits while the stops around it are walked
+  (itinerary.legs || []).forEach((leg) => {
+    if (!leg.park) return;
+    const [x, y] = project(leg.park.lon, leg.park.lat);
+    routeLayer.append(
+      s("g", { class: "parking", transform: `translate(${x} ${y})` },
+        s("title", {}, `Parking: ${leg.park.name}`),
+        s("rect", { x: -8, y: -8, width: 16, height: 16, rx: 3 }),
+        s("text", { "text-anchor": "middle", dy: "0.35em" }, "P")),
+    );
+  });
   const markerLayer = s("g", { class: "markers" });
   const markers = [];
   // the start is drawn last so that it stays on top of an end at the same place

@@ -106,13 +106,26 @@ function waitItem(leg, from, to, zone) {
       new Date(new Date(to.arrive_at) - idle * 1000).toISOString(), zone)}).`);
 }
 
+/** A walking leg (park and walk): the car stays parked while the traveller walks. */
+function walkItem(leg) {
+  const text = `Walk ${distance(leg.distance_m)} · ${duration(leg.duration_s)}`;
+  return h("li", { class: "leg walk", "data-mode": "walk" },
+    h("span", { class: "sr-only" }, `Walk ${distance(leg.distance_m)}, ${duration(leg.duration_s)}; the car stays parked`),
+    h("span", { "aria-hidden": "true" }, `🚶 ${text} · the car stays parked`));
+}
+
 function legItem(leg, from, to, soc = null) {
-  const links = from && to ? navigationLinks(from, to) : [];
+  if (leg.mode === "walk") return walkItem(leg);
+  // with park and walk the drive ends at the parking place
+  const links = from && to ? navigationLinks(from, leg.park || to) : [];
   const name = to ? stopName(to) : "";
-  return h("li", { class: "leg" },
-    h("span", { class: "sr-only" }, `Drive ${distance(leg.distance_m)}, ${duration(leg.duration_s)}`),
+  const parked = leg.park
+    ? ` · park: ${leg.park.name}${leg.walk_m ? `, walk ${distance(leg.walk_m)}` : ""}`
+    : "";
+  return h("li", { class: "leg", "data-mode": "drive" },
+    h("span", { class: "sr-only" }, `Drive ${distance(leg.distance_m)}, ${duration(leg.duration_s)}${parked}`),
     h("span", { "aria-hidden": "true" }, `Drive ${distance(leg.distance_m)} · ${duration(leg.duration_s)}`,
-      leg.energy_kwh != null ? ` · ${leg.energy_kwh.toFixed(1)} kWh` : ""),
+      leg.energy_kwh != null ? ` · ${leg.energy_kwh.toFixed(1)} kWh` : "", parked),
     soc,
     links.length ? h("details", { class: "navigate" },
       h("summary", {}, "Navigate", h("span", { class: "sr-only" }, ` to ${name}`)),
@@ -191,11 +204,11 @@ export function renderProblems(itinerary, { understood: withUnderstood = true } 
   if (violations.length) {
     parts.push(h("section", { class: `problems ${violations.some((v) => v.severity === "error") ? "has-errors" : ""}`, "aria-labelledby": "problems-title" },
       h("h2", { id: "problems-title" }, itinerary.status === "feasible" ? "Warnings" : "Problems with this plan"),
-      h("ul", {}, violations.map((v) => h("li", { class: `violation violation-${v.severity}` },
+      // the verifier's code stays out of the text a traveller reads; it is there on hover for support
+      h("ul", {}, violations.map((v) => h("li", { class: `violation violation-${v.severity}`, "data-code": v.code, title: v.code },
         h("strong", {}, v.severity === "error" ? "Problem: " : "Warning: "),
         plainWords(v.message),
-        v.stop_index != null && stops[v.stop_index] ? ` (stop “${stops[v.stop_index].name}”)` : "",
-        h("span", { class: "code" }, ` ${v.code}`))))));
+        v.stop_index != null && stops[v.stop_index] ? ` (stop “${stops[v.stop_index].name}”)` : ""))))));
   }
   const relaxed = itinerary.relaxed || [];
   const notes = itinerary.notes || [];
