@@ -27,6 +27,9 @@ def schema_of(name: str) -> dict[str, Any]:
     import codriver.planning  # noqa: PLC0415
 
     schema = getattr(codriver.planning, SCHEMAS[name]).model_json_schema()
+    ref = schema.pop("$ref", None)
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):  # a recursive model (a trip's days): its own def on top
+        schema = {**schema["$defs"][ref.removeprefix("#/$defs/")], **schema}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"codriver:{name}", **schema}
 
 

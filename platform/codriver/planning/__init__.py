@@ -3,6 +3,8 @@ the verifier and the re-planner.
 """
 
 from codriver.planning._charging import ChargeAction, ChargePlan, Opportunity, plan_charging
+from codriver.planning._days import plan_days
+from codriver.planning._days_model import DayWindow, Night, Overnight
 from codriver.planning._engine import Adjustments, build_problem, plan_request, plan_trip, resolve_location
 from codriver.planning._io import read_model
 from codriver.planning._itinerary import (
@@ -66,6 +68,7 @@ from codriver.planning._request import (
 )
 from codriver.planning._schedule import build_itinerary
 from codriver.planning._search import deterministic_search
+from codriver.planning._trip_verifier import verify_trip
 from codriver.planning._verifier import verify
 from codriver.planning._world import PlaceFacts, ProblemWorld, Requirements, StopRef, World
 
@@ -81,6 +84,7 @@ __all__ = [
     "Charger",
     "ChargerOut",
     "Constraints",
+    "DayWindow",
     "Delay",
     "EvSpec",
     "Itinerary",
@@ -91,9 +95,11 @@ __all__ = [
     "MealSlot",
     "MealWish",
     "NewWish",
+    "Night",
     "Node",
     "Opportunity",
     "OptimizerResult",
+    "Overnight",
     "ParkingSpot",
     "Party",
     "PlaceClosed",
@@ -129,6 +135,7 @@ __all__ = [
     "deterministic_search",
     "optimize",
     "plan_charging",
+    "plan_days",
     "plan_request",
     "plan_trip",
     "read_model",
@@ -139,4 +146,5 @@ __all__ = [
     "usable_power_kw",
     "vehicle_energy",
     "verify",
+    "verify_trip",
 ]

@@ -601,7 +601,12 @@ def plan_trip(
     Never raises for an infeasible request: the result is then the closest plan found,
     with ``status='infeasible'`` and the violations that make the request infeasible.
     The router's matrix is computed once: the verifier reads the plan's legs from it.
+    A trip of several days (``request.multi_day``) is planned day by day (see :mod:`._days`).
     """
+    if request.multi_day:
+        from codriver.planning._days import plan_days  # noqa: PLC0415  (the layer above this engine)
+
+        return plan_days(request, tools, max_candidates=max_candidates, time_limit_s=time_limit_s)
     problem, matrix = _Builder(request, tools, max_candidates, adjust or Adjustments()).build()
     world = RegionWorld(tools, request, matrix=matrix)
     requirements = Requirements.from_request(request, tools.zone, world)

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from codriver.planning._days_model import Night
 from codriver.planning._request import TripRequest
 
 __all__ = [
@@ -24,7 +25,7 @@ __all__ = [
     "Violation",
 ]
 
-StopKind = Literal["start", "visit", "meal", "charge", "fuel", "end"]
+StopKind = Literal["start", "visit", "meal", "charge", "fuel", "stay", "end"]
 LegMode = Literal["drive", "walk"]
 
 #: Every code the verifier can return, with what it means.
@@ -50,6 +51,12 @@ VIOLATION_CODES: dict[str, str] = {
     "WALK_TOO_LONG": "a walk between two stops, or between a stop and the parked car, exceeds the walking limit",
     "CAR_LEFT_BEHIND": "the trip ends on foot away from where the car is parked",
     "INVALID_ITINERARY": "the itinerary is malformed (missing times, stops out of order)",
+    "NO_STAY": "several days: no overnight stay of the catalogue fits a night of the trip",
+    "DAY_CHAIN": "several days: a day does not start where the previous night ended, or the days overlap",
+    "DAY_WINDOW": "several days: a stop lies outside its day's window",
+    "SOC_CHAIN": "several days: a day starts with more charge than the previous night left the car with",
+    "OVERNIGHT_CHARGE": "several days: the night's charger cannot charge the car as claimed",
+    "STAY_CLOSED": "several days: the overnight stay is closed (OSM opening_hours) when the night begins",
 }
 
 
@@ -152,10 +159,13 @@ class Totals(_Model):
     visits: int = 0
     meals: int = 0
     charges: int = 0
+    nights: int = Field(default=0, description="several days: nights away (overnight stays)")
+    stay_cost: float = Field(default=0.0, description="several days: estimated cost of the nights, part of cost")
 
 
 class Itinerary(_Model):
-    """A plan for one day: the document the CLI, the API and the verifier exchange."""
+    """A plan for one day, or a whole trip of several days (``days[]``, ``nights[]``): the document
+    the CLI, the API and the verifier exchange."""
 
     schema_version: Literal["codriver.itinerary/1"] = "codriver.itinerary/1"
     status: Literal["feasible", "infeasible", "draft"] = "draft"
@@ -170,6 +180,11 @@ class Itinerary(_Model):
     )
     notes: list[str] = Field(default_factory=list)
     request: TripRequest | None = Field(default=None, description="what was asked; the verifier checks against it")
+    days: list[Itinerary] = Field(
+        default_factory=list,
+        description="several days: each day's own itinerary (this one is the whole trip, nights as 'stay' stops)",
+    )
+    nights: list[Night] = Field(default_factory=list, description="several days: the nights between the days")
 
     @property
     def errors(self) -> list[Violation]:

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from codriver.planning._days_model import MAX_DAYS, DayWindow, Overnight
 from codriver.regions import CATEGORIES, CONNECTORS
 from codriver.tools.geo import LatLon, parse_latlon
 
@@ -214,7 +215,9 @@ class TripRequest(_Model):
     origin: Location
     destination: Location | None = Field(default=None, description="default: back to the origin")
     depart_at: AwareDatetime
-    return_by: AwareDatetime = Field(description="latest arrival at the destination")
+    return_by: AwareDatetime = Field(
+        description="latest arrival at the destination; more than 24 h after depart_at: a trip of several days"
+    )
     party: Party = Field(default_factory=Party)
     budget: float | None = Field(default=None, ge=0, description="for the whole party, entry fees and meals")
     currency: str = Field(default="EUR", min_length=3, max_length=3)
@@ -243,6 +246,12 @@ class TripRequest(_Model):
             "false: exactly these stops, timed, with charging added where the car needs it"
         ),
     )
+    days: list[DayWindow] = Field(
+        default_factory=list,
+        max_length=MAX_DAYS,
+        description="several days: a day's own window or must-visits (default 09:00-19:00, must-visits spread)",
+    )
+    overnight: Overnight = Field(default_factory=Overnight, description="several days: the nights' stays")
     understood: list[UnderstoodField] = Field(
         default_factory=list, max_length=60, description="fields read from the traveller's words, with the words"
     )
@@ -280,8 +289,11 @@ class TripRequest(_Model):
         if self.return_by <= self.depart_at:
             msg = f"return_by {self.return_by.isoformat()} must be after depart_at {self.depart_at.isoformat()}"
             raise ValueError(msg)
-        if (self.return_by - self.depart_at).total_seconds() > 24 * 3600:
-            msg = "a trip is planned one day at a time: return_by must be within 24 h of depart_at"
+        if (self.return_by - self.depart_at).days >= MAX_DAYS:
+            msg = f"a trip lasts at most {MAX_DAYS} days: return_by must be within {MAX_DAYS} days of depart_at"
+            raise ValueError(msg)
+        if self.multi_day and self.stops is not None:
+            msg = "stops: a trip of several days places its stops by day; give must_visit (and days[]) instead"
             raise ValueError(msg)
         meals = [m.meal for m in self.meals]
         if len(meals) != len(set(meals)):
@@ -297,6 +309,11 @@ class TripRequest(_Model):
             msg = f"stops: {avoided} are also in constraints.avoid_places: keep each place in one list only"
             raise ValueError(msg)
         return self
+
+    @property
+    def multi_day(self) -> bool:
+        """Whether the trip spans several days (more than 24 h, or days[] names more than one)."""
+        return (self.return_by - self.depart_at).total_seconds() > 24 * 3600 or len(self.days) > 1
 
     @property
     def end(self) -> Location:

@@ -24,7 +24,7 @@ from codriver.planning._problem import seconds_between
 from codriver.planning._world import FOOD_CATEGORIES, PlaceFacts, Requirements, StopRef, World
 from codriver.tools.geo import LatLon, haversine_m
 
-__all__ = ["verify"]
+__all__ = ["arrival_soc", "verify"]
 
 _POSITION_M = 300.0  # a stop this far from its catalogue position is not that place
 _SOC_EPS = 1e-4
@@ -54,6 +54,8 @@ class _Check:
         self.places: dict[int, PlaceFacts] = {}
         #: the car's drive on each leg, (from, to); None: the leg is walked
         self.drives: list[tuple[StopRef, StopRef] | None] = []
+        #: the recomputed state of charge at the end (EV)
+        self.final_soc: float | None = None
 
     def add(self, code: str, message: str, index: int | None = None, *, warning: bool = False) -> None:
         poi = self.it.stops[index].poi_id if index is not None else None
@@ -355,6 +357,7 @@ class _Check:
                 )
             if stop.charges:
                 soc = self._charge(i, stop, soc)
+        self.final_soc = soc
         if soc < req.target_soc - _SOC_EPS:
             self.add(
                 "SOC_BELOW_TARGET",
@@ -445,3 +448,15 @@ def verify(
     check.order()
     check.energy()
     return check.found
+
+
+def arrival_soc(itinerary: Itinerary, world: World, requirements: Requirements) -> float | None:
+    """The state of charge at the end of ``itinerary``, recomputed as :func:`verify` does (None: not an
+    EV, or a malformed itinerary). A multi-day trip carries it over the night."""
+    check = _Check(itinerary, world, requirements, 30.0)
+    if not requirements.ev or not check.structure():
+        return None
+    check.catalogue()
+    check.travel()
+    check.energy()
+    return check.final_soc

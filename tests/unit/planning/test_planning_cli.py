@@ -112,4 +112,9 @@ def test_the_itinerary_schema_names_the_contract_fields() -> None:
     assert {"poi_id", "kind", "arrive_at", "depart_at", "soc_before", "soc_after", "energy_kwh", "power_kw"} <= set(
         stop
     )
-    assert set(stop["kind"]["enum"]) == {"start", "visit", "meal", "charge", "fuel", "end"}
+    assert set(stop["kind"]["enum"]) == {"start", "visit", "meal", "charge", "fuel", "stay", "end"}
+    # several days: the trip's own itinerary holds each day's (the same document) and the nights
+    assert schema["properties"]["days"]["items"] == {"$ref": "#/$defs/Itinerary"}
+    assert {"poi_id", "arrive_at", "depart_at", "charger_verified", "soc_depart"} <= set(
+        schema["$defs"]["Night"]["properties"]
+    )

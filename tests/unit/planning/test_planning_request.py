@@ -48,7 +48,7 @@ def test_locations_from_text(text: str, expected: dict[str, Any]) -> None:
     [
         ({"depart_at": "2025-06-14T09:00:00"}, "depart_at"),  # no offset
         ({"return_by": "2025-06-14T08:00:00+03:00"}, "return_by"),
-        ({"return_by": "2025-06-16T08:00:00+03:00"}, "24 h"),
+        ({"return_by": "2025-06-30T08:00:00+03:00"}, "14 days"),
         ({"interests": {"casinos": 1.0}}, "unknown categories"),
         ({"interests": {"museum": 2.0}}, "0..1"),
         ({"diet": ["carnivore"]}, "diet"),
