@@ -85,6 +85,8 @@ lint: setup-dev
 	$(RUN)/ruff format --check platform tools simulators tests benchmarks
 	$(RUN)/lint-imports
 	$(RUN)/python .ci/check_private_imports.py platform tools simulators
+	@# the web app's modules parse (a syntax error would only show as a blank page in the browser tests)
+	@for f in platform/codriver/api/web/*.js; do node --experimental-default-type=module --check $$f || exit 1; done
 
 typecheck: setup-dev
 	$(RUN)/mypy platform tools simulators

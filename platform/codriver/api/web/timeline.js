@@ -208,7 +208,7 @@ export function renderProblems(itinerary, { understood: withUnderstood = true } 
       h("ul", {}, violations.map((v) => h("li", { class: `violation violation-${v.severity}`, "data-code": v.code, title: v.code },
         h("strong", {}, v.severity === "error" ? "Problem: " : "Warning: "),
         plainWords(v.message),
-        v.stop_index != null && stops[v.stop_index] ? ` (stop “${stops[v.stop_index].name}”)` : ""))))));
+        v.stop_index != null && stops[v.stop_index] ? ` (stop “${stops[v.stop_index].name}”)` : "")))));
   }
   const relaxed = itinerary.relaxed || [];
   const notes = itinerary.notes || [];
