@@ -287,7 +287,9 @@ class TripRequest(_Model):
     @model_validator(mode="after")
     def _window(self) -> TripRequest:
         if self.return_by <= self.depart_at:
-            msg = f"return_by {self.return_by.isoformat()} must be after depart_at {self.depart_at.isoformat()}"
+            # clocks a traveller reads ("Thu 10 Dec 06:00"), not ISO timestamps
+            back, leave = f"{self.return_by:%a %d %b %H:%M}", f"{self.depart_at:%a %d %b %H:%M}"
+            msg = f"return_by ({back}) must be after depart_at ({leave})"
             raise ValueError(msg)
         if (self.return_by - self.depart_at).days >= MAX_DAYS:
             msg = f"a trip lasts at most {MAX_DAYS} days: return_by must be within {MAX_DAYS} days of depart_at"

@@ -47,7 +47,10 @@ def test_locations_from_text(text: str, expected: dict[str, Any]) -> None:
     ("changes", "field"),
     [
         ({"depart_at": "2025-06-14T09:00:00"}, "depart_at"),  # no offset
-        ({"return_by": "2025-06-14T08:00:00+03:00"}, "return_by"),
+        (
+            {"return_by": "2025-06-14T08:00:00+03:00"},
+            r"return_by \(Sat 14 Jun 08:00\) must be after depart_at \(Sat 14 Jun 09:00\)",
+        ),
         ({"return_by": "2025-06-30T08:00:00+03:00"}, "14 days"),
         ({"interests": {"casinos": 1.0}}, "unknown categories"),
         ({"interests": {"museum": 2.0}}, "0..1"),
