@@ -51,9 +51,14 @@ SETS = {
     "legacy (written with the rules)": "understanding.yaml",
     "development": "understanding_dev.yaml",
     "development 2": "understanding_dev2.yaml",
+    "development 3": "understanding_dev3.yaml",
 }
-HELD_OUT = {"held-out": "understanding_heldout.yaml", "held-out 2": "understanding_heldout2.yaml"}
-DEVELOPMENT = {"development", "development 2"}
+HELD_OUT = {
+    "held-out": "understanding_heldout.yaml",
+    "held-out 2": "understanding_heldout2.yaml",
+    "held-out 3": "understanding_heldout3.yaml",
+}
+DEVELOPMENT = {"development", "development 2", "development 3"}
 SGD_SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "sgd-train-travel.yaml"
 SGD_SAMPLE = DATA / "sgd-sample.yaml"
 FIELDS: dict[str, tuple[str, ...]] = {
