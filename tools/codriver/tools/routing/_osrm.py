@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+from collections import OrderedDict
 from collections.abc import Coroutine, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -42,6 +43,7 @@ _SPLIT_TOLERANCE_M = 1.0
 _MAX_SNAP_M = 5_000.0  # as the embedded router: farther from any road is outside the served area
 _MAX_TABLE_SIZE = 100  # osrm-routed's default --max-table-size
 _CONCURRENCY = 8
+_SNAP_CACHE = 100_000  # snaps remembered (a plan snaps each of its places; the next plan asks again)
 T = TypeVar("T")
 
 
@@ -74,6 +76,7 @@ class OsrmRouter:
         self.max_snap_m = max_snap_m
         self.max_table_size = max(2, max_table_size)
         self._loop = BackgroundLoop("osrm-router")
+        self._snaps: OrderedDict[LatLon, Snap | None] = OrderedDict()  # on the loop's thread only
 
     def close(self) -> None:
         """Close the client and stop the router's event loop."""
@@ -85,7 +88,10 @@ class OsrmRouter:
 
     # -- the Router protocol (blocking, for the planning engine) ----------------------------
     def snap(self, points: Sequence[LatLon]) -> list[Snap | None]:
-        """Where OSRM joins each point to a road (``/nearest``); None past ``max_snap_m`` or off every road."""
+        """Where OSRM joins each point to a road (``/nearest``); None past ``max_snap_m`` or off every road.
+
+        Answers are remembered (the last 100 000 points) while the router lives.
+        """
         return self._block(self._snap_all(points))
 
     def table(self, sources: Sequence[LatLon], destinations: Sequence[LatLon], *, distances: bool = True) -> Table:
@@ -158,7 +164,12 @@ class OsrmRouter:
         return list(await asyncio.gather(*(one(c) for c in coros)))
 
     async def _snap_all(self, points: Sequence[LatLon]) -> list[Snap | None]:
-        return await self._gather([self._nearest(p) for p in points])
+        todo = list(dict.fromkeys(p for p in points if p not in self._snaps))
+        for point, snap in zip(todo, await self._gather([self._nearest(p) for p in todo]), strict=True):
+            self._snaps[point] = snap
+            if len(self._snaps) > _SNAP_CACHE:
+                self._snaps.popitem(last=False)
+        return [self._snaps[p] if p in self._snaps else await self._nearest(p) for p in points]
 
     async def _nearest(self, point: LatLon) -> Snap | None:
         try:
