@@ -17,7 +17,11 @@ The layout, deterministic for a given ``seed``:
   a town square (``place=square``, "<Town> Square", findable by name), and a charging
   station with ``socket:type2``/``socket:type2_combo`` and their outputs;
 - a motorway service area with a fast charger beside each carriageway, half-way between
-  the towns of every motorway link.
+  the towns of every motorway link;
+- with ``stays=True``, per town: a hotel (3 stars) beside the town's charger, a guest house
+  at a far corner with no charger near, and a motel whose charger records no sockets
+  (``unverified``); none of these draws from the random generator, so towns, roads and the
+  other places are the same with or without them.
 
 The size parameter is the number of drive nodes wanted; the result is within a few per
 cent of it (:attr:`Layout.drive_nodes` says how many the file holds).
@@ -66,6 +70,7 @@ class Layout:
     ways: int = 0
     places: int = 0
     chargers: int = 0
+    stays: int = 0
     towns: list[tuple[str, float, float]] = field(default_factory=list)  # (name, lat, lon) of each square
     cols: int = 0
     rows: int = 0
@@ -125,7 +130,7 @@ def _shape(drive_nodes: int) -> tuple[int, int, int]:
     return cols, rows, side
 
 
-def generate(path: Path, *, drive_nodes: int = 10_000, seed: int = 1) -> Layout:
+def generate(path: Path, *, drive_nodes: int = 10_000, seed: int = 1, stays: bool = False) -> Layout:
     """Write a generated region of about ``drive_nodes`` drive nodes to ``path`` (.osm.pbf); see the module."""
     import osmium  # a dev dependency
     import osmium.osm.mutable as mutable
@@ -144,6 +149,8 @@ def generate(path: Path, *, drive_nodes: int = 10_000, seed: int = 1) -> Layout:
             lat_c = LAT0 + (r * TOWN_SPACING_M + jitter[0]) * dlat
             lon_c = LON0 + (c * TOWN_SPACING_M + jitter[1]) * _deg(lat_c)[1]
             grids.append(_town(out, rng, name=name, centre=(lat_c, lon_c), side=side, layout=layout))
+            if stays:
+                _stays(out, grids[-1], name=name, layout=layout)
     for r in range(rows):
         for c in range(cols - 1):
             west, east = grids[r * cols + c], grids[r * cols + c + 1]
@@ -284,6 +291,25 @@ def _town(
     node = int(grid[mid, min(side - 1, mid + 1)]) - 1
     _charger(out, out.lat[node] - 20 * dlat, out.lon[node], name=f"{name} Charging", dc_kw=50, layout=layout)
     return grid
+
+
+def _stays(out: _Writer, grid: np.ndarray, *, name: str, layout: Layout) -> None:
+    """A hotel beside the town's charger, a guest house far from it, a motel with an unverified charger."""
+    side = grid.shape[0]
+    mid = side // 2
+
+    def at(i: int, j: int, north_m: float) -> tuple[float, float]:
+        node = int(grid[i, j]) - 1
+        return out.lat[node] + north_m * _deg(out.lat[node])[0], out.lon[node]
+
+    hotel = {"tourism": "hotel", "name": f"{name} Hotel", "stars": "3", "rooms": "40"}
+    out.poi(*at(mid, min(side - 1, mid + 1), 30.0), hotel)  # the town charger is 20 m south of this corner
+    out.poi(*at(0, 0, 20.0), {"tourism": "guest_house", "name": f"{name} Guest House"})
+    out.poi(*at(side - 1, 0, 20.0), {"tourism": "motel", "name": f"{name} Motel", "opening_hours": "24/7"})
+    unknown = {"amenity": "charging_station", "name": f"{name} Motel Charging", "capacity": "2"}  # no socket tags
+    out.poi(*at(side - 1, 0, -20.0), unknown)
+    layout.chargers += 1
+    layout.stays += 3
 
 
 def main(argv: list[str] | None = None) -> int:

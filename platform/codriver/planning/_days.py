@@ -329,6 +329,7 @@ class _Trip:
             stops=stops or [_nowhere(self.origin, self.request)],
             legs=legs,
             totals=totals,
+            violations=violations,
             notes=notes,
             request=self.request,
             days=self.days,
