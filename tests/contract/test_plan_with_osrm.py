@@ -9,6 +9,7 @@ Charge Map's recorded-format payloads of ``tests/unit/tools/charging/payloads``.
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import pytest
 from contract_replay import ReplayServer
 
 from codriver.bootstrap import Runtime
+from codriver.errors import ToolUnavailable
 from codriver.planning import Itinerary, RegionTools, TripRequest, build_problem, plan_trip
 from codriver.settings import ExternalSettings, Settings
 from codriver.tools.geo import LatLon
@@ -127,3 +129,13 @@ def test_open_charge_map_stations_are_charging_candidates_and_one_is_used(
     charged = [s.charger for s in itinerary.stops if s.charges]
     assert charged
     assert all(c is not None and c.startswith("ocm:") for c in charged)  # sockets known beat unverified OSM ones
+
+
+def test_without_its_osrm_server_a_plan_fails_as_unavailable_never_on_the_embedded_graph(helsinki: Runtime) -> None:
+    with socket.socket() as sock:  # a loopback port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    external = ExternalSettings(osrm_url=f"http://127.0.0.1:{port}", http_retries=0)
+    tools = RegionTools.load(Runtime(Settings(data_dir=helsinki.settings.data_dir, external=external)), "helsinki")
+    with pytest.raises(ToolUnavailable, match="OSRM is unreachable"):
+        plan_trip(ev_request(), tools, max_candidates=8, time_limit_s=0.4)
