@@ -278,7 +278,8 @@ def _holiday(text: str, now: datetime, country: str | None) -> tuple[date, str] 
             continue
         # "st stephens day" is "St. Stephen's Day"; "vappu eve" is the day before Vappu
         pattern = r"\s+".join(re.escape(w).replace(r"\.", r"\.?").replace("'", "'?") for w in name.split())
-        match = re.search(rf"\b{pattern}(?:\s+eve\b)?(?!\s+(?:{_NOT_THE_DAY}))", text)
+        # a Finnish or Swedish case ending may follow the name: "tapaninpäivänä" is on Tapaninpäivä
+        match = re.search(rf"\b{pattern}(?:na|lla|ksi|sta|ssa)?\b(?:\s+eve\b)?(?!\s+(?:{_NOT_THE_DAY}))", text)
         if match is None:
             continue
         day = holiday - timedelta(days=1) if match.group(0).endswith("eve") and not name.endswith("eve") else holiday
@@ -357,10 +358,9 @@ class _DayReader:
             and not re.search(r"\bon\s+$", text[: numeric.start()])
         ):
             numeric = None  # "17.30" is a clock time; a date is written "18.12." or "18.12.2026"
-        if holiday and not named and not numeric:
-            day, name = holiday
-            match = re.search(rf"\b{re.escape(name)}\b", text)
-            assert match is not None
+        match = re.search(re.escape(holiday[1]), text) if holiday else None  # where _holiday found it
+        if holiday and match is not None and not named and not numeric:
+            day = holiday[0]
             beside = re.search(rf"\b(?P<wd>{_WEEKDAY_NAMES})\b", text[max(0, match.start() - 20) : match.end() + 20])
             wd = beside["wd"] if beside else None
             return self._set(day, match, explicit_year=True, wd=wd)  # the next one, named: nothing to ask

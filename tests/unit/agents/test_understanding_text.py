@@ -516,3 +516,13 @@ def test_a_meal_time_said_after_its_day_is_kept_and_the_day_starts_by_then(tools
     assert lunch.request is not None
     assert (lunch.request.meals[0].earliest, lunch.request.meals[0].latest) == (time(12, 0), time(13, 0))
     assert lunch.request.depart_at.time() == time(9, 0)  # a later meal does not move the start
+
+
+def test_a_holiday_with_a_finnish_case_ending_is_that_day_and_no_crash(tools: RegionTools) -> None:
+    # "tapaninpäivänä": on St Stephen's Day; the name found inside the inflected word crashed the reader
+    finnish = _understand(tools, "tapaninpäivänä klo 14-17 rahamuseo ja sit kahvit")
+    assert finnish.request is not None
+    assert finnish.request.depart_at == datetime(2026, 12, 26, 14, 0, tzinfo=HELSINKI)
+    assert finnish.request.return_by == datetime(2026, 12, 26, 17, 0, tzinfo=HELSINKI)
+    # an English word that starts like a holiday is no holiday ("eastern" is not Easter)
+    assert "date" not in _understand(tools, "the eastern side of town, museums").stated
