@@ -32,8 +32,14 @@ def _leg_text(leg: ItineraryLeg) -> str:
 
 
 def print_itinerary(itinerary: Itinerary) -> None:
-    """The itinerary for people: one line per stop, the totals and the violations."""
+    """The itinerary for people: one line per stop, the totals and the violations; day by day for several days."""
     from rich.table import Table  # noqa: PLC0415
+
+    if itinerary.request is not None and itinerary.request.multi_day:
+        from codriver.cli._plan_days import print_days  # noqa: PLC0415
+
+        print_days(itinerary, print_itinerary)
+        return
 
     table = Table(show_edge=False, pad_edge=False)
     for column in ("", "arrive", "depart", "kind", "stop", "why"):

@@ -26,9 +26,18 @@ def command(
     """Recompute travel times, opening hours, costs and state of charge; list the violations.
 
     The requirements (time window, budget, meals, must-visits, vehicle) come from the
-    itinerary's ``request``. Exit status 3 when there is at least one error.
+    itinerary's ``request``; a trip of several days is checked day by day and along its
+    chain of nights. Exit status 3 when there is at least one error.
     """
-    from codriver.planning import Itinerary, RegionTools, RegionWorld, Requirements, read_model, verify  # noqa: PLC0415  (OR-Tools)
+    from codriver.planning import (  # noqa: PLC0415  (OR-Tools)
+        Itinerary,
+        RegionTools,
+        RegionWorld,
+        Requirements,
+        read_model,
+        verify,
+        verify_trip,
+    )
 
     itinerary = read_model(itinerary_file, Itinerary, "itinerary")
     if itinerary.request is None:
@@ -37,7 +46,10 @@ def command(
     with runtime() as rt:
         tools = RegionTools.load(rt, region_name or itinerary.region or itinerary.request.region)
         world = RegionWorld(tools, itinerary.request)
-        violations = verify(itinerary, world, Requirements.from_request(itinerary.request, tools.zone, world))
+        if itinerary.request.multi_day:  # several days: each day, and the chain of days and nights
+            violations = verify_trip(itinerary, tools)
+        else:
+            violations = verify(itinerary, world, Requirements.from_request(itinerary.request, tools.zone, world))
     errors = [v for v in violations if v.severity == "error"]
     if as_json:
         print_json(

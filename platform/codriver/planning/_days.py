@@ -12,7 +12,8 @@ and a place seen on one day is not planned again.
 Each night's stay is chosen before its day is planned: a catalogue hotel, guest house,
 hostel, motel or campsite (see :mod:`._stays`) near the next day's must-visits (else this
 day's, else the point of the straight line from start to end the trip should have reached),
-reachable within the day. The day is then planned by the single-day engine from the
+reachable within the day (the previous night's stay is preferred: a stay of several
+nights in one place when the days stay around it). The day is then planned by the single-day engine from the
 previous night's stay (the origin on the first day) to that stay (the destination on the
 last day), and verified like any day. An EV arrives with any charge above its reserve and,
 with a charger at or beside the stay, leaves the next morning charged towards
@@ -211,7 +212,7 @@ class _Trip:
                     reach_s=span.seconds - _REACH_SLACK_S,
                     vehicle=self.vehicle,
                     arrive_at=span.end,
-                    exclude=frozenset(n.poi_id for n in self.nights),
+                    last=self.nights[-1].poi_id if self.nights else None,
                 )
                 if not found:
                     self._no_stay(span)

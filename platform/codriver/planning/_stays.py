@@ -38,6 +38,7 @@ _S_PER_EUR = 6.0
 _NO_CHARGER_S = 2700.0
 _UNVERIFIED_S = 900.0
 _HOSTEL_WITH_CHILDREN_S = 1800.0
+_SAME_STAY_S = 1800.0
 
 
 def stay_kind(entry: PlaceEntry) -> str | None:
@@ -122,11 +123,13 @@ def find_stays(
     vehicle: VehicleEnergy | None,
     arrive_at: datetime,
     exclude: frozenset[str] = frozenset(),
+    last: str | None = None,
 ) -> list[StayOption]:
     """The stays for a night around ``near``, best first; each reachable from ``start`` within ``reach_s``.
 
     Ranked by the drive from ``near`` (seconds), plus the night's cost, plus for an EV a
-    missing or unverified charger, plus a hostel for a party with children. Leaves out the
+    missing or unverified charger, plus a hostel for a party with children, less a bonus for
+    ``last`` (the previous night's stay: no moving out for a night nearby). Leaves out the
     kinds the request does not accept, places over ``overnight.max_per_night`` or over the
     budget spread over the nights, places tagged wheelchair=no for a party with accessibility
     needs, places whose OSM opening_hours say closed at ``arrive_at`` (a campsite out of
@@ -170,6 +173,8 @@ def find_stays(
             rank += _NO_CHARGER_S if charger is None else (0.0 if charger.verified else _UNVERIFIED_S)
         if kind == "hostel" and party.children:
             rank += _HOSTEL_WITH_CHILDREN_S
+        if entry.poi_id == last:
+            rank -= _SAME_STAY_S
         options.append(StayOption(entry, kind, cost, charger, from_start, rank))
     options.sort(key=lambda o: (o.rank, o.entry.poi_id))
     return options

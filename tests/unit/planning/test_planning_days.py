@@ -8,14 +8,20 @@ near, a motel whose charger records no sockets; NOT OpenStreetMap data).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import typer
+from typer.testing import CliRunner
 
 from codriver.bootstrap import Runtime
+from codriver.cli import _plan as plan_cli
+from codriver.cli import _verify as verify_cli
 from codriver.planning import Itinerary, RegionTools, TripRequest, deterministic_search, plan_trip, verify_trip
 from codriver.planning._day_split import split_days
 from codriver.regions import import_region
@@ -228,3 +234,37 @@ def test_a_charger_without_socket_data_is_used_overnight_as_unverified(region: t
     assert night.soc_arrive is not None
     assert night.soc_depart > night.soc_arrive
     assert _errors(trip, tools) == []
+
+
+# -- the CLI -------------------------------------------------------------------------------------
+def test_codriver_plan_prints_day_by_day_and_verify_checks_the_chain(
+    helsinki: Runtime, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("CODRIVER_DATA_DIR", str(helsinki.settings.data_dir))
+    app = typer.Typer()
+    app.command("plan")(plan_cli.command)
+    app.command("verify")(verify_cli.command)
+    runner = CliRunner()
+    request = tmp_path / "weekend.json"
+    request.write_text(_request(interests={"museum": 1.0}, meals=[LUNCH]).model_dump_json(), encoding="utf-8")
+    shown = runner.invoke(app, ["plan", "--request-file", str(request), "--time-limit-s", "0.3"])
+    assert shown.exit_code == 0, shown.stdout
+    text = shown.stdout
+    assert text.index("Day 1:") < text.index("Night 1:") < text.index("Day 2:") < text.index("Trip: feasible")
+    assert "2 days, 1 nights" in text
+    as_json = runner.invoke(app, ["plan", "--request-file", str(request), "--time-limit-s", "0.3", "--json"])
+    trip = json.loads(as_json.stdout)
+    assert [len(d["stops"]) >= 2 for d in trip["days"]] == [True, True]
+    assert [s["kind"] for s in trip["stops"]].count("stay") == 1
+    good = tmp_path / "trip.json"
+    good.write_text(as_json.stdout, encoding="utf-8")
+    checked = runner.invoke(app, ["verify", str(good), "--json"])
+    assert checked.exit_code == 0, checked.stdout
+    assert json.loads(checked.stdout)["valid"] is True
+    trip["days"][1]["request"]["depart_at"] = trip["days"][0]["request"]["depart_at"]  # day 2 claims day 1's morning
+    trip["days"][1]["stops"][0]["depart_at"] = trip["days"][0]["stops"][0]["depart_at"]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(trip), encoding="utf-8")
+    refused = runner.invoke(app, ["verify", str(bad), "--json"])
+    assert refused.exit_code == plan_cli.VIOLATIONS_EXIT
+    assert "DAY_CHAIN" in {v["code"] for v in json.loads(refused.stdout)["violations"]}
