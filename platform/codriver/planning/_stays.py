@@ -38,7 +38,7 @@ _S_PER_EUR = 6.0
 _NO_CHARGER_S = 2700.0
 _UNVERIFIED_S = 900.0
 _HOSTEL_WITH_CHILDREN_S = 1800.0
-_SAME_STAY_S = 1800.0
+_SAME_STAY_S = 600.0
 
 
 def stay_kind(entry: PlaceEntry) -> str | None:

@@ -268,3 +268,25 @@ def test_codriver_plan_prints_day_by_day_and_verify_checks_the_chain(
     refused = runner.invoke(app, ["verify", str(bad), "--json"])
     assert refused.exit_code == plan_cli.VIOLATIONS_EXIT
     assert "DAY_CHAIN" in {v["code"] for v in json.loads(refused.stdout)["violations"]}
+
+
+def test_must_visits_are_spread_over_three_days_along_the_trip(region: tuple[RegionTools, Layout]) -> None:
+    tools, layout = region
+    museums = [f"{layout.town(0, column)[0]} Museum" for column in (1, 3, 5)]
+    ids = [next(e.poi_id for e in tools.places.index.entries if e.name == name) for name in museums]
+    request = _trip(
+        layout,
+        destination=f"{layout.town(0, 6)[1]},{layout.town(0, 6)[2]}",
+        return_by="2025-06-15T18:00:00+03:00",
+        must_visit=list(reversed(ids)),  # in no particular order: the plan orders them along the trip
+        interests={},
+    )
+    trip = _plan(tools, request)
+    assert trip.status == "feasible", [v.message for v in trip.errors]
+    assert len(trip.days) == 3
+    assert [[s.poi_id for s in d.stops if s.poi_id in ids] for d in trip.days] == [[ids[0]], [ids[1]], [ids[2]]]
+    assert [d.request.must_visit if d.request else None for d in trip.days] == [[ids[0]], [ids[1]], [ids[2]]]
+    assert len(trip.nights) == 2
+    assert trip.nights[0].poi_id != trip.nights[1].poi_id  # the second night farther along
+    assert trip.nights[0].lon < trip.nights[1].lon
+    assert _errors(trip, tools) == []
