@@ -91,7 +91,7 @@ lint: setup-dev
 typecheck: setup-dev
 	$(RUN)/mypy platform tools simulators
 
-unit: setup-dev reference osrm-tools
+unit: setup-dev reference
 	$(RUN)/pytest tests/unit -q
 
 test: lint typecheck browser reference osrm-tools

@@ -43,13 +43,22 @@ def ocm() -> Iterator[ReplayServer]:
         yield server
 
 
+@pytest.fixture(scope="module", params=["osrm-replay", "osrm-live"])
+def osrm_url(request: pytest.FixtureRequest) -> str:
+    """OSRM replayed from the recording, then the live osrm-routed (where its programs are installed)."""
+    if request.param == "osrm-live":
+        return str(request.getfixturevalue("live_osrm"))
+    server: ReplayServer = request.getfixturevalue("osrm_replay")
+    return server.url
+
+
 @pytest.fixture(scope="module")
-def configured(helsinki: Runtime, osrm_replay: ReplayServer, ocm: ReplayServer) -> RegionTools:
-    external = ExternalSettings(
-        osrm_url=osrm_replay.url, open_charge_map_key="test-key", open_charge_map_url=f"{ocm.url}/v3"
-    )
+def configured(helsinki: Runtime, osrm_url: str, ocm: ReplayServer) -> Iterator[RegionTools]:
+    external = ExternalSettings(osrm_url=osrm_url, open_charge_map_key="test-key", open_charge_map_url=f"{ocm.url}/v3")
     runtime = Runtime(Settings(data_dir=helsinki.settings.data_dir, external=external))
-    return RegionTools.load(runtime, "helsinki")
+    yield RegionTools.load(runtime, "helsinki")
+    assert runtime.osrm is not None
+    runtime.osrm.close()
 
 
 def ev_request() -> TripRequest:
@@ -99,10 +108,10 @@ def test_the_runtime_chose_osrm_and_the_plan_passes_the_verifier_on_it(
 
 
 def test_every_drive_is_a_recorded_osrm_table_entry(
-    configured: RegionTools, itinerary: Itinerary, osrm_replay: ReplayServer
+    configured: RegionTools, itinerary: Itinerary, osrm_url: str, osrm_replay: ReplayServer
 ) -> None:
-    if osrm_replay.upstream is not None:
-        pytest.skip("recording: the answers are checked when they are replayed")
+    if osrm_replay.upstream is not None or osrm_url != osrm_replay.url:
+        pytest.skip("the recorded answers are checked where they are replayed")
     recorded = list(recorded_pairs(osrm_replay.exchanges).values())
     graph = configured.graph_router
     drives = [leg for leg in itinerary.legs if leg.mode == "drive" and leg.distance_m > 0]
@@ -136,6 +145,9 @@ def test_without_its_osrm_server_a_plan_fails_as_unavailable_never_on_the_embedd
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     external = ExternalSettings(osrm_url=f"http://127.0.0.1:{port}", http_retries=0)
-    tools = RegionTools.load(Runtime(Settings(data_dir=helsinki.settings.data_dir, external=external)), "helsinki")
+    runtime = Runtime(Settings(data_dir=helsinki.settings.data_dir, external=external))
+    tools = RegionTools.load(runtime, "helsinki")
     with pytest.raises(ToolUnavailable, match="OSRM is unreachable"):
         plan_trip(ev_request(), tools, max_candidates=8, time_limit_s=0.4)
+    assert runtime.osrm is not None
+    runtime.osrm.close()
