@@ -100,21 +100,23 @@ class VehicleSim:
         if until <= start:
             return
         stops = plan.stops
+        parked: tuple[float, float] | None = None  # park and walk: where the car waits while stops are walked
         for index, stop in enumerate(stops):
             # The stay at this stop (the start has none).
             if index > 0 and stop.arrive_at is not None:
                 if start < stop.arrive_at <= until:
-                    self.lat, self.lon = stop.lat, stop.lon
+                    self.lat, self.lon = parked or (stop.lat, stop.lon)
                     self._record(stop)
                 leave = stop.depart_at or stop.arrive_at
                 lo, hi = max(start, stop.arrive_at), min(until, leave)
                 if hi > lo:
-                    self.lat, self.lon = stop.lat, stop.lon
+                    self.lat, self.lon = parked or (stop.lat, stop.lon)
                     self._charge(stop, (hi - lo).total_seconds())
                     self._sample(hi)
             leg = next((g for g in plan.legs if g.from_index == index), None)
-            if leg is None or stop.depart_at is None:
+            if leg is None or stop.depart_at is None or leg.mode == "walk":  # on foot, the car stays parked
                 continue
+            parked = (leg.park.lat, leg.park.lon) if leg.park is not None else None
             drive_end = stop.depart_at + timedelta(seconds=leg.duration_s)
             lo, hi = max(start, stop.depart_at), min(until, drive_end)
             if hi <= lo or leg.duration_s <= 0:

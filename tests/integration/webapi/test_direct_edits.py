@@ -259,3 +259,17 @@ def test_another_users_trip_is_not_found(client: TestClient, ann: dict[str, str]
     assert client.delete(f"/v1/trips/{tid}/stops/1?fill=true", headers=bob).status_code == 404
     assert client.get(f"/v1/trips/{tid}/stops/1/alternatives", headers=bob).status_code == 404
     assert _inner(client.get(f"/v1/trips/{tid}", headers=ann).json()) == order
+
+
+def test_the_itinerary_walks_near_stops_from_one_parking_place(client: TestClient, ann: dict[str, str]) -> None:
+    legs = _plan(client, ann)["itinerary"]["itinerary"]["legs"]
+    walks = [leg for leg in legs if leg["mode"] == "walk"]
+    assert walks, "park and walk: near stops are walked"
+    assert all(0 < leg["distance_m"] <= 800 and leg["energy_kwh"] in (None, 0) for leg in walks)
+    parks = [leg["park"] for leg in legs if leg["mode"] == "drive" and leg.get("park")]
+    assert parks, "a drive says where the car is left"
+    assert all(set(park) == {"poi_id", "name", "lat", "lon"} for park in parks)
+    request = {**REQUEST, "constraints": {"max_walk_m": 0}}  # every stop driven to, as before park and walk
+    driven = client.post("/v1/plan", json={"request": request, "title": "Driven"}, headers=ann)
+    assert driven.status_code == 201, driven.text
+    assert {leg["mode"] for leg in driven.json()["itinerary"]["itinerary"]["legs"]} == {"drive"}

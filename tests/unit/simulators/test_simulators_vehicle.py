@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from codriver.planning import Itinerary, ItineraryLeg, ItineraryStop, VehicleSpec
+from codriver.planning import Itinerary, ItineraryLeg, ItineraryStop, ParkingSpot, VehicleSpec
 from codriver.simulators import VehicleSim, point_along
 
 ZONE = ZoneInfo("Europe/Helsinki")
@@ -87,3 +87,58 @@ def test_cold_weather_costs_more_and_a_combustion_car_has_no_soc() -> None:
     assert ice.soc is None
     assert ice.soc_trace == []
     assert ice.state().at == T0 + timedelta(minutes=75)
+
+
+def test_a_walked_leg_leaves_the_car_parked_and_full() -> None:
+    def at(minutes: float) -> datetime:
+        return T0 + timedelta(minutes=minutes)
+
+    def stop(name: str, lat: float, arrive: float | None, depart: float | None, kind: str = "visit") -> ItineraryStop:
+        return ItineraryStop(
+            poi_id=None if kind != "visit" else f"osm:node/{int(lat * 1000)}",
+            name=name,
+            kind=kind,  # type: ignore[arg-type]
+            lat=lat,
+            lon=24.0,
+            arrive_at=None if arrive is None else at(arrive),
+            depart_at=None if depart is None else at(depart),
+        )
+
+    park = ParkingSpot(poi_id="osm:node/7", name="Car park", lat=60.1001, lon=24.0)
+    plan = Itinerary(
+        status="feasible",
+        stops=[
+            stop("Home", 60.0, None, 0, "start"),
+            stop("Museum", 60.1, 20, 50),
+            stop("Gallery", 60.104, 56, 80),
+            stop("Home", 60.0, 100, None, "end"),
+        ],
+        legs=[
+            ItineraryLeg(
+                from_index=0,
+                distance_m=10_000,
+                duration_s=1200,
+                park=park,
+                geometry={"type": "LineString", "coordinates": [[24.0, 60.0], [24.0, 60.1001]]},
+            ),
+            ItineraryLeg(
+                from_index=1,
+                mode="walk",
+                distance_m=450,
+                duration_s=360,
+                geometry={"type": "LineString", "coordinates": [[24.0, 60.1], [24.0, 60.104]]},
+            ),
+            ItineraryLeg(
+                from_index=2,
+                distance_m=10_000,
+                duration_s=1200,
+                geometry={"type": "LineString", "coordinates": [[24.0, 60.1001], [24.0, 60.0]]},
+            ),
+        ],
+    )
+    sim = VehicleSim(VehicleSpec(powertrain="ev", battery_kwh=40, soc=0.5), T0, 60.0, 24.0)
+    sim.advance(plan, at(52))
+    soc_after_drive = sim.soc
+    sim.advance(plan, at(70))  # the walk to the gallery and the visit: the car waits at the car park
+    assert sim.soc == soc_after_drive
+    assert (sim.lat, sim.lon) == (park.lat, park.lon)
