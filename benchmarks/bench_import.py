@@ -97,7 +97,7 @@ def worker_import(pbf: Path, data_dir: Path) -> dict[str, Any]:
 # -- the orchestration ---------------------------------------------------------------------
 def _cell(result: dict[str, Any]) -> str:
     if "error" in result:
-        return f"{'failed':>18}"
+        return f"{'-' if result['error'] == 'skipped' else 'failed':>18}"
     return f"{result['s']:7.1f} s {result['rss_mb']:6.0f} MB"
 
 

@@ -12,12 +12,14 @@ service roads, ways under construction, ...), when it is an area, when its ``ser
 a parking aisle, driveway, alley, private or emergency access, or when the most specific
 of its ``motorcar`` / ``motor_vehicle`` / ``vehicle`` / ``access`` tags closes it (``no``
 or ``private``). A tag with several values (``private;delivery``) matches when one of
-them does.
+them does. Another network (walking) reads its ways through :func:`read_ways` with a
+filter of its own.
 """
 
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["DriveWays", "drivable", "read_drive_ways"]
+__all__ = ["Ways", "direction", "drivable", "read_ways"]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -106,8 +108,8 @@ def direction(tags: Any) -> int:
 
 
 @dataclass(frozen=True)
-class DriveWays:
-    """The drivable ways of an extract, in file order.
+class Ways:
+    """The ways of an extract that a network keeps, in file order.
 
     Per way: ``way_id``, ``oneway`` (see :func:`direction`), ``node_count`` and codes into
     the value lists ``highways``, ``names`` and ``maxspeeds`` (raw tag values, ``""`` when
@@ -142,10 +144,12 @@ def _code(table: dict[str, int], value: str) -> int:
     return code
 
 
-def read_drive_ways(path: Path) -> DriveWays:
-    """The drivable ways of the OSM file at ``path``, their nodes located (see :class:`DriveWays`).
+def read_ways(path: Path, *, keep: Callable[[Any], bool] = drivable, one_way: Callable[[Any], int] = direction) -> Ways:
+    """The ways of the OSM file at ``path`` with a ``highway`` tag that ``keep`` keeps, their nodes located.
 
-    Raises what pyosmium raises for an unreadable file (``RuntimeError``, ``OSError``).
+    ``keep`` and ``one_way`` read a way's tags (pyosmium's tag list: ``tags.get(key)``);
+    the defaults give the drive network (see :func:`drivable`, :func:`direction`). Raises
+    what pyosmium raises for an unreadable file (``RuntimeError``, ``OSError``).
     """
     import osmium  # noqa: PLC0415  (only needed at import)
 
@@ -165,12 +169,12 @@ def read_drive_ways(path: Path) -> DriveWays:
         if not isinstance(way, osmium.osm.Way):
             continue
         tags = way.tags
-        if not drivable(tags):
+        if not keep(tags):
             continue
         nodes = way.nodes
         way_id.append(way.id)
         node_count.append(len(nodes))
-        oneway.append(direction(tags))
+        oneway.append(one_way(tags))
         highway.append(_code(highways, tags.get("highway") or ""))
         name.append(_code(names, tags.get("name") or ""))
         maxspeed.append(_code(maxspeeds, tags.get("maxspeed") or ""))
@@ -178,7 +182,7 @@ def read_drive_ways(path: Path) -> DriveWays:
             ref.append(node.ref)
             x.append(node.x)
             y.append(node.y)
-    return DriveWays(
+    return Ways(
         way_id=np.frombuffer(way_id, dtype=np.int64),
         oneway=np.frombuffer(oneway, dtype=np.int8),
         node_count=np.frombuffer(node_count, dtype=np.int64),

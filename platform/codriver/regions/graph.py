@@ -25,7 +25,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from codriver.errors import DataError
-from codriver.regions._roads import DriveWays, read_drive_ways
+from codriver.regions._roads import Ways, read_ways
 from codriver.tools.routing import RoadGraph
 
 __all__ = ["RoadGraph", "build_graph", "graph_from_ways", "maxspeed_kph", "typical_kph"]
@@ -92,7 +92,7 @@ def typical_kph(highway: str) -> float:
 def build_graph(path: Path) -> RoadGraph:
     """The drive graph of the OSM extract at ``path`` (see :func:`graph_from_ways`)."""
     try:
-        ways = read_drive_ways(path)
+        ways = read_ways(path)
     except (RuntimeError, OSError) as exc:
         msg = f"cannot read roads from {path}: {exc}"
         raise DataError(msg) from exc
@@ -122,7 +122,7 @@ class _Segments:
     length: FloatArray
 
 
-def _segments(ways: DriveWays) -> _Segments:
+def _segments(ways: Ways) -> _Segments:
     """Every segment between consecutive nodes of a way, and the nodes they join.
 
     Nodes missing from the extract are skipped: a clipped way runs through the nodes that
@@ -160,7 +160,7 @@ def _segments(ways: DriveWays) -> _Segments:
     )
 
 
-def graph_from_ways(ways: DriveWays) -> RoadGraph:
+def graph_from_ways(ways: Ways) -> RoadGraph:
     """The drive graph of ``ways``, as osmnx builds it from pyrosm's ``driving`` network.
 
     - one edge per segment between consecutive nodes of a way (nodes that are not in the
@@ -215,7 +215,7 @@ def graph_from_ways(ways: DriveWays) -> RoadGraph:
     )
 
 
-def _speeds(ways: DriveWays, way: IndexArray, copies: npt.NDArray[np.int8]) -> tuple[FloatArray, IndexArray]:
+def _speeds(ways: Ways, way: IndexArray, copies: npt.NDArray[np.int8]) -> tuple[FloatArray, IndexArray]:
     """(km/h of every segment, highway code of every way), by ``osmnx.add_edge_speeds``' rules.
 
     A highway type's mean counts a two-way segment twice, as osmnx averages over edges.

@@ -33,6 +33,7 @@ import pyrosm
 import pytest
 
 from codriver.errors import DataError
+from codriver.regions._roads import read_ways
 from codriver.regions.graph import RoadGraph, build_graph, maxspeed_kph, typical_kph
 from codriver.tools.routing import GraphRouter
 from generated_region import generate
@@ -273,6 +274,19 @@ def test_each_rule_matches_the_reference_and_says_what_it_should(tmp_path: Path)
     length = new.length_m[(new.node_osmid[new.edge_u] == 15) & (new.node_osmid[new.edge_v] == 16)][0]
     assert length == pytest.approx(STEP * math.cos(math.radians(LAT)) * 111_195, rel=1e-3)
     assert new.travel_time_s == pytest.approx((new.length_m / 1000) / (new.speed_kph / 3600), rel=1e-12)
+
+
+def test_the_reader_keeps_what_a_network_asks_for(tmp_path: Path) -> None:
+    pbf = _write(tmp_path / "rules.osm.pbf", RULES, missing=frozenset({50}))
+    drive = read_ways(pbf)
+    assert drive.way_id.tolist() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 29]
+    assert drive.oneway.tolist() == [0, 0, 0, 0, 1, -1, 1, 0, 0, 0, 0]
+    assert drive.ref[drive.located].tolist().count(50) == 0  # the missing node has no location
+    assert drive.ref.tolist().count(50) == 1
+    footways = read_ways(pbf, keep=lambda tags: tags.get("highway") == "footway", one_way=lambda _tags: 0)
+    assert footways.way_id.tolist() == [20]
+    assert footways.ref.tolist() == [2, 20]
+    assert footways.highways == ["footway"]
 
 
 def test_only_the_largest_strongly_connected_part_is_kept(tmp_path: Path) -> None:
