@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+import numpy as np
 import pytest
 
 from codriver.errors import InputError, ToolBadResponse, ToolTimeout, ToolUnavailable
@@ -229,3 +231,75 @@ def test_from_settings_takes_url_timeout_and_retries() -> None:
     assert (router.policy.timeout_s, router.policy.retries) == (4.5, 5)
     with pytest.raises(InputError, match="CODRIVER_EXTERNAL__OSRM_URL"):
         OsrmRouter.from_settings(client, ExternalSettings())
+
+
+def waypoint(lon: float, lat: float, distance: float) -> dict[str, Any]:
+    return {"hint": "", "location": [lon, lat], "name": "", "distance": distance}
+
+
+def test_snap_is_none_where_osrm_finds_no_segment_or_snaps_too_far() -> None:
+    far = {"code": "Ok", "waypoints": [waypoint(24.9, 59.9, 29504.2)]}
+    near = {"code": "Ok", "waypoints": [waypoint(24.943805, 60.170551, 5.47)]}
+    recorder = Recorder(
+        httpx.Response(400, json=payload("osrm_error_nosegment.json")),
+        httpx.Response(200, json=far),
+        httpx.Response(200, json=near),
+    )
+    router = recorder.router()
+    snaps = router.snap([A, B, C])
+    assert [r.url.path.split("/")[1] for r in recorder.requests] == ["nearest"] * 3
+    assert snaps[0] is None  # NoSegment
+    assert snaps[1] is None  # 29.5 km off: past max_snap_m, as the graph router refuses it
+    assert snaps[2] is not None
+    assert (snaps[2].lat, snaps[2].lon, snaps[2].distance_m) == (60.170551, 24.943805, 5.47)
+    assert router.snap([C]) == [snaps[2]]  # remembered: no fourth request
+    assert len(recorder.requests) == 3
+    router.close()
+
+
+def test_table_asks_sources_and_destinations_and_reads_null_as_unreachable() -> None:
+    body = {
+        "code": "Ok",
+        "durations": [[128.5, None]],
+        "distances": [[680.5, None]],
+        "sources": [waypoint(24.943805, 60.170551, 5.5)],
+        "destinations": [waypoint(24.948146, 60.16896, 62.5), waypoint(24.9, 59.9, 29504.2)],
+    }
+    recorder = Recorder(httpx.Response(200, json=body))
+    router = recorder.router()
+    table = router.table([A], [B, C])
+    params = dict(recorder.requests[0].url.params)
+    assert params == {"sources": "0", "destinations": "1;2", "annotations": "duration,distance"}
+    assert table.seconds.tolist() == [[128.5, math.inf]]
+    assert table.metres is not None
+    assert table.metres.tolist() == [[680.5, math.inf]]
+    router.close()
+
+
+def test_a_table_past_the_server_limit_is_asked_in_blocks() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        coords = request.url.path.rsplit("/", 1)[1].split(";")
+        sources = [int(i) for i in request.url.params["sources"].split(";")]
+        targets = [int(i) for i in request.url.params["destinations"].split(";")]
+        at = [tuple(float(x) for x in c.split(",")) for c in coords]
+        return httpx.Response(
+            200,
+            json={
+                "code": "Ok",
+                "durations": [[at[i][1] * 1000 + at[j][1] for j in targets] for i in sources],
+                "sources": [waypoint(*at[i], 1.0) for i in sources],
+                "destinations": [waypoint(*at[j], 1.0) for j in targets],
+            },
+        )
+
+    points = [LatLon(60.1 + k / 100, 24.9) for k in range(5)]
+    recorder = Recorder(*[answer] * 9)
+    client = httpx.AsyncClient(transport=httpx.MockTransport(recorder))
+    router = OsrmRouter(client, BASE, max_table_size=4)
+    table = router.table(points, points, distances=False)
+    assert len(recorder.requests) == 9  # 5 x 5 in blocks of 2 x 2 (at most 4 coordinates a request)
+    assert all(len(r.url.path.rsplit("/", 1)[1].split(";")) <= 4 for r in recorder.requests)
+    expected = [[p.lat * 1000 + q.lat for q in points] for p in points]
+    assert table.seconds == pytest.approx(np.array(expected))
+    assert table.metres is None
+    router.close()
