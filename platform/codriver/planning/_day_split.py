@@ -1,9 +1,14 @@
-"""The days of a trip of several days: local dates and their windows (see :mod:`._days`)."""
+"""The days of a trip of several days: local dates and their windows (see :mod:`._days`).
+
+The first day runs from ``depart_at``, at least two hours even past its usual end (a late
+start still drives to the night's stay); the last to ``return_by``; the others 09:00-19:00
+unless ``days[]`` says otherwise. A day with under an hour is skipped (said in the notes).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from codriver.planning._days_model import DAY_END, DAY_START
@@ -12,6 +17,7 @@ from codriver.planning._request import TripRequest
 __all__ = ["DaySpan", "split_days"]
 
 _MIN_DAY_S = 3600.0  # a day with less time than this is skipped
+_FIRST_EVENING_S = 2 * 3600.0  # the first day of several lasts at least this long (to the night's stay)
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,9 @@ def split_days(request: TripRequest, zone: ZoneInfo) -> tuple[list[DaySpan], lis
         end = datetime.combine(day, (mine.end if mine else None) or DAY_END, tzinfo=zone)
         if n == 0:
             start = max(first, start) if mine and mine.start else first
+            if day != last.date():  # a late start still drives to the night's stay: at least _FIRST_EVENING_S
+                latest = datetime.combine(day, time(23, 59), tzinfo=zone)
+                end = max(end, min(start + timedelta(seconds=_FIRST_EVENING_S), latest))
         if day == last.date():
             end = min(last, end) if mine and mine.end else last
         if (end - start).total_seconds() < _MIN_DAY_S:

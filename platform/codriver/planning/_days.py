@@ -28,11 +28,12 @@ own itineraries and ``nights[]`` the nights; :func:`verify_trip` checks the chai
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import time
 
 from codriver.planning._day_split import DaySpan, split_days
-from codriver.planning._days_model import Night
-from codriver.planning._engine import Endpoint, plan_trip, resolve_location
+from codriver.planning._days_model import DayWindow, Night
+from codriver.planning._engine import Adjustments, Endpoint, plan_trip, resolve_location
 from codriver.planning._itinerary import Itinerary, ItineraryLeg, ItineraryStop, Totals, Violation
 from codriver.planning._planner import with_wishes_not_met
 from codriver.planning._region_world import EnergyCurve, RegionTools, vehicle_energy
@@ -119,8 +120,11 @@ def _end_soc(itinerary: Itinerary, battery_kwh: float, soc: float) -> float:
 class _Trip:
     """Plans one multi-day request, day after day."""
 
-    def __init__(self, request: TripRequest, tools: RegionTools, max_candidates: int, time_limit_s: float) -> None:
+    def __init__(
+        self, request: TripRequest, tools: RegionTools, max_candidates: int, time_limit_s: float, adjust: Adjustments
+    ) -> None:
         self.request = request
+        self.adjust = adjust
         self.tools = tools
         self.max_candidates = max_candidates
         self.time_limit_s = time_limit_s
@@ -157,7 +161,7 @@ class _Trip:
         budget: float | None,
     ) -> TripRequest:
         request = self.request
-        seen = [s.poi_id for d in self.days for s in d.stops[1:-1] if s.poi_id and s.kind in ("visit", "meal")]
+        seen = self._seen()
         vehicle = request.vehicle.model_copy(update={"soc": soc})
         if stay is not None:  # a night's stay: any charge above the reserve will do when it charges overnight
             vehicle = vehicle.model_copy(update={"target_soc": None if stay.charger else request.vehicle.target_soc})
@@ -184,6 +188,17 @@ class _Trip:
                 "not_met": [],
             }
         )
+
+    def _seen(self) -> list[str]:
+        """The places visited (or eaten at) on the days planned so far."""
+        return [s.poi_id for d in self.days for s in d.stops[1:-1] if s.poi_id and s.kind in ("visit", "meal")]
+
+    def _adjust(self, k: int) -> Adjustments:
+        """The repair's adjustments for day ``k``: a place kept is kept on the first day that can make it, not
+        again; the driving since the last break counts on the first day only."""
+        if k == 0:
+            return self.adjust
+        return replace(self.adjust, keep=self.adjust.keep - set(self._seen()), start_stint_s=0)
 
     def _budget(self, k: int, stay_cost: float) -> float | None:
         """Day ``k``'s share of what the budget has left after the days so far and the nights (this one's cost
@@ -228,7 +243,11 @@ class _Trip:
                 budget = self._budget(k, option.cost if option else 0.0)
                 request = self._day_request(span, here, end, soc=soc, stay=option, budget=budget)
                 planned = plan_trip(
-                    request, self.tools, max_candidates=self.max_candidates, time_limit_s=self.time_limit_s
+                    request,
+                    self.tools,
+                    max_candidates=self.max_candidates,
+                    time_limit_s=self.time_limit_s,
+                    adjust=self._adjust(k),
                 )
                 if day is None or (planned.status == "feasible" and day[0].status != "feasible"):
                     day = (planned, option)
@@ -332,7 +351,7 @@ class _Trip:
             totals=totals,
             violations=violations,
             notes=notes,
-            request=self.request,
+            request=self._dated_request(),
             days=self.days,
             nights=self.nights,
         )
@@ -351,6 +370,15 @@ class _Trip:
             }
         )
         return with_wishes_not_met(trip)
+
+    def _dated_request(self) -> TripRequest:
+        """The request with each of its days in ``days[]`` (windows unchanged): a repair of the trip that
+        starts late on one day stays a trip of several days (not one day across the night)."""
+        named = {d.date for d in self.request.days}
+        added = [DayWindow(date=s.date) for s in self.spans if s.date not in named]
+        if not added or len(self.spans) < 2:
+            return self.request
+        return self.request.model_copy(update={"days": sorted([*self.request.days, *added], key=lambda d: d.date)})
 
     def _totals(self) -> Totals:
         sums = Totals()
@@ -405,9 +433,15 @@ def _nowhere(origin: Endpoint, request: TripRequest) -> ItineraryStop:
 
 
 def plan_days(
-    request: TripRequest, tools: RegionTools, *, max_candidates: int = 30, time_limit_s: float = 0.6
+    request: TripRequest,
+    tools: RegionTools,
+    *,
+    max_candidates: int = 30,
+    time_limit_s: float = 0.6,
+    adjust: Adjustments | None = None,
 ) -> Itinerary:
     """The verified plan of a trip of several days: one itinerary per day (``days[]``), the nights
     (``nights[]``) and the whole trip (stops, legs, totals, violations), never raising for an
-    infeasible request (see the module)."""
-    return _Trip(request, tools, max_candidates, time_limit_s).plan()
+    infeasible request (see the module). ``adjust`` (a repair) applies to every day; its
+    driving since the last break to the first only."""
+    return _Trip(request, tools, max_candidates, time_limit_s, adjust or Adjustments()).plan()

@@ -611,7 +611,7 @@ def plan_trip(
     if request.multi_day:
         from codriver.planning._days import plan_days  # noqa: PLC0415  (the layer above this engine)
 
-        return plan_days(request, tools, max_candidates=max_candidates, time_limit_s=time_limit_s)
+        return plan_days(request, tools, max_candidates=max_candidates, time_limit_s=time_limit_s, adjust=adjust)
     problem, matrix = _Builder(request, tools, max_candidates, adjust or Adjustments()).build()
     world = RegionWorld(tools, request, matrix=matrix)
     requirements = Requirements.from_request(request, tools.zone, world)

@@ -248,7 +248,7 @@ class TripRequest(_Model):
     )
     days: list[DayWindow] = Field(
         default_factory=list,
-        max_length=MAX_DAYS,
+        max_length=MAX_DAYS + 1,
         description="several days: a day's own window or must-visits (default 09:00-19:00, must-visits spread)",
     )
     overnight: Overnight = Field(default_factory=Overnight, description="several days: the nights' stays")
@@ -314,8 +314,8 @@ class TripRequest(_Model):
 
     @property
     def multi_day(self) -> bool:
-        """Whether the trip spans several days (more than 24 h, or days[] names more than one)."""
-        return (self.return_by - self.depart_at).total_seconds() > 24 * 3600 or len(self.days) > 1
+        """Whether the trip spans several days (more than 24 h, or days[] names more than one date)."""
+        return (self.return_by - self.depart_at).total_seconds() > 24 * 3600 or len({d.date for d in self.days}) > 1
 
     @property
     def end(self) -> Location:

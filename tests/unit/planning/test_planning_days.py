@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,7 +22,17 @@ from typer.testing import CliRunner
 from codriver.bootstrap import Runtime
 from codriver.cli import _plan as plan_cli
 from codriver.cli import _verify as verify_cli
-from codriver.planning import Itinerary, RegionTools, TripRequest, deterministic_search, plan_trip, verify_trip
+from codriver.planning import (
+    Delay,
+    Itinerary,
+    RegionTools,
+    TripRequest,
+    TripState,
+    deterministic_search,
+    plan_trip,
+    replan,
+    verify_trip,
+)
 from codriver.planning._day_split import split_days
 from codriver.regions import import_region
 from codriver.settings import Settings
@@ -70,10 +80,17 @@ def test_a_weekend_is_split_into_days_with_default_and_own_windows() -> None:
     windows = [(s.start.strftime("%a %H:%M"), s.end.strftime("%a %H:%M")) for s in spans]
     assert windows == [("Fri 08:15", "Fri 19:00"), ("Sat 10:30", "Sat 21:00"), ("Sun 09:00", "Sun 18:00")]
     assert notes == []
-    late = request.model_copy(update={"depart_at": datetime(2025, 6, 13, 18, 30, tzinfo=HELSINKI), "days": []})
+    late = request.model_copy(
+        update={
+            "depart_at": datetime(2025, 6, 13, 18, 30, tzinfo=HELSINKI),  # a late start: to the night's stay
+            "return_by": datetime(2025, 6, 15, 9, 30, tzinfo=HELSINKI),  # Sunday's 30 min: no day
+            "days": [],
+        }
+    )
     spans, notes = split_days(late, HELSINKI)
-    assert [s.date.isoformat() for s in spans] == ["2025-06-14", "2025-06-15"]  # Friday has 30 min left
-    assert "No day is planned on Fri 13 Jun" in notes[0]
+    windows = [(s.start.strftime("%a %H:%M"), s.end.strftime("%a %H:%M")) for s in spans]
+    assert windows == [("Fri 18:30", "Fri 20:30"), ("Sat 09:00", "Sat 19:00")]
+    assert notes == ["No day is planned on Sun 15 Jun: its window 09:00-09:30 is too short."]
 
 
 def test_one_day_requests_stay_one_day_and_stops_are_refused_over_days() -> None:
@@ -290,3 +307,24 @@ def test_must_visits_are_spread_over_three_days_along_the_trip(region: tuple[Reg
     assert trip.nights[0].poi_id != trip.nights[1].poi_id  # the second night farther along
     assert trip.nights[0].lon < trip.nights[1].lon
     assert _errors(trip, tools) == []
+
+
+def test_a_repair_on_the_first_evening_keeps_the_night(helsinki_tools: RegionTools, weekend: Itinerary) -> None:
+    """A delay reported late on day 1 (under 24 h before return_by) re-plans days and a night, not one long day."""
+    assert weekend.request is not None
+    assert [d.date.isoformat() for d in weekend.request.days] == ["2025-06-13", "2025-06-14"]  # dated by the plan
+    evening = datetime(2025, 6, 13, 18, 30, tzinfo=HELSINKI)
+    last = weekend.days[0].stops[-2]
+    done = [s.poi_id for s in weekend.days[0].stops[1:-1] if s.poi_id]
+    state = TripState(at=evening, lat=last.lat, lon=last.lon, done=done)
+    repaired = replan(weekend, Delay(minutes=20), helsinki_tools, state=state).itinerary
+    assert repaired.request is not None
+    assert repaired.request.multi_day
+    assert len(repaired.days) == 2
+    assert len(repaired.nights) == 1
+    friday = [t for s in repaired.days[0].stops for t in (s.arrive_at, s.depart_at) if t is not None]
+    # from the delayed start to the night's stay within two hours, not on into the night
+    assert max(friday) <= repaired.request.depart_at + timedelta(hours=2)
+    assert repaired.request.depart_at >= evening
+    assert repaired.days[1].stops[0].depart_at == datetime(2025, 6, 14, 9, 0, tzinfo=HELSINKI)
+    assert _errors(repaired, helsinki_tools) == []
