@@ -21,12 +21,13 @@ __all__ = [
 ]
 
 INTEREST_WORDS: dict[str, str] = {
-    r"museums?|(?<!street )(?<!public )art(?:s|sy|y)?(?! museum| galler)|culture|cultural": "museum",
+    r"museums?|(?<!street )(?<!public )art(?:s|sy|y)?(?! museum| galler)|culture|cultural|(?:old )?paintings": "museum",
     r"exhibitions?": "museum",
     r"(?<!street )(?<!public )art(?:s|sy|y)?|galler(?:y|ies)|paintings?|culture|cultural": "gallery",
     # "park" the place, not the verb ("where we can park", "park near the museum") nor a car park
     r"(?<!car )(?<!to )(?<!can )(?<!amusement )(?<!theme )(?<!water )parks?(?! the car| near| nearby| close)|"
-    r"gardens?|green spaces?|something green|greenery|outdoors?|nature|fresh air|walk in the park|picnic|"
+    r"gardens?|green spaces?|(?:something|somewhere) green|greenery|outdoors?|nature|fresh air|walk in the park|picnic|"
+    r"stretch (?:our|my|the kids'?|their) legs|"
     r"(?:a|for a|go for a) (?:walk|stroll)": "park",
     r"sights?|sightseeing|attractions?|landmarks?|tourist spots?|zoos?|wildlife|animals|aquariums?|"
     r"amusement parks?|theme parks?|water parks?|funfairs?|fairgrounds?|market halls?|indoor markets?": "attraction",
@@ -34,11 +35,12 @@ INTEREST_WORDS: dict[str, str] = {
     r"architecture|old buildings|heritage": "historic",
     r"views?|viewpoints?|panorama|panoramic|lookouts?|photo spots?": "viewpoint",
     r"coffee|cafes?|cafe|espresso|pastr(?:y|ies)|cake|bakery|ice ?cream|gelato|hot chocolate|cocoa|tea room": "cafe",
-    r"beers?|pubs?|bars?|drinks|a drink|cocktails?|wine|nightlife|night ?clubs?|clubbing": "bar",
+    r"beers?|pints?|pubs?|bars?|drinks|a drink|cocktails?|wine|nightlife|night ?clubs?|clubbing": "bar",
     r"playgrounds?|swings|slides|climbing frames?": "playground",
     r"churche?s?|cathedrals?|chapels?|places? of worship|worship": "place_of_worship",
     r"statues?|sculptures?|street art|public art|artworks?": "artwork",
-    r"theat(?:er|re)s?|cinemas?|movies?|films?|a show|shows|concerts?|opera|ballet|musicals?|"
+    r"theat(?:er|re)s?|cinemas?|movies?|films?|(?:a|puppet|magic|comedy|live) shows?|shows|concerts?|opera|ballet|"
+    r"musicals?|"
     r"live music|gigs?": "entertainment",
     r"beach(?:es)?|swim(?:ming)?": "beach",
     r"librar(?:y|ies)|books": "library",

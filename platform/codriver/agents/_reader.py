@@ -95,20 +95,29 @@ def _party(text: str, draft: RequestDraft) -> None:
     if friends:
         adults = _number(friends.group(1)) + 1
         said.append(friends.group(0))
-    counted = re.search(rf"\b{_NUM} of us\b", text) or re.search(
-        rf"\b(?:table|dinner|lunch|breakfast|brunch|meal|booking|reservation|room)\b[^.,;]{{0,15}}? for {_NUM}\b"
-        rf"(?!\s*(?:hours?|h\b|min|minutes?|days?|nights?|euros?|€|%|km|pm|am|[:.]\d))|\b{_NUM} (?:people|persons)\b",
-        text,
+    counted = (
+        re.search(rf"\b{_NUM} of us\b", text)
+        or re.search(
+            rf"\bwe(?:'re| are) {_NUM}\b(?!\s*(?:%|percent|km|hours?|h\b|min|minutes?|euros?|€|kids?|children))", text
+        )
+        or re.search(
+            rf"\b(?:table|dinner|lunch|breakfast|brunch|meal|booking|reservation|room)\b[^.,;]{{0,15}}? for {_NUM}\b"
+            rf"(?!\s*(?:hours?|h\b|min|minutes?|days?|nights?|euros?|€|%|km|pm|am|[:.]\d))|\b{_NUM} (?:people|persons)\b",
+            text,
+        )
     )
+    total = _number(next(g for g in counted.groups() if g)) if counted else None
     if counted:
-        adults = _number(next(g for g in counted.groups() if g)) - children
+        adults = total - children if total is not None else adults
         said.append(counted.group(0))
     grown = re.search(rf"\b{_NUM} adults?\b", text)
     if grown:
         adults = _number(grown.group(1))
         said.append(grown.group(0))
     kids = re.search(
-        rf"\b{_NUM} (?:kids?|children|child|toddlers?|sons?|daughters?|little ones|boys?|girls?|bab(?:y|ies))\b", text
+        rf"\b{_NUM} (?:kids?|children|child|toddlers?|sons?|daughters?|little ones|boys?|girls?|bab(?:y|ies)|"
+        r"grandkids?|grandchildren|grandsons?|granddaughters?)\b",
+        text,
     )
     family = re.search(rf"\bfamily of {_NUM}\b", text)
     kids = kids or re.search(r"\b(?:our|my|the|with) (twins|triplets)\b", text)
@@ -129,12 +138,14 @@ def _party(text: str, draft: RequestDraft) -> None:
         single = re.search(r"\b(?:my|our|the) (son|daughter|toddler|baby|child|kid)\b", text)
         children = 1 if single else 2
         said.append("children mentioned")
-        if not kids and not family and not counted and not grown:
+        if not single and not kids and not family and not grown:  # "my daughter" is one child
             draft.fields["_party_assumed"] = True
             draft.assumptions.append(f"{children} {'child' if children == 1 else 'children'} (how many was not said)")
         if children and not re.search(r"\b(alone|solo|single parent|just me)\b", text) and adults == 1:
             adults = 2 if re.search(r"\b(we|us|our)\b", text) else 1
-    if re.search(r"\b(grand(?:ma|pa|mother|father|parents))\b", text):
+    if total is not None and not grown:
+        adults = max(1, total - children)  # "we're six: ... our two kids": the kids are of the six
+    elif re.search(r"\b(grand(?:ma|pa|mother|father|parents))\b", text):
         adults += 2 if "parents" in text else 1
         said.append("grandparents")
     elif not counted and not grown and re.search(r"\b(?:my|our) (?:parents|in-laws)\b", text):
@@ -375,7 +386,10 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
         evidence.append(ice.group(0))
     soc = re.search(
         r"\b(?:at|battery(?: is)?(?: at)?|soc(?: of)?|charged to|with|on|has)\s*(\d{1,3})\s*(?:%|percent)", text
-    ) or re.search(r"\b(\d{1,3})\s*(?:%|percent)\s*(?:battery|charge|soc|charged|left)|\bbatt\w*\s*(\d{1,3})\s*%", text)
+    ) or re.search(
+        r"\b(\d{1,3})\s*(?:%|percent|per cent)\s*(?:battery|charge|soc|charged|left|now|remaining)|\bbatt\w*\s*(\d{1,3})\s*%",
+        text,
+    )
     level = next((g for g in soc.groups() if g), None) if soc else None
     if soc and level is not None and 0 <= int(level) <= 100:
         vehicle["soc"] = int(level) / 100
@@ -410,7 +424,10 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
         r"\b(?:arriv\w*|back|return\w*|end\w*|home)\b[^.%]{0,25}?\bwith (?:at least )?(\d{1,3})\s*%", text
     )
     target = target or re.search(
-        r"\b(?:charg\w*|top(?:ping)? (?:it |her |him |the battery |us )?up) (?:up )?to (\d{1,3})\s*%", text
+        # "charge to 80%", "charge to 80 percent", "charge to 80" ending the sentence
+        r"\b(?:charg\w*|top(?:ping)? (?:it |her |him |the battery |us )?up) (?:up )?to (\d{1,3})\s*"
+        r"(?:%|percent|per cent|(?=\s*(?:$|[,.;!])))",
+        text,
     )
     if target:
         vehicle["target_soc"] = int(target.group(1)) / 100

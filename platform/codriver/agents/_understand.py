@@ -678,8 +678,11 @@ def _ignored(text: str) -> list[NotUnderstood]:
 
 
 MAX_TEXT = 2000
-# "how cold does it get in December?": a question about something else, not a trip to plan
-_QUESTION_ONLY = re.compile(r"^\s*(?:how|what|why|who|whats|what's|is|are|does|do|will)\b[^.!]*\?\s*$", re.IGNORECASE)
+# "how cold does it get in December?", "whats the speed limit on motorways": a question about something
+# else, not a trip to plan (with or without its "?")
+_QUESTION_ONLY = re.compile(
+    r"^\s*(?:how|what|why|who|whats|what's|is|are|does|do|will|can|could)\b[^.!]*\??\s*$", re.IGNORECASE
+)
 
 
 async def understand(

@@ -22,6 +22,7 @@ replaced silently: it becomes a question.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 import warnings
@@ -52,6 +53,8 @@ _MORNING = r"(?:in the morning|this morning|am|a\.m\.)"
 _MEAL_BEFORE = re.compile(r"\b(?:breakfast|brunch|lunch|dinner|supper|eat|meal)\b[^,.;:]{0,30}$")
 _NIGHT_OUT_FROM = 20  # a departure this late makes a bare "back at 3" three in the night
 _SMALL_HOURS_UNTIL = 5
+_ROLLS_OVER_AFTER_DAYS = 60  # a day-month without a year passed longer ago than this is next year's; sooner, asked
+_SMALL_BARE_HOUR = 5  # a departure said "at 1".."at 5" without a.m. is in the afternoon
 _EARLIEST_BARE_HOUR = 7  # "7-11 museums" can only be hours; "2-3 museums" is a count
 _NOT_A_CLOCK_AFTER = re.compile(
     r"^\s*(?:%|percent|per cent|adults?|people|persons?|kids?|children|hours?|hrs?|h\b|min|minutes?|km|kilomet|"
@@ -122,7 +125,7 @@ _ORDINAL = r"(?:st|nd|rd|th)?"
 _RELATIVE = (
     r"(?:the )?day after tomorrow|tomorrow|today|tonight|this (?:morning|afternoon|evening)|"
     r"in (?:\d+|two|three|four|five|six|a couple of) days|a week from (?:today|now)|"
-    r"in (?:\d|one|two|three|four|a couple of) weeks?|"
+    r"in (?:\d|one|two|three|four|a couple of) weeks?|in a fortnight|a fortnight from (?:today|now)|"
     r"huomenna|ylihuomenna|tanaan|i morgon|i overmorgon|i dag"
 )
 
@@ -399,6 +402,8 @@ class _DayReader:
                 parsed = today
             elif word.startswith("a week from"):
                 parsed = today + timedelta(days=7)  # dateparser reads it as a week ago
+            elif "fortnight" in word:
+                parsed = today + timedelta(days=14)
             else:
                 parsed = _dateparser_day(word.removeprefix("the "), self.now, order=self.order)
             if parsed is not None:
@@ -412,6 +417,13 @@ class _DayReader:
 
     def _named_weekday(self, text: str, today: date) -> str:
         """ "Saturday", "next Monday", "Wednesday next week", "a week on Friday", "this weekend"."""
+        past = re.search(rf"\b(?:last|past|previous) (?:{_WEEKDAY_NAMES}|weekend)\b", text)
+        if past:  # "last Saturday": a day gone by is asked about, not read as the next one
+            self.when.questions.append(
+                f"{past.group(0)} has passed (today is {today:%A %d %B}): which day do you mean?"
+            )
+            self.when.said["date"] = past.group(0)
+            return _blank(text, past.start(), past.end())
         weekend = re.search(r"\b(?:this |next |the |over the |on the )?weekend\b", text)
         named_day = re.search(
             rf"\b(?P<cue>a week on |next |this |on |coming |this coming )?(?P<wd>{_WEEKDAY_NAMES})\b"
@@ -443,6 +455,9 @@ class _DayReader:
             )
             when.said["date"] = said
             return _blank(self.text, match.start(), match.end())
+        if day < today and not explicit_year and (today - day).days > _ROLLS_OVER_AFTER_DAYS:
+            with contextlib.suppress(ValueError):  # 29 February of a year without one stays this year's, asked about
+                day = day.replace(year=today.year + 1)  # "8.1." said in December: January next year
         if day < today:
             when.questions.append(f"{said} has passed (today is {today:%A %d %B %Y}): which day do you mean?")
             when.said["date"] = said
@@ -516,7 +531,12 @@ def _read_range_of(text: str, when: When, *, meals: bool) -> str:
             and not (weak and re.search(r"\b(?:for|of|up)\s*$", before))
             and not (rng["sep"] == "and" and not rng["cue"])
         ):
-            evening = _evening_after(text, rng.end()) or re.match(r"\s*in the afternoon\b", text[rng.end() :])
+            evening = (
+                _evening_after(text, rng.end())
+                or re.match(r"\s*in the afternoon\b", text[rng.end() :])
+                # "Friday evening from 7 until 11", "tonight 8-11": the part of the day said first
+                or re.search(r"\b(?:evening|tonight|afternoon|night)\b[^.,;:]{0,12}$", before)
+            )
             later = (rng["qa"] or "") not in {"", "in the morning"}
             pm_first = (later or (bool(evening) and not rng["qa"])) and not _explicit_half(rng["a"])
             small = re.fullmatch(r"[1-6]", rng["a"].strip()) and re.fullmatch(r"[1-7]", rng["b"].strip())
@@ -529,6 +549,8 @@ def _read_range_of(text: str, when: When, *, meals: bool) -> str:
                     first = candidate if candidate < second else first
                 if second <= first and second.hour < 12 and not _explicit_half(rng["b"]):
                     second = time(second.hour + 12, second.minute)
+                if second.hour == 12 and first.hour >= 12 and not re.search(r"noon|midday|pm", rng["b"]):
+                    second = time(0, second.minute)  # "from 8pm till half past 12": past midnight
                 when.depart, when.back = first, second
                 when.back_next_day = second <= first
                 said = text[start : rng.end()].strip()
@@ -561,6 +583,8 @@ def _read_clocks(text: str, when: When) -> str:
         if leave and _is_clock_context(text, leave, "t") and not _MEAL_BEFORE.search(text[: leave.start()][-30:]):
             evening = _evening_after(text, leave.end())
             clock = parse_clock(leave["t"], evening=evening)
+            if clock is not None and 1 <= clock.hour <= _SMALL_BARE_HOUR and not _explicit_half(leave["t"]):
+                clock = time(clock.hour + 12, clock.minute)  # "from a quarter past one": nobody leaves at 1 a.m.
             if clock is not None:
                 when.depart = clock
                 when.said["depart_at"] = leave.group(0).strip()
@@ -616,10 +640,10 @@ def _read_length(text: str, when: When) -> None:
     duration = re.search(
         r"\b(?:for|about|around|just|only|roughly)?\s*(?P<n>\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seven|eight)"
         r"(?P<half> and a half)?[- ]?(?:hours?|hrs?|h)\b(?P<half2> and a half)?"
-        r"(?! (?:at|in|for) (?:the |a |each )?\w+)",
+        r"(?! (?:at|in|for) (?!(?:the )?(?:morning|afternoon|evening)\b)(?:the |a |each )?\w+)",
         text,
     )
-    minutes = re.search(r"\bfor (?P<n>\d+) ?(?:minutes|mins?)\b", text)
+    minutes = re.search(r"\b(?:for|got|have|only|just)\b[^.,;\d]{0,12}?(?P<n>\d+) ?(?:minutes|mins?)\b", text)
     if duration and not re.search(r"\b(?:every|break|stint|drive|driving)\W+(?:\w+\W+)?$", text[: duration.start("n")]):
         number = duration["n"].replace(",", ".")
         hours = float(number) if number[0].isdigit() else float(_NUMBERS[number])

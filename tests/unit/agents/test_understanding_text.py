@@ -526,3 +526,79 @@ def test_a_holiday_with_a_finnish_case_ending_is_that_day_and_no_crash(tools: Re
     assert finnish.request.return_by == datetime(2026, 12, 26, 17, 0, tzinfo=HELSINKI)
     # an English word that starts like a holiday is no holiday ("eastern" is not Easter)
     assert "date" not in _understand(tools, "the eastern side of town, museums").stated
+
+
+@pytest.mark.parametrize(
+    ("text", "depart", "back"),
+    [
+        ("Friday evening from 7 until 11 - cinema", datetime(2026, 12, 11, 19, 0), datetime(2026, 12, 11, 23, 0)),
+        (
+            "Tuesday 15 December from a quarter past one for roughly three and a half hours, galleries",
+            datetime(2026, 12, 15, 13, 15),
+            datetime(2026, 12, 15, 16, 45),
+        ),
+        ("day after tomorrow 2 hours in the morning, coffee", datetime(2026, 12, 11, 9, 0), datetime(2026, 12, 11, 11)),
+        ("in a fortnight, evening: dinner + theatre", datetime(2026, 12, 23, 18, 0), datetime(2026, 12, 23, 22, 0)),
+        (
+            "new years eve from 8pm till half past 12, dinner and drinks",
+            datetime(2026, 12, 31, 20, 0),
+            datetime(2027, 1, 1, 0, 30),
+        ),
+        ("8.1. from 11am to 4pm, a library", datetime(2027, 1, 8, 11, 0), datetime(2027, 1, 8, 16, 0)),
+    ],
+)
+def test_windows_as_people_say_them(tools: RegionTools, text: str, depart: datetime, back: datetime) -> None:
+    read = _understand(tools, text)
+    assert read.request is not None, read.questions
+    assert (read.request.depart_at, read.request.return_by) == (
+        depart.replace(tzinfo=HELSINKI),
+        back.replace(tzinfo=HELSINKI),
+    )
+
+
+def test_a_length_said_without_for_and_days_gone_by_are_asked(tools: RegionTools) -> None:
+    assert _understand(tools, "only got 90 minutes today, something historical").stated["duration_h"] == 1.5
+    recent = _understand(tools, "15.11. museums")  # passed three weeks ago: asked, not next year
+    assert recent.request is None
+    assert "has passed" in recent.questions[0]
+    last = _understand(tools, "last saturday, kiasma")
+    assert last.request is None
+    assert "Last saturday has passed" in last.questions[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "adults", "children"),
+    [
+        ("15 euros each, we're 4 students, pizza and beer", 4, 0),
+        ("We're six: my parents, my wife and me, and our two kids. Lunch on Sunday.", 4, 2),
+        ("grandma and grandpa with 2 grandkids want to see a puppet show", 2, 2),
+        ("just me and my daughter this afternoon, she loves playgrounds", 1, 1),
+    ],
+)
+def test_the_party_as_people_count_it(tools: RegionTools, text: str, adults: int, children: int) -> None:
+    read = _understand(tools, text)
+    party = read.stated["party"]
+    assert (party["adults"], party["children"]) == (adults, children)
+    assert not any("how many was not said" in a for a in read.assumptions)
+
+
+def test_the_kids_of_a_counted_party_are_among_them_and_their_number_an_assumption(tools: RegionTools) -> None:
+    read = _understand(tools, "the 4 of us, the kids love playgrounds")
+    assert (read.stated["party"]["adults"], read.stated["party"]["children"]) == (2, 2)
+    assert "2 children (how many was not said)" in read.assumptions
+
+
+def test_everyday_words_for_battery_kinds_and_questions(tools: RegionTools) -> None:
+    read = _understand(tools, "15 euros each, we're 4 students, pizza and beer")
+    assert read.stated["budget"] == 60.0
+    car = _understand(tools, "my leaf needs charging (chademo), 20 percent now, charge to 80")
+    assert (car.stated["vehicle"]["soc"], car.stated["vehicle"]["target_soc"]) == (0.2, 0.8)
+    assert set(_understand(tools, "somewhere green to stretch our legs then a pint").stated["interests"]) == {
+        "park",
+        "bar",
+    }
+    assert set(_understand(tools, "I love old paintings").stated["interests"]) == {"gallery", "museum"}
+    assert "entertainment" in _understand(tools, "the kids want to see a puppet show").stated["interests"]
+    question = _understand(tools, "whats the speed limit on motorways in finland")
+    assert question.request is None
+    assert question.questions[0].startswith("What would you like to do?")
