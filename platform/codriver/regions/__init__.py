@@ -1,6 +1,6 @@
 """Regions: OSM extracts imported as a drive graph (cache file), a walking network and a place catalogue.
 
-The catalogue's vocabulary loads with the package; the graph (networkx), the importer, the
+The catalogue's vocabulary loads with the package; the graph (NumPy, SciPy), the importer, the
 summaries and the stored catalogue's loaders (SQLAlchemy, pyrosm) load on first use of one
 of their names, so that ``codriver pois --help`` need not wait for them. The loaders build
 the tools (places, chargers, gazetteer, opening-hours report) from a region's rows: the

