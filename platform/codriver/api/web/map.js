@@ -10,7 +10,9 @@ import { markerLabel, stopName } from "./format.js";
 
 const R = 6378137; // Web-Mercator sphere radius, metres
 const TILE_KEY = "codriver.tiles";
-const LEGEND = { start: "start (S) and end (E)", visit: "visit", meal: "meal", charge: "charging", fuel: "fuel" };
+const LEGEND = {
+  start: "start (S) and end (E)", visit: "visit", meal: "meal", charge: "charging", fuel: "fuel", stay: "night's stay",
+};
 const ROAD_WIDTH = { major: 6, minor: 4.5, local: 3 };
 
 /** [x, y] in Web-Mercator metres (y grows southwards, as on screen). */

@@ -143,6 +143,9 @@ export function renderTimeline(itinerary, { zone, currency, actions, ratings, on
   const soc = socTrack(itinerary);
   const reserve = itinerary.request && itinerary.request.vehicle ? itinerary.request.vehicle.reserve_soc : null;
   const items = [];
+  // several days: a heading before each day (the nights are "stay" stops between them)
+  let day = 1;
+  if ((itinerary.days || []).length > 1) items.push(dayHeading(day, stops[0] && stops[0].depart_at, zone));
   stops.forEach((stop, i) => {
     const waited = i > 0 ? waitItem(legsFrom.get(i - 1), stops[i - 1], stop, zone) : null;
     if (waited) items.push(waited);
@@ -175,11 +178,22 @@ export function renderTimeline(itinerary, { zone, currency, actions, ratings, on
         actions ? actions(stop, i) : null),
     );
     items.push(item);
+    if (stop.kind === "stay") items.push(dayHeading(++day, stop.depart_at, zone));
     if (legsFrom.has(i)) {
       items.push(legItem(legsFrom.get(i), stop, stops[i + 1], soc ? socLeg(soc[i], soc[i + 1], reserve) : null));
     }
   });
   return h("ol", { class: "timeline", "aria-label": "Timeline of the trip" }, items);
+}
+
+/** The heading of a day of a trip of several days: "Day 2 · Sat 14 Jun". */
+function dayHeading(n, at, zone) {
+  let date = "";
+  if (at) {
+    const options = { weekday: "short", day: "numeric", month: "short", ...(zone ? { timeZone: zone } : {}) };
+    date = ` · ${new Intl.DateTimeFormat("en-GB", options).format(new Date(at))}`;
+  }
+  return h("li", { class: "day-heading" }, h("h3", {}, `Day ${n}${date}`));
 }
 
 /** Totals of the itinerary as a definition list. */
@@ -193,6 +207,7 @@ export function renderTotals(itinerary, currency) {
     ["Energy", t.energy_kwh != null ? `${Number(t.energy_kwh).toFixed(1)} kWh` : "—"],
     ["Stops", `${t.visits || 0} visits · ${t.meals || 0} meals · ${t.charges || 0} charging`],
   ];
+  if (t.nights) rows.push(["Nights", `${t.nights} · ${money(t.stay_cost, currency)}`]);
   return h("dl", { class: "totals" }, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
 }
 
