@@ -6,7 +6,8 @@ ends at ``return_by``, every other day runs 09:00-19:00 unless ``days[]`` says o
 day with under an hour left is skipped (said in the notes). Must-visits are spread over the
 days (those ``days[]`` pins stay on their day; the rest in order along the trip, or round
 the start for a round trip, in proportion to the days' hours); each wished meal is asked
-for on every day whose window holds it ("lunch every day"); interests apply every day,
+for on every day whose window holds it ("lunch every day"), a meal wished near a place on
+the day the trip passes it; interests apply every day,
 and a place seen on one day is not planned again.
 
 Each night's stay is chosen before its day is planned: a catalogue hotel, guest house,
@@ -60,34 +61,45 @@ def _spread(
         return days
     points = {ref: resolve_location(tools, Location.model_validate(ref)).point for ref in rest}
     o, d = origin.point, end.point
-    if haversine_m(o, d) > _ROUND_TRIP_M:  # one way: by how far along the line from start to end
 
-        def key(ref: str) -> float:
-            p = points[ref]
-            dx, dy = d.lon - o.lon, d.lat - o.lat
-            return ((p.lon - o.lon) * dx + (p.lat - o.lat) * dy) / (dx * dx + dy * dy)
-    else:  # round trip: round the start
-
-        def key(ref: str) -> float:
-            p = points[ref]
-            return math.atan2(p.lat - o.lat, p.lon - o.lon)
+    def key(ref: str) -> float:  # one way: how far along the line from start to end; round trip: round the start
+        p = points[ref]
+        along = _along(p, o, d)
+        return math.atan2(p.lat - o.lat, p.lon - o.lon) if along is None else along
 
     rest.sort(key=key)
-    total = sum(s.seconds for s in spans)
-    bounds, acc = [], 0.0
-    for s in spans:
-        acc += s.seconds
-        bounds.append(acc / total)
     for i, ref in enumerate(rest):
-        at = (i + 0.5) / len(rest)
-        days[next(k for k, b in enumerate(bounds) if at <= b + 1e-9)].append(ref)
+        days[_day_at((i + 0.5) / len(rest), spans)].append(ref)
     return days
 
 
-def _meals(request: TripRequest, span: DaySpan, notes: list[str]) -> list[MealWish]:
-    """The wished meals that fit the day's window (a meal's window cut to the day's)."""
+def _day_at(fraction: float, spans: list[DaySpan]) -> int:
+    """The day a fraction 0..1 of the trip's hours falls on."""
+    total = sum(s.seconds for s in spans)
+    acc = 0.0
+    for k, s in enumerate(spans):
+        acc += s.seconds
+        if fraction <= acc / total + 1e-9:
+            return k
+    return len(spans) - 1
+
+
+def _along(point: LatLon, origin: LatLon, end: LatLon) -> float | None:
+    """How far along the line from ``origin`` to ``end`` ``point`` lies: 0 at the start, 1 at the end (None: a
+    round trip)."""
+    if haversine_m(origin, end) <= _ROUND_TRIP_M:
+        return None
+    dx, dy = end.lon - origin.lon, end.lat - origin.lat
+    return ((point.lon - origin.lon) * dx + (point.lat - origin.lat) * dy) / (dx * dx + dy * dy)
+
+
+def _meals(request: TripRequest, span: DaySpan, notes: list[str], near_day: dict[str, int]) -> list[MealWish]:
+    """The wished meals that fit the day's window (a meal's window cut to the day's); a meal wished near a
+    place only on its day (``near_day``)."""
     meals = []
     for wish in request.meals:
+        if near_day.get(wish.meal, span.index) != span.index:
+            continue
         earliest = max(wish.earliest, span.start.timetz().replace(tzinfo=None))
         latest = min(wish.latest, span.end.timetz().replace(tzinfo=None))
         if _minutes(latest) - _minutes(earliest) < wish.duration_min:
@@ -133,11 +145,38 @@ class _Trip:
         self.origin = resolve_location(tools, request.origin)
         self.end = resolve_location(tools, request.end) if request.destination else self.origin
         self.musts = _spread(tools, request, self.spans, self.origin, self.end)
+        self.near_day = self._near_days()
         ev = request.vehicle.powertrain == "ev"
         self.vehicle = vehicle_energy(request.vehicle) if ev else None
         self.days: list[Itinerary] = []
         self.nights: list[Night] = []
         self.violations: list[Violation] = []
+
+    def _near_days(self) -> dict[str, int]:
+        """The day of each meal wished near a place ('lunch in <town>'): where the trip passes it (one way),
+        else the day whose must-visits are nearest it; no must-visits on a round trip: every day."""
+        found: dict[str, int] = {}
+        for wish in self.request.meals:
+            if wish.near is None or not self.spans:
+                continue
+            point = resolve_location(self.tools, wish.near).point
+            along = _along(point, self.origin.point, self.end.point)
+            if along is not None:
+                found[wish.meal] = _day_at(along, self.spans)
+                continue
+            nearest = [
+                (
+                    min(
+                        haversine_m(point, resolve_location(self.tools, Location.model_validate(r)).point) for r in refs
+                    ),
+                    k,
+                )
+                for k, refs in enumerate(self.musts)
+                if refs
+            ]
+            if nearest:
+                found[wish.meal] = min(nearest)[1]
+        return found
 
     def _target(self, k: int) -> LatLon:
         """Where night ``k`` (after day ``k``) should be: near the next day's must-visits, else this day's,
@@ -169,7 +208,7 @@ class _Trip:
             update={"avoid_places": list(dict.fromkeys([*request.constraints.avoid_places, *seen]))[:500]}
         )
         notes: list[str] = []
-        meals = _meals(request, span, notes)
+        meals = _meals(request, span, notes, self.near_day)
         for note in notes:
             if note not in self.notes:
                 self.notes.append(note)

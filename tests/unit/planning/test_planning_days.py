@@ -36,6 +36,7 @@ from codriver.planning import (
 from codriver.planning._day_split import split_days
 from codriver.regions import import_region
 from codriver.settings import Settings
+from codriver.tools.geo import LatLon, haversine_m
 from generated_region import Layout, generate
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -328,3 +329,18 @@ def test_a_repair_on_the_first_evening_keeps_the_night(helsinki_tools: RegionToo
     assert repaired.request.depart_at >= evening
     assert repaired.days[1].stops[0].depart_at == datetime(2025, 6, 14, 9, 0, tzinfo=HELSINKI)
     assert _errors(repaired, helsinki_tools) == []
+
+
+def test_a_lunch_wished_in_a_town_is_taken_on_the_day_the_trip_passes_it(region: tuple[RegionTools, Layout]) -> None:
+    tools, layout = region
+    far = layout.town(0, 4)
+    near = {**LUNCH, "near": f"{far[0]} Square", "near_km": 3}
+    trip = _plan(tools, _trip(layout, meals=[near], interests={}))  # lunch wished at the far end
+    lunches = [[s for s in d.stops if s.meal == "lunch"] for d in trip.days]
+    assert [len(day) for day in lunches] == [0, 1]  # not asked on day 1, when the trip is not there yet
+    first = trip.days[0].request
+    assert first is not None
+    assert first.meals == []
+    square = LatLon(far[1], far[2])
+    assert haversine_m(square, LatLon(lunches[1][0].lat, lunches[1][0].lon)) <= 3000  # in the far town
+    assert _errors(trip, tools) == []
