@@ -166,7 +166,7 @@ def test_osrm_is_optional_and_prepares_what_it_serves() -> None:
     assert osrm["profiles"] == ["osrm"]  # `docker compose up` alone routes on the embedded graph
     assert not any("osrm" in (spec.get("depends_on") or {}) for spec in services.values())
     script = osrm["command"][0]
-    assert "osrm-extract -p /opt/car.lua /data/region.osm.pbf" in script
+    assert "osrm-extract -p /opt/car.lua --small-component-size ${CODRIVER_OSRM_SMALL_COMPONENT:-1000}" in script
     assert "osrm-contract /data/region.osrm" in script  # contraction hierarchies, as --algorithm ch serves
     assert "osrm-routed --algorithm ch" in script
     assert {_mount(str(m))[1] for m in osrm["volumes"]} == {"/data", "/pbf/region.osm.pbf"}
@@ -192,7 +192,7 @@ def test_the_osrm_command_builds_and_serves_the_test_extract(tmp_path: Path) -> 
         .replace("/pbf/", f"{tmp_path}/pbf/")
         .replace("--ip 0.0.0.0 --port 5000", f"--ip 127.0.0.1 --port {port}")
     )
-    env = {**os.environ, "PATH": f"{folder}:{os.environ['PATH']}"}
+    env = {**os.environ, "PATH": f"{folder}:{os.environ['PATH']}", "CODRIVER_OSRM_SMALL_COMPONENT": "50"}
     server = subprocess.Popen(["/bin/sh", "-c", script], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         body = None
@@ -207,6 +207,9 @@ def test_the_osrm_command_builds_and_serves_the_test_extract(tmp_path: Path) -> 
         assert body is not None
         assert body["code"] == "Ok"
         assert body["waypoints"][0]["name"] == "Kaivokatu"
+        kiasma_to_ateneum = f"http://127.0.0.1:{port}/route/v1/driving/24.9364,60.1714;24.9441,60.1699"
+        with urllib.request.urlopen(kiasma_to_ateneum) as answer:  # NoRoute with the default component size
+            assert json.loads(answer.read())["code"] == "Ok"
         assert (tmp_path / "data" / "region.osrm.hsgr").is_file()  # contracted, as the script says
     finally:
         server.terminate()
