@@ -344,3 +344,15 @@ def test_a_lunch_wished_in_a_town_is_taken_on_the_day_the_trip_passes_it(region:
     square = LatLon(far[1], far[2])
     assert haversine_m(square, LatLon(lunches[1][0].lat, lunches[1][0].lon)) <= 3000  # in the far town
     assert _errors(trip, tools) == []
+
+
+def test_the_nights_keep_to_the_budget(helsinki_tools: RegionTools) -> None:
+    """90 EUR for the weekend: no hotel room (about 110 a night) fits, a hostel bed (35) does."""
+    trip = _plan(helsinki_tools, _request(interests={"park": 1.0}, budget=90.0))
+    (night,) = trip.nights
+    assert night.kind == "hostel"
+    assert night.cost <= 90.0
+    assert trip.totals.cost <= 90.0
+    assert _errors(trip, helsinki_tools) == []
+    two = _plan(helsinki_tools, _request(interests={"park": 1.0}, party={"adults": 2, "children": 2}, budget=40.0))
+    assert [v.code for v in two.errors] == ["NO_STAY"]  # four hostel beds cost more than the whole budget
