@@ -166,9 +166,10 @@ def choose_parking(problem: PlanningProblem, nodes: Sequence[Node], charging: Ch
     """Groups of consecutive stops walked from one parking place, in order of the stops.
 
     A group's parking place is chosen for its first stop: the one nearest it (a car park
-    counts :data:`_STREET_PENALTY_M` nearer than the street, the start when the trip begins
-    with it) that it can walk to and back from, or the charger when the car charges during
-    that stop. The next stops join while each is a walk from the one before and from the
+    counts :data:`_STREET_PENALTY_M` nearer than the street; for the first stops of the day
+    the start, where the car already is, with every other place counting its drive from the
+    start in metres too) that it can walk to and back from, or the charger when the car
+    charges during that stop. The next stops join while each is a walk from the one before and from the
     parking place, none across a charging detour, none charging elsewhere. So a later stop
     never changes where the car is left for an earlier one. A group is two or more stops,
     or one stop parked away from its own road (a car park, the start).
@@ -219,6 +220,11 @@ class Group:
     name: str
 
 
+def _drive_m(problem: PlanningProblem, walking: Walking, point: int) -> float:
+    """Metres driven from the start to the parking place at walking point ``point``."""
+    return float(problem.dist_m[problem.start, point - len(walking.points) // 2])
+
+
 def _parking_for(
     problem: PlanningProblem, walking: Walking, site: int, charger: int | None, *, start_ok: bool
 ) -> tuple[int, str | None, str] | None:
@@ -229,7 +235,8 @@ def _parking_for(
     else:
         options += [(walking.road(lot.site), lot.poi_id, lot.name, 0.0) for lot in walking.parking]
         options.append((walking.road(site), None, f"Street by {problem.sites[site].name}", _STREET_PENALTY_M))
-        if start_ok:
+        if start_ok:  # the car stays at the start: then every other way there counts its drive too
+            options = [(pt, poi, name, penalty + _drive_m(problem, walking, pt)) for pt, poi, name, penalty in options]
             options.append((walking.road(problem.start), None, problem.sites[problem.start].name, 0.0))
     best: tuple[float, tuple[int, str | None, str]] | None = None
     for point, poi_id, name, penalty in options:

@@ -48,7 +48,15 @@ def test_state_at_a_stay_starts_when_the_stay_ends(plan: Itinerary) -> None:
     assert (state.lat, state.lon) == (first.lat, first.lon)
 
 
-def test_a_delay_keeps_what_still_fits_and_moves_it_later(plan: Itinerary, tools: RegionTools) -> None:
+@pytest.fixture(scope="module")
+def driven(tools: RegionTools) -> Itinerary:
+    """The day with every stop driven to. A re-plan starts with the car where the traveller is:
+    from inside a walk (park and walk) it would be a car the traveller does not have there."""
+    return plan_trip(request(constraints={"max_walk_m": 0}), tools, max_candidates=14, time_limit_s=0.4)
+
+
+def test_a_delay_keeps_what_still_fits_and_moves_it_later(driven: Itinerary, tools: RegionTools) -> None:
+    plan = driven
     at = plan.stops[1].depart_at
     assert at is not None
     result = replan(plan, Delay(minutes=20), tools, at=at)

@@ -14,11 +14,19 @@ from codriver.planning._walking import ACCESSIBLE_WALK_M, CHILDREN_WALK_M, DEFAU
 from codriver.planning._world import Requirements
 from codriver.tools.geo import LatLon, haversine_m
 
+SOUTH = "60.1610,24.9440"
+
 
 @pytest.fixture(scope="module")
 def walked(tools: RegionTools) -> Itinerary:
     """A day in the city centre with park and walk (the default)."""
     return plan_trip(request(), tools, max_candidates=12, time_limit_s=0.4)
+
+
+@pytest.fixture(scope="module")
+def parked(tools: RegionTools) -> Itinerary:
+    """The same day from the south of the centre: driven to a car park, the stops walked, driven back."""
+    return plan_trip(request(origin=SOUTH), tools, max_candidates=12, time_limit_s=0.4)
 
 
 @pytest.fixture(scope="module")
@@ -46,17 +54,27 @@ def test_near_stops_are_walked_from_one_parking_place(walked: Itinerary, driven:
         a, b = walked.stops[leg.from_index], walked.stops[leg.from_index + 1]
         assert coords[0] == [a.lon, a.lat]
         assert coords[-1] == [b.lon, b.lat]
-    # no more "driven in 0 min" between stops: drives between stops are real drives
-    drives = [leg for leg in _between_stops(walked) if leg.mode == "drive"]
-    assert all(leg.duration_s >= 60 for leg in drives)
-    assert len(drives) < len([leg for leg in _between_stops(driven) if leg.mode == "drive"])
+    # no more "driven in 0 min" between stops: they are walked
+    assert [leg for leg in _between_stops(walked) if leg.mode == "drive"] == []
+    assert len([leg for leg in _between_stops(driven) if leg.duration_s < 60]) >= 2
     walked_m = sum(leg.distance_m if leg.mode == "walk" else leg.walk_m * (leg.park is not None) for leg in walked.legs)
     assert walked.totals.walk_m == pytest.approx(walked_m, abs=1)
 
 
-def test_the_car_is_driven_from_where_it_was_parked(walked: Itinerary) -> None:
+def test_a_day_a_walk_from_its_start_leaves_the_car_there(walked: Itinerary) -> None:
+    # the city day of the planning tests: every stop is a walk from the start, the car never moves
+    assert [leg.mode for leg in walked.legs] == ["walk"] * len(walked.legs)
+    assert walked.totals.drive_s == 0
+    assert walked.totals.distance_m == 0
+
+
+def test_the_car_is_driven_from_where_it_was_parked(parked: Itinerary) -> None:
+    assert parked.status == "feasible", parked.violations
+    modes = [leg.mode for leg in parked.legs]
+    assert modes[0] == modes[-1] == "drive"
+    assert modes.count("walk") >= 2
     car: tuple[float, float] | None = None
-    for leg in walked.legs:
+    for leg in parked.legs:
         if leg.mode == "walk":
             continue
         start = leg.geometry["coordinates"][0]
@@ -72,8 +90,9 @@ def test_the_car_is_driven_from_where_it_was_parked(walked: Itinerary) -> None:
             car = None
 
 
-def test_parking_at_a_car_park_of_the_catalogue(walked: Itinerary, tools: RegionTools) -> None:
-    parks = [leg.park for leg in walked.legs if leg.park is not None and leg.park.poi_id is not None]
+def test_parking_at_a_car_park_of_the_catalogue(parked: Itinerary, tools: RegionTools) -> None:
+    parks = [leg.park for leg in parked.legs if leg.park is not None and leg.park.poi_id is not None]
+    assert parks
     for park in parks:
         entry = tools.entry(park.poi_id or "")
         assert entry is not None
@@ -118,11 +137,11 @@ def test_the_verifier_rejects_walking_faster_than_the_party(walked: Itinerary, t
     assert "TRAVEL_TIME_MISMATCH" in _check(hurried, tools, request())
 
 
-def test_the_verifier_rejects_a_trip_that_ends_on_foot_away_from_the_car(walked: Itinerary, tools: RegionTools) -> None:
-    *_, before, last = walked.legs
+def test_the_verifier_rejects_a_trip_that_ends_on_foot_away_from_the_car(parked: Itinerary, tools: RegionTools) -> None:
+    *_, before, last = parked.legs
     assert before.mode == "walk"  # the last stop is walked to: the car waits at its parking place
     assert last.mode == "drive"
-    stranded = walked.model_copy(deep=True)
+    stranded = parked.model_copy(deep=True)
     stranded.legs[-1] = ItineraryLeg(
         from_index=last.from_index,
         mode="walk",
@@ -130,5 +149,5 @@ def test_the_verifier_rejects_a_trip_that_ends_on_foot_away_from_the_car(walked:
         duration_s=last.duration_s + last.walk_s,
         geometry=last.geometry,
     )
-    assert "CAR_LEFT_BEHIND" not in _check(walked, tools, request())
-    assert "CAR_LEFT_BEHIND" in _check(stranded, tools, request())
+    assert "CAR_LEFT_BEHIND" not in _check(parked, tools, request(origin=SOUTH))
+    assert "CAR_LEFT_BEHIND" in _check(stranded, tools, request(origin=SOUTH))
