@@ -134,7 +134,11 @@ class Ways:
     @property
     def located(self) -> npt.NDArray[np.bool_]:
         """Whether each node reference has a location (its node is in the extract)."""
-        return (np.abs(self.x) <= 1_800_000_000) & (np.abs(self.y) <= 900_000_000)
+        return _located(self.x, self.y)
+
+
+def _located(x: IntArray, y: IntArray) -> npt.NDArray[np.bool_]:
+    return np.asarray((np.abs(x) <= 1_800_000_000) & (np.abs(y) <= 900_000_000))
 
 
 def _code(table: dict[str, int], value: str) -> int:
@@ -182,6 +186,12 @@ def read_ways(path: Path, *, keep: Callable[[Any], bool] = drivable, one_way: Ca
             ref.append(node.ref)
             x.append(node.x)
             y.append(node.y)
+    refs, xs, ys = (
+        np.frombuffer(ref, dtype=np.int64),
+        np.frombuffer(x, dtype=np.int64),
+        np.frombuffer(y, dtype=np.int64),
+    )
+    xs, ys = _locate_late_nodes(path, refs, xs, ys)
     return Ways(
         way_id=np.frombuffer(way_id, dtype=np.int64),
         oneway=np.frombuffer(oneway, dtype=np.int8),
@@ -192,7 +202,40 @@ def read_ways(path: Path, *, keep: Callable[[Any], bool] = drivable, one_way: Ca
         highways=list(highways),
         names=list(names),
         maxspeeds=list(maxspeeds),
-        ref=np.frombuffer(ref, dtype=np.int64),
-        x=np.frombuffer(x, dtype=np.int64),
-        y=np.frombuffer(y, dtype=np.int64),
+        ref=refs,
+        x=xs,
+        y=ys,
     )
+
+
+def _locate_late_nodes(path: Path, ref: IntArray, x: IntArray, y: IntArray) -> tuple[IntArray, IntArray]:
+    """``x``/``y`` with the nodes that the file holds after the ways using them located too.
+
+    In a sorted file (nodes, then ways, then relations: what extracts are) a node without
+    a location is not in the file, and this costs one pass over the nodes in pyosmium's
+    C++ filter. An unsorted file's late nodes are found in that pass, as pyrosm finds them.
+    """
+    import osmium  # noqa: PLC0415
+
+    missing = ~_located(x, y)
+    if not missing.any():
+        return x, y
+    wanted = np.unique(ref[missing])
+    ids, found_x, found_y = array("q"), array("q"), array("q")
+    for node in osmium.FileProcessor(str(path), osmium.osm.NODE).with_filter(osmium.filter.IdFilter(wanted.tolist())):
+        if isinstance(node, osmium.osm.Node) and node.location.valid():
+            ids.append(node.id)
+            found_x.append(node.location.x)
+            found_y.append(node.location.y)
+    if not ids:
+        return x, y
+    found = np.frombuffer(ids, dtype=np.int64)
+    order = np.argsort(found)
+    found = found[order]
+    at = np.flatnonzero(missing)
+    where = np.minimum(np.searchsorted(found, ref[at]), len(found) - 1)
+    hit = found[where] == ref[at]
+    x, y = x.copy(), y.copy()
+    x[at[hit]] = np.frombuffer(found_x, dtype=np.int64)[order][where[hit]]
+    y[at[hit]] = np.frombuffer(found_y, dtype=np.int64)[order][where[hit]]
+    return x, y

@@ -303,6 +303,23 @@ def test_the_reader_keeps_what_a_network_asks_for(tmp_path: Path) -> None:
     assert footways.highways == ["footway"]
 
 
+def test_nodes_after_their_ways_are_found_as_pyrosm_finds_them(tmp_path: Path) -> None:
+    """An unsorted file (ways before the nodes they use) gives the same graph; only absent nodes are missing."""
+    pbf = tmp_path / "unsorted.osm.pbf"
+    writer = osmium.SimpleWriter(str(pbf), overwrite=True)
+    try:
+        writer.add_way(mutable.Way(id=1, nodes=[1, 2, 3, 4, 1], tags={"highway": "residential"}, version=1))
+        writer.add_way(mutable.Way(id=2, nodes=[3, 50, 5, 3], tags={"highway": "residential"}, version=1))
+        for node in (1, 2, 3, 4, 5):
+            writer.add_node(mutable.Node(id=node, location=(LON + STEP * node, LAT + STEP * (node % 2)), version=1))
+    finally:
+        writer.close()
+    new = build_graph(pbf)
+    assert_same_graph(new, osmnx_reference(pbf))
+    assert new.node_osmid.tolist() == [1, 2, 3, 4, 5]
+    assert new.lon[4] == pytest.approx(LON + 5 * STEP)
+
+
 def test_only_the_largest_strongly_connected_part_is_kept(tmp_path: Path) -> None:
     pbf = _write(
         tmp_path / "parts.osm.pbf",
