@@ -164,12 +164,15 @@ class OsrmRouter:
         return list(await asyncio.gather(*(one(c) for c in coros)))
 
     async def _snap_all(self, points: Sequence[LatLon]) -> list[Snap | None]:
-        todo = list(dict.fromkeys(p for p in points if p not in self._snaps))
+        known = {p: self._snaps[p] for p in points if p in self._snaps}
+        for point in known:
+            self._snaps.move_to_end(point)
+        todo = [p for p in dict.fromkeys(points) if p not in known]
         for point, snap in zip(todo, await self._gather([self._nearest(p) for p in todo]), strict=True):
-            self._snaps[point] = snap
-            if len(self._snaps) > _SNAP_CACHE:
-                self._snaps.popitem(last=False)
-        return [self._snaps[p] if p in self._snaps else await self._nearest(p) for p in points]
+            known[point] = self._snaps[point] = snap
+        while len(self._snaps) > _SNAP_CACHE:
+            self._snaps.popitem(last=False)
+        return [known[p] for p in points]
 
     async def _nearest(self, point: LatLon) -> Snap | None:
         try:
