@@ -135,7 +135,13 @@ def covers(words: Sequence[str], alias_tokens: Sequence[str], descriptors: froze
     kind_stems = table.get(kind, (" ".join(kind),))
     if not (" ".join(kind) in descriptors or any(_head(kind_stems, token) for token in alias_tokens)):
         return False
-    return all(_stem_in_any(table.get(group, (" ".join(group),)), alias_tokens) for group in qualifiers)
+    return all(_stem_in_any(table.get(group) or _as_said(group), alias_tokens) for group in qualifiers)
+
+
+def _as_said(group: tuple[str, ...]) -> tuple[str, ...]:
+    """A word the glossary lacks, as said and, when long, without its last letter ("Hakaniemi": "hakaniemen")."""
+    word = " ".join(group)
+    return (word, word[:-1]) if len(word) >= _SHORT_INSIDE else (word,)
 
 
 def _stem_in_any(stems: Iterable[str], tokens: Sequence[str]) -> bool:

@@ -124,34 +124,47 @@ def _town_words(gazetteer: Gazetteer) -> frozenset[str]:
 
 
 _FIRST_WORD_SCORE = 0.9
+_INFLECTED_SCORE = 0.95
+_LOW_TYPO_MIN = 7  # letters of a lower-case word that may be a name typed with a slip
+_LOW_TYPO_CUTOFF = 88.0
 _FOOD_WORDS = food_words()
 
 
 @lru_cache(maxsize=4)
 def _first_words(gazetteer: Gazetteer) -> dict[str, str]:
-    """A distinctive first word -> the one longer name it starts ("marski" -> "marski by scandic")."""
+    """A distinctive word -> the one longer name it is in ("marski": "marski by scandic", "ekberg": "cafe ekberg").
+
+    Distinctive: the first word of one place's names only (others may have it further on:
+    "Scandic Marski" does not make "Marski by Scandic" less the Marski), or a word no other
+    place or street has anywhere in its names; and no everyday word, town name, food or word of ours.
+    """
     towns = _town_words(gazetteer)
-    owners: dict[str, set[int]] = {}
+    first: dict[str, set[int]] = {}
+    anywhere: dict[str, set[int]] = {}
     alias_of: dict[tuple[str, int], str] = {}
     for index, entry in enumerate(gazetteer.entries):
         for alias in entry.aliases:
             tokens = fold(alias).split()
             if tokens:
-                owners.setdefault(tokens[0], set()).add(index)
+                first.setdefault(tokens[0], set()).add(index)
+            for token in dict.fromkeys(tokens):
+                anywhere.setdefault(token, set()).add(index)
                 if len(tokens) > 1 and entry.kind == "place":
-                    alias_of.setdefault((tokens[0], index), " ".join(tokens))
-    return {
-        word: alias_of[(word, next(iter(entries)))]
-        for word, entries in owners.items()
-        if len(entries) == 1
-        and len(word) >= _SHORT_NAME_MIN
-        and word.isalpha()
-        and word not in towns
-        and word not in _GENERIC
-        and not _LEXICAL.fullmatch(word)
-        and word not in _FOOD_WORDS
-        and (word, next(iter(entries))) in alias_of
-    }
+                    alias_of.setdefault((token, index), " ".join(tokens))
+    found: dict[str, str] = {}
+    for word, owners in [*anywhere.items(), *first.items()]:  # a first word's own owner wins
+        if (
+            len(owners) == 1
+            and len(word) >= _SHORT_NAME_MIN
+            and word.isalpha()
+            and word not in towns
+            and word not in _GENERIC
+            and not _LEXICAL.fullmatch(word)
+            and word not in _FOOD_WORDS
+            and (word, next(iter(owners))) in alias_of
+        ):
+            found[word] = alias_of[(word, next(iter(owners)))]
+    return found
 
 
 @lru_cache(maxsize=4)
@@ -180,6 +193,19 @@ def _alias_index(gazetteer: Gazetteer) -> tuple[dict[str, list[int]], list[str]]
                 if len(short) >= _SHORT_NAME_MIN and short not in by_name and set(tokens[1:]) - _GENERIC:
                     by_name[short] = [index]
     return by_name, sorted(by_name)
+
+
+# Finnish and Swedish case endings a name takes in running text ("Ekbergillä", "Kiasmaan", "Ateneumissa")
+_CASE_ENDING = re.compile(r"(?:illa|ille|issa|ista|iin|lla|lle|ssa|sta|ksi|na|an|en|n)$")
+
+
+def _uninflected(folded: str) -> str | None:
+    """The name without a case ending on its last word, when enough of the word is left; else None."""
+    head, _, last = folded.rpartition(" ")
+    match = _CASE_ENDING.search(last)
+    if match is None or match.start() < _SHORT_NAME_MIN - 1:
+        return None
+    return f"{head} {last[: match.start()]}".strip()
 
 
 def _rank(gazetteer: Gazetteer, owners: list[int]) -> list[int]:
@@ -265,7 +291,7 @@ def _described(gazetteer: Gazetteer, tokens: list[str], *, single_ok: bool) -> i
             described = gazetteer.entries[index].descriptors
             if (
                 len(words) > 1
-                and words[-1] in described
+                and (words[-1] in described or _KIND_SYNONYMS.get(words[-1], frozenset()) & described)
                 and all(w in described or any(_token_in(w, a) for a in aliases) for w in words[:-1])
             ) or (len(words) > 1 and any(covers(words, alias_tokens, described) for alias_tokens in aliases)):
                 owners.add(index)
@@ -295,6 +321,13 @@ _PART_OF = re.compile(
     rf"(?P<whole>(?:old |new |city |main )?(?:{'|'.join(sorted(_DESCRIBED))}))\b",
     re.IGNORECASE,
 )
+
+# a statue is tagged as a sculpture or a monument as often as a statue
+_KIND_SYNONYMS = {
+    "statue": frozenset({"sculpture", "monument"}),
+    "monument": frozenset({"memorial", "statue"}),
+    "memorial": frozenset({"monument", "statue"}),
+}
 
 _KIND_AFTER = re.compile(
     r"\s+(?:(?:art|history|design|modern art|city)\s+)?"
@@ -365,6 +398,13 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                     found.append(_mention(gazetteer, said, (start, end), described, score=0.9))
                     continue
             proper = n > 1 and all(w[:1].isupper() or fold(w) in _LINKERS for w, _, _ in words[i : i + n])
+            # "Market square", "the market square": everyday words that are the exact name of one sight
+            proper = proper or (
+                n > 1
+                and (said[:1].isupper() or definite)
+                and len(by_name.get(folded, ())) == 1
+                and (gazetteer.entries[by_name[folded][0]].category or "") not in _EVERYDAY | _SIGHTS_FIRST
+            )
             capitalised = any(w[:1].isupper() for w, _, _ in words[i : i + n])
             if (
                 not tokens
@@ -379,17 +419,30 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 continue  # "in Helsinki": the town itself, not the hotel or café named after it
             score = _EXACT if folded in by_name else 0.0
             key = folded
+            bare = _uninflected(folded) if not score and (said[:1].isupper() or lower_case_text) else None
+            if not score and bare is not None and bare in by_name and n > 1:
+                key, score = bare, _INFLECTED_SCORE  # "Cafe Ekbergillä": at Cafe Ekberg
             alone = i + 1 >= len(words) or fold(words[i + 1][0]) in _LINKERS or re.match(r"\s*[,.;!?)]", text[end:])
             district = i > 0 and fold(words[i - 1][0]) == "in"  # "dinner in Kamppi": a part of town, not Kamppi Chapel
             first_word = (
-                _first_words(gazetteer).get(folded)
+                _first_words(gazetteer).get(folded) or (_first_words(gazetteer).get(bare) if bare else None)
                 if n == 1 and said[:1].isupper() and alone and not district
                 else None
             )
             if not score and first_word is not None:
                 key, score = first_word, _FIRST_WORD_SCORE  # "the Marski" is "Marski by Scandic"
-            if not score and len(folded) >= 6 and (n > 1 or said[:1].isupper()):
-                hit = process.extractOne(folded, names, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+            # "ateneumm" typed all in lower case: a near miss of a long word, not one of ours
+            typed_low = (
+                n == 1
+                and lower_case_text
+                and len(folded) >= _LOW_TYPO_MIN
+                and folded not in _GENERIC
+                and folded not in _FOOD_WORDS
+                and not _LEXICAL.fullmatch(folded)
+            )
+            if not score and len(folded) >= 6 and (n > 1 or said[:1].isupper() or typed_low):
+                cutoff = _LOW_TYPO_CUTOFF if typed_low else _FUZZY_CUTOFF
+                hit = process.extractOne(folded, names, scorer=fuzz.ratio, score_cutoff=cutoff)
                 if hit is not None:
                     key, score = hit[0], hit[1] / 100
             if not score:
@@ -403,7 +456,12 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 continue  # "get in Helsinki" is not "Lost In Helsinki": a near miss must be written as a name
             if score < _EXACT and i + n < len(words) and words[i + n][0][:1].isupper() and said[:1].isupper():
                 continue  # a near-miss on part of a longer name ("Atlantis" of "Atlantis Museum") is not it
-            if n == 1 and not said[:1].isupper() and (score < _EXACT or not lower_case_text or len(said) < 5):
+            if (
+                n == 1
+                and not said[:1].isupper()
+                and not typed_low
+                and (score < _EXACT or not lower_case_text or len(said) < 5)
+            ):
                 continue  # a lower-case word is a name only in text typed all in lower case
             owners = _rank(gazetteer, by_name[key])
             best = gazetteer.entries[owners[0]]

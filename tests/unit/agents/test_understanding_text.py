@@ -602,3 +602,29 @@ def test_everyday_words_for_battery_kinds_and_questions(tools: RegionTools) -> N
     question = _understand(tools, "whats the speed limit on motorways in finland")
     assert question.request is None
     assert question.questions[0].startswith("What would you like to do?")
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a Finnish case ending on a name, and a name's distinctive word alone
+        ("Kiasma ja Ateneum, sitten kahvit Ekbergillä", ["Kiasma", "Ateneum", "Cafe Ekberg"]),
+        ("coffee at Ekberg", ["Cafe Ekberg"]),
+        # everyday words that are the exact name of one sight, said as a name
+        ("Market square, Havis Amanda and Senate square", ["Kauppatori", "Havis Amanda", "Senaatintori"]),
+        # a description with a word of the name in another case, and a statue tagged as a sculpture
+        ("via Hakaniemi market square", ["Hakaniemen tori"]),
+        ("the Runeberg statue, then Kappeli", ["Johan Ludvig Runeberg", "Kappeli"]),
+        # a slip in a long word typed all in lower case
+        ("ateneumm, esplanadi park, swedish theatre", ["Ateneum", "Esplanadinpuisto", "Svenska Teatern"]),
+    ],
+)
+def test_names_as_people_type_them(tools: RegionTools, text: str, names: list[str]) -> None:
+    assert tools.gazetteer is not None
+    assert [m.name for m in link_places(text, tools.gazetteer)[0]] == names
+
+
+def test_everyday_words_stay_everyday(tools: RegionTools) -> None:
+    assert tools.gazetteer is not None
+    for text in ("a market square and a park", "museums and galleries then coffee", "something historical"):
+        assert link_places(text, tools.gazetteer)[0] == [], text
