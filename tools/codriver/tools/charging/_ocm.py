@@ -22,7 +22,7 @@ from codriver.tools.charging._models import ChargerFilter, ChargerResult, Chargi
 from codriver.tools.charging._search import StationIndex, detour_search
 from codriver.tools.config import ExternalConfig
 from codriver.tools.geo import LatLon, haversine_m
-from codriver.tools.routing import GraphRouter
+from codriver.tools.routing import Router
 
 __all__ = ["CONNECTION_TYPES", "KEY_VARIABLE", "OpenChargeMap", "parse_poi"]
 
@@ -170,7 +170,7 @@ def parse_poi(record: dict[str, Any], operators: dict[int, str] | None = None) -
 class OpenChargeMap:
     """Charging stations from the Open Charge Map API.
 
-    ``router`` (a region's :class:`GraphRouter`) is needed only for :meth:`along_route`,
+    ``router`` (any :class:`~codriver.tools.routing.Router`) is needed only for :meth:`along_route`,
     which asks OCM for the circle around the drive and keeps the stations whose exact
     detour on the region's roads is small enough.
     """
@@ -185,7 +185,7 @@ class OpenChargeMap:
         base_url: str = "https://api.openchargemap.io/v3",
         policy: RetryPolicy | None = None,
         max_results: int = 250,
-        router: GraphRouter | None = None,
+        router: Router | None = None,
     ) -> None:
         self.client = client
         self.api_key = api_key
@@ -197,7 +197,7 @@ class OpenChargeMap:
 
     @classmethod
     def from_settings(
-        cls, client: httpx.AsyncClient, external: ExternalConfig, *, router: GraphRouter | None = None
+        cls, client: httpx.AsyncClient, external: ExternalConfig, *, router: Router | None = None
     ) -> OpenChargeMap:
         """The adapter configured by ``external`` (URL, key, timeout, retries)."""
         key = external.open_charge_map_key.get_secret_value() if external.open_charge_map_key else None

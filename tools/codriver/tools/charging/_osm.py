@@ -8,7 +8,7 @@ from codriver.errors import ToolUnavailable
 from codriver.tools.charging._models import ChargerFilter, ChargerResult, ChargingStationInfo
 from codriver.tools.charging._search import StationIndex, detour_search
 from codriver.tools.geo import LatLon
-from codriver.tools.routing import GraphRouter
+from codriver.tools.routing import Router
 
 __all__ = ["OsmChargers"]
 
@@ -17,13 +17,13 @@ class OsmChargers:
     """Charging stations of one region, held in memory.
 
     Built from any list of stations (tests, other sources) or loaded once from the
-    database with :func:`codriver.regions.load_chargers`. ``router`` (the region's :class:`GraphRouter`) is
-    needed only for :meth:`along_route`.
+    database with :func:`codriver.regions.load_chargers`. ``router`` (any
+    :class:`~codriver.tools.routing.Router`) is needed only for :meth:`along_route`.
     """
 
     provider = "osm"
 
-    def __init__(self, stations: Sequence[ChargingStationInfo], *, router: GraphRouter | None = None) -> None:
+    def __init__(self, stations: Sequence[ChargingStationInfo], *, router: Router | None = None) -> None:
         self._index = StationIndex(stations)
         self.router = router
 

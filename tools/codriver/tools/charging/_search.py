@@ -11,7 +11,7 @@ from codriver.errors import InputError
 from codriver.tools.charging._compat import listed
 from codriver.tools.charging._models import ChargerFilter, ChargerResult, ChargingStationInfo
 from codriver.tools.geo import EARTH_RADIUS_M, LatLon
-from codriver.tools.routing import GraphRouter
+from codriver.tools.routing import Router
 
 __all__ = ["StationIndex", "detour_search", "haversine_many_m"]
 
@@ -51,7 +51,7 @@ class StationIndex:
 
 
 def detour_search(
-    router: GraphRouter,
+    router: Router,
     stations: Sequence[ChargingStationInfo],
     stops: Sequence[LatLon],
     *,
@@ -61,24 +61,35 @@ def detour_search(
 ) -> list[ChargerResult]:
     """Listed stations whose exact extra driving time through ``stops`` is at most ``max_detour_s``.
 
-    The detour of a station is ``t(a, c) + t(c, b) - t(a, b)`` on the cheapest leg
-    ``a -> b`` of the drive (:meth:`GraphRouter.insertion_detours`), between the road
-    nodes nearest to each point. Stations off the region's roads are left out. Smallest
-    detour first, ties by ID.
+    The detour of a station is ``t(a, c) + t(c, b) - t(a, b)`` on the cheapest leg ``a -> b``
+    of the drive, from three times-only tables of ``router`` (any provider of the routing
+    protocol: the embedded router runs two Dijkstra trees per leg, whatever the number of
+    stations). Stations the roads do not reach are left out. Smallest detour first, ties by
+    ID. A stop farther than the router's snapping limit from any road is an ``InputError``.
     """
     if max_detour_s < 0:
         msg = f"maximum detour must not be negative (got {max_detour_s:g} s)"
         raise InputError(msg, field="max_detour_s")
-    stop_nodes, _ = router.snap_nodes(list(stops))
+    points = list(stops)
+    for point, snap in zip(points, router.snap(points), strict=True):
+        if snap is None:
+            msg = f"point {point.lat:.5f},{point.lon:.5f} is too far from the nearest road: is it inside the region?"
+            raise InputError(msg, field="point")
     candidates = [r for r in (listed(s, flt) for s in stations) if r is not None]
-    nodes = router.snap_each([LatLon(r.lat, r.lon) for r in candidates])
-    kept = [(r, n) for r, n in zip(candidates, nodes, strict=True) if n is not None]
-    if not kept:
+    if not candidates:
         return []
-    detours, legs = router.insertion_detours(stop_nodes, np.array([n for _, n in kept], dtype=np.int64))
+    where = [LatLon(r.lat, r.lon) for r in candidates]
+    legs = np.diagonal(router.table(points[:-1], points[1:], distances=False).seconds)
+    forward = router.table(points[:-1], where, distances=False).seconds
+    backward = router.table(where, points[1:], distances=False).seconds.T
+    with np.errstate(invalid="ignore"):
+        extra = forward + backward - legs[:, None]
+    extra[~np.isfinite(extra)] = np.inf
+    leg_of = np.argmin(extra, axis=0)
+    detours = np.maximum(extra[leg_of, np.arange(len(candidates))], 0.0)
     results = [
         result.model_copy(update={"detour_s": float(detour), "leg_index": int(leg)})
-        for (result, _), detour, leg in zip(kept, detours, legs, strict=True)
+        for result, detour, leg in zip(candidates, detours, leg_of, strict=True)
         if np.isfinite(detour) and detour <= max_detour_s
     ]
     results.sort(key=lambda r: (r.detour_s, r.poi_id))
