@@ -1,8 +1,9 @@
 """The walking network of a region: footways, paths, pedestrian streets and ordinary streets, both ways.
 
-Built at import from the same extract as the drive graph (pyrosm's ``walking`` filter,
-osmnx's ``walk``: no motorways, cycleways or ways closed to pedestrians; sidewalks mapped
-as their own ways are walked on, the street beside them is not counted twice). Every way
+Built at import from the same extract as the drive graph, streamed the same way (pyosmium,
+:mod:`codriver.regions._roads`) through pyrosm's ``walking`` filter (osmnx's ``walk``: no
+motorways, cycleways or ways closed to pedestrians; sidewalks mapped as their own ways are
+walked on, the street beside them is not counted twice). Every way
 is walkable in both directions, whatever its ``oneway``. Only the largest connected part
 is kept. It is stored as a :class:`~codriver.tools.routing.RoadGraph` beside the drive
 graph's cache (``walk-<same suffix>.npz``), so it loads as fast; :class:`~codriver.tools.routing.WalkRouter`
@@ -16,10 +17,7 @@ region plans as before (every stop driven to).
 
 from __future__ import annotations
 
-import contextlib
-import io
 import logging
-import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,11 +27,20 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from codriver.errors import DataError
+from codriver.regions._roads import read_ways
+from codriver.regions.graph import way_segments
 from codriver.settings import Settings
 from codriver.store import Region
 from codriver.tools.routing import RoadGraph, WalkRouter
 
-__all__ = ["WALK_REFERENCE_M_PER_S", "build_walk_network", "load_walk_router", "walk_file_for", "write_walk_network"]
+__all__ = [
+    "WALK_REFERENCE_M_PER_S",
+    "build_walk_network",
+    "load_walk_router",
+    "walk_file_for",
+    "walkable",
+    "write_walk_network",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -46,44 +53,88 @@ def walk_file_for(graph_cache: Path) -> Path:
     return graph_cache.with_name("walk-" + graph_cache.stem.removeprefix("graph-") + ".npz")
 
 
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
+_AREA = frozenset({"yes"})
+_NOT_WALKED = frozenset(
+    {
+        # never a way (yet, or any more), or not part of the street network
+        "abandoned",
+        "construction",
+        "no",
+        "planned",
+        "platform",
+        "proposed",
+        "raceway",
+        "razed",
+        "rest_area",
+        "services",
+        # not for people on foot
+        "bus_guideway",
+        "cycleway",
+        "motor",
+        "motorway",
+        "motorway_link",
+    }
+)
+_CLOSED = frozenset({"no", "private"})
+_PRIVATE = frozenset({"private"})
+_SEPARATE = frozenset({"separate"})
+_SIDEWALK_KEYS = ("sidewalk", "sidewalk:both", "sidewalk:left", "sidewalk:right")
+
+
+def _listed(value: str, values: frozenset[str]) -> bool:
+    """Whether ``value``, or one of its ``;``-separated values, is in ``values`` (as the drive filter reads tags)."""
+    return value in values or (";" in value and any(part.strip() in values for part in value.split(";")))
+
+
+def walkable(tags: Any) -> bool:
+    """Whether a way with a ``highway`` tag is walked: pyrosm's ``walking`` filter (osmnx's ``walk``).
+
+    Left out: areas; highways that are not ways for people on foot (motorways, cycleways,
+    bus guideways) or not ways at all (under construction, proposed, platforms, ...); ways
+    the most specific of ``foot`` / ``access`` closes (``no``, ``private``); private service
+    roads; streets whose sidewalks are mapped as ways of their own (walked there instead).
+    """
+    if _listed(tags.get("area") or "", _AREA) or _listed(tags.get("highway") or "", _NOT_WALKED):
+        return False
+    for key in ("foot", "access"):
+        value = tags.get(key)
+        if value is not None:
+            if _listed(value, _CLOSED):
+                return False
+            break
+    if _listed(tags.get("service") or "", _PRIVATE):
+        return False
+    return not any(_listed(tags.get(key) or "", _SEPARATE) for key in _SIDEWALK_KEYS)
+
+
+def _both_ways(_tags: Any) -> int:
+    return 0
 
 
 def build_walk_network(path: Path) -> RoadGraph:
     """The walking network of the OSM extract at ``path`` (raises :class:`DataError` when it has none).
 
-    Edges that point at nodes missing from the extract (clipped ways) are dropped; every
-    way gets an edge in each direction; the largest connected part is kept.
+    The ways are streamed as the drive graph's are (:func:`codriver.regions._roads.read_ways`,
+    memory growing with the network, not the extract); a clipped way runs through the nodes
+    the extract has; every way gets an edge in each direction; the largest connected part is
+    kept.
     """
-    import pyrosm  # noqa: PLC0415  (heavy import, only needed at import time)
-
     try:
-        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
-            warnings.simplefilter("ignore")
-            nodes, edges = pyrosm.OSM(str(path)).get_network(nodes=True, network_type="walking")
-    except (ValueError, KeyError, RuntimeError, OSError) as exc:
+        ways = read_ways(path, keep=walkable, one_way=_both_ways)
+    except (RuntimeError, OSError) as exc:
         msg = f"cannot read walkable ways from {path}: {exc}"
         raise DataError(msg) from exc
-    if nodes is None or edges is None or len(edges) == 0:
-        msg = f"{path} has no walkable ways"
-        raise DataError(msg)
-    osmid = np.asarray(nodes["id"], dtype=np.int64)
-    order = np.argsort(osmid)
-    osmid, lon, lat = osmid[order], np.asarray(nodes["lon"], float)[order], np.asarray(nodes["lat"], float)[order]
-    u_id, v_id = np.asarray(edges["u"], dtype=np.int64), np.asarray(edges["v"], dtype=np.int64)
-    u, v = np.searchsorted(osmid, u_id), np.searchsorted(osmid, v_id)
-    u, v = np.minimum(u, len(osmid) - 1), np.minimum(v, len(osmid) - 1)
-    known = (osmid[u] == u_id) & (osmid[v] == v_id) & (u != v)
-    if not known.any():
-        msg = f"{path} has no walkable ways inside it (every way points outside the extract)"
-        raise DataError(msg)
-    u, v = u[known], v[known]
-    length = np.asarray(edges["length"], dtype=float)[known]
-    way = np.asarray(edges["id"], dtype=np.int64)[known]
-    highway = np.array([_text(h) or "path" for h in np.asarray(edges["highway"], dtype=object)[known]], dtype=np.str_)
-    names = edges["name"] if "name" in edges else [""] * len(edges)
-    name = np.array([_text(n) for n in np.asarray(names, dtype=object)[known]], dtype=np.str_)
+    try:
+        segments = way_segments(ways)
+    except DataError as exc:
+        msg = f"{path} has no walkable ways inside it"
+        raise DataError(msg) from exc
+    osmid, lon, lat = segments.node_osmid, segments.lon, segments.lat
+    u, v = segments.u.astype(np.int64), segments.v.astype(np.int64)
+    length = segments.length
+    way = ways.way_id[segments.way]
+    highway = np.array(ways.highways or [""], dtype=np.str_)[ways.highway[segments.way]]
+    name = np.array(ways.names or [""], dtype=np.str_)[ways.name[segments.way]]
     # the largest connected part: every edge is walkable both ways, so weak connection is enough
     n = len(osmid)
     adjacency = coo_matrix((np.ones(len(u)), (u, v)), shape=(n, n))

@@ -28,7 +28,7 @@ from codriver.errors import DataError
 from codriver.regions._roads import Ways, read_ways
 from codriver.tools.routing import RoadGraph
 
-__all__ = ["RoadGraph", "build_graph", "graph_from_ways", "maxspeed_kph", "typical_kph"]
+__all__ = ["RoadGraph", "build_graph", "graph_from_ways", "maxspeed_kph", "typical_kph", "way_segments"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -158,6 +158,11 @@ def _segments(ways: Ways) -> _Segments:
         way=way_of[start],
         length=np.round(_haversine_m(lon[start], lat[start], lon[start + 1], lat[start + 1]), 3),
     )
+
+
+def way_segments(ways: Ways) -> _Segments:
+    """The segments of any network's ways, as the drive graph cuts them (the walking network's too)."""
+    return _segments(ways)
 
 
 def graph_from_ways(ways: Ways) -> RoadGraph:
