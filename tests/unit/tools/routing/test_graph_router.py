@@ -227,3 +227,23 @@ def test_arrival_across_a_daylight_saving_change_is_counted_in_real_time() -> No
     assert route.arrive_at is not None
     assert route.arrive_at.isoformat() == "2025-03-30T04:10:00+03:00"
     assert route.arrive_at.astimezone(UTC) - depart.astimezone(UTC) == timedelta(minutes=20)
+
+
+def test_times_only_tables_match_networkx_both_ways_and_keep_few_trees(
+    helsinki: Runtime, nx_graph: nx.MultiDiGraph, sample: npt.NDArray[np.int64]
+) -> None:
+    router = GraphRouter(helsinki.router(helsinki.region("helsinki")).graph)  # a cache of its own
+    router._rows_max = 3  # a graph of a million nodes keeps about 16 trees
+    graph = router.graph
+    points = [LatLon(float(graph.lat[k]), float(graph.lon[k])) for k in sample[:6]]
+    osmids = [int(graph.node_osmid[k]) for k in sample[:6]]
+    expected = np.array(
+        [[nx.single_source_dijkstra_path_length(nx_graph, a, weight="travel_time")[b] for b in osmids] for a in osmids]
+    )
+    forward = router.table(points[:2], points, distances=False).seconds  # fewer sources: trees from them
+    backward = router.table(points, points[4:], distances=False).seconds  # fewer destinations: reversed trees
+    np.testing.assert_allclose(forward, expected[:2], atol=1e-6)
+    np.testing.assert_allclose(backward, expected[:, 4:], atol=1e-6)
+    assert len(router._rows) == 3  # least recently used trees dropped
+    again = router.table(points[:2], points, distances=False).seconds
+    np.testing.assert_allclose(again, expected[:2], atol=1e-6)
