@@ -192,3 +192,40 @@ def test_search_add_reorder_replace_remove_and_chips(
     screenshot(page, name)
     api.close()
     assert watch.errors == []
+
+
+def test_the_days_of_a_trip_of_several_days_are_edited_as_days(web_server: ServeProcess, browser: Browser) -> None:
+    """A two-day trip shows "Days" (the first and the last) and its editors keep it over days: moving the return
+    time keeps the last day, moving the last day a day on makes it three days."""
+    watch = ConsoleWatch()
+    page, api = _sign_in(browser, web_server.url, DESKTOP, "days-edits@example.org")
+    watch.watch(page)
+    request = _request()
+    depart = datetime.fromisoformat(request["depart_at"])
+    last = depart + timedelta(days=1)
+    request["return_by"] = last.replace(hour=18).isoformat()
+    answer = api.post("/plan", json={"request": request, "title": "Two days"})
+    assert answer.status_code == 201, answer.text
+    tid = answer.json()["id"]
+    page.goto(f"{web_server.url}/#/trips/{tid}")
+    page.locator("ol.timeline").wait_for()
+    days = page.locator("button.chip-edit[data-chip='date']")
+    assert f"Days: {depart.date().isoformat()} \u2013 {last.date().isoformat()}" in days.inner_text()
+
+    page.locator("button.chip-edit[data-chip='window']").click()
+    page.get_by_label("Back by", exact=True).fill("17:00")
+    page.get_by_role("button", name="Save and re-plan").click()
+    _wait_version(page, 2)
+    back = datetime.fromisoformat(api.get(f"/trips/{tid}").json()["request"]["return_by"]).astimezone(HELSINKI)
+    assert (back.date(), back.hour) == (last.date(), 17), "the return moved on the last day, not the first"
+
+    page.locator("button.chip-edit[data-chip='date']").click()
+    page.get_by_label("Last day", exact=True).fill((last + timedelta(days=1)).date().isoformat())
+    page.get_by_role("button", name="Save and re-plan").click()
+    _wait_version(page, 3)
+    trip = api.get(f"/trips/{tid}").json()
+    back = datetime.fromisoformat(trip["request"]["return_by"]).astimezone(HELSINKI)
+    assert back.date() == (last + timedelta(days=1)).date()
+    assert len(trip["itinerary"]["itinerary"]["days"]) == 3
+    api.close()
+    assert watch.errors == []

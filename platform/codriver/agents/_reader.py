@@ -640,9 +640,12 @@ def read_request(
     zone = now.tzinfo
     if when.depart is not None:
         draft.put("depart_at", datetime.combine(day, when.depart, zone).isoformat(), when.said["depart_at"])
+    last = when.last_day or day  # "Friday to Sunday, back by 6": six on Sunday
     if when.back is not None:
-        back_day = day + timedelta(days=1) if when.back_next_day else day
+        back_day = last + timedelta(days=1) if when.back_next_day and last == day else last
         draft.put("return_by", datetime.combine(back_day, when.back, zone).isoformat(), when.said["return_by"])
+    if when.last_day is not None:
+        draft.put("end_date", when.last_day.isoformat(), when.said.get("days") or when.said["date"])
     if when.duration_h is not None:
         draft.put("duration_h", when.duration_h, when.said["duration"])
     if when.part is not None:

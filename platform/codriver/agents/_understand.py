@@ -375,6 +375,9 @@ def _round_up(moment: datetime, minutes: int = 15) -> datetime:
     return (moment + timedelta(minutes=extra)).replace(second=0, microsecond=0)
 
 
+_LAST_DAY_BACK = time(18, 0)
+
+
 def _schedule(stated: dict[str, Any], context: PlanContext, assumptions: list[str]) -> tuple[datetime, datetime]:
     now = context.now
     day = date.fromisoformat(stated["date"]) if "date" in stated else now.date()
@@ -401,6 +404,9 @@ def _schedule(stated: dict[str, Any], context: PlanContext, assumptions: list[st
             back += timedelta(hours=12)
         if back <= depart:
             back += timedelta(days=1)
+    elif "end_date" in stated:  # "Friday to Sunday": back on the last day, in the evening
+        back = _at(date.fromisoformat(stated["end_date"]), _LAST_DAY_BACK, now)
+        assumptions.append(f"back by {back:%H:%M} on {back:%A}")
     elif "duration_h" in stated:
         back = depart + timedelta(hours=float(stated["duration_h"]))
     elif part is not None and part_window(part)[1] > depart.timetz().replace(tzinfo=None):
@@ -628,6 +634,8 @@ def describe(understood: list[Understood]) -> str:
             parts.append(f"in the {value}")
         elif item.field == "duration_h":
             parts.append(f"for {value:g} hours")
+        elif item.field == "end_date":
+            parts.append(f"until {date.fromisoformat(value):%A %d %B}")
     return ", ".join(dict.fromkeys(parts))
 
 

@@ -149,6 +149,7 @@ class When:
     window_of_meal: bool = False  # the window was said of a meal ("lunch 12-13.30"): the trip's only if nothing else is
     duration_h: float | None = None
     part: str | None = None
+    last_day: date | None = None  # a trip of several days ends on this day ("Friday to Sunday")
     said: dict[str, str] = field(default_factory=dict)
     questions: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -680,6 +681,80 @@ def _read_part(text: str, when: When) -> None:
 _MISSPELT_TOMORROW = re.compile(r"\b(?:tom+or+ow+|tomor+ow|tmrw|tmr|2mor+ow|2moro)\b")
 
 
+_SPAN_SEP = r"\s*(?:-|\u2013|to|till|til|until|through|thru)\s*"
+_MAX_TRIP_DAYS = 14
+
+
+def _read_days(text: str, now: datetime, when: When, *, order: str) -> str:
+    """A trip over several days said as a span: "Friday to Sunday", "18-20 December", "18.-20.12."."""
+    today = now.date()
+    weekdays = re.search(rf"\b(?:from\s+)?(?P<a>{_WEEKDAY_NAMES})\.?{_SPAN_SEP}(?P<b>{_WEEKDAY_NAMES})\b\.?", text)
+    first: date | None = None
+    last: date | None = None
+    span: re.Match[str] | None = None
+    if weekdays and (a := weekday_of(weekdays["a"])) is not None and (b := weekday_of(weekdays["b"])) is not None:
+        first = today + timedelta(days=(a - today.weekday()) % 7)
+        last = first + timedelta(days=(b - a) % 7 or 7)
+        span = weekdays
+    month_days = re.search(
+        rf"\b(?P<a>\d{{1,2}})(?:st|nd|rd|th)?\.?{_SPAN_SEP}(?P<b>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?(?P<m>{_MONTH_NAMES})\b"
+        r"|\b(?P<a2>\d{1,2})\.?" + _SPAN_SEP + r"(?P<b2>\d{1,2})\.(?P<m2>\d{1,2})\.(?!\d)",
+        text,
+    )
+    if span is None and month_days:
+        month_said = month_days["m"]
+        parsed = _dateparser_day(f"1 {month_said}", now, order=order) if month_said else None
+        month = parsed.month if parsed else int(month_days["m2"] or 0)
+        a, b = int(month_days["a"] or month_days["a2"]), int(month_days["b"] or month_days["b2"])
+        if 1 <= month <= 12 and a < b:
+            year = today.year if (month, b) >= (today.month, today.day) else today.year + 1
+            with contextlib.suppress(ValueError):
+                first, last, span = date(year, month, a), date(year, month, b), month_days
+    if span is None or first is None or last is None:
+        return text
+    if (last - first).days >= _MAX_TRIP_DAYS:
+        when.questions.append(f"{span.group(0).strip()} is longer than {_MAX_TRIP_DAYS} days: which days do you mean?")
+        return _blank(text, span.start(), span.end())
+    when.day, when.last_day = first, last
+    when.said["date"] = span.group(0).strip()
+    return _blank(text, span.start(), span.end())
+
+
+_DAY_COUNT = r"(?P<n>\d{1,2}|two|three|four|five|six|seven|a couple of)"
+
+
+def _read_days_long(text: str, when: When, now: datetime, *, said: str) -> None:
+    """A length in days or nights ("for three days", "a 2-day trip", "two nights", "the whole weekend").
+
+    ``text`` has the day's words blanked; ``said`` is the whole text (the weekend is also a day).
+    """
+    if when.last_day is not None:
+        return
+    days = re.search(rf"(?<!\bin )\b(?:for\s+)?{_DAY_COUNT}[- ]days?\b(?!\s+(?:ago|from|later|before))", text)
+    nights = re.search(rf"\b{_DAY_COUNT} nights?\b", text)
+    weekend = re.search(r"\b(?:whole|full|long) weekend\b|\bweekend (?:trip|away|getaway)\b|\bfor the weekend\b", said)
+    count: int | None = None
+    words = ""
+    for match, extra in ((days, 0), (nights, 1)):
+        if match is not None and count is None:
+            word = match["n"]
+            number = int(word) if word.isdigit() else (2 if word == "a couple of" else _NUMBERS[word])
+            count, words = number + extra, match.group(0).strip()
+    if count is None and weekend is not None:
+        first = when.day or now.date()
+        count, words = (1 if first.weekday() == 6 else 2), weekend.group(0)  # Saturday and Sunday
+        when.notes = [n for n in when.notes if not n.startswith("the weekend: Saturday")]
+    if count is None or count < 2:
+        return
+    if count > _MAX_TRIP_DAYS:
+        when.questions.append(f"{words} is longer than {_MAX_TRIP_DAYS} days: how long is the trip?")
+        return
+    first = when.day or now.date()
+    when.day, when.last_day = first, first + timedelta(days=count - 1)
+    when.said.setdefault("date", words)
+    when.said["days"] = words
+
+
 def read_when(text: str, now: datetime, *, country: str | None = None) -> When:
     """The time fields of ``text`` (folded: lower case, no accents), relative to ``now`` (aware).
 
@@ -689,7 +764,9 @@ def read_when(text: str, now: datetime, *, country: str | None = None) -> When:
     when = When()
     text = _MISSPELT_TOMORROW.sub("tomorrow", text)
     order = "MDY" if country == "US" else "DMY"
-    rest = _DayReader(text, now, when, country=country, order=order).read()
+    text = _read_days(text, now, when, order=order)
+    rest = _DayReader(text, now, when, country=country, order=order).read() if when.day is None else text
+    _read_days_long(rest, when, now, said=text)
     rest = _read_range(rest, when)
     rest = _read_clocks(rest, when)
     _read_length(rest, when)

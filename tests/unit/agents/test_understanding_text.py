@@ -628,3 +628,44 @@ def test_everyday_words_stay_everyday(tools: RegionTools) -> None:
     assert tools.gazetteer is not None
     for text in ("a market square and a park", "museums and galleries then coffee", "something historical"):
         assert link_places(text, tools.gazetteer)[0] == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last", "back"),
+    [
+        ("Friday to Sunday: museums, lunch every day", date(2026, 12, 11), date(2026, 12, 13), time(18, 0)),
+        ("18-20 December, museums, back by 4pm", date(2026, 12, 18), date(2026, 12, 20), time(16, 0)),
+        ("18.-20.12. parks", date(2026, 12, 18), date(2026, 12, 20), time(18, 0)),
+        ("a 3-day trip from tomorrow, parks and churches", date(2026, 12, 10), date(2026, 12, 12), time(18, 0)),
+        ("two nights away from saturday", date(2026, 12, 12), date(2026, 12, 14), time(18, 0)),
+        ("the whole weekend, museums", date(2026, 12, 12), date(2026, 12, 13), time(18, 0)),
+    ],
+)
+def test_a_trip_of_several_days_said_in_words(
+    tools: RegionTools, text: str, first: date, last: date, back: time
+) -> None:
+    read = _understand(tools, text)
+    assert read.request is not None, read.questions
+    assert read.request.multi_day
+    assert read.request.depart_at == datetime.combine(first, time(9, 0), HELSINKI)
+    assert read.request.return_by == datetime.combine(last, back, HELSINKI)
+    assert read.stated["end_date"] == last.isoformat()
+    assert any(item.field == "end_date" for item in read.understood)
+
+
+def test_a_day_count_that_is_no_trip_length_stays_one_day(tools: RegionTools) -> None:
+    for text in ("in 3 days, a museum", "Saturday, a museum", "3 days from now, a park"):
+        read = _understand(tools, text)
+        assert read.request is not None
+        assert not read.request.multi_day, text
+
+
+def test_a_trip_of_several_days_in_words_plans_day_by_day(tools: RegionTools) -> None:
+    from codriver.planning import plan_trip
+
+    read = _understand(tools, "Friday to Saturday: a museum and a park, lunch every day")
+    assert read.request is not None
+    itinerary = plan_trip(read.request, tools)
+    assert len(itinerary.days) == 2
+    assert [d.stops[0].depart_at.date() for d in itinerary.days] == [date(2026, 12, 11), date(2026, 12, 12)]
+    assert all(any(s.kind == "meal" for s in day.stops) for day in itinerary.days), "lunch on each day"

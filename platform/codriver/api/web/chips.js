@@ -10,9 +10,14 @@ import { fail } from "./ui.js";
 
 const MEALS = { breakfast: ["07:30", "10:00"], lunch: ["11:30", "14:00"], dinner: ["17:00", "20:00"] };
 const DIETS = ["vegan", "vegetarian", "gluten_free", "lactose_free", "halal", "kosher"];
-const SAID = { date: ["date", "depart_at"], window: ["depart_at", "return_by", "duration_h", "part_of_day"],
+const SAID = { date: ["date", "depart_at", "end_date"], window: ["depart_at", "return_by", "duration_h", "part_of_day"],
   origin: ["origin"], must_visit: ["must_visit"], meals: ["meals", "cuisine"], diet: ["diet"], vehicle: ["vehicle"],
   budget: ["budget"] };
+
+/** Whether the trip lasts several days (a night out back at 00:30 is still one day). */
+function severalDays(leave, back) {
+  return back.date > leave.date && back.time >= "06:00";
+}
 
 function placeName(location) {
   if (!location) return "—";
@@ -29,7 +34,8 @@ export function editableChips(ctx, request, zone, names) {
     .map((u) => `“${u.said}”`).join(", ");
   const vehicle = request.vehicle || {};
   const chips = [
-    ["date", "Day", leave.date],
+    // a trip of several days shows and edits its first and last day
+    severalDays(leave, back) ? ["date", "Days", `${leave.date} – ${back.date}`] : ["date", "Day", leave.date],
     ["window", "Window", `${leave.time}–${back.time}`],
     ["origin", "Start", placeName(request.origin)],
     ["must_visit", "Must see", (request.must_visit || []).map((m) => names.get(m) || m).join(", ") || "nothing set"],
@@ -89,6 +95,14 @@ export function editableChips(ctx, request, zone, names) {
 
 function editorFor(key, request, zone, leave, back, names) {
   const region = () => request.region || "helsinki";
+  if (key === "date" && severalDays(leave, back)) {
+    const first = h("input", { type: "date", name: "chip-date", required: true, value: leave.date });
+    const last = h("input", { type: "date", name: "chip-last-date", required: true, value: back.date });
+    return { controls: [field("First day", first), field("Last day", last)], apply: (r) => {
+      if (last.value <= first.value) throw new Error("The last day must be after the first.");
+      return { ...r, depart_at: zonedIso(first.value, leave.time, zone), return_by: zonedIso(last.value, back.time, zone) };
+    } };
+  }
   if (key === "date") {
     const date = h("input", { type: "date", name: "chip-date", required: true, value: leave.date });
     return { controls: field("Day", date), apply: (r) => ({ ...r,
@@ -98,8 +112,13 @@ function editorFor(key, request, zone, leave, back, names) {
     const from = h("input", { type: "time", name: "chip-leave", required: true, value: leave.time });
     const to = h("input", { type: "time", name: "chip-back", required: true, value: back.time });
     return { controls: [field("Leave at", from), field("Back by", to)], apply: (r) => {
-      if (to.value <= from.value) throw new Error("The return time must be after the departure.");
-      return { ...r, depart_at: zonedIso(leave.date, from.value, zone), return_by: zonedIso(leave.date, to.value, zone) };
+      // over several days: leave on the first day, back on the last; in one day, back after leaving or
+      // (a night out) after midnight, as the trip was
+      const multi = severalDays(leave, back);
+      const overnight = !multi && back.date > leave.date;
+      if (!multi && !overnight && to.value <= from.value) throw new Error("The return time must be after the departure.");
+      const backDate = multi || (overnight && to.value < from.value) ? back.date : leave.date;
+      return { ...r, depart_at: zonedIso(leave.date, from.value, zone), return_by: zonedIso(backDate, to.value, zone) };
     } };
   }
   if (key === "origin") {
