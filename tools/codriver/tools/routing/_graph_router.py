@@ -189,16 +189,16 @@ class GraphRouter:
         """Nearest node of every point, and whether it is within the snapping limit."""
         if not points:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
-        _, idx = self._tree.query(self._project([p.lat for p in points], [p.lon for p in points]))
+        lat = np.array([p.lat for p in points], dtype=float)
+        lon = np.array([p.lon for p in points], dtype=float)
+        _, idx = self._tree.query(self._project(lat, lon))
         nodes = np.atleast_1d(np.asarray(idx, dtype=np.int64))
-        near = np.array(
-            [
-                haversine_m(p, LatLon(float(self.graph.lat[n]), float(self.graph.lon[n]))) <= self.max_snap_m
-                for p, n in zip(points, nodes, strict=True)
-            ],
-            dtype=bool,
-        )
-        return nodes, near
+        # great-circle metres to the node, as haversine_m computes them, for all points at once
+        lat1, lon1 = np.radians(lat), np.radians(lon)
+        lat2, lon2 = np.radians(self.graph.lat[nodes]), np.radians(self.graph.lon[nodes])
+        h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+        metres = 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+        return nodes, metres <= self.max_snap_m
 
     def snap(self, points: Sequence[LatLon]) -> list[Snap | None]:
         """The road node nearest each point (``distance_m``: metres to it); None past ``max_snap_m``."""
@@ -206,8 +206,10 @@ class GraphRouter:
         snaps: list[Snap | None] = []
         for point, node, ok in zip(points, nodes, near, strict=True):
             road = LatLon(float(self.graph.lat[node]), float(self.graph.lon[node]))
-            snap = Snap(lat=road.lat, lon=road.lon, node_id=int(self.graph.node_osmid[node]), distance_m=0.0)
-            snaps.append(snap.model_copy(update={"distance_m": haversine_m(point, road)}) if ok else None)
+            node_id = int(self.graph.node_osmid[node])
+            snaps.append(
+                Snap(lat=road.lat, lon=road.lon, node_id=node_id, distance_m=haversine_m(point, road)) if ok else None
+            )
         return snaps
 
     def table(self, sources: Sequence[LatLon], destinations: Sequence[LatLon], *, distances: bool = True) -> Table:
