@@ -3,12 +3,15 @@
 Built at import from the same extract as the drive graph, streamed the same way (pyosmium,
 :mod:`codriver.regions._roads`) through pyrosm's ``walking`` filter (osmnx's ``walk``: no
 motorways, cycleways or ways closed to pedestrians; sidewalks mapped as their own ways are
-walked on, the street beside them is not counted twice). Every way
-is walkable in both directions, whatever its ``oneway``. Only the largest connected part
-is kept. It is stored as a :class:`~codriver.tools.routing.RoadGraph` beside the drive
-graph's cache (``walk-<same suffix>.npz``), so it loads as fast; :class:`~codriver.tools.routing.WalkRouter`
+walked on, the street beside them is not counted twice). Every way is walkable in both
+directions, whatever its ``oneway``. Connected parts of fewer than :data:`_MIN_PART_NODES`
+nodes (a stray footway) are left out; the others are all kept (the towns of a region
+joined only by motorways are parts of their own). It is stored as a
+:class:`~codriver.tools.routing.RoadGraph` beside the drive graph's cache
+(``walk-<same suffix>.npz``), so it loads as fast; :class:`~codriver.tools.routing.WalkRouter`
 walks on it. Edge ``travel_time_s`` is the edge's length at :data:`WALK_REFERENCE_M_PER_S`
-(planners scale it to the party's pace).
+(planners scale it to the party's pace); the ways' names are not kept (nothing asks a walk
+for them, and they are most of the file).
 
 A region imported before the walking network existed has no such file; it is built from
 the region's source extract on first use when that file is still there, and otherwise the
@@ -53,6 +56,8 @@ def walk_file_for(graph_cache: Path) -> Path:
     return graph_cache.with_name("walk-" + graph_cache.stem.removeprefix("graph-") + ".npz")
 
 
+#: Connected parts of the walking network with fewer nodes are left out (a footway on its own).
+_MIN_PART_NODES = 50
 _AREA = frozenset({"yes"})
 _NOT_WALKED = frozenset(
     {
@@ -116,8 +121,8 @@ def build_walk_network(path: Path) -> RoadGraph:
 
     The ways are streamed as the drive graph's are (:func:`codriver.regions._roads.read_ways`,
     memory growing with the network, not the extract); a clipped way runs through the nodes
-    the extract has; every way gets an edge in each direction; the largest connected part is
-    kept.
+    the extract has; every way gets an edge in each direction; connected parts of fewer than
+    :data:`_MIN_PART_NODES` nodes are left out.
     """
     try:
         ways = read_ways(path, keep=walkable, one_way=_both_ways)
@@ -134,13 +139,12 @@ def build_walk_network(path: Path) -> RoadGraph:
     length = segments.length
     way = ways.way_id[segments.way]
     highway = np.array(ways.highways or [""], dtype=np.str_)[ways.highway[segments.way]]
-    name = np.array(ways.names or [""], dtype=np.str_)[ways.name[segments.way]]
-    # the largest connected part: every edge is walkable both ways, so weak connection is enough
+    name = np.zeros(len(u), dtype="<U1")  # not kept: see the module's docstring
+    # every edge is walkable both ways, so weak connection is enough
     n = len(osmid)
     adjacency = coo_matrix((np.ones(len(u)), (u, v)), shape=(n, n))
     _, label = connected_components(adjacency, directed=True, connection="weak")
-    largest = np.bincount(label[np.union1d(u, v)]).argmax()
-    keep_edge = label[u] == largest
+    keep_edge = np.bincount(label)[label[u]] >= _MIN_PART_NODES
     used = np.unique(np.concatenate((u[keep_edge], v[keep_edge])))
     new_index = np.full(n, -1, dtype=np.int64)
     new_index[used] = np.arange(len(used))
