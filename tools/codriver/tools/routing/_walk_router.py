@@ -25,6 +25,7 @@ __all__ = ["DIRECT_M", "WalkRouter"]
 
 DIRECT_M = 60.0
 _MAX_SNAP_M = 400.0
+_CHUNK = 16
 
 
 class WalkRouter:
@@ -73,17 +74,18 @@ class WalkRouter:
         if count == 0:
             return out
         nodes, access = self.snap(points)
+        straight = np.array([[haversine_m(a, b) for b in points] for a in points])
+        np.fill_diagonal(straight, math.inf)
         on = np.flatnonzero(nodes >= 0)
-        if len(on):
+        # a point with no other within limit_m in a straight line walks to none: no search from it
+        search = on[(straight[on][:, on] <= limit_m).any(axis=1)] if len(on) else on
+        for start in range(0, len(search), _CHUNK):  # a search's answer is a row over the whole network
+            rows = search[start : start + _CHUNK]
             # a walk of limit_m cannot use more than limit_m of network
-            network = np.atleast_2d(dijkstra(self._metres, indices=nodes[on], limit=limit_m, min_only=False))
-            walked = access[on][:, None] + network[:, nodes[on]] + access[on][None, :]
-            out[np.ix_(on, on)] = walked
-        for i in range(count):
-            for j in range(count):
-                direct = haversine_m(points[i], points[j])
-                if direct <= DIRECT_M:
-                    out[i, j] = min(out[i, j], direct)
+            network = np.atleast_2d(dijkstra(self._metres, indices=nodes[rows], limit=limit_m, min_only=False))
+            out[np.ix_(rows, on)] = access[rows][:, None] + network[:, nodes[on]] + access[on][None, :]
+        np.fill_diagonal(straight, 0.0)
+        out = np.where(straight <= DIRECT_M, np.minimum(out, straight), out)
         out[out > limit_m] = math.inf
         np.fill_diagonal(out, 0.0)
         return out
