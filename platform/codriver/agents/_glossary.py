@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from codriver.tools.geocoding import fold
 
-__all__ = ["covers", "phrases"]
+__all__ = ["covers", "looks_local", "phrases"]
 
 _STEMS: dict[str, str] = {
     # kinds of place
@@ -63,6 +63,7 @@ _STEMS: dict[str, str] = {
     "fountain": "suihkulahde fontan brunnen fontaine fuente fontana fontein",
     "puppet theatre": "nukketeatteri dockteater puppentheater poppentheater marionnett",
     "puppet": "nukke docka dukke puppe marionnett titere burattin poppen lalk",
+    "hill": "maki maen backe bakke hugel colline colina collina heuvel wzgorze",
     # what a place is like
     "old": "vanha gaml gamle alt vieux vieil vieill viej vecch oud stary stare velh",
     "new": "uusi uuden nya nye neu nouv nuev nuov nieuw nowy novo nova",
@@ -104,6 +105,80 @@ def phrases(words: Sequence[str]) -> list[tuple[str, ...]]:
                 i += n
                 break
     return out
+
+
+# Stems that are also English words or endings: an English word ending in them says nothing
+_ENGLISH = frozenset(
+    {
+        "park",
+        "museum",
+        "station",
+        "theater",
+        "theatre",
+        "opera",
+        "port",
+        "dom",
+        "zoo",
+        "place",
+        "tour",
+        "torre",
+        "central",
+        "national",
+        "art",
+        "city",
+        "old",
+        "new",
+        "monument",
+        "memorial",
+        "statue",
+        "crypt",
+        "gallery",
+        "galleri",
+        "palace",
+        "chapel",
+        "bridge",
+        "brug",
+        "most",
+        "market",
+        "markt",
+        "plaza",
+        "piazza",
+        "strand",
+        "have",
+        "hamn",
+        "burg",
+        "universitet",
+        "rock",
+        "roche",
+        "saint",
+        "santa",
+        "santo",
+        "sint",
+        "nova",
+        "novo",
+        "bahn",
+    }
+)
+_LOCAL_MIN = 7  # letters of a word that may be a compound name
+
+
+@lru_cache(maxsize=1)
+def _local_heads() -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            {stem for stems in _table().values() for stem in stems if len(stem) >= 4 and stem not in _ENGLISH},
+            key=len,
+            reverse=True,
+        )
+    )
+
+
+def looks_local(word: str) -> bool:
+    """Whether a folded word reads as a compound place name of a European language: a word of its
+    own and then a kind ("suomenlinna" ends in linna, castle; "korkeasaari" in saari, island)."""
+    if len(word) < _LOCAL_MIN or not word.isalpha():
+        return False
+    return any(word.endswith(head) and len(word) - len(head) >= 3 for head in _local_heads())
 
 
 def _stem_in(stem: str, tokens: Iterable[str]) -> bool:

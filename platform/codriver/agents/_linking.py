@@ -21,7 +21,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from codriver.agents._cuisine import food_words
-from codriver.agents._glossary import covers
+from codriver.agents._glossary import covers, looks_local
 from codriver.agents._lexicon import AVOID_CUES, DIET_WORDS, INTEREST_WORDS, MEAL_WORDS
 from codriver.tools.geo import LatLon, haversine_m
 from codriver.tools.geocoding import Gazetteer, fold
@@ -424,9 +424,11 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 key, score = bare, _INFLECTED_SCORE  # "Cafe Ekbergillä": at Cafe Ekberg
             alone = i + 1 >= len(words) or fold(words[i + 1][0]) in _LINKERS or re.match(r"\s*[,.;!?)]", text[end:])
             district = i > 0 and fold(words[i - 1][0]) == "in"  # "dinner in Kamppi": a part of town, not Kamppi Chapel
+            # a compound name of the region's language needs no capital: "rahamuseo" is Suomen Pankin rahamuseo
+            local = n == 1 and looks_local(folded)
             first_word = (
                 _first_words(gazetteer).get(folded) or (_first_words(gazetteer).get(bare) if bare else None)
-                if n == 1 and said[:1].isupper() and alone and not district
+                if n == 1 and (said[:1].isupper() or local) and (alone or local) and not district
                 else None
             )
             if not score and first_word is not None:
@@ -460,6 +462,7 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 n == 1
                 and not said[:1].isupper()
                 and not typed_low
+                and not local
                 and (score < _EXACT or not lower_case_text or len(said) < 5)
             ):
                 continue  # a lower-case word is a name only in text typed all in lower case
@@ -526,8 +529,27 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
         if lead:  # "From Senate Square": the cue that starts the sentence is not part of the name
             said, start = said[lead.end() :], start + lead.end()
         unresolved.append((said, start))
+    # "suomenlinna fortress", "korkeasaari zoo": a compound name of the region's language it does not have,
+    # typed in lower case; with the kind said after it, the kind is part of the name, not a wish of its own
+    known = _known_words(gazetteer)
+    for match in re.finditer(rf"\b([^\W\d_]{{7,}})(\s+(?:{_PLACE_WORDS})s?\b)?", text):
+        start, end = match.start(), match.end()
+        word = fold(match.group(1))
+        if not looks_local(word) or word in known or _uninflected(word) in known:
+            continue
+        if any(c.start < end and start < c.end for c in chosen) or any(
+            start < u + len(n) and u < end for n, u in unresolved
+        ):
+            continue
+        unresolved.append((match.group(0), start))
     unresolved.sort(key=lambda u: u[1])
     return chosen, unresolved
+
+
+@lru_cache(maxsize=4)
+def _known_words(gazetteer: Gazetteer) -> frozenset[str]:
+    """Every word of every name the region knows (a word of them is no unknown name)."""
+    return frozenset(word for entry in gazetteer.entries for alias in entry.aliases for word in fold(alias).split())
 
 
 # Categories whose places are named after their kind in the region's own languages ("Kansallismuseo",

@@ -10,7 +10,7 @@ import pytest
 
 from codriver.agents._cuisine import read_cuisines
 from codriver.agents._followup import read_follow_up
-from codriver.agents._glossary import covers
+from codriver.agents._glossary import covers, looks_local
 from codriver.agents._linking import link_places, local_kind_words
 from codriver.agents._reader import is_negated
 from codriver.agents._understand import PlanContext, Understanding, region_facts, understand
@@ -669,3 +669,18 @@ def test_a_trip_of_several_days_in_words_plans_day_by_day(tools: RegionTools) ->
     assert len(itinerary.days) == 2
     assert [d.stops[0].depart_at.date() for d in itinerary.days] == [date(2026, 12, 11), date(2026, 12, 12)]
     assert all(any(s.kind == "meal" for s in day.stops) for day in itinerary.days), "lunch on each day"
+
+
+def test_a_compound_name_of_the_regions_language_needs_no_capital(tools: RegionTools) -> None:
+    assert tools.gazetteer is not None
+    # one the region has is linked; ones it lacks are said, the kind after them part of the name
+    mentions, unresolved = link_places("rahamuseo ja sit kahvit, then suomenlinna fortress", tools.gazetteer)
+    assert [m.name for m in mentions] == ["Suomen Pankin rahamuseo"]
+    assert [name for name, _ in unresolved] == ["suomenlinna fortress"]
+    zoo = _understand(tools, "korkeasaari zoo with my 2 boys tomorrow")
+    assert [n.said for n in zoo.not_understood] == ["korkeasaari zoo"]
+    assert "attraction" not in zoo.stated.get("interests", {}), "the zoo it lacks is no wish for any zoo"
+    # English words are no such names
+    assert looks_local("temppeliaukio")
+    assert looks_local("linnanmaki")
+    assert not any(looks_local(w) for w in ("restaurant", "playground", "afternoon", "vegetarian", "chocolate"))
