@@ -159,6 +159,7 @@ _ENGLISH = frozenset(
         "bahn",
     }
 )
+_INFLECTED_MIN = 8  # letters of a word whose last two may change as it inflects
 _LOCAL_MIN = 7  # letters of a word that may be a compound name
 
 
@@ -214,8 +215,11 @@ def covers(words: Sequence[str], alias_tokens: Sequence[str], descriptors: froze
 
 
 def _as_said(group: tuple[str, ...]) -> tuple[str, ...]:
-    """A word the glossary lacks, as said and, when long, without its last letter ("Hakaniemi": "hakaniemen")."""
+    """A word the glossary lacks, as said and, when long, without its last letters, as names inflect:
+    "Hakaniemi" is "hakaniemen", "Töölönlahti" "töölönlahden"."""
     word = " ".join(group)
+    if len(word) >= _INFLECTED_MIN:
+        return (word, word[:-1], word[:-2])
     return (word, word[:-1]) if len(word) >= _SHORT_INSIDE else (word,)
 
 

@@ -276,7 +276,8 @@ def _described(gazetteer: Gazetteer, tokens: list[str], *, single_ok: bool) -> i
 
     A single word ("the Cathedral") counts only capitalised, as the name of a unique sight.
     """
-    words = [t for t in tokens if t not in _LINKERS]
+    # "the big white church": how big or fine a place looks is in no name or tag
+    words = [t for t in tokens if t not in _LINKERS and t not in _PRAISE]
     if not words or (len(words) == 1 and not single_ok):
         return None
     owners: set[int] = set()
@@ -316,6 +317,15 @@ def _one_place(gazetteer: Gazetteer, owners: set[int]) -> set[int]:
     return {min(owners)} if same else owners
 
 
+_PRAISE = frozenset(
+    {"big", "large", "huge", "great", "tall", "small", "little", "beautiful", "lovely", "pretty", "famous"}
+)
+# "the park by Töölönlahti": a kind of place named after the place it is by
+_KIND_BY = re.compile(
+    rf"\bthe\s+(?P<kind>{'|'.join(sorted(_DESCRIBED))})\s+(?:by|at|near|beside|next to|on)\s+(?:the\s+)?"
+    r"(?P<name>[A-ZÅÄÖ][\w'-]+)",
+    re.IGNORECASE,
+)
 _PART_OF = re.compile(
     r"(?<=\bthe )(?P<part>[A-Za-z]+)\s+(?:under|beneath|below|of|in|inside|at|on top of|next to)\s+the\s+"
     rf"(?P<whole>(?:old |new |city |main )?(?:{'|'.join(sorted(_DESCRIBED))}))\b",
@@ -478,6 +488,12 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             )
             mention = _mention(gazetteer, said, (start, end), owners[0], score=round(score, 3))
             found.append(replace(mention, others=others))
+    for by in _KIND_BY.finditer(text):
+        if not by["name"][:1].isupper():
+            continue
+        described = _described(gazetteer, [*fold(by["name"]).split(), by["kind"].lower()], single_ok=False)
+        if described is not None:
+            found.append(_mention(gazetteer, by.group(0), by.span(), described, score=0.9))
     # "the crypt under the cathedral", "the tower of the town hall": a place named by what it is part of
     for part in _PART_OF.finditer(text):
         tokens = [*fold(part.group("whole")).split(), *fold(part.group("part")).split()]

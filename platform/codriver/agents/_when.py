@@ -666,7 +666,24 @@ def _read_length(text: str, when: When) -> None:
         when.said["duration"] = "a few hours"
 
 
+# Parts of the day said in Swedish or Finnish (folded): "på förmiddagen", "iltapäivällä"
+_LOCAL_PARTS = {
+    "formiddag": "morning",
+    "eftermiddag": "afternoon",
+    "kvall": "evening",
+    "aamupaiva": "morning",
+    "aamulla": "morning",
+    "iltapaiva": "afternoon",
+    "illalla": "evening",
+}
+
+
 def _read_part(text: str, when: When) -> None:
+    local = re.search(rf"\b({'|'.join(_LOCAL_PARTS)})\w*", text)
+    if local:
+        when.part = _LOCAL_PARTS[local.group(1)]
+        when.said["part_of_day"] = local.group(0)
+        return
     part = re.search(
         r"\b(?:in the |this |tomorrow |on \w+ |\w+day )?(morning|afternoon|evening|night)\b|\b(tonight)\b", text
     )

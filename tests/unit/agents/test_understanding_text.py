@@ -617,6 +617,9 @@ def test_everyday_words_for_battery_kinds_and_questions(tools: RegionTools) -> N
         ("the Runeberg statue, then Kappeli", ["Johan Ludvig Runeberg", "Kappeli"]),
         # a slip in a long word typed all in lower case
         ("ateneumm, esplanadi park, swedish theatre", ["Ateneum", "Esplanadinpuisto", "Svenska Teatern"]),
+        # a kind of place named after what it is by (the name inflected), and how big it looks left out
+        ("a walk in the park by Töölönlahti", ["Töölönlahden puisto"]),
+        ("the big white church with all the steps", ["Helsingin tuomiokirkko"]),
     ],
 )
 def test_names_as_people_type_them(tools: RegionTools, text: str, names: list[str]) -> None:
@@ -684,3 +687,8 @@ def test_a_compound_name_of_the_regions_language_needs_no_capital(tools: RegionT
     assert looks_local("temppeliaukio")
     assert looks_local("linnanmaki")
     assert not any(looks_local(w) for w in ("restaurant", "playground", "afternoon", "vegetarian", "chocolate"))
+
+
+def test_parts_of_the_day_in_swedish_and_finnish(tools: RegionTools) -> None:
+    assert _understand(tools, "julafton på förmiddagen: Domkyrkan och Gamla kyrkan").stated["part_of_day"] == "morning"
+    assert _understand(tools, "huomenna iltapäivällä museo").stated["part_of_day"] == "afternoon"
