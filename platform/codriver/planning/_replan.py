@@ -50,6 +50,10 @@ class TripState(_Model):
     soc: float | None = Field(default=None, ge=0, le=1, description="EV state of charge now")
     done: list[str] = Field(default_factory=list, description="catalogue IDs of the stops already made")
     driven_since_break_min: float = Field(default=0.0, ge=0)
+    car_lat: float | None = Field(
+        default=None, ge=-90, le=90, description="park and walk: where the car is parked, when not beside the traveller"
+    )
+    car_lon: float | None = Field(default=None, ge=-180, le=180)
 
 
 class Delay(_Model):
@@ -122,23 +126,33 @@ def state_at(itinerary: Itinerary, at: datetime) -> TripState:
     """The state the plan puts the traveller in at ``at``: at the last stop begun by then.
 
     During a stay the state starts when the stay ends; between two stops the traveller is
-    placed at the one left last (the plan is repaired from there). The SoC is the one the
+    placed at the one left last (the plan is repaired from there). With park and walk the
+    state says where the car is parked when it is not beside the traveller (``car_lat``,
+    ``car_lon``); the repaired plan still starts with the car at the traveller. The SoC is the one the
     plan gives at that stop (the request's for the start).
     """
     current = itinerary.stops[0]
     done: list[str] = []
-    for stop in itinerary.stops[1:-1]:
+    legs = {leg.from_index: leg for leg in itinerary.legs}
+    car: tuple[float, float] | None = None  # park and walk: the car away from the traveller
+    for i, stop in enumerate(itinerary.stops[1:-1], start=1):
         if stop.arrive_at is None or _utc(stop.arrive_at) > _utc(at):
             break
         current = stop
         if stop.poi_id:
             done.append(stop.poi_id)
+        leg = legs.get(i - 1)
+        if leg is not None and leg.mode == "walk":
+            car = car or (itinerary.stops[i - 1].lat, itinerary.stops[i - 1].lon)
+        elif leg is not None:
+            car = (leg.park.lat, leg.park.lon) if leg.park is not None else None
     soc = current.soc_after if current.soc_after is not None else current.soc_before
     if soc is None and itinerary.request and itinerary.request.vehicle.powertrain == "ev":
         soc = itinerary.request.vehicle.soc
     # during a stay, the traveller finishes it before going on
     ready = max(at, current.depart_at, key=_utc) if current.depart_at else at
-    return TripState(at=ready, lat=current.lat, lon=current.lon, soc=soc, done=done)
+    car_lat, car_lon = car if car is not None else (None, None)
+    return TripState(at=ready, lat=current.lat, lon=current.lon, soc=soc, done=done, car_lat=car_lat, car_lon=car_lon)
 
 
 def _describe(event: Delay | PlaceClosed | ChargerOut | NewWish | StopSkipped) -> str:

@@ -7,7 +7,7 @@ import math
 import pytest
 from planning_cases import request
 
-from codriver.planning import Itinerary, ItineraryLeg, TripRequest, verify
+from codriver.planning import Itinerary, ItineraryLeg, TripRequest, state_at, verify
 from codriver.planning._engine import plan_trip
 from codriver.planning._region_world import RegionTools, RegionWorld
 from codriver.planning._walking import ACCESSIBLE_WALK_M, CHILDREN_WALK_M, DEFAULT_WALK_M, walk_limits
@@ -151,3 +151,23 @@ def test_the_verifier_rejects_a_trip_that_ends_on_foot_away_from_the_car(parked:
     )
     assert "CAR_LEFT_BEHIND" not in _check(parked, tools, request(origin=SOUTH))
     assert "CAR_LEFT_BEHIND" in _check(stranded, tools, request(origin=SOUTH))
+
+
+def test_the_trip_state_says_where_the_car_waits(parked: Itinerary, walked: Itinerary, driven: Itinerary) -> None:
+    k = next(i for i, leg in enumerate(parked.legs) if leg.mode == "walk") + 1  # a stop walked to
+    stop = parked.stops[k]
+    assert stop.arrive_at is not None
+    state = state_at(parked, stop.arrive_at)
+    park = next(leg.park for leg in parked.legs[: k - 1] if leg.park is not None)
+    assert (state.lat, state.lon) == (stop.lat, stop.lon)
+    assert (state.car_lat, state.car_lon) == (park.lat, park.lon)
+    first = walked.stops[1]
+    assert first.arrive_at is not None
+    start = walked.stops[0]
+    assert (state_at(walked, first.arrive_at).car_lat, state_at(walked, first.arrive_at).car_lon) == (
+        start.lat,
+        start.lon,
+    )
+    beside = driven.stops[2]
+    assert beside.arrive_at is not None
+    assert state_at(driven, beside.arrive_at).car_lat is None  # driven to the stop: the car is beside it
