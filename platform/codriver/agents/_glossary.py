@@ -73,6 +73,7 @@ _STEMS: dict[str, str] = {
     "national": "kansallis nationa nazional narodow",
     "central": "keskus central zentral centrale centraal",
     "rock": "kallio fels roche roca roccia rots skala",
+    "plague": "rutto pest peste dzum",
     "art": "taide konst kunst beaux arte",
     "music": "musiikki musik musique musica muziek muzyki",
     "natural history": "luonnontiet naturhistor naturelle naturale",

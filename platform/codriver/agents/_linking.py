@@ -296,6 +296,9 @@ def _described(gazetteer: Gazetteer, tokens: list[str], *, single_ok: bool) -> i
                 and all(w in described or any(_token_in(w, a) for a in aliases) for w in words[:-1])
             ) or (len(words) > 1 and any(covers(words, alias_tokens, described) for alias_tokens in aliases)):
                 owners.add(index)
+    if len(owners) > 1:  # "the Plague Park": the park, not the bar named after it
+        typed = {i for i in owners if words[-1] in gazetteer.entries[i].descriptors}
+        owners = typed or owners
     if len(owners) > 1:
         owners = _one_place(gazetteer, owners)
     return owners.pop() if len(owners) == 1 else None
@@ -532,6 +535,8 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
         name = next(g for g in match.groups() if g)
         start = match.start() + match.group(0).find(name)
         if any(c.start < match.end() and start < c.end for c in chosen):
+            continue
+        if any(0 <= c.start - match.end() <= 1 for c in chosen):  # "the Kamppi chapel of silence": part of it
             continue
         if any(start < u + len(n) and u < match.end() for n, u in unresolved):
             continue

@@ -490,7 +490,9 @@ def _visit_minutes(text: str, draft: RequestDraft) -> None:
 
 _ORIGIN_BEFORE = re.compile(
     r"\b(?:from|starting (?:at|from)|start(?:s)? (?:at|from)|leaving from|depart(?:ing)? from|"
-    r"pick(?:ing)? (?:us |me |them )?up (?:at|from)|set(?:ting)? off from|begin(?:ning)? at)\s+(?:the\s+)?$"
+    r"pick(?:ing)? (?:us |me |them )?up (?:at|from)|set(?:ting)? off from|begin(?:ning)? at|"
+    # "we're staying at the Torni hotel": where the day starts (not "staying at the museum for an hour")
+    r"(?:we'?re|we are|i'?m|i am) staying (?:at|in))\s+(?:the\s+)?$"
 )
 _END_BEFORE = re.compile(
     r"\b(?:end(?:ing)? (?:at|in|up at)|finish(?:ing)? at|drop (?:us |me |them )?(?:off )?at|ends? at|"

@@ -620,6 +620,8 @@ def test_everyday_words_for_battery_kinds_and_questions(tools: RegionTools) -> N
         # a kind of place named after what it is by (the name inflected), and how big it looks left out
         ("a walk in the park by Töölönlahti", ["Töölönlahden puisto"]),
         ("the big white church with all the steps", ["Helsingin tuomiokirkko"]),
+        # the park, not the bar named after it
+        ("the Plague Park and the old church next to it", ["Vanha kirkkopuisto", "Vanha kirkko"]),
     ],
 )
 def test_names_as_people_type_them(tools: RegionTools, text: str, names: list[str]) -> None:
@@ -692,3 +694,13 @@ def test_a_compound_name_of_the_regions_language_needs_no_capital(tools: RegionT
 def test_parts_of_the_day_in_swedish_and_finnish(tools: RegionTools) -> None:
     assert _understand(tools, "julafton på förmiddagen: Domkyrkan och Gamla kyrkan").stated["part_of_day"] == "morning"
     assert _understand(tools, "huomenna iltapäivällä museo").stated["part_of_day"] == "afternoon"
+
+
+def test_where_the_travellers_stay_is_the_start_and_a_name_before_a_name_is_part_of_it(tools: RegionTools) -> None:
+    staying = _understand(tools, "we're staying at the Torni hotel and want to see the old church")
+    assert staying.stated["origin"]["name"] == "Hotelli Torni"
+    museum = _understand(tools, "staying at the museum for two hours, then lunch")
+    assert "origin" not in museum.stated
+    chapel = _understand(tools, "Holy Trinity church + the Kamppi chapel of silence")
+    assert chapel.not_understood == []  # "Kamppi" is of the chapel's name, not a place the region lacks
+    assert len(chapel.stated["must_visit"]) == 2
