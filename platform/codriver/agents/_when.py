@@ -709,6 +709,8 @@ def _read_days(text: str, now: datetime, when: When, *, order: str) -> str:
     first: date | None = None
     last: date | None = None
     span: re.Match[str] | None = None
+    if weekdays and re.search(r"\b(?:open|opens|opening|closed|hours)\W+(?:\w+\W+)?$", text[: weekdays.start()]):
+        weekdays = None  # "museums open Mon-Fri": the places' days, not the trip's
     if weekdays and (a := weekday_of(weekdays["a"])) is not None and (b := weekday_of(weekdays["b"])) is not None:
         first = today + timedelta(days=(a - today.weekday()) % 7)
         last = first + timedelta(days=(b - a) % 7 or 7)

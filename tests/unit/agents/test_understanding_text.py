@@ -659,7 +659,7 @@ def test_a_trip_of_several_days_said_in_words(
 
 
 def test_a_day_count_that_is_no_trip_length_stays_one_day(tools: RegionTools) -> None:
-    for text in ("in 3 days, a museum", "Saturday, a museum", "3 days from now, a park"):
+    for text in ("in 3 days, a museum", "Saturday, a museum", "3 days from now, a park", "a museum open mon-fri"):
         read = _understand(tools, text)
         assert read.request is not None
         assert not read.request.multi_day, text
