@@ -5,7 +5,7 @@ Built at import from the same extract as the drive graph, streamed the same way 
 motorways, cycleways or ways closed to pedestrians; sidewalks mapped as their own ways are
 walked on, the street beside them is not counted twice). Every way is walkable in both
 directions, whatever its ``oneway``. Connected parts of fewer than :data:`_MIN_PART_NODES`
-nodes (a stray footway) are left out; the others are all kept (the towns of a region
+nodes (a stray footway) are left out, but for the largest; the others are all kept (the towns of a region
 joined only by motorways are parts of their own). It is stored as a
 :class:`~codriver.tools.routing.RoadGraph` beside the drive graph's cache
 (``walk-<same suffix>.npz``), so it loads as fast; :class:`~codriver.tools.routing.WalkRouter`
@@ -122,7 +122,7 @@ def build_walk_network(path: Path) -> RoadGraph:
     The ways are streamed as the drive graph's are (:func:`codriver.regions._roads.read_ways`,
     memory growing with the network, not the extract); a clipped way runs through the nodes
     the extract has; every way gets an edge in each direction; connected parts of fewer than
-    :data:`_MIN_PART_NODES` nodes are left out.
+    :data:`_MIN_PART_NODES` nodes are left out, but for the largest.
     """
     try:
         ways = read_ways(path, keep=walkable, one_way=_both_ways)
@@ -144,7 +144,8 @@ def build_walk_network(path: Path) -> RoadGraph:
     n = len(osmid)
     adjacency = coo_matrix((np.ones(len(u)), (u, v)), shape=(n, n))
     _, label = connected_components(adjacency, directed=True, connection="weak")
-    keep_edge = np.bincount(label)[label[u]] >= _MIN_PART_NODES
+    sizes = np.bincount(label)
+    keep_edge = (sizes[label[u]] >= _MIN_PART_NODES) | (label[u] == sizes.argmax())  # the largest always
     used = np.unique(np.concatenate((u[keep_edge], v[keep_edge])))
     new_index = np.full(n, -1, dtype=np.int64)
     new_index[used] = np.arange(len(used))

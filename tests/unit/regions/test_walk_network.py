@@ -10,7 +10,7 @@ import pytest
 
 from codriver.bootstrap import Runtime
 from codriver.regions import load_walk_router
-from codriver.regions._walk import walk_file_for
+from codriver.regions._walk import build_walk_network, walk_file_for
 from codriver.settings import Settings
 from codriver.tools.geo import LatLon, haversine_m
 from codriver.tools.routing import RoadGraph, WalkRouter
@@ -94,3 +94,13 @@ def test_a_region_imported_before_walking_networks_builds_one_on_first_use(helsi
     (data / "other").mkdir()
     shutil.copy(helsinki.settings.data_dir / region.graph_path, data / "other" / "graph-x.npz")
     assert load_walk_router(settings, gone) is None
+
+
+def test_a_small_extract_keeps_its_largest_walkable_part(town_pbf: Path) -> None:
+    # a hand-made town of a few streets: fewer nodes than a part must have, still walked
+    graph = build_walk_network(town_pbf)
+    assert 0 < graph.node_count < 50
+    assert graph.edge_count > 0
+    walker = WalkRouter(graph)
+    a, b = LatLon(float(graph.lat[0]), float(graph.lon[0])), LatLon(float(graph.lat[-1]), float(graph.lon[-1]))
+    assert np.isfinite(walker.metres([a, b], limit_m=50_000)).all()
