@@ -7,7 +7,9 @@ Providers are chosen here from ``settings.external``: plans are routed by OSRM w
 ``osrm_url`` is set (``CODRIVER_EXTERNAL__OSRM_URL``), by the region's embedded graph router
 otherwise; with an Open Charge Map key (``CODRIVER_EXTERNAL__OPEN_CHARGE_MAP_KEY``) the
 charging catalogue is the region's OSM stations, their sockets confirmed by OCM, plus OCM's
-stations over the region.
+stations over the region. With a Nominatim URL (``CODRIVER_EXTERNAL__NOMINATIM_URL``) a
+free-text place the region's gazetteer cannot resolve is asked of Nominatim (see
+:meth:`Runtime.resolve_place`); only answers inside the region's bounds are used.
 """
 
 from __future__ import annotations
@@ -29,7 +31,15 @@ from codriver.settings import Settings
 from codriver.store import Region, make_engine, migrate
 from codriver.tools.charging import ChargingStationInfo, OpenChargeMap, OsmChargers, merge_stations
 from codriver.tools.geo import LatLon, haversine_m
-from codriver.tools.geocoding import Gazetteer
+from codriver.tools.geocoding import (
+    Bounds,
+    Gazetteer,
+    Geocoder,
+    GeocodeResult,
+    NominatimGeocoder,
+    RateLimiter,
+    RegionalGeocoder,
+)
 from codriver.tools.places import EmbeddedPlaces
 from codriver.tools.routing import GraphRouter, OsrmRouter, RoadGraph, Router
 
@@ -158,6 +168,41 @@ class Runtime:
         return _per_import(
             self._gazetteers, region, lambda: load_gazetteer(self.engine, region, self.graph_router(region).graph)
         )
+
+    @cached_property
+    def _nominatim_limiter(self) -> RateLimiter:
+        """One request a second to Nominatim from this process (its usage policy)."""
+        return RateLimiter(1.0)
+
+    def geocoder(self, region: Region, client: httpx.AsyncClient) -> Geocoder:
+        """The region's geocoder: its gazetteer, falling back to Nominatim (over ``client``) when configured."""
+        if not self.settings.external.nominatim_url:
+            return self.gazetteer(region)
+        return self._regional(region, client)
+
+    def _regional(self, region: Region, client: httpx.AsyncClient) -> RegionalGeocoder:
+        gazetteer = self.gazetteer(region)
+        online = NominatimGeocoder.from_settings(client, self.settings.external, limiter=self._nominatim_limiter)
+        bounds = Bounds(region.min_lat, region.min_lon, region.max_lat, region.max_lon)
+        return RegionalGeocoder(gazetteer, online, bounds=bounds)
+
+    def resolve_place(self, region: Region, text: str) -> GeocodeResult:
+        """Exactly one place or street for a free-text name (see :meth:`Gazetteer.resolve`).
+
+        The offline gazetteer answers first; with ``external.nominatim_url`` set, a name it
+        cannot resolve is asked of Nominatim and its best answer inside the region's bounds
+        is taken (an answer outside them is named in the :class:`~codriver.errors.PlaceNotFound`).
+        """
+        if not self.settings.external.nominatim_url:
+            return self.gazetteer(region).resolve(text)
+
+        async def ask() -> GeocodeResult:
+            async with self.http() as client:
+                return await self._regional(region, client).resolve(text)
+
+        # In a worker thread: the caller may itself run inside an event loop.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, ask()).result()
 
     def chat_client(self, backend: str | None = None, *, meter: Meter | None = None) -> ChatCompletionClient:
         """The agents' model client per settings, or the ``--llm`` backend named."""

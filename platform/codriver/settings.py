@@ -41,7 +41,7 @@ class ExternalSettings(BaseModel):
     """Real external providers used by production deployments; all optional."""
 
     osrm_url: str | None = None
-    nominatim_url: str = "https://nominatim.openstreetmap.org"
+    nominatim_url: str | None = None
     nominatim_user_agent: str = "codriver/0.1 (+https://github.com/codriver)"
     overpass_url: str = "https://overpass-api.de/api/interpreter"
     open_charge_map_url: str = "https://api.openchargemap.io/v3"

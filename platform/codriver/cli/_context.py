@@ -48,13 +48,14 @@ def resolve_point(rt: Runtime, region: Region, text: str) -> tuple[LatLon, str]:
     """A CLI ``PLACE|LAT,LON`` argument as a position and a label.
 
     Coordinates pass through; a catalogue ID (``osm:node/1``), a place or street name of
-    the region, or ``street:NAME`` resolves through the offline gazetteer. An unknown name
+    the region, or ``street:NAME`` resolves through the offline gazetteer (then Nominatim, when
+    configured: :meth:`Runtime.resolve_place`). An unknown name
     raises :class:`PlaceNotFound` and an ambiguous one :class:`InputError`, both listing the
     best candidates.
     """
     point = parse_latlon(text)
     if point is not None:
         return point, f"{point.lat:.6f},{point.lon:.6f}"
-    found = gazetteer(rt, region).resolve(text)
+    found = rt.resolve_place(region, text)
     label = f"{found.name} ({found.place_id or found.kind})"
     return LatLon(found.lat, found.lon), label

@@ -5,9 +5,11 @@ from codriver.tools.geocoding._geopy_httpx import HttpxAdapter
 from codriver.tools.geocoding._models import GeocodeKind, Geocoder, GeocodeResult
 from codriver.tools.geocoding._nominatim import NominatimGeocoder
 from codriver.tools.geocoding._ratelimit import RateLimiter
+from codriver.tools.geocoding._regional import Bounds, RegionalGeocoder
 from codriver.tools.geocoding._text import fold
 
 __all__ = [
+    "Bounds",
     "Gazetteer",
     "GazetteerEntry",
     "GeocodeKind",
@@ -17,5 +19,6 @@ __all__ = [
     "NominatimGeocoder",
     "PlaceRecord",
     "RateLimiter",
+    "RegionalGeocoder",
     "fold",
 ]

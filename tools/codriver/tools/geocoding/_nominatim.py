@@ -84,6 +84,9 @@ class NominatimGeocoder:
         cls, client: httpx.AsyncClient, external: ExternalConfig, *, limiter: RateLimiter | None = None
     ) -> NominatimGeocoder:
         """A geocoder on ``external.nominatim_url`` with its user agent, timeout and retries."""
+        if not external.nominatim_url:
+            msg = "no Nominatim URL: set CODRIVER_EXTERNAL__NOMINATIM_URL, e.g. https://nominatim.openstreetmap.org"
+            raise InputError(msg, field="external.nominatim_url")
         policy = RetryPolicy(retries=external.http_retries, timeout_s=external.http_timeout_s)
         return cls(
             client,
