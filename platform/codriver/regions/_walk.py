@@ -198,7 +198,11 @@ def _built_lazily(source: Path, graph_cache: Path) -> bool:
 
 @lru_cache(maxsize=8)
 def _router(path: Path, _mtime_ns: int) -> WalkRouter:
-    return WalkRouter(RoadGraph.load(path))
+    graph = RoadGraph.load(path)
+    if graph.edge_count == 0:  # written by a build that kept no part of a small extract
+        msg = f"the walking network {path} has no ways; re-import the region"
+        raise DataError(msg)
+    return WalkRouter(graph)
 
 
 def load_walk_router(settings: Settings, region: Region) -> WalkRouter | None:
