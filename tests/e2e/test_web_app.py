@@ -65,6 +65,14 @@ def _check_trip_page(page: Page, itinerary: dict[str, Any]) -> None:
             assert item.locator(".times").inner_text().startswith("Arrive ")
         if stop.get("soc_after") is not None:
             assert "→" in item.locator(".charge").inner_text()
+    # the verifier's findings, each in plain words: no code such as HOURS_UNKNOWN in what a traveller reads
+    findings = page.locator(".problems li.violation")
+    assert findings.count() == len(itinerary["violations"])
+    if itinerary["violations"]:
+        assert not re.search(r"\b[A-Z]{3,}_[A-Z_]+\b", page.locator(".problems").inner_text())
+        assert sorted(findings.evaluate_all("els => els.map(e => e.dataset.code)")) == sorted(
+            v["code"] for v in itinerary["violations"]
+        )
     # the map: one marker per stop, a drawn route per leg, roads of the region under them
     page.wait_for_selector(".map-svg .markers .marker")
     assert page.locator(".map-svg .marker").count() == len(stops)

@@ -219,11 +219,11 @@ export function renderProblems(itinerary, { understood: withUnderstood = true } 
   if (violations.length) {
     parts.push(h("section", { class: `problems ${violations.some((v) => v.severity === "error") ? "has-errors" : ""}`, "aria-labelledby": "problems-title" },
       h("h2", { id: "problems-title" }, itinerary.status === "feasible" ? "Warnings" : "Problems with this plan"),
-      h("ul", {}, violations.map((v) => h("li", { class: `violation violation-${v.severity}` },
+      // the verifier's code stays out of the text a traveller reads; it is there on hover for support
+      h("ul", {}, violations.map((v) => h("li", { class: `violation violation-${v.severity}`, "data-code": v.code, title: v.code },
         h("strong", {}, v.severity === "error" ? "Problem: " : "Warning: "),
         plainWords(v.message),
-        v.stop_index != null && stops[v.stop_index] ? ` (stop “${stops[v.stop_index].name}”)` : "",
-        h("span", { class: "code" }, ` ${v.code}`))))));
+        v.stop_index != null && stops[v.stop_index] ? ` (stop “${stops[v.stop_index].name}”)` : "")))));
   }
   const relaxed = itinerary.relaxed || [];
   const notes = itinerary.notes || [];
