@@ -247,3 +247,34 @@ def test_times_only_tables_match_networkx_both_ways_and_keep_few_trees(
     assert len(router._rows) == 3  # least recently used trees dropped
     again = router.table(points[:2], points, distances=False).seconds
     np.testing.assert_allclose(again, expected[:2], atol=1e-6)
+
+
+def _tree_distances_everywhere(router: GraphRouter, pred: npt.NDArray[np.int32]) -> npt.NDArray[np.float64]:
+    """The former way: metres to every node of each tree, by pointer jumping over all nodes."""
+    rows, n = pred.shape
+    cols = np.broadcast_to(np.arange(n), (rows, n))
+    parent = pred.astype(np.int64)
+    has_parent = parent >= 0
+    acc = np.where(has_parent, router._edge_lengths(np.where(has_parent, parent, 0), cols), 0.0)
+    row_idx = np.arange(rows)[:, None]
+    while has_parent.any():
+        safe = np.where(has_parent, parent, 0)
+        acc = acc + np.where(has_parent, acc[row_idx, safe], 0.0)
+        parent = np.where(has_parent, parent[row_idx, safe], -1)
+        has_parent = parent >= 0
+    return acc
+
+
+def test_tree_distances_walk_back_from_the_targets_only(router: GraphRouter, sample: npt.NDArray[np.int64]) -> None:
+    _, pred = router._trees(sample[:5])
+    targets = np.concatenate((sample, sample[:2]))  # the roots themselves, and a target twice
+    dists = router._tree_distances(pred, targets)
+    assert dists.shape == (5, len(targets))
+    np.testing.assert_allclose(dists, _tree_distances_everywhere(router, pred)[:, targets], rtol=1e-12, atol=1e-9)
+    assert all(dists[i, i] == 0 for i in range(5))
+
+
+def test_tree_distances_of_the_root_and_an_unreached_node_are_zero() -> None:
+    router = GraphRouter(_graph(SQUARE[:2], [(0, 1, 120.0, 12.0)]))  # one-way 0 -> 1
+    _, pred = router._trees(np.array([0, 1]))
+    np.testing.assert_allclose(router._tree_distances(pred, np.array([0, 1])), [[0.0, 120.0], [0.0, 0.0]])

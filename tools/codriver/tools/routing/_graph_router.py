@@ -122,19 +122,21 @@ class GraphRouter:
         pos = np.clip(np.searchsorted(self._keys, keys), 0, len(self._keys) - 1)
         return np.where(self._keys[pos] == keys, self._edge_len[pos], 0.0)
 
-    def _tree_distances(self, pred: npt.NDArray[np.int32]) -> npt.NDArray[np.float64]:
-        """Metres along each shortest-time tree from its root to every node."""
-        rows, n = pred.shape
-        cols = np.broadcast_to(np.arange(n), (rows, n))
-        parent = pred.astype(np.int64)
-        has_parent = parent >= 0
-        acc = np.where(has_parent, self._edge_lengths(np.where(has_parent, parent, 0), cols), 0.0)
-        row_idx = np.arange(rows)[:, None]
-        while has_parent.any():
-            safe = np.where(has_parent, parent, 0)
-            acc = acc + np.where(has_parent, acc[row_idx, safe], 0.0)
-            parent = np.where(has_parent, parent[row_idx, safe], -1)
-            has_parent = parent >= 0
+    def _tree_distances(self, pred: npt.NDArray[np.int32], targets: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """Metres along each shortest-time tree from its root to each target node (0 for the root and the unreached).
+
+        Walks back from the targets only, all rows and targets a step at a time: as many
+        steps as the deepest path, over rows x targets cells (pointer jumping over every
+        node of a 1 M-node graph took 5 s for 16 rows).
+        """
+        row_idx = np.arange(pred.shape[0])[:, None]
+        node = np.broadcast_to(np.asarray(targets, dtype=np.int64), (pred.shape[0], len(targets)))
+        parent = pred[row_idx, node].astype(np.int64)
+        acc = np.zeros(node.shape)
+        while (has := parent >= 0).any():
+            acc[has] += self._edge_lengths(parent[has], node[has])
+            node = np.where(has, parent, node)
+            parent = np.where(has, pred[row_idx, node], -1).astype(np.int64)
         return acc
 
     def insertion_detours(
@@ -248,7 +250,7 @@ class GraphRouter:
             chunk = sources[start : start + _CHUNK]
             t, pred = self._trees(chunk)
             times[start : start + len(chunk)] = t[:, targets]
-            dists[start : start + len(chunk)] = self._tree_distances(pred)[:, targets]
+            dists[start : start + len(chunk)] = self._tree_distances(pred, targets)
         dists[~np.isfinite(times)] = np.inf
         return times, dists
 
@@ -273,7 +275,7 @@ class GraphRouter:
                 continue
             t, pred = self._trees(chunk)
             times[start : start + len(chunk)] = t[:, nodes]
-            dists[start : start + len(chunk)] = self._tree_distances(pred)[:, nodes]
+            dists[start : start + len(chunk)] = self._tree_distances(pred, nodes)
         if dists is not None:
             # An unreachable node has no predecessor, like the root: its distance is not 0.
             dists[~np.isfinite(times)] = np.inf
