@@ -9,7 +9,9 @@ seconds, peak RSS of the import process, and the plan time of the trip below.
 
 The trip: from the south-west town, lunch wished in the town 7 columns east (140 km as
 the crow flies, about 150 km by road), back home by 21:00; a 40 kWh EV at 80 %, reserve
-10 %, 18 kWh/100 km; museums. Planned
+10 %, 18 kWh/100 km; museums. The same trip on a 30 kWh battery (``after 30``) needs two
+charging stops at least (21 kWh usable at the start, at most 27 kWh a charge, about 50 kWh
+driven), issue 16's "300 km EV round trip with two charging stops". Planned
 
 - *warm*, as ``serve`` runs it: the region's tools built once (``RegionTools.load`` on one
   runtime), then ``plan_trip`` timed, median of ``--repeat`` after one warm-up;
@@ -48,7 +50,7 @@ FAR_COLUMN = 7
 BEFORE = "fdb2d42^"  # the commit before the corridor search and MealWish.near
 
 
-def trip(towns: list[list[Any]], *, near: bool, via: bool = False) -> dict[str, Any]:
+def trip(towns: list[list[Any]], *, near: bool, via: bool = False, battery_kwh: float = 40) -> dict[str, Any]:
     """The round trip to the far town's lunch, as a TripRequest document.
 
     ``near``: lunch wished near the far town's square; ``via``: the square as a must-visit
@@ -68,7 +70,7 @@ def trip(towns: list[list[Any]], *, near: bool, via: bool = False) -> dict[str, 
         "meals": [lunch],
         "vehicle": {
             "powertrain": "ev",
-            "battery_kwh": 40,
+            "battery_kwh": battery_kwh,
             "soc": 0.8,
             "reserve_soc": 0.1,
             "consumption_kwh_per_100km": 18,
@@ -152,12 +154,12 @@ def _export(rev: str, into: Path) -> str:
 
 def _row(label: str, plan: dict[str, Any], cli: tuple[float, int]) -> str:
     if "error" in plan:
-        return f"    {label:<7} failed: {plan['error']}"
+        return f"    {label:<8} failed: {plan['error']}"
     lunch = plan["lunch_km_from_far_town"]
     where = "no lunch" if lunch is None else f"lunch {lunch:6.1f} km from the far town"
     errors = ",".join(plan["errors"]) or "-"
     return (
-        f"    {label:<7} warm {plan['warm_s']:6.2f} s   CLI {cli[0]:6.2f} s (exit {cli[1]})   {plan['status']:<10} "
+        f"    {label:<8} warm {plan['warm_s']:6.2f} s   CLI {cli[0]:6.2f} s (exit {cli[1]})   {plan['status']:<10} "
         f"{plan['charges']} charging stops, {where}, {plan['km']:.0f} km; errors: {errors}"
     )
 
@@ -209,15 +211,17 @@ def main() -> int:
             far = layout.towns[FAR_COLUMN]
             results: dict[str, tuple[dict[str, Any], tuple[float, int]]] = {}
             variants = (
-                ("before", before, False, False),
-                ("before+", before, False, True),
-                ("after", None, True, False),
+                ("before", before, False, False, 40),
+                ("before+", before, False, True, 40),
+                ("after", None, True, False, 40),
+                ("after 30", None, True, False, 30),
             )
-            for label, path, near, via in variants:
+            for label, path, near, via, battery in variants:
                 if label.startswith("before") and not before:
                     continue
-                request = tmp / f"request-{label}-{size}.json"
-                request.write_text(json.dumps(trip([list(t) for t in layout.towns], near=near, via=via)))
+                request = tmp / f"request-{label.replace(' ', '-')}-{size}.json"
+                doc = trip([list(t) for t in layout.towns], near=near, via=via, battery_kwh=battery)
+                request.write_text(json.dumps(doc))
                 spec = {"request": str(request), "data_dir": str(data_dir), "repeat": args.repeat, "far": far[1:]}
                 plan = _run(["--worker", "plan", "--args", json.dumps(spec)], path)
                 results[label] = (plan, _cli_s(request, data_dir, path))
