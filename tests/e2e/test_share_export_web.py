@@ -129,8 +129,14 @@ def _check_gpx(path: Path, title: str, itinerary: dict[str, Any]) -> None:
     assert [w.name for w in gpx.waypoints] == [s["name"] for s in stops]
     assert [(w.latitude, w.longitude) for w in gpx.waypoints] == [(s["lat"], s["lon"]) for s in stops]
     assert [p.name for p in gpx.routes[0].points] == [s["name"] for s in stops]
+    # the drives in the first track, one segment each; the walks (park and walk) in a track of their own
     drawn = [leg for leg in itinerary["legs"] if len(leg["geometry"]["coordinates"]) >= 2]
-    assert len(gpx.tracks[0].segments) == len(drawn) >= 1
+    drives = [leg for leg in drawn if leg.get("mode", "drive") == "drive"]
+    walks = [leg for leg in drawn if leg.get("mode") == "walk"]
+    assert len(gpx.tracks[0].segments) == len(drives) >= 1
+    if walks:
+        assert len(gpx.tracks) == 2
+        assert len(gpx.tracks[1].segments) >= len(walks)
 
 
 def _check_ics(path: Path, itinerary: dict[str, Any]) -> None:
@@ -151,13 +157,19 @@ def _check_ics(path: Path, itinerary: dict[str, Any]) -> None:
 
 
 def _check_navigation(page: Page, itinerary: dict[str, Any]) -> None:
-    """Each leg hands its drive to navigation apps with the right ends."""
+    """Each drive hands itself to navigation apps with the right ends: from where the car was left to
+    where it is parked next (or the next stop); a walk has no navigation (the car stays parked)."""
     stops = itinerary["stops"]
     legs = page.locator("ol.timeline li.leg")
     assert legs.count() == len(itinerary["legs"])
+    car = stops[0]
     for n, leg in enumerate(itinerary["legs"]):
-        a, b = stops[leg["from_index"]], stops[leg["from_index"] + 1]
         item = legs.nth(n)
+        if leg.get("mode") == "walk":
+            assert item.locator("summary").count() == 0
+            continue
+        a, b = car, leg.get("park") or stops[leg["from_index"] + 1]
+        car = b
         item.locator("summary").click()
         google = item.get_by_role("link", name="Google Maps").get_attribute("href") or ""
         query = parse_qs(urlsplit(google).query)

@@ -116,7 +116,7 @@ function walkItem(leg) {
 
 function legItem(leg, from, to, soc = null) {
   if (leg.mode === "walk") return walkItem(leg);
-  // with park and walk the drive ends at the parking place
+  // with park and walk the drive starts where the car was left (`from`) and ends at the parking place
   const links = from && to ? navigationLinks(from, leg.park || to) : [];
   const name = to ? stopName(to) : "";
   const parked = leg.park
@@ -146,6 +146,7 @@ export function renderTimeline(itinerary, { zone, currency, actions, ratings, on
   // several days: a heading before each day (the nights are "stay" stops between them)
   let day = 1;
   if ((itinerary.days || []).length > 1) items.push(dayHeading(day, stops[0] && stops[0].depart_at, zone));
+  let car = stops[0] || null; // where the car is: a drive starts there, after the walks from it
   stops.forEach((stop, i) => {
     const waited = i > 0 ? waitItem(legsFrom.get(i - 1), stops[i - 1], stop, zone) : null;
     if (waited) items.push(waited);
@@ -180,7 +181,9 @@ export function renderTimeline(itinerary, { zone, currency, actions, ratings, on
     items.push(item);
     if (stop.kind === "stay") items.push(dayHeading(++day, stop.depart_at, zone));
     if (legsFrom.has(i)) {
-      items.push(legItem(legsFrom.get(i), stop, stops[i + 1], soc ? socLeg(soc[i], soc[i + 1], reserve) : null));
+      const leg = legsFrom.get(i);
+      items.push(legItem(leg, leg.mode === "walk" ? stop : car, stops[i + 1], soc ? socLeg(soc[i], soc[i + 1], reserve) : null));
+      if (leg.mode !== "walk") car = leg.park || stops[i + 1];
     }
   });
   return h("ol", { class: "timeline", "aria-label": "Timeline of the trip" }, items);

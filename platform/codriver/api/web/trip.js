@@ -92,8 +92,8 @@ function shareExport(tripId, shownVersion, zone) {
         try {
           await api.del(`/trips/${tripId}/shares/${share.id}`);
           created.replaceChildren();
+          await refresh(); // the list shows the link gone when the message says so
           notify("The link no longer works.", "ok");
-          await refresh();
         } catch (error) {
           revoke.disabled = false;
           fail(error);
