@@ -27,13 +27,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Ways", "direction", "drivable", "read_ways"]
+__all__ = ["AREA", "CLOSED", "NOT_A_WAY", "Ways", "direction", "drivable", "listed", "read_ways"]
 
 IntArray = npt.NDArray[np.int64]
 
-_EXCLUDED_HIGHWAY = frozenset(
+# highway values that are never a way (yet, or any more), or not part of the street network
+NOT_A_WAY = frozenset(
     {
-        # never a way (yet, or any more), or not part of the street network
         "abandoned",
         "construction",
         "no",
@@ -44,6 +44,10 @@ _EXCLUDED_HIGHWAY = frozenset(
         "razed",
         "rest_area",
         "services",
+    }
+)
+_EXCLUDED_HIGHWAY = NOT_A_WAY | frozenset(
+    {
         # not for cars
         "bridleway",
         "bus_guideway",
@@ -63,10 +67,10 @@ _EXCLUDED_HIGHWAY = frozenset(
     }
 )
 _EXCLUDED_SERVICE = frozenset({"emergency_access", "parking", "parking_aisle", "private", "alley", "driveway"})
-_AREA = frozenset({"yes"})
+AREA = frozenset({"yes"})
 # The access tags of a car, most specific first: the first one present decides.
 _ACCESS_KEYS = ("motorcar", "motor_vehicle", "vehicle", "access")
-_CLOSED = frozenset({"no", "private"})
+CLOSED = frozenset({"no", "private"})
 _FORWARD = frozenset({"yes", "true", "1"})
 _BACKWARD = frozenset({"-1", "reverse"})
 _ROUNDABOUT = frozenset({"roundabout", "circular"})
@@ -74,7 +78,7 @@ _ROUNDABOUT = frozenset({"roundabout", "circular"})
 _UNDEFINED = 2147483647
 
 
-def _listed(value: str, values: frozenset[str]) -> bool:
+def listed(value: str, values: frozenset[str]) -> bool:
     """Whether ``value``, or one of its ``;``-separated values, is in ``values``."""
     return value in values or (";" in value and any(part.strip() in values for part in value.split(";")))
 
@@ -82,18 +86,18 @@ def _listed(value: str, values: frozenset[str]) -> bool:
 def drivable(tags: Any) -> bool:
     """Whether a way with these tags (a mapping or pyosmium's tag list) belongs to the drive network."""
     highway = tags.get("highway")
-    if highway is None or _listed(highway, _EXCLUDED_HIGHWAY):
+    if highway is None or listed(highway, _EXCLUDED_HIGHWAY):
         return False
     area = tags.get("area")
-    if area is not None and _listed(area, _AREA):
+    if area is not None and listed(area, AREA):
         return False
     service = tags.get("service")
-    if service is not None and _listed(service, _EXCLUDED_SERVICE):
+    if service is not None and listed(service, _EXCLUDED_SERVICE):
         return False
     for key in _ACCESS_KEYS:
         value = tags.get(key)
         if value is not None:
-            return not _listed(value, _CLOSED)
+            return not listed(value, CLOSED)
     return True
 
 

@@ -30,7 +30,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from codriver.errors import DataError
-from codriver.regions._roads import read_ways
+from codriver.regions._roads import AREA, CLOSED, NOT_A_WAY, listed, read_ways
 from codriver.regions.graph import way_segments
 from codriver.settings import Settings
 from codriver.store import Region
@@ -58,20 +58,8 @@ def walk_file_for(graph_cache: Path) -> Path:
 
 #: Connected parts of the walking network with fewer nodes are left out (a footway on its own).
 _MIN_PART_NODES = 50
-_AREA = frozenset({"yes"})
-_NOT_WALKED = frozenset(
+_NOT_WALKED = NOT_A_WAY | frozenset(
     {
-        # never a way (yet, or any more), or not part of the street network
-        "abandoned",
-        "construction",
-        "no",
-        "planned",
-        "platform",
-        "proposed",
-        "raceway",
-        "razed",
-        "rest_area",
-        "services",
         # not for people on foot
         "bus_guideway",
         "cycleway",
@@ -80,15 +68,9 @@ _NOT_WALKED = frozenset(
         "motorway_link",
     }
 )
-_CLOSED = frozenset({"no", "private"})
 _PRIVATE = frozenset({"private"})
 _SEPARATE = frozenset({"separate"})
 _SIDEWALK_KEYS = ("sidewalk", "sidewalk:both", "sidewalk:left", "sidewalk:right")
-
-
-def _listed(value: str, values: frozenset[str]) -> bool:
-    """Whether ``value``, or one of its ``;``-separated values, is in ``values`` (as the drive filter reads tags)."""
-    return value in values or (";" in value and any(part.strip() in values for part in value.split(";")))
 
 
 def walkable(tags: Any) -> bool:
@@ -99,17 +81,17 @@ def walkable(tags: Any) -> bool:
     the most specific of ``foot`` / ``access`` closes (``no``, ``private``); private service
     roads; streets whose sidewalks are mapped as ways of their own (walked there instead).
     """
-    if _listed(tags.get("area") or "", _AREA) or _listed(tags.get("highway") or "", _NOT_WALKED):
+    if listed(tags.get("area") or "", AREA) or listed(tags.get("highway") or "", _NOT_WALKED):
         return False
     for key in ("foot", "access"):
         value = tags.get(key)
         if value is not None:
-            if _listed(value, _CLOSED):
+            if listed(value, CLOSED):
                 return False
             break
-    if _listed(tags.get("service") or "", _PRIVATE):
+    if listed(tags.get("service") or "", _PRIVATE):
         return False
-    return not any(_listed(tags.get(key) or "", _SEPARATE) for key in _SIDEWALK_KEYS)
+    return not any(listed(tags.get(key) or "", _SEPARATE) for key in _SIDEWALK_KEYS)
 
 
 def _both_ways(_tags: Any) -> int:
