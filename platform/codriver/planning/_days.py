@@ -332,7 +332,7 @@ class _Trip:
         else:
             power = min(charger.power_kw, self.request.vehicle.max_charge_kw)
             goal = max(soc, self.request.overnight.charge_to_soc)
-            curve = EnergyCurve(self.vehicle)
+            curve = EnergyCurve(self.vehicle, self.tools.energy)
             seconds = (after.start - arrive).total_seconds()
             reached = overnight_soc(curve.time_s, self.request.vehicle.battery_kwh, power, soc, goal, seconds=seconds)
             where = "at the stay" if charger.distance_m < 30 else f"{charger.distance_m:.0f} m from it"

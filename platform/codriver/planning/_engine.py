@@ -55,7 +55,6 @@ from codriver.planning._sequence import order_of, solve_sequence
 from codriver.planning._walking import parking_sites, walk_limits, walking_for
 from codriver.planning._world import Requirements
 from codriver.tools.charging import ChargerFilter, ChargerResult
-from codriver.tools.energy import leg_energy_kwh
 from codriver.tools.geo import LatLon, haversine_m
 from codriver.tools.places import PlaceEntry
 
@@ -507,7 +506,9 @@ class _Builder:
         time_s, walk_m = with_walks(seconds, sites)
         energy = None
         if self.vehicle is not None:
-            energy = np.asarray(leg_energy_kwh(metres, seconds, request.temperature_c, vehicle=self.vehicle))
+            energy = np.asarray(
+                self.tools.energy.leg_energy_kwh(metres, seconds, request.temperature_c, vehicle=self.vehicle)
+            )
         paths: dict[tuple[int, int], list[list[float]]] = {}
 
         def geometry(a: int, b: int) -> list[list[float]]:
@@ -581,7 +582,7 @@ class _Builder:
             reserve_soc=spec.reserve_soc,
             target_soc=max(spec.target_soc or 0.0, spec.reserve_soc),
             max_charge_kw=spec.max_charge_kw,
-            curve=EnergyCurve(self.vehicle),
+            curve=EnergyCurve(self.vehicle, self.tools.energy),
             charge_overhead_s=_CHARGE_OVERHEAD_S,
         )
 

@@ -32,10 +32,10 @@ from codriver.regions import load_walk_router
 from codriver.settings import Settings
 from codriver.store import Region
 from codriver.tools.charging import ChargerFilter, ChargingStationInfo, OsmChargers, assess
-from codriver.tools.energy import AC_CONNECTORS, VehicleEnergy, charge_time_s, leg_energy_kwh
+from codriver.tools.energy import AC_CONNECTORS, EMBEDDED_ENERGY, EnergyModel, VehicleEnergy
 from codriver.tools.geo import LatLon
 from codriver.tools.geocoding import Gazetteer
-from codriver.tools.opening_hours import PlaceHours, hours_for, region_zone
+from codriver.tools.opening_hours import HoursProvider, OpeningHours, hours_for, region_zone
 from codriver.tools.places import EmbeddedPlaces, PlaceEntry
 from codriver.tools.routing import GraphRouter, Router, WalkRouter
 
@@ -65,6 +65,8 @@ class RegionTools:
     ``router`` is the routing provider plans are driven on (embedded or OSRM); ``roads`` the
     region's own graph router, for what needs the region's graph (its map, the catalogue's
     searches along a drive); it defaults to ``router`` when that is the embedded one.
+    ``opening_hours`` reads a place's hours and ``energy`` answers consumption and charge
+    times: the engine and the verifier use them through their protocols (embedded by default).
     """
 
     region: Region
@@ -75,6 +77,8 @@ class RegionTools:
     roads: GraphRouter | None = None
     #: the region's walking network (park and walk); None: every stop is driven to
     walk: WalkRouter | None = None
+    opening_hours: HoursProvider = hours_for
+    energy: EnergyModel = EMBEDDED_ENERGY
     _stations: dict[str, ChargingStationInfo] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -129,9 +133,9 @@ class RegionTools:
         """The charging station with this ID."""
         return self._stations.get(poi_id)
 
-    def hours(self, entry: PlaceEntry) -> PlaceHours:
+    def hours(self, entry: PlaceEntry) -> OpeningHours:
         """Opening hours of a catalogue place, in the region's zone."""
-        return hours_for(entry.opening_hours, lat=entry.lat, lon=entry.lon, timezone=self.region.timezone)
+        return self.opening_hours(entry.opening_hours, lat=entry.lat, lon=entry.lon, timezone=self.region.timezone)
 
 
 @dataclass(frozen=True, eq=False)
@@ -178,13 +182,14 @@ class EnergyCurve:
     """
 
     vehicle: VehicleEnergy
+    energy: EnergyModel = EMBEDDED_ENERGY
 
     def time_s(self, battery_kwh: float, power_kw: float, soc_from: float, soc_to: float) -> float:
         """Seconds from ``soc_from`` to ``soc_to`` (``battery_kwh`` is the vehicle's own)."""
         del battery_kwh
         if soc_to <= soc_from:
             return 0.0
-        return charge_time_s(max(0.0, soc_from), min(1.0, soc_to), power_kw, self.vehicle)
+        return self.energy.charge_time_s(max(0.0, soc_from), min(1.0, soc_to), power_kw, self.vehicle)
 
 
 #: What a station without socket data is assumed to offer: a Type 2 AC point (the commonest
@@ -285,7 +290,7 @@ class RegionWorld:
             self._legs[source, target] = (float(table.seconds[0, 0]), float(table.metres[0, 0]))
         return self._legs[source, target]
 
-    def _hours(self, poi_id: str) -> PlaceHours | None:
+    def _hours(self, poi_id: str) -> OpeningHours | None:
         entry = self.tools.entry(poi_id)
         return None if entry is None else self.tools.hours(entry)
 
@@ -308,14 +313,14 @@ class RegionWorld:
             return 0.0
         vehicle = self.vehicle.model_copy(update={"consumption_kwh_per_100km": consumption_kwh_per_100km})
         seconds, metres = self.travel(a, b)
-        return float(leg_energy_kwh(metres, seconds, self.temperature_c, vehicle=vehicle))
+        return float(self.tools.energy.leg_energy_kwh(metres, seconds, self.temperature_c, vehicle=vehicle))
 
     def charge_time_s(self, battery_kwh: float, power_kw: float, soc_from: float, soc_to: float) -> float:
         if self.vehicle is None:
             msg = "charging needs an electric vehicle in the request"
             raise InputError(msg, field="vehicle")
         vehicle = self.vehicle.model_copy(update={"battery_kwh": battery_kwh})
-        return EnergyCurve(vehicle).time_s(battery_kwh, power_kw, soc_from, soc_to)
+        return EnergyCurve(vehicle, self.tools.energy).time_s(battery_kwh, power_kw, soc_from, soc_to)
 
     def compatibility(self, charger_id: str, connectors: tuple[str, ...]) -> Compatibility:
         station = self.tools.station(charger_id)

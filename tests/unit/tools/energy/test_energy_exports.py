@@ -6,6 +6,9 @@ import codriver.tools.energy as package
 
 EXPORTED = {
     "AC_CONNECTORS",
+    "EMBEDDED_ENERGY",
+    "EmbeddedEnergy",
+    "EnergyModel",
     "VehicleEnergy",
     "VehicleRecord",
     "charge_energy_kwh",

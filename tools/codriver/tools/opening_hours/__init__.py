@@ -4,10 +4,12 @@ from codriver.tools.opening_hours._hours import HORIZON, PlaceHours, hours_for, 
 from codriver.tools.opening_hours._models import (
     HoursFailure,
     HoursInterval,
+    HoursProvider,
     HoursReport,
     HoursSource,
     HoursState,
     HoursStatus,
+    OpeningHours,
 )
 from codriver.tools.opening_hours._report import opening_hours_report
 from codriver.tools.opening_hours._rules import PLAIN_OPEN, plainly_open, rewrite_comment_rules
@@ -17,10 +19,12 @@ __all__ = [
     "PLAIN_OPEN",
     "HoursFailure",
     "HoursInterval",
+    "HoursProvider",
     "HoursReport",
     "HoursSource",
     "HoursState",
     "HoursStatus",
+    "OpeningHours",
     "PlaceHours",
     "hours_for",
     "opening_hours_report",

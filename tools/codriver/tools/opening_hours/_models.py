@@ -5,12 +5,21 @@ Every datetime is timezone-aware in the region's zone (ISO 8601 with offset in J
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import date, datetime
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-__all__ = ["HoursFailure", "HoursInterval", "HoursReport", "HoursSource", "HoursState", "HoursStatus"]
+__all__ = [
+    "HoursFailure",
+    "HoursInterval",
+    "HoursProvider",
+    "HoursReport",
+    "HoursSource",
+    "HoursState",
+    "HoursStatus",
+    "OpeningHours",
+]
 
 HoursState = Literal["open", "closed", "unknown"]
 HoursSource = Literal["hours", "missing", "invalid"]
@@ -59,3 +68,43 @@ class HoursReport(BaseModel):
     parsed_pct: float = Field(ge=0, le=100, description="parsed / tagged in percent; 100 when nothing is tagged")
     by_status: dict[str, int] = Field(description="ok | comment_only | invalid | missing -> places")
     failures: list[HoursFailure]
+
+
+class OpeningHours(Protocol):
+    """One place's opening hours, as the planning engine and the verifier ask them.
+
+    Times are aware datetimes (naive ones are an :class:`~codriver.errors.InputError`);
+    answers are in the region's zone. :class:`PlaceHours` (opening-hours-py) is one.
+    """
+
+    @property
+    def parsed(self) -> bool:
+        """Whether the place has hours that could be read (False: every answer is unknown)."""
+        ...
+
+    def state_at(self, at: datetime) -> tuple[HoursState, str | None]:
+        """Open, closed or unknown at ``at``, with the OSM comment in force."""
+        ...
+
+    def intervals(self, start: datetime, end: datetime) -> list[HoursInterval]:
+        """The stretches of one state each that cover [start, end), in order."""
+        ...
+
+    def day_text(self, day: date) -> str:
+        """A local day's open hours for people: ``10:00-18:00``, ``open 24 hours``, ``closed`` or ``unknown``."""
+        ...
+
+    def open_throughout(self, start: datetime, end: datetime) -> bool:
+        """Whether open for the whole of [start, end); unknown is not open."""
+        ...
+
+
+class HoursProvider(Protocol):
+    """Reads a place's hours from its OSM ``opening_hours`` tag (None: untagged).
+
+    ``lat``/``lon`` (WGS84 degrees) place it for public holidays and sun times; ``timezone``
+    is the region's IANA zone. Never raises for a bad tag: the hours are then unknown.
+    :func:`hours_for` (opening-hours-py, cached) is the embedded provider.
+    """
+
+    def __call__(self, raw: str | None, *, lat: float | None, lon: float | None, timezone: str) -> OpeningHours: ...
