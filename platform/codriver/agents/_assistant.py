@@ -15,7 +15,7 @@ from codriver.agents._recommender import Recommendations
 from codriver.agents._session import TripSession, TripState
 from codriver.agents._team import build_team, route_message
 from codriver.agents._understand import PlanContext, Understanding, region_facts
-from codriver.llm import Meter, MeteredChatClient, Usage
+from codriver.llm import Meter, MeteredChatClient, Usage, serves_tool_calls
 from codriver.planning import Itinerary, Location, RegionTools, VehicleSpec
 from codriver.tools.opening_hours import region_zone
 
@@ -57,7 +57,10 @@ class TripAssistant:
         vehicle: VehicleSpec | None = None,
         memory: TripMemory | None = None,
         meter: Meter | None = None,
+        tool_agents: bool | None = None,
     ) -> None:
+        """``tool_agents``: whether the agents are tool-calling AutoGen agents (default: when
+        ``client`` talks to a served, OpenAI-compatible model); otherwise the deterministic policy."""
         zone = region_zone(tools.region.timezone)
         self.meter = meter or Meter()
         self.client = MeteredChatClient(client, self.meter) if client is not None else None
@@ -75,7 +78,10 @@ class TripAssistant:
             self.session.memory = memory
         # The selector never asks the model (routing is by rules); the team still wants a client.
         team_client = self.client or ReplayChatCompletionClient([])
-        self.team = build_team(self.session, team_client)
+        if tool_agents is None:
+            tool_agents = client is not None and serves_tool_calls(client)
+        self.tool_agents = tool_agents and self.client is not None
+        self.team = build_team(self.session, team_client, tool_agents=self.tool_agents)
 
     @property
     def itinerary(self) -> Itinerary | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -20,9 +21,9 @@ from pydantic import BaseModel, Field, ValidationError
 from codriver.agents._session import TripSession
 from codriver.agents._understand import Understanding, build_request, describe, understand
 from codriver.planning import Itinerary, TripRequest, plan_trip
-from codriver.tools.geocoding import fold
+from codriver.tools.geocoding import Gazetteer, fold
 
-__all__ = ["PlanReply", "plan_text", "summarise", "template_summary"]
+__all__ = ["PlanReply", "mentions_other_place", "plan_text", "summarise", "template_summary"]
 
 _SUMMARY_SYSTEM = (
     "You write one friendly sentence (at most 40 words) summarising a day trip for the traveller. "
@@ -68,17 +69,21 @@ def template_summary(itinerary: Itinerary) -> str:
     return f"{head}; {body}; {tail} ({figures})."
 
 
-def _mentions_foreign_place(text: str, session: TripSession, itinerary: Itinerary) -> bool:
-    gazetteer = session.tools.gazetteer
+def mentions_other_place(text: str, gazetteer: Gazetteer | None, allowed: Iterable[str | None]) -> bool:
+    """Whether ``text`` names a place or street of the region other than the ``allowed`` names."""
     if gazetteer is None:
         return False
-    allowed = {fold(s.name) for s in itinerary.stops}
+    kept = {fold(name) for name in allowed if name}
     folded = fold(text)
     for entry in gazetteer.entries:
         name = fold(entry.name)
-        if len(name) >= 5 and name not in allowed and re.search(rf"\b{re.escape(name)}\b", folded):
+        if len(name) >= 5 and name not in kept and re.search(rf"\b{re.escape(name)}\b", folded):
             return True
     return False
+
+
+def _mentions_foreign_place(text: str, session: TripSession, itinerary: Itinerary) -> bool:
+    return mentions_other_place(text, session.tools.gazetteer, (s.name for s in itinerary.stops))
 
 
 async def summarise(session: TripSession, itinerary: Itinerary) -> str:

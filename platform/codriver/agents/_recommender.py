@@ -31,7 +31,7 @@ from codriver.tools.charging import ChargerFilter, ChargerResult, OsmChargers
 from codriver.tools.geo import LatLon
 from codriver.tools.places import DIETS, EmbeddedPlaces, PlaceQuery, PlaceResult
 
-__all__ = ["Pick", "RecommendationContext", "Recommendations", "choose_tool", "recommend"]
+__all__ = ["Pick", "RecommendationContext", "Recommendations", "choose_tool", "pick_of", "recommend"]
 
 _FOOD = ["restaurant", "cafe", "fast_food"]
 _SYSTEM = (
@@ -73,6 +73,22 @@ class Pick(BaseModel):
     score: float
     detour_s: float | None = None
     distance_m: float | None = None
+
+
+def pick_of(place: PlaceResult, *, diets: Sequence[str], score: float = 0.0) -> Pick:
+    """``place`` as a recommendation, explained with catalogue facts only."""
+    return Pick(
+        poi_id=place.poi_id,
+        name=place.name,
+        category=place.category,
+        lat=place.lat,
+        lon=place.lon,
+        explanation=explain_place(place, diets=diets),
+        facts=place_facts(place, diets=diets),
+        score=score,
+        detour_s=place.detour_s,
+        distance_m=place.distance_m,
+    )
 
 
 class Recommendations(BaseModel):
@@ -317,21 +333,7 @@ async def recommend(
         chosen = [p.poi_id for p in ranked[:k]]
     by_id = {p.poi_id: p for p in ranked}
     diets = query.diets
-    picks = [
-        Pick(
-            poi_id=p.poi_id,
-            name=p.name,
-            category=p.category,
-            lat=p.lat,
-            lon=p.lon,
-            explanation=explain_place(p, diets=diets),
-            facts=place_facts(p, diets=diets),
-            score=_score(p, context, weights),
-            detour_s=p.detour_s,
-            distance_m=p.distance_m,
-        )
-        for p in (by_id[i] for i in chosen)
-    ]
+    picks = [pick_of(p, diets=diets, score=_score(p, context, weights)) for p in (by_id[i] for i in chosen)]
     return Recommendations(
         picks=picks,
         considered=[p.poi_id for p in ranked],

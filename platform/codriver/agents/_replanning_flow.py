@@ -31,7 +31,7 @@ from codriver.planning import (
 )
 from codriver.tools.geocoding import fold
 
-__all__ = ["ReplanReply", "read_event", "replan_text"]
+__all__ = ["ReplanReply", "read_event", "replan_text", "trip_state"]
 
 _CATEGORY_WORDS = {
     "museum": "museum",
@@ -127,7 +127,8 @@ def read_event(text: str, itinerary: Itinerary, *, done: int, now: datetime, die
     return events
 
 
-def _state(session: TripSession, itinerary: Itinerary, at: datetime) -> TripState:
+def trip_state(session: TripSession, itinerary: Itinerary, at: datetime) -> TripState:
+    """Where the trip stands for a repair: the car's telemetry when known, else the plan at ``at``."""
     st = session.state
     if st.at is not None and st.lat is not None and st.lon is not None:
         done = [s.poi_id for s in itinerary.stops[1 : st.done] if s.poi_id]
@@ -167,7 +168,7 @@ async def replan_text(session: TripSession, text: str) -> ReplanReply:
             "What changed? For example: 'we are 20 minutes late', 'the museum is closed', "
             "'the charger is broken', 'skip the cafe' or 'lunch now, vegan'.",
         )
-    state = _state(session, itinerary, at)
+    state = trip_state(session, itinerary, at)
     current = itinerary
     result: ReplanResult | None = None
     for event in events:

@@ -1,7 +1,8 @@
 """The three agents and the AutoGen team that routes each message to one of them.
 
 The team is a ``SelectorGroupChat`` whose ``selector_func`` routes by intent with rules
-(no model call): a message about a change during the trip goes to the re-planner, a
+(no model call, whichever agents answer: deterministic ones, or tool-calling ``AssistantAgent``s
+with a served model): a message about a change during the trip goes to the re-planner, a
 request for suggestions to the recommender, everything else to the planner. Each run
 ends when the chosen agent has answered; the team keeps the conversation between runs,
 so the three agents share one conversation per trip. See ``docs/agents.md`` for why.
@@ -24,6 +25,7 @@ from autogen_core.models import ChatCompletionClient
 from codriver.agents._planning_flow import plan_text
 from codriver.agents._recommender import RecommendationContext, recommend
 from codriver.agents._replanning_flow import replan_text
+from codriver.agents._served_agents import ServedPlanner, ServedRecommender, ServedReplanner
 from codriver.agents._session import TripSession
 from codriver.tools.geo import LatLon
 
@@ -172,9 +174,24 @@ class ReplannerAgent(_SessionAgent):
         return Response(chat_message=TextMessage(content=reply.text, source=self.name))
 
 
-def build_team(session: TripSession, model_client: ChatCompletionClient) -> SelectorGroupChat:
-    """The trip's team: three agents, rule-based routing, one answer per run."""
-    agents: list[ChatAgent | Team] = [PlannerAgent(session), RecommenderAgent(session), ReplannerAgent(session)]
+def build_team(
+    session: TripSession, model_client: ChatCompletionClient, *, tool_agents: bool = False
+) -> SelectorGroupChat:
+    """The trip's team: three agents, rule-based routing, one answer per run.
+
+    ``tool_agents`` (a capable served model): the agents are AutoGen ``AssistantAgent``s
+    calling the tools of :mod:`._served_tools`, grounded by :mod:`._served_agents`;
+    otherwise they run the deterministic policy, with the model filling fields and choosing IDs.
+    """
+    agents: list[ChatAgent | Team]
+    if tool_agents:
+        agents = [
+            ServedPlanner(session, model_client),
+            ServedRecommender(session, model_client),
+            ServedReplanner(session, model_client),
+        ]
+    else:
+        agents = [PlannerAgent(session), RecommenderAgent(session), ReplannerAgent(session)]
 
     def selector(thread: Sequence[BaseAgentEvent | BaseChatMessage]) -> str | None:
         last = thread[-1] if thread else None

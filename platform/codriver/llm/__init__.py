@@ -29,6 +29,7 @@ from codriver.llm._openai import (
     make_openai_client,
     rewrite_chat_chunk,
     rewrite_chat_completion,
+    serves_tool_calls,
 )
 from codriver.llm._render import ChatTurn, render_messages, tool_instructions
 from codriver.llm._schema import envelope_schema, inline_refs, parse_envelope
@@ -69,6 +70,7 @@ __all__ = [
     "render_messages",
     "rewrite_chat_chunk",
     "rewrite_chat_completion",
+    "serves_tool_calls",
     "tool_first_choice",
     "tool_instructions",
 ]

@@ -18,7 +18,7 @@ from typing import Any, Literal, cast
 import httpx
 import openai
 from autogen_core import CancellationToken
-from autogen_core.models import CreateResult, LLMMessage, ModelFamily, ModelInfo
+from autogen_core.models import ChatCompletionClient, CreateResult, LLMMessage, ModelFamily, ModelInfo
 from autogen_core.tools import Tool, ToolSchema
 from autogen_ext.models.openai import OpenAIChatCompletionClient, _model_info
 from autogen_ext.models.openai.config import OpenAIClientConfiguration
@@ -33,6 +33,7 @@ __all__ = [
     "make_openai_client",
     "rewrite_chat_chunk",
     "rewrite_chat_completion",
+    "serves_tool_calls",
 ]
 
 DEFAULT_OPENAI_COMPATIBLE_INFO = ModelInfo(
@@ -326,3 +327,19 @@ def _known_info(model: str) -> ModelInfo | None:
         return _model_info.get_info(model)
     except ValueError:  # not an OpenAI model name autogen-ext knows
         return None
+
+
+def serves_tool_calls(client: ChatCompletionClient) -> bool:
+    """Whether ``client`` talks to an OpenAI-compatible endpoint whose model calls tools.
+
+    Wrappers that keep the client they wrap as ``client`` (the response cache, the meter,
+    :class:`~codriver.llm.DelegatingChatClient`s) are looked through.
+    """
+    current: object = client
+    for _ in range(10):
+        if isinstance(current, OpenAIChatCompletionClient):
+            return bool(current.model_info.get("function_calling", False))
+        current = getattr(current, "client", None)
+        if current is None:
+            return False
+    return False
