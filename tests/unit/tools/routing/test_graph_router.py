@@ -10,6 +10,7 @@ import networkx as nx
 import numpy as np
 import numpy.typing as npt
 import pytest
+from routing_support import road_graph
 
 from codriver.bootstrap import Runtime
 from codriver.errors import InputError
@@ -148,19 +149,7 @@ def test_insertion_detours_need_two_stops(router: GraphRouter) -> None:
 
 def _graph(points: list[tuple[float, float]], edges: list[tuple[int, int, float, float]]) -> RoadGraph:
     """Nodes at (lat, lon); edges (u, v, metres, seconds)."""
-    return RoadGraph(
-        node_osmid=np.arange(100, 100 + len(points), dtype=np.int64),
-        lon=np.array([p[1] for p in points]),
-        lat=np.array([p[0] for p in points]),
-        edge_u=np.array([e[0] for e in edges], dtype=np.int64),
-        edge_v=np.array([e[1] for e in edges], dtype=np.int64),
-        length_m=np.array([e[2] for e in edges]),
-        travel_time_s=np.array([e[3] for e in edges]),
-        speed_kph=np.array([e[2] / e[3] * 3.6 for e in edges]),
-        way_id=np.arange(len(edges), dtype=np.int64),
-        highway=np.array(["residential"] * len(edges)),
-        name=np.array(["Testikatu"] * len(edges)),
-    )
+    return road_graph(points, edges)
 
 
 SQUARE = [(60.0, 25.0), (60.0, 25.002), (60.001, 25.002), (60.001, 25.0)]

@@ -1,8 +1,9 @@
 """Embedded routing on an imported region's drive graph (SciPy's compiled Dijkstra).
 
-The CSR matrices are built once per graph; a matrix of N points costs N Dijkstra runs in
-C, and distances along the fastest paths come from the predecessor trees by pointer
-jumping, without a Python loop over nodes.
+The CSR matrices are built once per graph. A matrix of N points costs N Dijkstra runs in
+C, each bounded to the time its farthest target needs (see ``_bounded``); distances along
+the fastest paths are walked back from the targets through the predecessor trees, and the
+paths walked are kept, so a leg's geometry comes from the very tree that timed it.
 """
 
 from __future__ import annotations
@@ -20,15 +21,19 @@ from scipy.spatial import cKDTree
 
 from codriver.errors import InputError
 from codriver.tools.geo import EARTH_RADIUS_M, LatLon, haversine_m
+from codriver.tools.routing._bounded import PathTree, bounded_searches
 from codriver.tools.routing._graph import RoadGraph
 from codriver.tools.routing._models import Leg, Matrix, Route, Snap, Table, arrival
 
 __all__ = ["GraphRouter"]
 
-_CHUNK = 16
 _MAX_SNAP_M = 5_000.0
 # Shortest-time trees kept for table(): about 128 MB of rows (at least two rows on any graph).
 _TREE_CACHE_CELLS = 16_000_000
+# Paths walked back from matrices' targets kept for path() and route(), per source node.
+_PATH_TREES = 128
+# A bounded search first goes this many times the farthest target's lower-bound time.
+_FIRST_STRETCH = 1.5
 
 
 class GraphRouter:
@@ -60,6 +65,13 @@ class GraphRouter:
         self._rows: OrderedDict[tuple[bool, int], npt.NDArray[np.float64]] = OrderedDict()
         self._rows_max = max(2, _TREE_CACHE_CELLS // max(1, n))
         self._rows_lock = threading.Lock()
+        # for the bounded searches: the tail of every stored edge, and the fastest speed (m/s)
+        self._edge_tail = np.repeat(np.arange(n, dtype=np.int64), np.diff(self._time.indptr))
+        timed = graph.travel_time_s[chosen] >= 1.0
+        speeds = self._edge_len[timed] / graph.travel_time_s[chosen][timed]
+        self._max_speed = float(speeds.max()) if len(speeds) and speeds.max() > 0 else 1.0
+        self._paths: OrderedDict[int, PathTree] = OrderedDict()
+        self._paths_lock = threading.Lock()
 
     def _project(self, lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.float64]:
         lat_r, lon_r = np.radians(np.asarray(lat, dtype=float)), np.radians(np.asarray(lon, dtype=float))
@@ -123,21 +135,114 @@ class GraphRouter:
         return np.where(self._keys[pos] == keys, self._edge_len[pos], 0.0)
 
     def _tree_distances(self, pred: npt.NDArray[np.int32], targets: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-        """Metres along each shortest-time tree from its root to each target node (0 for the root and the unreached).
+        """Metres along each shortest-time tree from its root to each target node (0 for the root and the unreached)."""
+        return self._walk_targets(pred, targets)[0]
+
+    def _walk_targets(
+        self, pred: npt.NDArray[np.int32], targets: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.float64], list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]]:
+        """Metres from each tree's root to each target, and per tree the (node, parent) steps walked.
 
         Walks back from the targets only, all rows and targets a step at a time: as many
         steps as the deepest path, over rows x targets cells (pointer jumping over every
-        node of a 1 M-node graph took 5 s for 16 rows).
+        node of a 1 M-node graph took 5 s for 16 rows). The steps of a tree are its paths
+        to the targets, nodes sorted and each once.
         """
-        row_idx = np.arange(pred.shape[0])[:, None]
-        node = np.broadcast_to(np.asarray(targets, dtype=np.int64), (pred.shape[0], len(targets)))
+        rows = pred.shape[0]
+        row_idx = np.arange(rows)[:, None]
+        node = np.broadcast_to(np.asarray(targets, dtype=np.int64), (rows, len(targets)))
         parent = pred[row_idx, node].astype(np.int64)
         acc = np.zeros(node.shape)
+        row_of = np.broadcast_to(row_idx, node.shape)
+        walked: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]] = []
         while (has := parent >= 0).any():
+            walked.append((row_of[has], node[has], parent[has]))
             acc[has] += self._edge_lengths(parent[has], node[has])
             node = np.where(has, parent, node)
             parent = np.where(has, pred[row_idx, node], -1).astype(np.int64)
-        return acc
+        n = self.graph.node_count
+        if walked:
+            keys = np.concatenate([r * n + v for r, v, _ in walked])
+            parents = np.concatenate([p for _, _, p in walked])
+        else:
+            keys = parents = np.zeros(0, dtype=np.int64)
+        keys, first = np.unique(keys, return_index=True)
+        bounds = np.searchsorted(keys, np.arange(rows + 1) * n)
+        steps = [
+            (keys[bounds[r] : bounds[r + 1]] - r * n, parents[first[bounds[r] : bounds[r + 1]]]) for r in range(rows)
+        ]
+        return acc, steps
+
+    def _first_limits(self, sources: npt.NDArray[np.int64], targets: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """Seconds to search first from each source: a stretch of the farthest target's straight-line time."""
+        graph = self.graph
+        metres = _haversine(
+            graph.lat[sources][:, None],
+            graph.lon[sources][:, None],
+            graph.lat[targets][None, :],
+            graph.lon[targets][None, :],
+        )
+        farthest = metres.max(axis=1) if metres.size else np.zeros(len(sources))
+        return np.asarray(farthest / self._max_speed * _FIRST_STRETCH, dtype=float)
+
+    def _search(
+        self, sources: npt.NDArray[np.int64], targets: npt.NDArray[np.int64], *, distances: bool
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64] | None]:
+        """(seconds, metres) from each source to each target, by searches bounded to the targets.
+
+        With ``distances`` the paths walked are remembered per source (:meth:`path_nodes`).
+        Unreachable pairs are inf in both.
+        """
+        sources = np.asarray(sources, dtype=np.int64)
+        targets = np.asarray(targets, dtype=np.int64)
+        unique, inverse = np.unique(sources, return_inverse=True)
+        times = np.full((len(unique), len(targets)), np.inf)
+        dists = np.full((len(unique), len(targets)), np.inf) if distances else None
+        if len(unique) and len(targets):
+            limits = self._first_limits(unique, targets)
+            for block in bounded_searches(self._time, self._edge_tail, unique, targets, limits, predecessors=distances):
+                times[block.rows] = block.times[:, targets]
+                if dists is not None and block.pred is not None:
+                    acc, steps = self._walk_targets(block.pred, targets)
+                    dists[block.rows] = acc
+                    for k, row in enumerate(block.rows):
+                        nodes, parents = steps[k]
+                        self._remember(int(unique[row]), PathTree(nodes, parents, block.times[k, nodes]))
+        times = times[inverse]
+        if dists is not None:
+            dists = dists[inverse]
+            # An unreachable node has no predecessor, like the root: its distance is not 0.
+            dists[~np.isfinite(times)] = np.inf
+        return times, dists
+
+    def _remember(self, source: int, tree: PathTree) -> None:
+        """Keep ``tree``'s paths from ``source``, with those kept before at nodes it does not reach.
+
+        The latest search wins where both reach: a path is the one the latest matrix or
+        table from ``source`` measured (equal-time paths may differ between searches).
+        """
+        with self._paths_lock:
+            known = self._paths.pop(source, None)
+            self._paths[source] = tree if known is None else tree.merged(known)
+            while len(self._paths) > _PATH_TREES:
+                self._paths.popitem(last=False)
+
+    def _path_and_time(self, source: int, target: int) -> tuple[list[int], float]:
+        """Nodes of the fastest path (both ends) and its seconds, from a remembered tree or a new search."""
+        if source == target:
+            return [source], 0.0
+        for attempt in range(2):
+            with self._paths_lock:
+                tree = self._paths.get(source)
+                if tree is not None:
+                    self._paths.move_to_end(source)
+            found = tree.path_to(source, target) if tree is not None else None
+            if found is not None:
+                return found
+            if attempt == 0:
+                self._search(np.array([source]), np.array([target]), distances=True)
+        msg = "no road connects these points"
+        raise InputError(msg)
 
     def insertion_detours(
         self, stops: npt.NDArray[np.int64], candidates: npt.NDArray[np.int64]
@@ -195,11 +300,7 @@ class GraphRouter:
         lon = np.array([p.lon for p in points], dtype=float)
         _, idx = self._tree.query(self._project(lat, lon))
         nodes = np.atleast_1d(np.asarray(idx, dtype=np.int64))
-        # great-circle metres to the node, as haversine_m computes them, for all points at once
-        lat1, lon1 = np.radians(lat), np.radians(lon)
-        lat2, lon2 = np.radians(self.graph.lat[nodes]), np.radians(self.graph.lon[nodes])
-        h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-        metres = 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+        metres = _haversine(lat, lon, self.graph.lat[nodes], self.graph.lon[nodes])
         return nodes, metres <= self.max_snap_m
 
     def snap(self, points: Sequence[LatLon]) -> list[Snap | None]:
@@ -240,18 +341,8 @@ class GraphRouter:
     def _pairs(
         self, sources: npt.NDArray[np.int64], targets: npt.NDArray[np.int64]
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        if len(sources) == len(targets) and np.array_equal(sources, targets):
-            times, dists = self.matrix_nodes(sources)
-            assert dists is not None
-            return times, dists
-        times = np.empty((len(sources), len(targets)))
-        dists = np.empty((len(sources), len(targets)))
-        for start in range(0, len(sources), _CHUNK):
-            chunk = sources[start : start + _CHUNK]
-            t, pred = self._trees(chunk)
-            times[start : start + len(chunk)] = t[:, targets]
-            dists[start : start + len(chunk)] = self._tree_distances(pred, targets)
-        dists[~np.isfinite(times)] = np.inf
+        times, dists = self._search(sources, targets, distances=True)
+        assert dists is not None
         return times, dists
 
     def path(self, origin: LatLon, destination: LatLon) -> list[list[float]]:
@@ -265,21 +356,8 @@ class GraphRouter:
     def matrix_nodes(
         self, nodes: npt.NDArray[np.int64], *, with_distances: bool = True
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64] | None]:
-        """(seconds, metres) between graph nodes along the fastest paths."""
-        times = np.empty((len(nodes), len(nodes)))
-        dists = np.empty((len(nodes), len(nodes))) if with_distances else None
-        for start in range(0, len(nodes), _CHUNK):
-            chunk = nodes[start : start + _CHUNK]
-            if dists is None:
-                times[start : start + len(chunk)] = self.times_from(chunk)[:, nodes]
-                continue
-            t, pred = self._trees(chunk)
-            times[start : start + len(chunk)] = t[:, nodes]
-            dists[start : start + len(chunk)] = self._tree_distances(pred, nodes)
-        if dists is not None:
-            # An unreachable node has no predecessor, like the root: its distance is not 0.
-            dists[~np.isfinite(times)] = np.inf
-        return times, dists
+        """(seconds, metres) between graph nodes along the fastest paths; inf where unreachable."""
+        return self._search(nodes, nodes, distances=with_distances)
 
     def matrix_sync(self, points: Sequence[LatLon]) -> Matrix:
         """Travel times (s) and distances (m) between all points."""
@@ -294,9 +372,12 @@ class GraphRouter:
         )
 
     def path_nodes(self, source: int, target: int) -> list[int]:
-        """Graph node indices of the fastest path, both ends included."""
-        _, pred = self._trees(np.array([source]))
-        return _walk_back(pred[0], source, target)
+        """Graph node indices of the fastest path, both ends included.
+
+        The path is the one a matrix or table with distances from ``source`` measured, when
+        one was computed recently (the same metres); otherwise a search bounded to ``target``.
+        """
+        return self._path_and_time(source, target)[0]
 
     def route_sync(
         self,
@@ -313,11 +394,10 @@ class GraphRouter:
         """
         points = [origin, *waypoints, destination]
         nodes, snaps = self.snap_nodes(points)
-        times, pred = self._trees(nodes[:-1])
         legs = []
         for i in range(len(points) - 1):
-            source, target = int(nodes[i]), int(nodes[i + 1])
-            path = np.asarray(_walk_back(pred[i], source, target), dtype=np.int64)
+            found, seconds = self._path_and_time(int(nodes[i]), int(nodes[i + 1]))
+            path = np.asarray(found, dtype=np.int64)
             lengths = self._edge_lengths(path[:-1], path[1:])
             coords = [[float(self.graph.lon[n]), float(self.graph.lat[n])] for n in path]
             if len(coords) == 1:
@@ -325,7 +405,7 @@ class GraphRouter:
             legs.append(
                 Leg(
                     distance_m=float(lengths.sum()),
-                    duration_s=float(times[i, target]),
+                    duration_s=seconds,
                     geometry={"type": "LineString", "coordinates": coords},
                     start=snaps[i],
                     end=snaps[i + 1],
@@ -354,16 +434,14 @@ class GraphRouter:
         return self.matrix_sync(points)
 
 
-def _walk_back(pred: npt.NDArray[np.int32], source: int, target: int) -> list[int]:
-    """Node indices from ``source`` to ``target`` along one predecessor tree rooted at ``source``."""
-    path = [target]
-    while path[-1] != source:
-        previous = int(pred[path[-1]])
-        if previous < 0:
-            msg = "no road connects these points"
-            raise InputError(msg)
-        path.append(previous)
-    return path[::-1]
+def _haversine(
+    lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike
+) -> npt.NDArray[np.float64]:
+    """Great-circle metres between points, as ``haversine_m`` computes them, broadcast over arrays."""
+    p1, l1 = np.radians(np.asarray(lat1, dtype=float)), np.radians(np.asarray(lon1, dtype=float))
+    p2, l2 = np.radians(np.asarray(lat2, dtype=float)), np.radians(np.asarray(lon2, dtype=float))
+    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin((l2 - l1) / 2) ** 2
+    return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(h))), dtype=float)
 
 
 def _finite(value: float) -> float | None:
