@@ -9,15 +9,21 @@ otherwise; with an Open Charge Map key (``CODRIVER_EXTERNAL__OPEN_CHARGE_MAP_KEY
 charging catalogue is the region's OSM stations, their sockets confirmed by OCM, plus OCM's
 stations over the region. With a Nominatim URL (``CODRIVER_EXTERNAL__NOMINATIM_URL``) a
 free-text place the region's gazetteer cannot resolve is asked of Nominatim (see
-:meth:`Runtime.resolve_place`); only answers inside the region's bounds are used.
+:meth:`Runtime.resolve_place`); only answers inside the region's bounds are used. With an
+Overpass URL (``CODRIVER_EXTERNAL__OVERPASS_URL``) a place looked up by ID carries OSM's
+current name and opening hours (:meth:`Runtime.place_catalog`, :meth:`Runtime.look_up_place`);
+searches stay the imported catalogue's. With a Home Assistant URL
+(``CODRIVER_EXTERNAL__HOME_ASSISTANT_URL`` and its ``_TOKEN``) home actions go to Home
+Assistant (:meth:`Runtime.home`); without one there is no home to act on.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
@@ -40,7 +46,8 @@ from codriver.tools.geocoding import (
     RateLimiter,
     RegionalGeocoder,
 )
-from codriver.tools.places import EmbeddedPlaces
+from codriver.tools.home import HomeAssistant, HomeAutomation
+from codriver.tools.places import EmbeddedPlaces, OverpassPlaces, PlaceCatalog, PlaceResult, RefreshingPlaces
 from codriver.tools.routing import GraphRouter, OsrmRouter, RoadGraph, Router
 
 if TYPE_CHECKING:
@@ -152,9 +159,7 @@ class Runtime:
                 return await OpenChargeMap.from_settings(client, self.settings.external).fetch(centre, radius)
 
         try:
-            # In a worker thread: the caller may itself run inside an event loop.
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                return pool.submit(asyncio.run, fetch()).result()
+            return _in_worker(fetch)
         except ToolError as exc:
             logger.warning(
                 "Open Charge Map could not confirm charger sockets nor add its stations "
@@ -200,9 +205,55 @@ class Runtime:
             async with self.http() as client:
                 return await self._regional(region, client).resolve(text)
 
-        # In a worker thread: the caller may itself run inside an event loop.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(asyncio.run, ask()).result()
+        return _in_worker(ask)
+
+    def place_catalog(self, region: Region, client: httpx.AsyncClient) -> PlaceCatalog:
+        """The region's places: its catalogue, a place looked up by ID refreshed from Overpass when configured.
+
+        With ``external.overpass_url`` set this is :class:`RefreshingPlaces` over ``client``
+        (searches are the catalogue's; :meth:`~RefreshingPlaces.get` answers with OSM's current
+        name and opening hours, or the catalogue's with the reason logged when Overpass cannot
+        answer); otherwise the catalogue itself (:meth:`places`).
+        """
+        catalogue = self.places(region)
+        if not self.settings.external.overpass_url:
+            return catalogue
+        overpass = OverpassPlaces.from_settings(client, self.settings.external)
+        return RefreshingPlaces(catalogue, overpass, timezone=region.timezone)
+
+    def look_up_place(self, region: Region, poi_id: str, *, at: datetime | None = None) -> PlaceResult:
+        """One catalogue place, its hours reported at ``at`` (default now), from :meth:`place_catalog`.
+
+        :class:`~codriver.errors.PlaceNotFound` when the catalogue lacks it (or, with Overpass,
+        OSM no longer has it).
+        """
+        if not self.settings.external.overpass_url:
+            return self.places(region).get_sync(poi_id, at=at)
+
+        async def ask() -> PlaceResult:
+            async with self.http() as client:
+                return await self.place_catalog(region, client).get(poi_id, at=at)
+
+        return _in_worker(ask)
+
+    def home(self, client: httpx.AsyncClient) -> HomeAutomation | None:
+        """Home Assistant over ``client`` when ``external.home_assistant_url`` is set, else None (no home).
+
+        The in-memory home (:class:`~codriver.tools.home.InMemoryHome`) is the simulators':
+        a process without Home Assistant has no devices to act on, and a home action then
+        fails saying what to configure rather than pretending to succeed. A URL without a
+        token is logged here and refused, naming the variable, on the first action.
+        """
+        external = self.settings.external
+        if not external.home_assistant_url:
+            return None
+        if external.home_assistant_token is None:
+            logger.warning(
+                "Home Assistant at %s has no access token: home actions will fail until "
+                "CODRIVER_EXTERNAL__HOME_ASSISTANT_TOKEN is set",
+                external.home_assistant_url,
+            )
+        return HomeAssistant.from_settings(client, external)
 
     def chat_client(self, backend: str | None = None, *, meter: Meter | None = None) -> ChatCompletionClient:
         """The agents' model client per settings, or the ``--llm`` backend named."""
@@ -214,6 +265,19 @@ class Runtime:
         """Drop the cached catalogue, e.g. after refreshed tags were stored."""
         self._places.pop(region.name, None)
         self._chargers.pop(region.name, None)
+
+
+def _in_worker(run: Callable[[], Awaitable[T]]) -> T:
+    """What ``run()`` returns, awaited in an event loop of its own in a worker thread.
+
+    A worker thread because the caller may itself run inside an event loop.
+    """
+
+    async def main() -> T:
+        return await run()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, main()).result()
 
 
 def _per_import(cache: _PerImport[T], region: Region, build: Callable[[], T]) -> T:

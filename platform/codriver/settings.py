@@ -43,7 +43,10 @@ class ExternalSettings(BaseModel):
     osrm_url: str | None = None
     nominatim_url: str | None = None
     nominatim_user_agent: str = "codriver/0.1 (+https://github.com/codriver)"
-    overpass_url: str = "https://overpass-api.de/api/interpreter"
+    overpass_url: str | None = Field(
+        default=None,
+        description="Overpass API (https://overpass-api.de/api/interpreter): a place looked up gets OSM's current tags",
+    )
     open_charge_map_url: str = "https://api.openchargemap.io/v3"
     open_charge_map_key: SecretStr | None = None
     home_assistant_url: str | None = None

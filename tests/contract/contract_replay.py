@@ -1,9 +1,11 @@
-"""A loopback HTTP server that replays recorded answers of an HTTP provider (OSRM, Open Charge Map).
+"""A loopback HTTP server that replays recorded answers of an HTTP provider (OSRM, Open Charge Map, ...).
 
 A recording is a JSON list of exchanges ``{"request": "GET /path?query", "status": 200,
 "response": <the provider's JSON body, as it answered>}``. A request is matched by its path
 and its query parameters (in any order); an exchange recorded without a query answers every
-query of its path. A request never recorded is answered HTTP 599 with a body that names it,
+query of its path. A POST exchange adds ``"body"``: the request's form fields (Overpass's
+``data``) or JSON body as an object, matched whatever the order of its keys; a POST
+exchange without ``"body"`` answers every body sent to its path. A request never recorded is answered HTTP 599 with a body that names it,
 so a test fails saying what to record. With ``upstream`` set the server records instead: it
 forwards every request to the real provider and keeps the answer (see
 ``tests/contract/README.md``).
@@ -13,6 +15,8 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -20,16 +24,29 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
 
-__all__ = ["ReplayServer", "request_key"]
+__all__ = ["ReplayServer", "read_body", "replaying", "request_key"]
 
 NOT_RECORDED = 599
 
 
-def request_key(method: str, target: str, *, drop: tuple[str, ...] = ()) -> str:
-    """``METHOD /path?query`` with the query's parameters sorted (and ``drop``, e.g. an API key, left out)."""
+def request_key(method: str, target: str, *, drop: tuple[str, ...] = (), body: Any = None) -> str:
+    """``METHOD /path?query`` with the query's parameters sorted (and ``drop``, e.g. an API key, left out).
+
+    ``body`` (a POST's form fields or JSON) follows as compact JSON with sorted keys.
+    """
     parts = urlsplit(target)
     query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in drop)
-    return f"{method} {parts.path}" + (f"?{urlencode(query)}" if query else "")
+    key = f"{method} {parts.path}" + (f"?{urlencode(query)}" if query else "")
+    return key if body is None else f"{key} {json.dumps(body, sort_keys=True, separators=(',', ':'))}"
+
+
+def read_body(content_type: str, raw: bytes) -> Any:
+    """A request body as recordings hold it: form fields as an object, JSON as parsed; None when empty."""
+    if not raw:
+        return None
+    if "application/x-www-form-urlencoded" in content_type:
+        return dict(parse_qsl(raw.decode(), keep_blank_values=True))
+    return json.loads(raw)
 
 
 class ReplayServer:
@@ -52,7 +69,9 @@ class ReplayServer:
         self.exchanges: list[dict[str, Any]] = [] if isinstance(recording, Path) else list(recording)
         if isinstance(recording, Path) and recording.exists():
             self.exchanges = json.loads(recording.read_text(encoding="utf-8"))
-        self.answers = {request_key(*e["request"].split(" ", 1), drop=drop): e for e in self.exchanges}
+        self.answers = {
+            request_key(*e["request"].split(" ", 1), drop=drop, body=e.get("body")): e for e in self.exchanges
+        }
         self.seen: list[str] = []
         self.missing: list[str] = []
         self._lock = threading.Lock()
@@ -77,12 +96,13 @@ class ReplayServer:
             ordered = sorted(self.answers.values(), key=lambda e: str(e["request"]))
             self.recording.write_text(json.dumps(ordered, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
-    def answer(self, method: str, target: str) -> tuple[int, bytes]:
-        key = request_key(method, target, drop=self.drop)
+    def answer(self, method: str, target: str, body: Any = None) -> tuple[int, bytes]:
+        key = request_key(method, target, drop=self.drop, body=body)
+        bare = request_key(method, target, drop=self.drop)
         with self._lock:
             self.seen.append(key)
-            exchange = self.answers.get(key) or self.answers.get(key.split("?", 1)[0])
-        if exchange is None and self.upstream is not None:
+            exchange = self.answers.get(key) or self.answers.get(bare) or self.answers.get(bare.split("?", 1)[0])
+        if exchange is None and self.upstream is not None and body is None:  # POSTs are hand-written, not recorded
             response = httpx.request(method, self.upstream + target, timeout=30)
             exchange = {"request": key, "status": response.status_code, "response": response.json()}
             with self._lock:
@@ -99,7 +119,13 @@ class ReplayServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                status, body = server.answer("GET", self.path)
+                self._reply(*server.answer("GET", self.path))
+
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self._reply(*server.answer("POST", self.path, read_body(self.headers.get("Content-Type", ""), raw)))
+
+            def _reply(self, status: int, body: bytes) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
@@ -110,3 +136,11 @@ class ReplayServer:
                 return
 
         return Handler
+
+
+@contextmanager
+def replaying(recording: Path) -> Iterator[ReplayServer]:
+    """A :class:`ReplayServer` of ``recording``; fails on leaving when a request had no recorded answer."""
+    with ReplayServer(recording) as server:
+        yield server
+    assert not server.missing, f"requests without a recorded answer: {server.missing[:3]}"

@@ -39,7 +39,7 @@ from codriver.bootstrap import Runtime
 from codriver.scheduling import ActionRunner, Clock, SystemClock, TripScheduler
 from codriver.settings import Settings
 from codriver.store import claim_plan_job, session_scope, unfinished_plan_jobs, update_plan_job
-from codriver.tools.home import HomeAssistant, HomeAutomation
+from codriver.tools.home import HomeAutomation
 
 __all__ = ["API_VERSION", "WEB_APP_DIR", "build_services", "create_app", "default_planner"]
 
@@ -120,9 +120,9 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         client: httpx.AsyncClient | None = None
         home_port = home
-        if home_port is None and runtime.settings.external.home_assistant_url:
+        if home_port is None:  # the runtime's choice: Home Assistant when configured, else no home
             client = httpx.AsyncClient()
-            home_port = HomeAssistant.from_settings(client, runtime.settings.external)
+            home_port = runtime.home(client)
         services = build_services(
             runtime, api=api, planner=planner, assistant=assistant, home=home_port, clock=clock, buckets=buckets
         )

@@ -120,8 +120,9 @@ class EnginePlanner:
         return haversine_m(a, b) * _DETOUR / _FALLBACK_MPS  # off the roads: a straight-line estimate
 
     def hours_state(self, region: str | None, poi_id: str, at: datetime) -> str:
+        """From the runtime's place lookup: OSM's current hours when Overpass is configured."""
         try:
-            return str(self.places(region).get_sync(poi_id, at=at).hours.state)
+            return str(self.runtime.look_up_place(self.tools(region).region, poi_id, at=at).hours.state)
         except PlaceNotFound:
             return "unknown"
 

@@ -24,17 +24,14 @@ async def _run(
     import httpx  # noqa: PLC0415
 
     from codriver.api import ApiSettings, build_services, make_scheduler  # noqa: PLC0415  (web stack on demand)
-    from codriver.tools.home import HomeAssistant  # noqa: PLC0415
 
     async with httpx.AsyncClient() as client:
-        external = runtime.settings.external
-        home = HomeAssistant.from_settings(client, external) if external.home_assistant_url else None
         services = build_services(
             runtime,
             api=ApiSettings(),
             planner=load_factory(planner, runtime),
             assistant=load_factory(assistant, runtime),
-            home=home,
+            home=runtime.home(client),
             clock=make_clock(clock),
         )
         scheduler = make_scheduler(services)

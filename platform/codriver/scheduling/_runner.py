@@ -302,7 +302,8 @@ class ActionRunner:
         causes: list[tuple[str, dict[str, Any]]] = []
         stop = progress.stop
         if stop is not None and stop.poi_id and stop.kind in {"visit", "meal"} and progress.eta is not None:
-            state = self.ops.hours_state(region, stop.poi_id, progress.eta)
+            # in a worker thread: the hours may be looked up on Overpass (bootstrap.Runtime.look_up_place)
+            state = await anyio.to_thread.run_sync(self.ops.hours_state, region, stop.poi_id, progress.eta)
             if state == "closed":
                 causes.append(
                     (

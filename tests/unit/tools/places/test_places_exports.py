@@ -21,6 +21,7 @@ def test_places_exports() -> None:
         "PlaceQuery",
         "PlaceResult",
         "RefreshedTags",
+        "RefreshingPlaces",
         "corridor_distances",
         "default_corridor_m",
         "make_query",

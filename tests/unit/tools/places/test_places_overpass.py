@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from codriver.errors import InputError, PlaceNotFound, ToolBadResponse, ToolTimeout, ToolUnavailable
-from codriver.settings import Settings
+from codriver.settings import ExternalSettings, Settings
 from codriver.tools._http import RetryPolicy
 from codriver.tools.places import OverpassPlaces, parse_poi_id
 
@@ -152,3 +152,13 @@ async def test_from_settings_uses_the_configured_url_and_retries() -> None:
         assert adapter.url == URL
         with pytest.raises(ToolUnavailable, match="after 1 attempts"):
             await adapter.refresh("osm:node/1")
+
+
+async def test_from_settings_without_a_url_says_what_to_set() -> None:
+    external = ExternalSettings()
+    assert external.overpass_url is None  # unset by default: places come from the catalogue alone
+    async with httpx.AsyncClient() as client:
+        with pytest.raises(
+            ToolUnavailable, match="Overpass API is not configured: set CODRIVER_EXTERNAL__OVERPASS_URL"
+        ):
+            OverpassPlaces.from_settings(client, external)

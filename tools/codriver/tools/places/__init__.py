@@ -1,5 +1,9 @@
 """Places: the :class:`PlaceCatalog` protocol, the embedded catalogue and Overpass refreshes.
 
+Providers of the protocol: :class:`EmbeddedPlaces` (the region's imported catalogue) and
+:class:`RefreshingPlaces` (its searches, with a place looked up by ID refreshed from
+Overpass: OSM's current name and opening hours).
+
 The vocabulary (:data:`CATEGORIES`, :data:`CONNECTORS`, :data:`DIETS` and the OSM tags that
 map onto them) loads with the package; the models (pydantic), the embedded catalogue
 (NumPy, SciPy) and the Overpass adapter load on first use of one of their names, so that
@@ -19,6 +23,7 @@ if TYPE_CHECKING:
     from codriver.tools.places._index import PlaceEntry, PlaceIndex
     from codriver.tools.places._models import PlaceCatalog, PlaceQuery, PlaceResult, make_query, normalise_cuisine
     from codriver.tools.places._overpass import OverpassPlaces, RefreshedTags, parse_poi_id
+    from codriver.tools.places._refreshing import RefreshingPlaces
 
 __all__ = [
     "CATEGORIES",
@@ -34,6 +39,7 @@ __all__ = [
     "PlaceQuery",
     "PlaceResult",
     "RefreshedTags",
+    "RefreshingPlaces",
     "corridor_distances",
     "default_corridor_m",
     "make_query",
@@ -52,6 +58,7 @@ __getattr__ = lazy_exports(
         "OverpassPlaces": "_overpass",
         "RefreshedTags": "_overpass",
         "parse_poi_id": "_overpass",
+        "RefreshingPlaces": "_refreshing",
         "PlaceCatalog": "_models",
         "PlaceQuery": "_models",
         "PlaceResult": "_models",

@@ -18,10 +18,11 @@ from codriver.errors import InputError, PlaceNotFound, ToolBadResponse, ToolUnav
 from codriver.tools._http import RetryPolicy, request_json
 from codriver.tools.config import ExternalConfig
 
-__all__ = ["OverpassPlaces", "RefreshedTags", "parse_poi_id"]
+__all__ = ["URL_VARIABLE", "OverpassPlaces", "RefreshedTags", "parse_poi_id"]
 
 _POI_ID = re.compile(r"^osm:(node|way|relation)/(\d+)$")
 _PROVIDER = "Overpass API"
+URL_VARIABLE = "CODRIVER_EXTERNAL__OVERPASS_URL"
 
 
 def parse_poi_id(poi_id: str) -> tuple[str, int]:
@@ -64,7 +65,10 @@ class OverpassPlaces:
 
     @classmethod
     def from_settings(cls, client: httpx.AsyncClient, external: ExternalConfig) -> OverpassPlaces:
-        """The adapter for ``external.overpass_url`` with its timeout and retries."""
+        """The adapter for ``external.overpass_url`` with its timeout and retries; ToolUnavailable when unset."""
+        if not external.overpass_url:
+            msg = f"{_PROVIDER} is not configured: set {URL_VARIABLE} (e.g. https://overpass-api.de/api/interpreter)"
+            raise ToolUnavailable(msg)
         policy = RetryPolicy(retries=external.http_retries, timeout_s=external.http_timeout_s)
         return cls(client, url=external.overpass_url, policy=policy)
 
