@@ -9,7 +9,10 @@ Three kinds of evidence, reported separately:
 * ``understanding_dev.yaml`` and ``understanding_heldout.yaml``: 77 requests each, written by
   a session that had not read the reader; ``understanding_dev2.yaml`` and
   ``understanding_heldout2.yaml`` (80 each) were written later the same way by another
-  session. The reader is tuned on the development set only;
+  session, and ``understanding_dev3.yaml``/``understanding_heldout3.yaml`` and
+  ``understanding_dev4.yaml``/``understanding_heldout4.yaml`` (80 each, the fourth weighted
+  towards place names, kinds of place and cuisines) by further such sessions. The reader is
+  tuned on the development sets only;
   the held-out set is never read while tuning (``--show-dev-errors`` prints development misses,
   never held-out ones);
 * the Schema-Guided Dialogue TRAIN split (``../shared/data/sgd-train-travel.yaml`` when present,
@@ -52,13 +55,15 @@ SETS = {
     "development": "understanding_dev.yaml",
     "development 2": "understanding_dev2.yaml",
     "development 3": "understanding_dev3.yaml",
+    "development 4": "understanding_dev4.yaml",
 }
 HELD_OUT = {
     "held-out": "understanding_heldout.yaml",
     "held-out 2": "understanding_heldout2.yaml",
     "held-out 3": "understanding_heldout3.yaml",
+    "held-out 4": "understanding_heldout4.yaml",
 }
-DEVELOPMENT = {"development", "development 2", "development 3"}
+DEVELOPMENT = {"development", "development 2", "development 3", "development 4"}
 SGD_SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "sgd-train-travel.yaml"
 SGD_SAMPLE = DATA / "sgd-sample.yaml"
 FIELDS: dict[str, tuple[str, ...]] = {
