@@ -115,8 +115,31 @@ _DISHES: dict[str, tuple[str, ...]] = {
     r"fine dining|gourmet|tasting menu": ("fine_dining",),
     r"local food|local cuisine|traditional food|reindeer|karelian pies?|lohikeitto": ("finnish", "regional", "nordic"),
 }
+# Finnish and Swedish adjectives of the same cuisines, as stems: "nepalilaista ruokaa", "japansk mat".
+_LOCAL_STEMS: dict[str, tuple[str, ...]] = {
+    "japanese": ("japanilai", "japansk"),
+    "chinese": ("kiinalai", "kinesisk"),
+    "indian": ("intialai", "indisk"),
+    "nepalese": ("nepalilai", "nepalesisk"),
+    "thai": ("thaimaalai", "thailandsk"),
+    "italian": ("italialai", "italiensk"),
+    "mexican": ("meksikolai", "mexikansk"),
+    "vietnamese": ("vietnamilai", "vietnamesisk"),
+    "turkish": ("turkkilai", "turkisk"),
+    "greek": ("kreikkalai", "grekisk"),
+    "french": ("ranskalai", "fransk"),
+    "spanish": ("espanjalai", "spansk"),
+    "korean": ("korealai", "koreansk"),
+    "lebanese": ("libanonilai", "libanesisk"),
+    "american": ("amerikkalai", "amerikansk"),
+    "finnish": ("suomalai", "finsk"),
+    "russian": ("venalai", "rysk"),
+    "georgian": ("georgialai", "georgisk"),
+    "ethiopian": ("etiopialai", "etiopisk"),
+}
 _FOOD_NOUN = (
-    r"(?:food|cuisine|restaurants?|resturants?|restaraunts?|places?|spots?|lunch|dinner|supper|breakfast|brunch|meal|"
+    r"(?:ruoka\w*|ravintola\w*|lounas\w*|lounaa\w*|\w*illalli\w*|mat|maten|restaurang\w*|"
+    r"food|cuisine|restaurants?|resturants?|restaraunts?|places?|spots?|lunch|dinner|supper|breakfast|brunch|meal|"
     r"dishes|bite|takeaway|"
     r"take-away|kitchen|eatery|diner|bistro|joint)"
 )
@@ -174,8 +197,12 @@ def read_cuisines(text: str, *, region_cuisines: frozenset[str] = frozenset()) -
     adjectives = {a: value for value, words in _REGIONAL.items() for a in words}
     for value in region_cuisines - _NOT_CUISINES:
         adjectives.setdefault(value.replace("_", " "), value)
-    for adjective in sorted(adjectives, key=len, reverse=True):
-        for match in re.finditer(rf"\b{re.escape(adjective)}\b", text):
+    patterns = [(rf"\b{re.escape(a)}\b", a) for a in sorted(adjectives, key=len, reverse=True)]
+    for value, stems in _LOCAL_STEMS.items():
+        patterns.extend((rf"\b{stem}\w*", value) for stem in stems)
+        adjectives.setdefault(value, value)
+    for pattern, adjective in patterns:
+        for match in re.finditer(pattern, text):
             after = text[match.end() : match.end() + 25]
             before = text[max(0, match.start() - 25) : match.start()]
             if not (

@@ -76,6 +76,8 @@ _STEMS: dict[str, str] = {
     "plague": "rutto pest peste dzum",
     "art": "taide konst kunst beaux arte",
     "music": "musiikki musik musique musica muziek muzyki",
+    "money": "raha pengar penge geld monnaie dinero denaro",
+    "newspaper": "paivaleh sanomaleh tidning zeitung journal periodico giornale krant gazet",
     "natural history": "luonnontiet naturhistor naturelle naturale",
     "botanic": "kasvitiet botanisk botanisch botanique botanic",
     "botanical": "kasvitiet botanisk botanisch botanique botanic",

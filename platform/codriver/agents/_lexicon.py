@@ -56,19 +56,21 @@ MISSING_KINDS = (
 )
 
 DIET_WORDS: dict[str, str] = {
-    r"vegan|plant[- ]based": "vegan",
-    r"vegetarian|veggie|no meat|meat[- ]free": "vegetarian",
+    # Finnish and Swedish words too, compounds included ("kasvisillallinen": a vegetarian dinner)
+    r"vegan|plant[- ]based|vegaani\w*|vegansk\w*": "vegan",
+    r"vegetarian|veggie|no meat|meat[- ]free|kasvis\w*|vegetaari\w*|vegetarisk\w*": "vegetarian",
     r"halal": "halal",
     r"kosher": "kosher",
-    r"gluten[- ]free|coeliac|celiac|no gluten": "gluten_free",
-    r"lactose[- ]free|dairy[- ]free|no dairy|lactose intolerant": "lactose_free",
+    r"gluten[- ]free|coeliac|celiac|no gluten|gluteeniton\w*|glutenfri\w*": "gluten_free",
+    r"lactose[- ]free|dairy[- ]free|no dairy|lactose intolerant|laktoositon\w*|laktosfri\w*": "lactose_free",
 }
 
 MEAL_WORDS: dict[str, str] = {
-    r"breakfast": "breakfast",
+    r"breakfast|aamiai\w*|aamupala\w*|frukost\w*": "breakfast",
     r"brunch": "lunch",
-    r"lunch": "lunch",
-    r"dinner|supper|evening meal": "dinner",
+    # "lounaaksi" (for lunch), "kasvisillallinen" (vegetarian dinner), "middagen": Finnish and Swedish
+    r"lunch|lounas\w*|lounaa\w*|\w+lounas": "lunch",
+    r"dinner|supper|evening meal|\w*illalli\w*|paivalli\w*|middag\w*": "dinner",
 }
 
 # Default windows (local wall-clock) when a meal is wanted without a time.

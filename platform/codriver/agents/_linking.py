@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from codriver.agents._cuisine import food_words
 from codriver.agents._glossary import covers, looks_local
@@ -460,6 +461,11 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 hit = process.extractOne(folded, names, scorer=fuzz.ratio, score_cutoff=cutoff)
                 if hit is not None:
                     key, score = hit[0], hit[1] / 100
+                elif n == 1 and said[:1].isupper() and not _LEXICAL.fullmatch(folded) and folded not in _FOOD_WORDS:
+                    # "Kiazma": one letter off a name of six or more scores under the ratio's cutoff
+                    slip = process.extractOne(folded, names, scorer=Levenshtein.distance, score_cutoff=1)
+                    if slip is not None:
+                        key, score = slip[0], _FUZZY_CUTOFF / 100
             if not score:
                 continue
             run = words[i : i + n]
@@ -549,6 +555,11 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
         lead = _LEADING_CUE.match(said)
         if lead:  # "From Senate Square": the cue that starts the sentence is not part of the name
             said, start = said[lead.end() :], start + lead.end()
+        compound = _compound_sight(gazetteer, fold(said)) if " " not in said else None
+        if compound is not None:
+            chosen.append(_mention(gazetteer, said, (start, start + len(said)), compound, score=0.9))
+            chosen.sort(key=lambda m: m.start)
+            continue
         unresolved.append((said, start))
     # "suomenlinna fortress", "korkeasaari zoo": a compound name of the region's language it does not have,
     # typed in lower case; with the kind said after it, the kind is part of the name, not a wish of its own
@@ -563,8 +574,117 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
         ):
             continue
         unresolved.append((match.group(0), start))
+    _lower_case_sights(text, gazetteer, chosen, unresolved)
     unresolved.sort(key=lambda u: u[1])
-    return chosen, unresolved
+    return _without_qualifiers(text, chosen), unresolved
+
+
+_QUALIFIER = re.compile(r"\s+(?:on|in|at|by|near|next to|beside|behind|opposite)\s+(?:the\s+)?")
+
+
+def _without_qualifiers(text: str, chosen: list[Mention]) -> list[Mention]:
+    """ "the Runeberg statue on the Esplanade": a place right after another one says where that one is."""
+    kept: list[Mention] = []
+    for mention in chosen:
+        previous = kept[-1] if kept else None
+        if (
+            previous is not None
+            and previous.place_id is not None
+            and _QUALIFIER.fullmatch(text[previous.end : mention.start])
+        ):
+            continue
+        kept.append(mention)
+    return kept
+
+
+_COMPOUND_REST_MIN = 4  # letters after the stem: "Esplanadi|npuisto", not a name one letter longer
+
+
+def _compound_sight(gazetteer: Gazetteer, folded: str) -> int | None:
+    """ "the Esplanade": a name said in another language that is the stem of one sight's compound name.
+
+    Esplanadinpuisto (Esplanadparken) is the Esplanade's park; the stem is the word less a final vowel,
+    and it must start one sight's name word (not an everyday place's) and be followed by more of it.
+    """
+    stem = folded.rstrip("aeiouy")
+    if len(stem) < _SHORT_NAME_MIN or not folded.isalpha():
+        return None
+    owners = {
+        index
+        for index, entry in enumerate(gazetteer.entries)
+        if entry.kind == "place"
+        and (entry.category or "") not in _EVERYDAY | _SIGHTS_FIRST
+        and any(
+            token.startswith(stem) and len(token) - len(stem) >= _COMPOUND_REST_MIN
+            for alias in entry.aliases
+            for token in fold(alias).split()
+        )
+    }
+    owners = _one_place(gazetteer, owners) if owners else owners
+    return next(iter(owners)) if len(owners) == 1 else None
+
+
+# Kinds of sight a traveller names in lower case with a word before it: "design museum", "sibelius monument".
+_SIGHT_KINDS = (
+    r"museum|gallery|church|cathedral|chapel|monument|statue|memorial|fortress|castle|palace|tower|zoo|"
+    r"aquarium|library|theatre|theater|opera|temple|mosque|synagogue"
+)
+_LOWER_SIGHT = re.compile(rf"\b((?:[a-zåäö][\w'\u2019-]*\s+){{1,2}})({_SIGHT_KINDS})\b")
+# Words that describe a sight rather than name it: "the old church", "a big museum", "the white church".
+_DESCRIBING_WORDS = """
+    old new big small little nice good best great famous local modern ancient public beautiful main central top
+    cool interesting lovely quiet popular free cheap other another same first second third last next nearest
+    nearby closest own kids kid children childrens family this that one two any some every white red blue green
+    yellow black grey gray brown pink orange purple golden dark tall huge tiny pretty cute fun real proper
+    famous favourite favorite usual typical wooden stone
+"""
+_DESCRIBING = frozenset(_DESCRIBING_WORDS.split())
+# An adjective by its ending ("national", "contemporary", "classical") describes; a noun before a kind names.
+_ADJECTIVE_END = re.compile(r"(?:al|ary|ic|ous|ive|ful|ern|ish|ian|ese|ed|ing|ly|y)$")
+
+
+def _lower_case_sights(
+    text: str, gazetteer: Gazetteer, chosen: list[Mention], unresolved: list[tuple[str, int]]
+) -> None:
+    """A sight named in lower case by a word before its kind: linked when the region has it, else said.
+
+    "national library" is Kansalliskirjasto (the descriptors and the glossary find it); "design museum" and
+    "sibelius monument", which the region lacks, are names it does not have, not a wish for any museum.
+    """
+    for match in _LOWER_SIGHT.finditer(text):
+        words = match.group(1).split()
+        # the run of words right before the kind that are neither linking nor everyday words of ours
+        while words and (fold(words[0]) in _LINKERS or _LEXICAL.fullmatch(fold(words[0]))):
+            words = words[1:]
+        if not words or any(fold(w) in _LINKERS for w in words):
+            continue
+        start = text.rfind(words[0], match.start(), match.end(2))
+        end = match.end()
+        before = text[:start].rstrip()
+        if before[-1:].isupper() or re.search(r"[A-ZÅÄÖ][\w'-]*$", before):
+            continue  # "Kiasma art museum": the kind belongs to the capitalised name before it
+        if any(c.start < end and start < c.end for c in chosen) or any(
+            start < u + len(n) and u < end for n, u in unresolved
+        ):
+            continue
+        tokens = [fold(w) for w in words] + [match.group(2).lower()]
+        described = _described(gazetteer, tokens, single_ok=False)
+        if described is not None:
+            chosen.append(_mention(gazetteer, text[start:end], (start, end), described, score=0.9))
+            chosen.sort(key=lambda m: m.start)
+            continue
+        naming = [
+            w
+            for w in tokens[:-1]
+            if w not in _DESCRIBING
+            and not _LEXICAL.fullmatch(w)
+            and not _ADJECTIVE_END.search(w)
+            and w.isalpha()
+            and w not in _FOOD_WORDS
+        ]
+        if naming:
+            said = text[start:end]
+            unresolved.append((" ".join(w[:1].upper() + w[1:] for w in said.split(" ")), start))
 
 
 @lru_cache(maxsize=4)

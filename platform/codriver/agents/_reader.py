@@ -73,6 +73,15 @@ def _clock(text: str, *, evening_bias: bool = False) -> time | None:
     return clock
 
 
+_LOCAL_PARTY = {"kahdelle": 2, "kolmelle": 3, "neljalle": 4, "viidelle": 5, "kuudelle": 6}
+_SWEDISH_NUMBERS = {"tva": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6}
+
+
+def _local_party(said: str) -> int | None:
+    last = said.rsplit(maxsplit=1)[-1]
+    return _LOCAL_PARTY.get(last) or _SWEDISH_NUMBERS.get(last)
+
+
 def _party(text: str, draft: RequestDraft) -> None:
     adults, children = 1, 0
     said = []
@@ -106,7 +115,10 @@ def _party(text: str, draft: RequestDraft) -> None:
             text,
         )
     )
-    total = _number(next(g for g in counted.groups() if g)) if counted else None
+    # "kahdelle" (for two), "för tre": the party in Finnish and Swedish
+    counted = counted or re.search(rf"\b(?:{'|'.join(_LOCAL_PARTY)})\b|\bfor (?:tva|tre|fyra|fem|sex)\b", text)
+    total = _local_party(counted.group(0)) if counted and counted.lastindex is None else None
+    total = total or (_number(next(g for g in counted.groups() if g)) if counted else None)
     if counted:
         adults = total - children if total is not None else adults
         said.append(counted.group(0))

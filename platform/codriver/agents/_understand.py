@@ -666,7 +666,7 @@ def _foreign(text: str, evidence: dict[str, str]) -> list[NotUnderstood]:
         if len(hits) >= 2 and len(hits) >= 0.25 * len(words):
             used = " ".join(evidence.values()).casefold()
             unread = [w for w in words if w not in used]
-            if unread:
+            if unread and not all(w in common for w in unread):  # "ja" alone: nothing of a wish was missed
                 said = " ".join(dict.fromkeys(unread))[:120]
                 reason = (
                     f"this looks like {language}: Codriver reads English (and days and times in Finnish or Swedish)"

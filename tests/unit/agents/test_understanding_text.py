@@ -306,7 +306,10 @@ def test_words_of_another_language_are_said_not_dropped(tools: RegionTools) -> N
     assert result.stated["date"] == "2026-12-10"  # the day and time are read
     # "museoon" (to the museum) ends like the region's museum names ("Kaupunginmuseo"): read as an interest
     assert result.stated["interests"] == {"museum": 1.0}
-    assert [n.said for n in result.not_understood] == ["ja lounas"]
+    assert [m["meal"] for m in result.stated["meals"]] == ["lunch"]  # "lounas" is lunch
+    assert result.not_understood == []  # only "ja" (and) is left unread: no wish was missed
+    result = _understand(tools, "huomenna klo 10 museoon ja sitten jotain kivaa")
+    assert [n.said for n in result.not_understood] == ["ja sitten jotain kivaa"]
     assert "Finnish" in result.not_understood[0].reason
     english = _understand(tools, "tomorrow a museum and lunch on the way home")
     assert english.not_understood == []
@@ -353,6 +356,49 @@ def test_places_said_in_english_are_found_by_their_names_in_the_regions_language
     mentions, _ = link_places("the park next to the old church", tools.gazetteer)
     assert [m.name for m in mentions] == ["Vanha kirkkopuisto"]
     assert link_places("the New Church", tools.gazetteer)[0] == []
+
+
+def test_a_sight_named_in_lower_case_is_linked_or_said_as_missing(tools: RegionTools) -> None:
+    assert tools.gazetteer is not None
+    mentions, unresolved = link_places("8.1. 11-16 national library and the newspaper museum", tools.gazetteer)
+    assert [m.name for m in mentions] == ["Kansalliskirjasto", "Päivälehden museo"]
+    assert unresolved == []
+    # the region has no design museum and no Sibelius monument: said, and no wish for any museum instead
+    result = _understand(tools, "18.12. 11-15 design museum and lunch, also the sibelius monument")
+    assert [n.said for n in result.not_understood] == ["Design Museum", "Sibelius Monument"]
+    assert "museum" not in result.stated.get("interests", {})
+    assert "historic" not in result.stated.get("interests", {})
+    # words that describe rather than name leave the kind a wish: an art museum, a historical church
+    assert link_places("an art museum and a historical church", tools.gazetteer) == ([], [])
+    assert "museum" in _understand(tools, "a modern art museum tomorrow").stated["interests"]
+
+
+def test_a_name_one_letter_off_and_a_place_said_as_where_another_is(tools: RegionTools) -> None:
+    assert tools.gazetteer is not None
+    mentions, unresolved = link_places("start at Klaus K, Kiazma, finish at the Music Centre", tools.gazetteer)
+    assert [m.name for m in mentions] == ["Klaus K", "Kiasma", "Musiikkitalo"]
+    assert unresolved == []
+    # "on the Esplanade" says where the statue is: no visit of its own, and the Esplanade is no missing place
+    result = _understand(tools, "the Runeberg statue on the Esplanade, then Kappeli for lunch")
+    names = [m.name for m in link_places("the Runeberg statue on the Esplanade", tools.gazetteer)[0]]
+    assert names == ["Johan Ludvig Runeberg"]
+    assert len(result.stated["must_visit"]) == 2
+    assert result.not_understood == []
+    # said alone, the Esplanade is the park whose compound name starts with it (Esplanadinpuisto)
+    assert [m.name for m in link_places("a walk in the Esplanade", tools.gazetteer)[0]] == ["Esplanadinpuisto"]
+
+
+def test_meals_diets_cuisines_and_party_in_finnish_and_swedish(tools: RegionTools) -> None:
+    result = _understand(tools, "kasvisillallinen kahdelle")
+    assert result.stated["diet"] == ["vegetarian"]
+    assert [m["meal"] for m in result.stated["meals"]] == ["dinner"]
+    assert result.stated["party"]["adults"] == 2
+    result = _understand(tools, "nepalilaista ruokaa lounaaksi")
+    assert [m["meal"] for m in result.stated["meals"]] == ["lunch"]
+    assert [w["values"][0] for w in result.stated["cuisine"]] == ["nepalese"]
+    result = _understand(tools, "japansk mat till middag för tre")
+    assert [w["values"][0] for w in result.stated["cuisine"]] == ["japanese"]
+    assert result.stated["party"]["adults"] == 3
 
 
 @pytest.mark.parametrize(
