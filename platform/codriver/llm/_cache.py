@@ -33,6 +33,7 @@ from codriver.errors import DataError
 __all__ = ["FileCacheStore", "ModelResponseCache", "cache_namespace", "cached_client"]
 
 _KEY = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
+_TOOL_CHOICE: contextvars.ContextVar[str] = contextvars.ContextVar("codriver_llm_tool_choice", default="auto")
 _FORMAT = 1
 
 
@@ -49,6 +50,9 @@ class FileCacheStore(CacheStore[CHAT_CACHE_VALUE_TYPE]):
         if not _KEY.match(key):
             msg = f"cache key {key!r} is not a safe file name"
             raise DataError(msg)
+        choice = _TOOL_CHOICE.get()
+        if choice != "auto":  # AutoGen's key leaves tool_choice out: fold it in (see ModelResponseCache)
+            key = hashlib.sha256(f"{key}\0{choice}".encode()).hexdigest()
         return self.directory / f"{key}.json"
 
     def get(self, key: str, default: CHAT_CACHE_VALUE_TYPE | None = None) -> CHAT_CACHE_VALUE_TYPE | None:
@@ -105,9 +109,6 @@ def _decode(data: Any) -> CHAT_CACHE_VALUE_TYPE:
     return [item if isinstance(item, str) else CreateResult.model_validate(item["result"]) for item in value["stream"]]
 
 
-_TOOL_CHOICE: contextvars.ContextVar[str] = contextvars.ContextVar("codriver_llm_tool_choice", default="auto")
-
-
 def _tool_choice_key(tool_choice: Tool | Literal["auto", "required", "none"]) -> str:
     return tool_choice if isinstance(tool_choice, str) else f"tool:{tool_choice.schema['name']}"
 
@@ -116,20 +117,9 @@ class ModelResponseCache(ChatCompletionCache):
     """AutoGen's ``ChatCompletionCache`` with ``tool_choice`` in the cache key.
 
     Without it, a turn forced to call a tool and the same turn left free ("auto") would
-    share an entry.
+    share an entry. The choice is set for the duration of each call and folded into the
+    key by :class:`FileCacheStore` (AutoGen's own key computation is private).
     """
-
-    def _check_cache(
-        self,
-        messages: Sequence[LLMMessage],
-        tools: Sequence[Tool | ToolSchema],
-        json_output: bool | type[BaseModel] | None,
-        extra_create_args: Mapping[str, Any],
-    ) -> tuple[CHAT_CACHE_VALUE_TYPE | None, str]:
-        choice = _TOOL_CHOICE.get()
-        if choice != "auto":
-            extra_create_args = {**extra_create_args, "__codriver_tool_choice__": choice}
-        return super()._check_cache(messages, tools, json_output, extra_create_args)
 
     async def create(
         self,

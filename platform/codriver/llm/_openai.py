@@ -20,7 +20,7 @@ import openai
 from autogen_core import CancellationToken
 from autogen_core.models import ChatCompletionClient, CreateResult, LLMMessage, ModelFamily, ModelInfo
 from autogen_core.tools import Tool, ToolSchema
-from autogen_ext.models.openai import OpenAIChatCompletionClient, _model_info
+from autogen_ext.models.openai import OpenAIChatCompletionClient
 from autogen_ext.models.openai.config import OpenAIClientConfiguration
 from pydantic import BaseModel, ValidationError
 
@@ -165,12 +165,30 @@ class LegacyFunctionCallTransport(httpx.AsyncBaseTransport):
         except ValueError:
             return httpx.Response(response.status_code, headers=headers, content=content, request=request)
         if isinstance(body, dict):
+            _served_name(body, request)
             content = json.dumps(rewrite_chat_completion(body), ensure_ascii=False).encode()
         return httpx.Response(response.status_code, headers=headers, content=content, request=request)
 
     async def aclose(self) -> None:
         """Close the wrapped transport."""
         await self._inner.aclose()
+
+
+def _served_name(body: dict[str, Any], request: httpx.Request) -> None:
+    """Report the model under the name it was asked by when the server names it otherwise.
+
+    Servers such as llama.cpp's report a file path or an alias as ``model``; autogen-ext
+    warns on every call whose answer names another model than the one it resolved. An
+    answer naming a dated version of the asked name (OpenAI's ``gpt-4o`` ->
+    ``gpt-4o-2024-08-06``) is left as it is.
+    """
+    try:
+        asked = json.loads(request.content).get("model")
+    except (ValueError, AttributeError, httpx.RequestNotRead):
+        return
+    answered = body.get("model")
+    if isinstance(asked, str) and not (isinstance(answered, str) and answered.startswith(asked)):
+        body["model"] = asked
 
 
 # The rewritten body is decoded and has a new length.
@@ -219,9 +237,6 @@ class OpenAICompatibleClient(OpenAIChatCompletionClient):
     def __init__(self, **config: Any) -> None:
         super().__init__(**cast(OpenAIClientConfiguration, config))
         self._base_url = str(config.get("base_url", ""))
-        # autogen-ext warns when the served model name differs from its table of OpenAI
-        # aliases; servers such as llama.cpp report a file path there, so skip that check.
-        self._resolved_model = None
 
     async def create(
         self,
@@ -313,20 +328,18 @@ def make_openai_client(
         "timeout": timeout_s,
         "http_client": http_client,  # forwarded to openai.AsyncOpenAI
     }
-    info = model_info or _known_info(model) or DEFAULT_OPENAI_COMPATIBLE_INFO
-    config["model_info"] = info
+    if model_info is not None:
+        config["model_info"] = model_info
     if temperature is not None:
         config["temperature"] = temperature
     if seed is not None:
         config["seed"] = seed
-    return OpenAICompatibleClient(**config)
-
-
-def _known_info(model: str) -> ModelInfo | None:
     try:
-        return _model_info.get_info(model)
-    except ValueError:  # not an OpenAI model name autogen-ext knows
-        return None
+        return OpenAICompatibleClient(**config)  # autogen-ext's table knows OpenAI's model names
+    except ValueError as exc:
+        if model_info is not None or "model_info" not in str(exc):
+            raise
+    return OpenAICompatibleClient(**config, model_info=DEFAULT_OPENAI_COMPATIBLE_INFO)
 
 
 def serves_tool_calls(client: ChatCompletionClient) -> bool:
