@@ -141,6 +141,11 @@ class ServedAgent(BaseChatAgent):
         return " ".join(lines)
 
     async def on_messages(self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken) -> Response:
+        session = self.session
+        said = next((m.content for m in reversed(messages) if m.source == "user" and isinstance(m, TextMessage)), "")
+        if said:  # memory learns from every utterance, as with the deterministic agents
+            now = session.state.at or session.context.now
+            session.memory.absorb(said, now=now, shown=session.shown, gazetteer=session.tools.gazetteer)
         ledger = self.tools.begin_turn()
         note = TextMessage(content=self.situation(), source="codriver")
         inner: list[BaseAgentEvent | BaseChatMessage] = []

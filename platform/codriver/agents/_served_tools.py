@@ -168,6 +168,9 @@ class ServedTools:
             limit=max(1, min(limit, 10)),
         )
         found = self.session.tools.places.search_sync(query.model_copy(update={"open_at": at}))
+        memory = self.session.memory
+        rejected, avoided = set(memory.rejected), set(memory.avoid)
+        found = [p for p in found if p.poi_id not in rejected and p.category not in avoided]
         if open_at:
             found = [p for p in found if p.hours.state == "open"]
         rows = []
@@ -268,7 +271,8 @@ class ServedTools:
         avoid = sorted(set(session.memory.avoid))
         if avoid:
             stated["avoid_categories"] = avoid
-        request, assumptions, questions = build_request(stated, session.context)
+        context = session.context.model_copy(update={"diet": session.memory.diet})
+        request, assumptions, questions = build_request(stated, context)
         if request is None:
             raise ValueError(" ".join(questions) or "the request does not fit")
         itinerary = await asyncio.to_thread(engine_plan, request, session.tools)

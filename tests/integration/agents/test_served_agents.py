@@ -182,3 +182,20 @@ async def test_the_embedded_or_no_model_keeps_the_deterministic_policy(tools: Re
     assert reply.usage.calls == 0
     scripted = TripAssistant(tools, client=ReplayChatCompletionClient(["{}", "{}"]), now=NOW)
     assert not scripted.tool_agents
+
+
+async def test_memory_learns_from_the_words_whatever_the_model_passes(tools: RegionTools) -> None:
+    script = [
+        call("search_places", name="Ateneum"),
+        lambda r: call(
+            "plan_trip", day="2026-11-26", depart="09:00", back_by="17:00", origin=searched_id(r), meals=["lunch"]
+        ),
+        say("Done."),
+    ]
+    with scripted_server(script) as server:
+        assistant = _assistant(tools, server)
+        reply = await assistant.send("Tomorrow from Ateneum, we are vegan, a lunch, back by 17:00")
+    assert reply.itinerary is not None
+    assert reply.itinerary.request is not None
+    assert reply.itinerary.request.diet == ["vegan"]  # said, not passed by the model
+    assert assistant.session.memory.diet == ["vegan"]
