@@ -167,12 +167,12 @@ class ServedTools:
             cuisine=cuisine or [],
             limit=max(1, min(limit, 10)),
         )
-        found = self.session.tools.places.search_sync(query.model_copy(update={"open_at": at}))
+        places = self.session.tools.places
         memory = self.session.memory
         rejected, avoided = set(memory.rejected), set(memory.avoid)
-        found = [p for p in found if p.poi_id not in rejected and p.category not in avoided]
-        if open_at:
-            found = [p for p in found if p.hours.state == "open"]
+        found = [p for p in places.search_sync(query) if p.poi_id not in rejected and p.category not in avoided]
+        if not open_at:  # hours at the trip's time, not the clock's, without leaving closed places out
+            found = [p.model_copy(update={"hours": places.get_sync(p.poi_id, at=at).hours}) for p in found]
         rows = []
         for place in found:
             self.ledger.seen[place.poi_id] = place.name

@@ -9,17 +9,20 @@ verified itinerary is shown.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import typer
 from autogen_ext.models.replay import ReplayChatCompletionClient
 from scripted_openai import ScriptedServer, call, last_tool_result, say, scripted_server, searched_id
+from typer.testing import CliRunner
 
 from codriver.agents import TripAssistant
 from codriver.agents._served_tools import verify_itinerary
 from codriver.bootstrap import Runtime
+from codriver.cli import _plan
 from codriver.llm import Meter, cached_client, make_openai_client, serves_tool_calls
 from codriver.planning import RegionTools
 
@@ -199,3 +202,36 @@ async def test_memory_learns_from_the_words_whatever_the_model_passes(tools: Reg
     assert reply.itinerary.request is not None
     assert reply.itinerary.request.diet == ["vegan"]  # said, not passed by the model
     assert assistant.session.memory.diet == ["vegan"]
+
+
+def test_the_cli_plans_through_the_served_agents(
+    helsinki: Runtime, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    def plan_tomorrow(request: dict[str, Any]) -> dict[str, Any]:
+        note = next(m["content"] for m in request["messages"] if m["role"] == "user" and "Now: " in m["content"])
+        tomorrow = datetime.fromisoformat(note.split()[1]).date() + timedelta(days=1)
+        return call(
+            "plan_trip",
+            day=tomorrow.isoformat(),
+            depart="10:00",
+            back_by="16:00",
+            origin=searched_id(request),
+            interests=["museum"],
+        )
+
+    script = [call("search_places", name="Ateneum"), plan_tomorrow, say("Enjoy the museums.")]
+    with scripted_server(script) as server:
+        monkeypatch.setenv("CODRIVER_DATA_DIR", str(helsinki.settings.data_dir))
+        monkeypatch.setenv("CODRIVER_LLM__BASE_URL", server.base_url)
+        monkeypatch.setenv("CODRIVER_LLM__MODEL", "scripted")
+        monkeypatch.setenv("CODRIVER_LLM__CACHE_DIR", str(tmp_path))
+        app = typer.Typer()
+        app.command()(_plan.command)
+        result = CliRunner().invoke(app, ["Tomorrow from Ateneum, museums", "--llm", "openai", "--json"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["agent"] == "planner"
+    assert answer["usage"]["calls"] == 3
+    assert answer["text"].startswith("Enjoy the museums.\nLeaving Ateneum")
+    assert answer["itinerary"]["status"] == "feasible"
+    assert {"search_places", "plan_trip"} <= set(server.tools_sent(0))
