@@ -16,6 +16,7 @@ import anyio
 from codriver.agents import (
     PlanContext,
     RecommendationContext,
+    TripAssistant,
     describe,
     read_follow_up,
     recommend,
@@ -27,6 +28,7 @@ from codriver.agents import (
 from codriver.api._ports import AssistantContext, AssistantPort, ChatReply, Suggestion, TripChange
 from codriver.api._wish_search import search_wish
 from codriver.errors import InputError
+from codriver.llm import serves_tool_calls
 from codriver.planning import Location, TripRequest
 from codriver.tools.geo import LatLon
 from codriver.tools.opening_hours import region_zone
@@ -88,10 +90,23 @@ class AgentsAssistant:
         )
 
     async def plan_text(self, text: str, context: AssistantContext) -> TripRequest:
-        """The request the text describes; an InputError asks for what is missing."""
+        """The request the text describes; an InputError asks for what is missing.
+
+        With a served model the agents' tool-calling planner reads it (``TripAssistant``):
+        the request is the one of the plan it made and the verifier passed.
+        """
         tools = self.planner.tools(context.region)
         plan_context = self._context(context).model_copy(update={"request": None})
-        understanding = await understand(text, context=plan_context, gazetteer=tools.gazetteer, client=self._model())
+        client = self._model()
+        if client is not None and serves_tool_calls(client):
+            assistant = TripAssistant(
+                tools, client=client, now=context.now, origin=plan_context.origin, vehicle=plan_context.vehicle
+            )
+            reply = await assistant.send(text)
+            if reply.itinerary is None or reply.itinerary.request is None:
+                raise InputError(reply.text or "the request could not be understood", field="text")
+            return reply.itinerary.request
+        understanding = await understand(text, context=plan_context, gazetteer=tools.gazetteer, client=client)
         if understanding.request is None:
             msg = " ".join(understanding.questions) or "the request could not be understood"
             raise InputError(msg, field="text")

@@ -21,8 +21,10 @@ from typer.testing import CliRunner
 
 from codriver.agents import TripAssistant
 from codriver.agents._served_tools import verify_itinerary
+from codriver.api import AgentsAssistant, AssistantContext, EnginePlanner
 from codriver.bootstrap import Runtime
 from codriver.cli import _plan
+from codriver.errors import InputError
 from codriver.llm import Meter, cached_client, make_openai_client, serves_tool_calls
 from codriver.planning import RegionTools
 
@@ -235,3 +237,24 @@ def test_the_cli_plans_through_the_served_agents(
     assert answer["text"].startswith("Enjoy the museums.\nLeaving Ateneum")
     assert answer["itinerary"]["status"] == "feasible"
     assert {"search_places", "plan_trip"} <= set(server.tools_sent(0))
+
+
+async def test_post_plan_text_reads_through_the_served_planner(helsinki: Runtime, tmp_path: Any) -> None:
+    with scripted_server(PLAN_SCRIPT) as server:
+        llm = helsinki.settings.llm.model_copy(
+            update={"backend": "openai", "base_url": server.base_url, "model": "scripted", "cache_dir": tmp_path}
+        )
+        runtime = Runtime(helsinki.settings.model_copy(update={"llm": llm}))
+        assistant = AgentsAssistant(EnginePlanner(runtime), runtime)
+        context = AssistantContext(user_id=1, now=NOW, region="helsinki")
+        request = await assistant.plan_text("Tomorrow from Ateneum: a museum and a vegan lunch, back by 17:00", context)
+    assert [r["messages"][-1]["role"] for r in server.requests] == ["user", "tool", "tool", "tool"]
+    assert request.diet == ["vegan"]
+    assert request.interests == {"museum": 1.0}
+    assert request.return_by.isoformat() == "2026-11-26T17:00:00+02:00"
+    with scripted_server([say("Where does the trip start?")]) as server:
+        runtime = Runtime(
+            helsinki.settings.model_copy(update={"llm": llm.model_copy(update={"base_url": server.base_url})})
+        )
+        with pytest.raises(InputError, match="Where does the trip start"):
+            await AgentsAssistant(EnginePlanner(runtime), runtime).plan_text("museums", context)
