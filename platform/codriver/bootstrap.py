@@ -171,7 +171,11 @@ class Runtime:
     def gazetteer(self, region: Region) -> Gazetteer:
         """The region's offline gazetteer (place and street names), built once per import."""
         return _per_import(
-            self._gazetteers, region, lambda: load_gazetteer(self.engine, region, self.graph_router(region).graph)
+            self._gazetteers,
+            region,
+            lambda: load_gazetteer(
+                self.engine, region, self.graph_router(region).graph, data_dir=self.settings.data_dir
+            ),
         )
 
     @cached_property

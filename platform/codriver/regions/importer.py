@@ -312,6 +312,7 @@ def import_region(
         *region_dir.glob("graph-*.npz"),
         *region_dir.glob("tiles-*.mbtiles"),
         *region_dir.glob("walk-*.npz"),
+        *region_dir.glob("streets-*.npz"),  # the gazetteer's streets of an earlier import (regions.stored)
     ]:
         if stale not in {cache, tiles, walk_file_for(cache)}:
             stale.unlink(missing_ok=True)

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -20,7 +21,7 @@ from codriver.errors import PlaceNotFound
 from codriver.regions.catalogue import opening_hours_status, parse_place
 from codriver.store import ChargingStation, Place, Region, session_scope
 from codriver.tools.charging import ChargingStationInfo, ConnectorInfo, OsmChargers
-from codriver.tools.geocoding import Gazetteer
+from codriver.tools.geocoding import Gazetteer, cached_street_entries
 from codriver.tools.opening_hours import HoursReport
 from codriver.tools.opening_hours import opening_hours_report as hours_report
 from codriver.tools.places import EmbeddedPlaces, PlaceEntry, parse_poi_id
@@ -35,6 +36,7 @@ __all__ = [
     "opening_hours_report",
     "station_from_rows",
     "store_refreshed_tags",
+    "streets_file_for",
 ]
 
 
@@ -128,19 +130,38 @@ def build_gazetteer(engine: Engine, region: Region, graph: RoadGraph) -> Gazette
         return Gazetteer.of_region(places, graph, region=region.name)
 
 
+def streets_file_for(graph_cache: Path) -> Path:
+    """The file keeping a drive graph's street names for the gazetteer (same folder, same suffix)."""
+    return graph_cache.with_name("streets-" + graph_cache.stem.removeprefix("graph-") + ".npz")
+
+
 @lru_cache(maxsize=8)
 def _cached(
-    engine: Engine, region_id: int, region_name: str, _imported_at: datetime, _graph_path: str, graph: RoadGraph
+    engine: Engine,
+    region_id: int,
+    region_name: str,
+    _imported_at: datetime,
+    _graph_path: str,
+    graph: RoadGraph,
+    graph_file: Path | None,
 ) -> Gazetteer:
     with session_scope(engine) as session:
         places = session.exec(select(Place).where(Place.region_id == region_id)).all()
-        return Gazetteer.of_region(places, graph, region=region_name)
+        streets = None
+        if graph_file is not None and graph_file.is_file():
+            streets = cached_street_entries(graph, graph_file, streets_file_for(graph_file))
+        return Gazetteer.of_region(places, graph, region=region_name, streets=streets)
 
 
-def load_gazetteer(engine: Engine, region: Region, graph: RoadGraph) -> Gazetteer:
-    """The region's gazetteer (its places and the streets of ``graph``), built once per process, engine and import."""
+def load_gazetteer(engine: Engine, region: Region, graph: RoadGraph, *, data_dir: Path | None = None) -> Gazetteer:
+    """The region's gazetteer (its places and the streets of ``graph``), built once per process, engine and import.
+
+    With ``data_dir`` (where the region's graph cache is), the streets are kept in a file
+    beside the graph cache (:func:`streets_file_for`) and read from it by later processes.
+    """
     assert region.id is not None
-    return _cached(engine, region.id, region.name, region.imported_at, region.graph_path, graph)
+    graph_file = None if data_dir is None else data_dir / region.graph_path
+    return _cached(engine, region.id, region.name, region.imported_at, region.graph_path, graph, graph_file)
 
 
 def opening_hours_report(engine: Engine, region: Region) -> HoursReport:

@@ -6,6 +6,7 @@ from codriver.tools.geocoding._models import GeocodeKind, Geocoder, GeocodeResul
 from codriver.tools.geocoding._nominatim import NominatimGeocoder
 from codriver.tools.geocoding._ratelimit import RateLimiter
 from codriver.tools.geocoding._regional import Bounds, RegionalGeocoder
+from codriver.tools.geocoding._streets import cached_street_entries
 from codriver.tools.geocoding._text import fold
 
 __all__ = [
@@ -20,5 +21,6 @@ __all__ = [
     "PlaceRecord",
     "RateLimiter",
     "RegionalGeocoder",
+    "cached_street_entries",
     "fold",
 ]

@@ -248,8 +248,18 @@ class Gazetteer:
                     self._alias.append(alias)
 
     @classmethod
-    def of_region(cls, places: Iterable[PlaceRecord], graph: RoadGraph, *, region: str) -> Gazetteer:
-        """The gazetteer of a region: its catalogue ``places`` (named ones) and the streets of ``graph``."""
+    def of_region(
+        cls,
+        places: Iterable[PlaceRecord],
+        graph: RoadGraph,
+        *,
+        region: str,
+        streets: Iterable[GazetteerEntry] | None = None,
+    ) -> Gazetteer:
+        """The gazetteer of a region: its catalogue ``places`` (named ones) and the streets of ``graph``.
+
+        ``streets``: the graph's :func:`street_entries` when already at hand (kept in a file).
+        """
         entries = [
             GazetteerEntry(
                 name=aliases[0],
@@ -264,7 +274,7 @@ class Gazetteer:
             for place in places
             if (aliases := place_names(place.name, place.tags or {}))
         ]
-        return cls([*entries, *street_entries(graph)], region=region)
+        return cls([*entries, *(street_entries(graph) if streets is None else streets)], region=region)
 
     # -- lookups ------------------------------------------------------------------------
     def lookup(self, place_id: str) -> GeocodeResult | None:

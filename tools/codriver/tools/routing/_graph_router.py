@@ -15,14 +15,13 @@ from datetime import datetime
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
 from codriver.errors import InputError
 from codriver.tools.geo import EARTH_RADIUS_M, LatLon, haversine_m
 from codriver.tools.routing._bounded import PathTree, bounded_searches
-from codriver.tools.routing._graph import RoadGraph
+from codriver.tools.routing._graph import RoadGraph, lightest_edges
 from codriver.tools.routing._models import Leg, Matrix, Route, Snap, Table, arrival
 
 __all__ = ["GraphRouter"]
@@ -49,16 +48,10 @@ class GraphRouter:
         self.graph = graph
         self.max_snap_m = max_snap_m
         n = graph.node_count
-        # Parallel edges: keep the fastest one of each (u, v) pair.
-        order = np.lexsort((graph.travel_time_s, graph.edge_v, graph.edge_u))
-        keys = graph.edge_u[order] * n + graph.edge_v[order]
-        first = np.concatenate(([True], keys[1:] != keys[:-1]))
-        chosen = order[first]
-        self._keys = keys[first]
+        # Parallel edges: keep the fastest one of each (u, v) pair; 0-second edges get a tiny cost.
+        self._keys, chosen, self._time = lightest_edges(graph, graph.travel_time_s, floor=1e-6)
         self._edge_len = graph.length_m[chosen]
-        u, v = graph.edge_u[chosen], graph.edge_v[chosen]
-        # Zero weights mean "no edge" in a sparse matrix: give 0-second edges a tiny cost.
-        self._time = csr_matrix((np.maximum(graph.travel_time_s[chosen], 1e-6), (u, v)), shape=(n, n))
+        seconds = graph.travel_time_s[chosen]
         self._time_t = self._time.T.tocsr()
         self._lat0 = float(np.radians(graph.lat.mean()))
         self._tree = cKDTree(self._project(graph.lat, graph.lon))
@@ -66,9 +59,9 @@ class GraphRouter:
         self._rows_max = max(2, _TREE_CACHE_CELLS // max(1, n))
         self._rows_lock = threading.Lock()
         # for the bounded searches: the tail of every stored edge, and the fastest speed (m/s)
-        self._edge_tail = np.repeat(np.arange(n, dtype=np.int64), np.diff(self._time.indptr))
-        timed = graph.travel_time_s[chosen] >= 1.0
-        speeds = self._edge_len[timed] / graph.travel_time_s[chosen][timed]
+        self._edge_tail = graph.edge_u[chosen]
+        timed = seconds >= 1.0
+        speeds = self._edge_len[timed] / seconds[timed]
         self._max_speed = float(speeds.max()) if len(speeds) and speeds.max() > 0 else 1.0
         self._paths: OrderedDict[int, PathTree] = OrderedDict()
         self._paths_lock = threading.Lock()

@@ -14,12 +14,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
 from codriver.tools.geo import EARTH_RADIUS_M, LatLon, haversine_m
-from codriver.tools.routing._graph import RoadGraph
+from codriver.tools.routing._graph import RoadGraph, lightest_edges
 
 __all__ = ["DIRECT_M", "WalkRouter"]
 
@@ -36,15 +35,8 @@ class WalkRouter:
     def __init__(self, graph: RoadGraph, *, max_snap_m: float = _MAX_SNAP_M) -> None:
         self.graph = graph
         self.max_snap_m = max_snap_m
-        n = graph.node_count
         # parallel edges: the shortest of each (u, v) pair
-        order = np.lexsort((graph.length_m, graph.edge_v, graph.edge_u))
-        keys = graph.edge_u[order] * n + graph.edge_v[order]
-        first = np.concatenate(([True], keys[1:] != keys[:-1]))
-        chosen = order[first]
-        self._metres = csr_matrix(
-            (np.maximum(graph.length_m[chosen], 1e-3), (graph.edge_u[chosen], graph.edge_v[chosen])), shape=(n, n)
-        )
+        _, _, self._metres = lightest_edges(graph, graph.length_m, floor=1e-3)
         self._lat0 = float(np.radians(graph.lat.mean()))
         self._tree = cKDTree(self._project(graph.lat, graph.lon))
 
