@@ -46,7 +46,7 @@ from codriver.planning import RegionTools
 from codriver.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "integration" / "agents"))
-from scripted_openai import call, estimate_tokens, say, scripted_server, searched_id
+from scripted_openai import ONE_DAY_PLAN, call, estimate_tokens, say, scripted_server, searched_id
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Europe/Helsinki"))
 TURNS = (
@@ -57,21 +57,8 @@ TURNS = (
 AGENTS = ("planner", "recommender", "replanner")
 
 
-def _plan(request: dict[str, Any]) -> dict[str, Any]:
-    return call(
-        "plan_trip",
-        day="2026-11-26",
-        depart="09:00",
-        back_by="17:00",
-        origin=searched_id(request),
-        interests=["museum"],
-        meals=["lunch"],
-        diet=["vegan"],
-    )
-
-
 SCRIPTS: list[list[Any]] = [
-    [call("search_places", name="Ateneum"), _plan, call("verify_plan"), say("Here is your day.")],
+    list(ONE_DAY_PLAN),
     [
         call("search_places", categories=["cafe"]),
         lambda r: call("recommend_places", poi_ids=[searched_id(r)]),

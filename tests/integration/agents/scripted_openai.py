@@ -140,3 +140,26 @@ def scripted_server(
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+def _museum_and_vegan_lunch(request: dict[str, Any]) -> Turn:
+    """plan_trip for Thursday 26 November 2026, 09:00-17:00, from the first place searched."""
+    return call(
+        "plan_trip",
+        day="2026-11-26",
+        depart="09:00",
+        back_by="17:00",
+        origin=searched_id(request),
+        interests=["museum"],
+        meals=["lunch"],
+        diet=["vegan"],
+    )
+
+
+ONE_DAY_PLAN: list[Step] = [
+    call("search_places", name="Ateneum"),
+    _museum_and_vegan_lunch,
+    call("verify_plan"),
+    say("Here is your day."),
+]
+"""A one-day plan from Ateneum as a capable model would make it: search, plan, verify, answer."""

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import typer
 from autogen_ext.models.replay import ReplayChatCompletionClient
-from scripted_openai import ScriptedServer, call, last_tool_result, say, scripted_server, searched_id
+from scripted_openai import ONE_DAY_PLAN, ScriptedServer, call, last_tool_result, say, scripted_server, searched_id
 from typer.testing import CliRunner
 
 from codriver.agents import TripAssistant
@@ -39,30 +39,13 @@ def tools(helsinki: Runtime) -> RegionTools:
     return RegionTools.load(helsinki)
 
 
-def _plan_from_search(request: dict[str, Any]) -> dict[str, Any]:
-    """The model's plan_trip turn: the start is the first place the search returned."""
-    return call(
-        "plan_trip",
-        day="2026-11-26",
-        depart="09:00",
-        back_by="17:00",
-        origin=searched_id(request),
-        interests=["museum"],
-        meals=["lunch"],
-        diet=["vegan"],
-    )
-
-
-PLAN_SCRIPT = [call("search_places", name="Ateneum"), _plan_from_search, call("verify_plan"), say("Here is your day.")]
-
-
 def _assistant(tools: RegionTools, server: ScriptedServer, meter: Meter | None = None) -> TripAssistant:
     client = make_openai_client(base_url=server.base_url, model="scripted", max_retries=0)
     return TripAssistant(tools, client=client, now=NOW, meter=meter)
 
 
 async def test_a_request_in_words_goes_through_tool_calls_to_a_verified_plan(tools: RegionTools) -> None:
-    with scripted_server(PLAN_SCRIPT) as server:
+    with scripted_server(ONE_DAY_PLAN) as server:
         assistant = _assistant(tools, server)
         assert assistant.tool_agents
         reply = await assistant.send("Tomorrow from Ateneum: a museum and a vegan lunch, back by 17:00")
@@ -99,7 +82,7 @@ async def test_a_made_up_place_id_is_a_tool_error_and_never_reaches_the_answer(t
             "plan_trip", day="2026-11-26", depart="09:00", back_by="17:00", origin=searched_id(r), must_visit=[FAKE]
         ),
         call("check_hours", poi_id=FAKE, at="12:00"),
-        _plan_from_search,
+        ONE_DAY_PLAN[1],
         say(f"Do not miss {FAKE}, the Palace of Dreams, after lunch."),
     ]
     with scripted_server(script) as server:
@@ -135,7 +118,7 @@ async def test_a_question_without_places_is_passed_on(tools: RegionTools) -> Non
 
 async def test_recommender_shows_only_places_its_search_returned(tools: RegionTools) -> None:
     script = [
-        *PLAN_SCRIPT,
+        *ONE_DAY_PLAN,
         call("search_places", categories=["cafe"]),
         lambda r: call("recommend_places", poi_ids=[searched_id(r), FAKE]),
         lambda r: call("recommend_places", poi_ids=[searched_id(r)]),
@@ -157,7 +140,7 @@ async def test_recommender_shows_only_places_its_search_returned(tools: RegionTo
 
 
 async def test_replanner_adopts_the_engines_verified_repair(tools: RegionTools) -> None:
-    script = [*PLAN_SCRIPT, call("replan_trip", event="delay", minutes=20), call("verify_plan"), say("Shifted.")]
+    script = [*ONE_DAY_PLAN, call("replan_trip", event="delay", minutes=20), call("verify_plan"), say("Shifted.")]
     with scripted_server(script) as server:
         assistant = _assistant(tools, server)
         first = await assistant.send("Tomorrow from Ateneum: a museum and a vegan lunch, back by 17:00")
@@ -240,7 +223,7 @@ def test_the_cli_plans_through_the_served_agents(
 
 
 async def test_post_plan_text_reads_through_the_served_planner(helsinki: Runtime, tmp_path: Any) -> None:
-    with scripted_server(PLAN_SCRIPT) as server:
+    with scripted_server(ONE_DAY_PLAN) as server:
         llm = helsinki.settings.llm.model_copy(
             update={"backend": "openai", "base_url": server.base_url, "model": "scripted", "cache_dir": tmp_path}
         )
