@@ -325,7 +325,9 @@ def sgd_hit(understanding: Understanding, target: tuple[str, str], span: str) ->
             return True
         return value.replace("_", " ") in fold(said)
     interests = understanding.stated.get("interests", {})
-    return value in interests or value.replace("_", " ") in fold(said)
+    # "no theme park in this region" answers "a theme park" (annotated as a tourist attraction) with "none here"
+    none_here = bool(span) and fold(span).split()[0] in fold(said)
+    return value in interests or value.replace("_", " ") in fold(said) or none_here
 
 
 def main() -> int:

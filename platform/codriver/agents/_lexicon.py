@@ -17,6 +17,7 @@ __all__ = [
     "MEAL_WORDS",
     "MISSING_KINDS",
     "NUMBER_WORDS",
+    "SPECIAL_ATTRACTIONS",
     "WEEKDAYS",
 ]
 
@@ -26,24 +27,30 @@ INTEREST_WORDS: dict[str, str] = {
     r"(?<!street )(?<!public )art(?:s|sy|y)?|galler(?:y|ies)|paintings?|culture|cultural": "gallery",
     # "park" the place, not the verb ("where we can park", "park near the museum") nor a car park
     r"(?<!car )(?<!to )(?<!can )(?<!amusement )(?<!theme )(?<!water )parks?(?! the car| near| nearby| close)|"
-    r"gardens?|green spaces?|(?:something|somewhere) green|greenery|outdoors?|nature|fresh air|walk in the park|picnic|"
+    r"gardens?|green spaces?|(?:something|somewhere) green|greenery|outdoors|be outdoor|nature|fresh air|"
+    r"walk in the park|picnic|"
     r"stretch (?:our|my|the kids'?|their) legs|"
     r"(?:a|for a|go for a) (?:walk|stroll)": "park",
-    r"sights?|sightseeing|attractions?|landmarks?|tourist spots?|zoos?|wildlife|animals|aquariums?|"
-    r"amusement parks?|theme parks?|water parks?|funfairs?|fairgrounds?|market halls?|indoor markets?": "attraction",
+    # zoos, aquariums and theme parks are attractions only where the region has one (see SPECIAL_ATTRACTIONS)
+    r"sights?|sightseeing|attractions?|landmarks?|tourist spots?|market halls?|indoor markets?|"
+    r"nahtavyy\w*": "attraction",
     r"histor(?:y|ic|ical)(?! museums?)|monuments?|memorials?|castles?|fortress|"
     r"architecture|old buildings|heritage": "historic",
     r"views?|viewpoints?|panorama|panoramic|lookouts?|photo spots?": "viewpoint",
-    r"coffee|cafes?|cafe|espresso|pastr(?:y|ies)|cake|bakery|ice ?cream|gelato|hot chocolate|cocoa|tea room": "cafe",
-    r"beers?|pints?|pubs?|bars?|drinks|a drink|cocktails?|wine|nightlife|night ?clubs?|clubbing": "bar",
+    r"coffee|cafes?|cafe|espresso|pastr(?:y|ies)|cake|bakery|ice ?cream|gelato|hot chocolate|cocoa|tea room|"
+    r"kahvi\w*|kahvila\w*|kaffe|fika": "cafe",
+    r"beers?|pints?|pubs?|bars?|drinks|a drink|cocktails?|wine|nightlife|night ?clubs?|clubbing|nightcaps?|"
+    r"olut\w*|oluet\w*|oluelle|kaljal\w*|baari\w*|pubi\w*": "bar",
     r"playgrounds?|swings|slides|climbing frames?": "playground",
     r"churche?s?|cathedrals?|chapels?|places? of worship|worship": "place_of_worship",
     r"statues?|sculptures?|street art|public art|artworks?": "artwork",
     r"theat(?:er|re)s?|cinemas?|movies?|films?|(?:a|puppet|magic|comedy|live) shows?|shows|concerts?|opera|ballet|"
-    r"musicals?|"
+    r"musicals?|elokuv\w*|leffa\w*|teatteri\w*|"
     r"live music|gigs?": "entertainment",
     r"beach(?:es)?|swim(?:ming)?": "beach",
-    r"librar(?:y|ies)|books": "library",
+    r"librar(?:y|ies)|books|(?:somewhere|a place|place) (?:quiet )?to read|reading rooms?": "library",
+    r"chemists?|pharmac(?:y|ies)|drugstores?|apteek\w*": "pharmacy",
+    r"groceries|grocery(?: store| shop)?|supermarkets?|food shop": "supermarket",
     r"squares|town squares?|plazas?|market squares?": "square",
     r"restaurants?|fine dining|good food|foodie": "restaurant",
     r"fast food|street food|junk food": "fast_food",
@@ -52,8 +59,16 @@ INTEREST_WORDS: dict[str, str] = {
 # Kinds of place people ask for that the catalogue has no category for: said as not possible, never dropped.
 MISSING_KINDS = (
     r"saunas?|spas?|shopping|shops?|boutiques?|malls?|flea markets?|bowling|escape rooms?|karaoke|casinos?|gyms?|golf|"
-    r"ice skating|skating rinks?|ski(?:ing)?|climbing walls?|bouldering|swimming pools?|hot tubs?|massages?"
+    r"ice skating|skating rinks?|ski(?:ing)?|climbing walls?|bouldering|swimming pools?|hot tubs?|massages?|"
+    r"airports?"
 )
+# Kinds of attraction a region may or may not have (OSM tourism=zoo, aquarium, theme_park, the place's descriptors):
+# an attraction wish where the region has one, said as not possible where it has none.
+SPECIAL_ATTRACTIONS: dict[str, str] = {
+    r"zoos?|wildlife park|animal park|(?:see|see the|look at) animals": "zoo",
+    r"aquariums?|sea life": "aquarium",
+    r"amusement parks?|theme parks?|funfairs?|fairgrounds?|water parks?": "theme_park",
+}
 
 DIET_WORDS: dict[str, str] = {
     # Finnish and Swedish words too, compounds included ("kasvisillallinen": a vegetarian dinner)
@@ -67,7 +82,7 @@ DIET_WORDS: dict[str, str] = {
 
 MEAL_WORDS: dict[str, str] = {
     r"breakfast|aamiai\w*|aamupala\w*|frukost\w*": "breakfast",
-    r"brunch": "lunch",
+    r"brunch|brunssi\w*": "lunch",
     # "lounaaksi" (for lunch), "kasvisillallinen" (vegetarian dinner), "middagen": Finnish and Swedish
     r"lunch|lounas\w*|lounaa\w*|\w+lounas": "lunch",
     r"dinner|supper|evening meal|\w*illalli\w*|paivalli\w*|middag\w*": "dinner",

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from codriver.agents._cuisine import food_words
 from codriver.agents._glossary import covers, looks_local
@@ -193,7 +193,30 @@ def _alias_index(gazetteer: Gazetteer) -> tuple[dict[str, list[int]], list[str]]
                 short = " ".join(tokens[1:])
                 if len(short) >= _SHORT_NAME_MIN and short not in by_name and set(tokens[1:]) - _GENERIC:
                     by_name[short] = [index]
-    return by_name, sorted(by_name)
+    # "dinner at Lumi" is Ravintola Lumi: a name that starts with the kind of place is also known without it
+    # (said exactly: a slip of it is too near other words, "Esplanade" is not Cafe Esplanad)
+    fuzzy_names = sorted(by_name)
+    for index, entry in enumerate(gazetteer.entries):
+        for alias in entry.aliases if entry.kind == "place" else ():
+            tokens = fold(alias).split()
+            short = " ".join(tokens[1:])
+            if (
+                len(tokens) > 1
+                and tokens[0] in _KIND_PREFIXES
+                and len(short) >= _KIND_PREFIX_REST
+                and short not in by_name
+                and set(tokens[1:]) - _GENERIC
+            ):
+                by_name.setdefault(short, [])
+                if index not in by_name[short]:
+                    by_name[short].append(index)
+    return by_name, fuzzy_names
+
+
+_KIND_PREFIXES = frozenset(
+    {"ravintola", "restaurant", "restaurang", "cafe", "kahvila", "bar", "baari", "pub", "hotel", "hotelli", "bistro"}
+)
+_KIND_PREFIX_REST = 4  # letters of the name after the kind: "Lumi" of Ravintola Lumi
 
 
 # Finnish and Swedish case endings a name takes in running text ("Ekbergillä", "Kiasmaan", "Ateneumissa")
@@ -204,7 +227,10 @@ def _uninflected(folded: str) -> str | None:
     """The name without a case ending on its last word, when enough of the word is left; else None."""
     head, _, last = folded.rpartition(" ")
     match = _CASE_ENDING.search(last)
-    if match is None or match.start() < _SHORT_NAME_MIN - 1:
+    if match is None:
+        return None
+    # "kiasmaan" needs five letters left; "amos rexiin" a last word of three and six letters in all
+    if (match.start() < _SHORT_NAME_MIN - 1) if not head else (match.start() < 3 or len(head) + match.start() < 5):
         return None
     return f"{head} {last[: match.start()]}".strip()
 
@@ -344,24 +370,45 @@ _KIND_SYNONYMS = {
 }
 
 _KIND_AFTER = re.compile(
-    r"\s+(?:(?:art|history|design|modern art|city)\s+)?"
+    r"(?:'s|\u2019s)?\s+(?:(?:art|history|design|modern art|city)\s+)?"
     r"(?:museum|gallery|church|cathedral|park|library|theatre|theater|square|market hall|hall|statue|monument)\b",
     re.IGNORECASE,
 )
 
 
 _KIND_BEFORE = re.compile(
-    r"(?:statue|monument|memorial|bust|tomb|grave|church|chapel|museum|house|home)\s+of\s+(?:the\s+)?$", re.IGNORECASE
+    r"(?:statue|monument|memorial|bust|tomb|grave|church|chapel|museum|house|home)\s+of\s+(?:the\s+)?"
+    r"(?:(?:tsar|czar|king|queen|saint|st\.?|president|marshal|general|emperor|empress|poet|composer)\s+)?$",
+    re.IGNORECASE,
 )
 
 
-def _with_kind_after(text: str, mention: Mention) -> Mention:
+# The categories a kind said after a name fits: "Kiasma museum" is Kiasma, "contemporary art museum" no gallery
+_KIND_FITS = {
+    kind: frozenset(categories.split())
+    for kind, categories in (
+        ("museum", "museum attraction"),
+        ("gallery", "gallery museum"),
+        ("church", "place_of_worship attraction historic"),
+        ("cathedral", "place_of_worship attraction historic"),
+        ("library", "library"),
+        ("park", "park"),
+    )
+}
+
+
+def _with_kind_after(text: str, mention: Mention) -> Mention | None:
+    """The mention with the kind said around it ("the statue of", "museum"); None when that kind is not its own."""
     before = _KIND_BEFORE.search(text[: mention.start])
     if before is not None and mention.place_id is not None:
         mention = replace(mention, start=before.start(), said=text[before.start() : mention.end])
     kind = _KIND_AFTER.match(text, mention.end)
     if kind is None or mention.place_id is None:
         return mention
+    fits = _KIND_FITS.get(kind.group(0).split()[-1].lower())
+    if fits is not None and mention.category is not None and mention.category not in fits:
+        # "the contemporary art museum": a word of a gallery's name followed by another kind describes, not names
+        return None if not mention.said[:1].isupper() and " " not in mention.said else mention
     return replace(mention, end=kind.end(), said=text[mention.start : kind.end()])
 
 
@@ -427,15 +474,16 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 or tokens[-1] in _LINKERS
             ):
                 continue
-            if not capitalised and tokens[-1] in _GENERIC - _PLACE_TYPES:
-                continue
+            named_exactly = n > 1 and folded in by_name and bool(set(tokens) - _GENERIC - _town_words(gazetteer))
+            if not capitalised and tokens[-1] in _GENERIC - _PLACE_TYPES and not named_exactly:
+                continue  # "a nice cafe" is no name; "karl fazer cafe" is the name of one
             if n == 1 and folded in _town_words(gazetteer):
                 continue  # "in Helsinki": the town itself, not the hotel or café named after it
             score = _EXACT if folded in by_name else 0.0
             key = folded
             bare = _uninflected(folded) if not score and (said[:1].isupper() or lower_case_text) else None
-            if not score and bare is not None and bare in by_name and n > 1:
-                key, score = bare, _INFLECTED_SCORE  # "Cafe Ekbergillä": at Cafe Ekberg
+            if not score and bare is not None and bare in by_name and (n > 1 or lower_case_text):
+                key, score = bare, _INFLECTED_SCORE  # "Cafe Ekbergillä": at Cafe Ekberg; "kiasmaan": to Kiasma
             alone = i + 1 >= len(words) or fold(words[i + 1][0]) in _LINKERS or re.match(r"\s*[,.;!?)]", text[end:])
             district = i > 0 and fold(words[i - 1][0]) == "in"  # "dinner in Kamppi": a part of town, not Kamppi Chapel
             # a compound name of the region's language needs no capital: "rahamuseo" is Suomen Pankin rahamuseo
@@ -466,6 +514,25 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                     slip = process.extractOne(folded, names, scorer=Levenshtein.distance, score_cutoff=1)
                     if slip is not None:
                         key, score = slip[0], _FUZZY_CUTOFF / 100
+            slipped = False
+            # "kiasam": two letters swapped in a six-letter name typed in lower case
+            if (
+                not score
+                and n == 1
+                and lower_case_text
+                and len(folded) == _LOW_TYPO_MIN - 1
+                and folded.isalpha()
+                and folded not in _GENERIC
+                and folded not in _FOOD_WORDS
+                and not _LEXICAL.fullmatch(folded)
+            ):
+                slip = process.extractOne(folded, _sight_words(gazetteer), scorer=OSA.distance, score_cutoff=1)
+                if slip is not None:
+                    key, score, slipped = slip[0], _FUZZY_CUTOFF / 100, True
+            if not score and proper and n > 1 and set(tokens) - _GENERIC - _LINKERS:
+                inside = _name_around(gazetteer, by_name, tokens)  # "Hilton Strand" of Hilton Helsinki Strand
+                if inside is not None:
+                    key, score = inside, _INFLECTED_SCORE
             if not score:
                 continue
             run = words[i : i + n]
@@ -482,13 +549,15 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 and not said[:1].isupper()
                 and not typed_low
                 and not local
+                and not slipped
                 and (score < _EXACT or not lower_case_text or len(said) < 5)
             ):
                 continue  # a lower-case word is a name only in text typed all in lower case
             owners = _rank(gazetteer, by_name[key])
             best = gazetteer.entries[owners[0]]
-            if n == 1 and not said[:1].isupper() and (best.category or "") in _EVERYDAY:
-                continue
+            everyday = n == 1 and not said[:1].isupper() and (best.category or "") in _EVERYDAY
+            if everyday and not (typed_low and score == _EXACT):
+                continue  # "bar" is no name; "finnjävel" typed in lower case is the restaurant
             others = tuple(
                 gazetteer.entries[o].place_id or f"street:{gazetteer.entries[o].name}"
                 for o in owners[1:]
@@ -515,7 +584,7 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             chosen.append(mention)
     chosen.sort(key=lambda m: m.start)
     # "Kiasma museum", "Ateneum art museum": the kind said after a name belongs to the name
-    chosen = [_with_kind_after(text, m) for m in chosen]
+    chosen = [m for m in (_with_kind_after(text, m) for m in chosen) if m is not None]
     unresolved: list[tuple[str, int]] = []
     name_run = r"((?:[A-ZÅÄÖ][\w'\u2019-]*)(?:\s+(?:of\s+|de\s+|la\s+|du\s+)?[A-ZÅÄÖ][\w'\u2019-]*)*)"
     for cue in re.finditer(rf"\b(?i:{_CUE})\s+", text):
@@ -579,6 +648,42 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
     return _without_qualifiers(text, chosen), unresolved
 
 
+@lru_cache(maxsize=4)
+def _sight_words(gazetteer: Gazetteer) -> tuple[str, ...]:
+    """One-word names of sights (not cafés, shops or hotels), for slips in short names typed in lower case."""
+    return tuple(
+        sorted(
+            {
+                fold(alias)
+                for entry in gazetteer.entries
+                if entry.kind == "place" and (entry.category or "") not in _EVERYDAY | _SIGHTS_FIRST
+                for alias in entry.aliases
+                if " " not in fold(alias) and len(fold(alias)) >= _LOW_TYPO_MIN - 1
+            }
+        )
+    )
+
+
+def _name_around(gazetteer: Gazetteer, by_name: dict[str, list[int]], tokens: list[str]) -> str | None:
+    """The one place whose name has every word said, in order, and more ("Sokos Hotel Vaakuna"), or None."""
+    hits: dict[str, list[int]] = {}
+    for name, owners in by_name.items():
+        words = name.split()
+        if len(words) <= len(tokens):
+            continue
+        position = 0
+        for word in words:
+            if position < len(tokens) and word == tokens[position]:
+                position += 1
+        if position == len(tokens):
+            hits[name] = owners
+    places = _one_place(gazetteer, {i for owners in hits.values() for i in owners}) if hits else set()
+    if len(places) != 1:
+        return None
+    (place,) = places
+    return next(name for name, owners in hits.items() if place in owners)
+
+
 _QUALIFIER = re.compile(r"\s+(?:on|in|at|by|near|next to|beside|behind|opposite)\s+(?:the\s+)?")
 
 
@@ -629,7 +734,23 @@ _SIGHT_KINDS = (
     r"museum|gallery|church|cathedral|chapel|monument|statue|memorial|fortress|castle|palace|tower|zoo|"
     r"aquarium|library|theatre|theater|opera|temple|mosque|synagogue"
 )
-_LOWER_SIGHT = re.compile(rf"\b((?:[a-zåäö][\w'\u2019-]*\s+){{1,2}})({_SIGHT_KINDS})\b")
+_LOWER_WORDS_BEFORE = re.compile(r"((?:[a-zåäö][\w'\u2019-]*\s+){1,2})$")
+_KIND_NAMES = tuple(_SIGHT_KINDS.split("|"))
+
+
+def _kind_word(word: str) -> str | None:
+    """The kind of sight a word is, allowing one slip in one of six letters or more ("libary"), or None.
+
+    ("place" is no slip of "palace": five letters are too few to tell a slip from another word.)
+    """
+    if word in _KIND_NAMES:
+        return word
+    if len(word) < _SHORT_NAME_MIN or (word.endswith("s") and _kind_word(word[:-1])):
+        return None  # "war memorials": kinds in the plural are a wish for that kind, not the name of one
+    slip = process.extractOne(word, _KIND_NAMES, scorer=OSA.distance, score_cutoff=1)
+    return slip[0] if slip is not None and len(slip[0]) >= _SHORT_NAME_MIN else None
+
+
 # Words that describe a sight rather than name it: "the old church", "a big museum", "the white church".
 _DESCRIBING_WORDS = """
     old new big small little nice good best great famous local modern ancient public beautiful main central top
@@ -651,15 +772,19 @@ def _lower_case_sights(
     "national library" is Kansalliskirjasto (the descriptors and the glossary find it); "design museum" and
     "sibelius monument", which the region lacks, are names it does not have, not a wish for any museum.
     """
-    for match in _LOWER_SIGHT.finditer(text):
+    for word in re.finditer(r"\b[a-z]{3,}\b", text):
+        kind = _kind_word(word.group(0))
+        match = _LOWER_WORDS_BEFORE.search(text, 0, word.start()) if kind is not None else None
+        if kind is None or match is None:
+            continue
         words = match.group(1).split()
         # the run of words right before the kind that are neither linking nor everyday words of ours
         while words and (fold(words[0]) in _LINKERS or _LEXICAL.fullmatch(fold(words[0]))):
             words = words[1:]
         if not words or any(fold(w) in _LINKERS for w in words):
             continue
-        start = text.rfind(words[0], match.start(), match.end(2))
-        end = match.end()
+        start = text.rfind(words[0], match.start(), word.start())
+        end = word.end()
         before = text[:start].rstrip()
         if before[-1:].isupper() or re.search(r"[A-ZÅÄÖ][\w'-]*$", before):
             continue  # "Kiasma art museum": the kind belongs to the capitalised name before it
@@ -667,7 +792,7 @@ def _lower_case_sights(
             start < u + len(n) and u < end for n, u in unresolved
         ):
             continue
-        tokens = [fold(w) for w in words] + [match.group(2).lower()]
+        tokens = [fold(w) for w in words] + [kind]
         described = _described(gazetteer, tokens, single_ok=False)
         if described is not None:
             chosen.append(_mention(gazetteer, text[start:end], (start, end), described, score=0.9))

@@ -24,6 +24,7 @@ from codriver.agents._lexicon import (
     MEAL_WORDS,
     MISSING_KINDS,
     NUMBER_WORDS,
+    SPECIAL_ATTRACTIONS,
 )
 from codriver.agents._linking import link_places, local_kind_words
 from codriver.agents._when import parse_clock, read_when
@@ -250,6 +251,9 @@ def _interests(text: str, draft: RequestDraft) -> None:
         named_there = any(link["field"] == "must_visit" and link.get("category") == category for link in draft.linked)
         if named_there and re.match(r" (?:at|in)(?: |$)(?:[,.;:!?]|$|and\b|then\b)", text[start + len(said) :]):
             continue  # "coffee at Café Aalto": that café, not one more
+        # the linked name is blanked out of the text: nothing after the word is where it was said
+        if named_there and re.match(r"\s*(?:[,.;:!?]|$)", text[start + len(said) :]):
+            continue  # "kahvit Ekbergillä" (coffee at Ekberg's): the place said right after is where
         if is_negated(text, start):
             avoid.append(category)
         elif category not in interests:
@@ -293,6 +297,24 @@ def _missing_kinds(text: str, draft: RequestDraft) -> None:
             draft.not_understood.append(
                 {"said": word, "reason": f"Codriver cannot plan {word} yet: its catalogue has no such kind of place"}
             )
+
+
+def _special_attractions(text: str, draft: RequestDraft, gazetteer: Gazetteer | None) -> None:
+    """ "a zoo", "a theme park": an attraction wish where the region has one (by its tags), else said as missing."""
+    for pattern, kind in SPECIAL_ATTRACTIONS.items():
+        match = re.search(rf"\b(?:{pattern})\b", text)
+        if match is None or is_negated(text, match.start()):
+            continue
+        has = gazetteer is None or any(kind.replace("_", " ") in e.descriptors for e in gazetteer.entries)
+        if has:
+            interests = dict(draft.fields.get("interests", {}))
+            interests.setdefault("attraction", 1.0)
+            draft.put(
+                "interests", interests, ", ".join(filter(None, [draft.evidence.get("interests"), match.group(0)]))
+            )
+        else:
+            word = match.group(0)
+            draft.not_understood.append({"said": word, "reason": f"no {kind.replace('_', ' ')} in this region"})
 
 
 def _diets(text: str, draft: RequestDraft) -> None:
@@ -543,6 +565,8 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
     avoid: list[str] = []
     said_must: list[str] = []
     origin_end: int | None = None
+    # "From A to B, and finish at C": with an end said, "to B" after the start is a visit, not the end
+    end_said = any(_END_BEFORE.search(original[max(0, m.start - 40) : m.start].lower()) for m in mentions)
     for mention in mentions:
         if _clock(mention.said.lower()) is not None:
             continue
@@ -557,7 +581,11 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
         if mention.place_id is not None or _ORIGIN_BEFORE.search(before) or _END_BEFORE.search(before):
             masked = masked[: mention.start] + " " * (mention.end - mention.start) + masked[mention.end :]
         note = f"{mention.said} -> {mention.name}" + (f" ({mention.place_id})" if mention.place_id else " (street)")
-        after_origin = origin_end is not None and _TO_AFTER_FROM.match(original[origin_end : mention.start]) is not None
+        after_origin = (
+            origin_end is not None
+            and not end_said
+            and _TO_AFTER_FROM.match(original[origin_end : mention.start]) is not None
+        )
         if _ORIGIN_BEFORE.search(before) and "origin" not in draft.fields:
             draft.put("origin", value, mention.said)
             linked("origin")
@@ -670,6 +698,7 @@ def read_request(
     _budget(lowered, draft)
     _interests(lowered, draft)
     _missing_kinds(lowered, draft)
+    _special_attractions(lowered, draft, gazetteer)
     _diets(lowered, draft)
     _meals(lowered, draft)
     _cuisines(lowered, draft, region_cuisines)

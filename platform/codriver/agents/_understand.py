@@ -711,7 +711,8 @@ async def understand(
     question = _QUESTION_ONLY.match(text) is not None
     if not unmet and (len(re.findall(r"\w+", text)) <= 3 or question) and context.request is None:
         probe = read_request(text, now=context.now, gazetteer=gazetteer, country=context.country)
-        if not set(probe.fields) - ({"date", "part_of_day"} if question else set()):
+        wished = probe.unresolved_places or probe.not_understood  # "Heureka science centre", "is there a zoo?"
+        if not set(probe.fields) - ({"date", "part_of_day"} if question else set()) and not wished:
             unmet = [
                 NotUnderstood(said=text.strip()[:40], reason="nothing in it says what trip you want", kind="not_read")
             ]

@@ -661,9 +661,35 @@ def _read_length(text: str, when: When) -> None:
     if re.search(r"\bhalf[- ]day\b", text):
         when.duration_h = 4.0
         when.said["duration"] = "half day"
-    elif re.search(r"\ba (?:few|couple of) hours\b", text):
+    elif couple := re.search(r"\ba couple (?:of )?hours\b", text):
+        when.duration_h = 2.0
+        when.said["duration"] = couple.group(0)
+    elif re.search(r"\ba few hours\b", text):
         when.duration_h = 3.0
         when.said["duration"] = "a few hours"
+    elif local := re.search(
+        rf"\b(?P<n>\d{{1,2}}|{'|'.join(_LOCAL_NUMBERS)}) (?:tuntia|timmar)\b|\btunnin\b|\ben timme\b", text
+    ):
+        # "kolme tuntia" (three hours), "tunnin" (an hour), "två timmar": a length in Finnish or Swedish
+        word = local.group("n")
+        hours = 1 if word is None else int(word) if word.isdigit() else _LOCAL_NUMBERS[word]
+        if 0 < hours <= 24:
+            when.duration_h = float(hours)
+            when.said["duration"] = local.group(0)
+
+
+_LOCAL_NUMBERS = {
+    "kaksi": 2,
+    "kolme": 3,
+    "nelja": 4,
+    "viisi": 5,
+    "kuusi": 6,
+    "tva": 2,
+    "tre": 3,
+    "fyra": 4,
+    "fem": 5,
+    "sex": 6,
+}
 
 
 # Parts of the day said in Swedish or Finnish (folded): "på förmiddagen", "iltapäivällä"

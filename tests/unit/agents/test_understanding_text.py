@@ -388,6 +388,68 @@ def test_a_name_one_letter_off_and_a_place_said_as_where_another_is(tools: Regio
     assert [m.name for m in link_places("a walk in the Esplanade", tools.gazetteer)[0]] == ["Esplanadinpuisto"]
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("dinner at Lumi and then Lilla Teatern", ["Ravintola Lumi", "Lilla Teatern"]),  # without "Ravintola"
+        ("lunch at finnjävel then the ateneum", ["Finnjävel", "Ateneum"]),  # a restaurant's own word, lower case
+        ("ride the spårakoff tonight", ["Spårakoff"]),
+        ("breakfast at the karl fazer cafe", ["Karl Fazer Café"]),  # the whole name, though it ends in "cafe"
+        ("haluun kiasmaan ja amos rexiin", ["Kiasma", "Amos Rex"]),  # Finnish case endings in lower case
+        ("ateneum, kiasam and the oodi libary", ["Ateneum", "Kiasma", "Helsingin keskustakirjasto Oodi"]),
+        ("From the Hilton Strand to Sokos Hotel Vaakuna", ["Hilton Helsinki Strand", "Original Sokos Hotel Vaakuna"]),
+        ("the statue of Tsar Alexander II and J.V. Snellman's statue", ["Aleksanteri II", "Johan Vilhelm Snellman"]),
+        ("the Bank of Finland money museum", ["Suomen Pankin rahamuseo"]),
+        # descriptions, not names: a gallery's word before "art museum", a kind in the plural
+        ("the contemporary art museum with the curvy roof", []),
+        ("I'm into history, old stuff, war memorials", []),
+    ],
+)
+def test_names_typed_without_their_kind_inflected_or_slipped(tools: RegionTools, text: str, names: list[str]) -> None:
+    assert tools.gazetteer is not None
+    mentions, unresolved = link_places(text, tools.gazetteer)
+    assert [m.name for m in mentions] == names
+    assert unresolved == []
+
+
+def test_an_end_said_makes_to_after_the_start_a_visit_and_a_kind_inside_a_name_no_wish(tools: RegionTools) -> None:
+    result = _understand(tools, "From the Hilton Strand to the Winter War memorial, and finish at GLO Hotel Kluuvi")
+    assert result.stated["origin"]["name"] == "Hilton Helsinki Strand"
+    assert result.stated["destination"]["name"] == "GLO Hotel Kluuvi"
+    assert len(result.stated["must_visit"]) == 1  # the memorial
+    statues = _understand(tools, "the statue of Tsar Alexander II and J.V. Snellman's statue")
+    assert "artwork" not in statues.stated.get("interests", {})
+    assert len(statues.stated["must_visit"]) == 2
+
+
+def test_wishes_the_region_cannot_meet_are_said_not_asked_about(tools: RegionTools) -> None:
+    # no zoo in the region (no tourism=zoo): said, and no other attraction planned for it
+    zoo = _understand(tools, "is there a zoo? the kids love animals")
+    assert [n.said for n in zoo.not_understood] == ["zoo"]
+    assert "attraction" not in zoo.stated.get("interests", {})
+    assert zoo.questions == []
+    # a name alone that the region lacks is a wish said as missing, not "nothing in it says what trip you want"
+    heureka = _understand(tools, "Heureka science centre")
+    assert [n.said for n in heureka.not_understood] == ["Heureka science centre"]
+    assert heureka.questions == []
+    airport = _understand(tools, "Ateneum first, then drop me at the airport")
+    assert [n.said for n in airport.not_understood] == ["airport"]
+
+
+def test_lengths_and_kinds_said_in_everyday_or_local_words(tools: RegionTools) -> None:
+    assert _understand(tools, "19.12. iltapäivällä kolme tuntia, kirjastoja").stated["duration_h"] == 3.0
+    assert _understand(tools, "a couple of hours in the afternoon, a park").stated["duration_h"] == 2.0
+    assert _understand(tools, "a few hours in the afternoon, a park").stated["duration_h"] == 3.0
+    assert set(_understand(tools, "chemist first, then a park").stated["interests"]) == {"pharmacy", "park"}
+    assert set(_understand(tools, "theatre and then a nightcap").stated["interests"]) == {"entertainment", "bar"}
+    assert set(_understand(tools, "outdoor sculptures and public art").stated["interests"]) == {"artwork"}
+    assert set(_understand(tools, "somewhere quiet to read, and a bakery").stated["interests"]) == {"library", "cafe"}
+    # "kahvit Ekbergillä": the coffee is at the café named right after it, not one more café
+    result = _understand(tools, "Kiasma ja Ateneum, sitten kahvit Ekbergillä")
+    assert "cafe" not in result.stated.get("interests", {})
+    assert len(result.stated["must_visit"]) == 3
+
+
 def test_meals_diets_cuisines_and_party_in_finnish_and_swedish(tools: RegionTools) -> None:
     result = _understand(tools, "kasvisillallinen kahdelle")
     assert result.stated["diet"] == ["vegetarian"]
