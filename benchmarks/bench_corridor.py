@@ -21,7 +21,9 @@ driven), issue 16's "300 km EV round trip with two charging stops". Planned
 default the commit before the corridor search, exported with ``git archive``) ahead of
 the working tree; that code has no ``MealWish.near``, so its request wishes lunch
 anywhere (``before``), or lunch anywhere with the far town's square as a must-visit
-(``before+``, which makes it drive there).
+(``before+``, which makes it drive there). With ``--same-trips`` the ``--before`` code
+plans the after rows' own requests (``before``, ``before 30``), for a revision that has
+``MealWish.near``.
 Each row says the plan's status, charging stops, and how far the lunch is from the far
 town's square.
 """
@@ -172,6 +174,11 @@ def main() -> int:
         default=BEFORE,
         help="git revision of the code to compare with ('' skips; default: before corridors)",
     )
+    parser.add_argument(
+        "--same-trips",
+        action="store_true",
+        help="the --before code plans the after rows' requests (a revision that has MealWish.near)",
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--worker", choices=["import", "plan"], help=argparse.SUPPRESS)
@@ -211,8 +218,11 @@ def main() -> int:
             far = layout.towns[FAR_COLUMN]
             results: dict[str, tuple[dict[str, Any], tuple[float, int]]] = {}
             variants = (
-                ("before", before, False, False, 40),
-                ("before+", before, False, True, 40),
+                *(
+                    (("before", before, True, False, 40), ("before 30", before, True, False, 30))
+                    if args.same_trips
+                    else (("before", before, False, False, 40), ("before+", before, False, True, 40))
+                ),
                 ("after", None, True, False, 40),
                 ("after 30", None, True, False, 30),
             )

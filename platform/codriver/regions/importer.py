@@ -32,9 +32,11 @@ from codriver.regions._pbf import check_pbf
 from codriver.regions._walk import walk_file_for, write_walk_network
 from codriver.regions.catalogue import ChargerRecord, PlaceRecord, parse_charger, parse_place
 from codriver.regions.graph import RoadGraph, build_graph
+from codriver.regions.stored import streets_file_for
 from codriver.regions.tiles import build_basemap, tiles_file_for
 from codriver.settings import Settings
 from codriver.store import ChargingStation, Place, Region, session_scope
+from codriver.tools.geocoding import cached_street_entries
 
 __all__ = [
     "ATTRIBUTION",
@@ -229,6 +231,14 @@ def _stats(graph: RoadGraph, places: list[PlaceRecord], chargers: list[ChargerRe
     }
 
 
+def _index_streets(graph: RoadGraph, cache: Path) -> None:
+    """The gazetteer's street names, kept beside the graph cache for the first plan (never fails the import)."""
+    try:
+        cached_street_entries(graph, cache, streets_file_for(cache))
+    except (OSError, ValueError) as exc:
+        logger.warning("street names not indexed at import (%s): the first lookup builds them", exc)
+
+
 def import_region(
     path: Path,
     *,
@@ -316,6 +326,8 @@ def import_region(
     ]:
         if stale not in {cache, tiles, walk_file_for(cache)}:
             stale.unlink(missing_ok=True)
+    progress("indexing the street names", 0.95)
+    _index_streets(graph, cache)
     progress("done", 1.0)
     return ImportResult(region=region, graph=graph)
 
