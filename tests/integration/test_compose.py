@@ -151,6 +151,10 @@ def test_volumes_and_environment_are_defined() -> None:
         assert env["CODRIVER_LLM__BASE_URL"].startswith("http://llm:")
         # empty (the embedded router) unless the osrm profile's server is named
         assert env["CODRIVER_EXTERNAL__OSRM_URL"] == "${CODRIVER_OSRM_URL:-}"
+        # passed through from compose's own environment (no value here): unset in the service when unset there
+        for passed in ("OVERPASS_URL", "HOME_ASSISTANT_URL", "HOME_ASSISTANT_TOKEN"):
+            assert f"CODRIVER_EXTERNAL__{passed}" in env, f"{name} does not pass CODRIVER_EXTERNAL__{passed}"
+            assert env[f"CODRIVER_EXTERNAL__{passed}"] is None, f"{name}: CODRIVER_EXTERNAL__{passed} has a value"
 
 
 def _mount(mount: str) -> tuple[str, str]:
