@@ -77,6 +77,7 @@ _STEMS: dict[str, str] = {
     "art": "taide konst kunst beaux arte",
     "music": "musiikki musik musique musica muziek muzyki",
     "money": "raha pengar penge geld monnaie dinero denaro",
+    "glass": "lasi glas verre vidrio vetro szklan",
     "bank": "pankki pankin banken banque banco banca",
     "finland": "suomen suomi finlands finnland finlande finlandia",
     "newspaper": "paivaleh sanomaleh tidning zeitung journal periodico giornale krant gazet",

@@ -41,7 +41,8 @@ INTEREST_WORDS: dict[str, str] = {
     r"kahvi\w*|kahvila\w*|kaffe|fika": "cafe",
     r"beers?|pints?|pubs?|bars?|drinks|a drink|cocktails?|wine|nightlife|night ?clubs?|clubbing|nightcaps?|"
     r"olut\w*|oluet\w*|oluelle|kaljal\w*|baari\w*|pubi\w*": "bar",
-    r"playgrounds?|swings|slides|climbing frames?": "playground",
+    r"playgrounds?|swings|slides|climbing frames?|(?:somewhere|a place|places?) (?:for the kids )?to play|"
+    r"(?:kids|children) (?:can|could|want to|wanna|need to|to) (?:run around|play)": "playground",
     r"churche?s?|cathedrals?|chapels?|places? of worship|worship": "place_of_worship",
     r"statues?|sculptures?|street art|public art|artworks?": "artwork",
     r"theat(?:er|re)s?|cinemas?|movies?|films?|(?:a|puppet|magic|comedy|live) shows?|shows|concerts?|opera|ballet|"
@@ -58,7 +59,8 @@ INTEREST_WORDS: dict[str, str] = {
 
 # Kinds of place people ask for that the catalogue has no category for: said as not possible, never dropped.
 MISSING_KINDS = (
-    r"saunas?|spas?|shopping|shops?|boutiques?|malls?|flea markets?|bowling|escape rooms?|karaoke|casinos?|gyms?|golf|"
+    r"saunas?|spas?|shopping|shops?|\w+shops?|bookstores?|souvenirs?|boutiques?|malls?|flea markets?|"
+    r"bowling|escape rooms?|karaoke|casinos?|gyms?|golf|"
     r"ice skating|skating rinks?|ski(?:ing)?|climbing walls?|bouldering|swimming pools?|hot tubs?|massages?|"
     r"airports?"
 )

@@ -328,6 +328,9 @@ def _described(gazetteer: Gazetteer, tokens: list[str], *, single_ok: bool) -> i
         owners = typed or owners
     if len(owners) > 1:
         owners = _one_place(gazetteer, owners)
+    if len(owners) > 1:  # "the glass palace": Lasipalatsi, not the Cafe Lasipalatsi inside it
+        plain = {i for i in owners if fold(gazetteer.entries[i].name).split()[0] not in _KIND_PREFIXES}
+        owners = plain or owners
     return owners.pop() if len(owners) == 1 else None
 
 
@@ -585,6 +588,7 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
     chosen.sort(key=lambda m: m.start)
     # "Kiasma museum", "Ateneum art museum": the kind said after a name belongs to the name
     chosen = [m for m in (_with_kind_after(text, m) for m in chosen) if m is not None]
+    chosen = [_beside(text, gazetteer, m, chosen) for m in chosen]
     unresolved: list[tuple[str, int]] = []
     name_run = r"((?:[A-ZÅÄÖ][\w'\u2019-]*)(?:\s+(?:of\s+|de\s+|la\s+|du\s+)?[A-ZÅÄÖ][\w'\u2019-]*)*)"
     for cue in re.finditer(rf"\b(?i:{_CUE})\s+", text):
@@ -682,6 +686,53 @@ def _name_around(gazetteer: Gazetteer, by_name: dict[str, list[int]], tokens: li
         return None
     (place,) = places
     return next(name for name, owners in hits.items() if place in owners)
+
+
+# "the big church on the Senate Square", "the café next to the cathedral": a kind of place said by where it is
+_BESIDE_KINDS = {
+    "church": "place_of_worship",
+    "cathedral": "place_of_worship",
+    "chapel": "place_of_worship",
+    "museum": "museum",
+    "gallery": "gallery",
+    "park": "park",
+    "cafe": "cafe",
+    "café": "cafe",
+    "restaurant": "restaurant",
+    "bar": "bar",
+    "pub": "bar",
+    "library": "library",
+    "hotel": "hotel",
+    "statue": "artwork",
+    "fountain": "artwork",
+}
+_BESIDE = re.compile(
+    rf"\bthe\s+(?:[\w'-]+\s+){{0,2}}?(?P<kind>{'|'.join(_BESIDE_KINDS)})\s+"
+    r"(?:on|by|at|in|next to|near|beside|behind|opposite|in front of|across from)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_BESIDE_M = 250.0  # metres from the landmark: "on the square", "next to the cathedral"
+
+
+def _beside(text: str, gazetteer: Gazetteer, mention: Mention, chosen: list[Mention]) -> Mention:
+    """ "the church on the Senate Square": the nearest place of that kind to the place named, when one is near."""
+    said = _BESIDE.search(text[: mention.start])
+    if said is None or any(said.start() < c.end <= mention.start for c in chosen if c is not mention):
+        return mention
+    kind = said.group("kind").lower()
+    here = LatLon(mention.lat, mention.lon)
+    near = [
+        (haversine_m(here, LatLon(e.lat, e.lon)), index)
+        for index, e in enumerate(gazetteer.entries)
+        if e.kind == "place"
+        and e.place_id != mention.place_id
+        and (e.category == _BESIDE_KINDS[kind] or kind in e.descriptors)
+    ]
+    near = [(d, i) for d, i in near if d <= _BESIDE_M]
+    if not near:
+        return mention
+    _, index = min(near)
+    return _mention(gazetteer, text[said.start() : mention.end], (said.start(), mention.end), index, score=0.9)
 
 
 _QUALIFIER = re.compile(r"\s+(?:on|in|at|by|near|next to|beside|behind|opposite)\s+(?:the\s+)?")

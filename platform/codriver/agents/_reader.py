@@ -238,6 +238,9 @@ def is_negated(text: str, start: int) -> bool:
     return cue is not None and not re.match(r"not (?:too|so|very|that|overly)\b", cue.group(0))
 
 
+_KIND_AS_MODIFIER = r" (?:cafe|cafeteria|restaurant|shop|store|bar|kiosk|concert|tour|toilets?|parking|car park)\b"
+
+
 def _interests(text: str, draft: RequestDraft) -> None:
     interests: dict[str, float] = {}
     avoid: list[str] = []
@@ -254,6 +257,8 @@ def _interests(text: str, draft: RequestDraft) -> None:
         # the linked name is blanked out of the text: nothing after the word is where it was said
         if named_there and re.match(r"\s*(?:[,.;:!?]|$)", text[start + len(said) :]):
             continue  # "kahvit Ekbergillä" (coffee at Ekberg's): the place said right after is where
+        if re.match(_KIND_AS_MODIFIER, text[start + len(said) :]):
+            continue  # "the museum cafe", "a church concert": the place is the café, the event the concert
         if is_negated(text, start):
             avoid.append(category)
         elif category not in interests:
@@ -267,6 +272,8 @@ def _interests(text: str, draft: RequestDraft) -> None:
         hit = re.search(rf"\b\w*{word}\w{{0,4}}\b", text)
         if hit and hit.group(0) in draft.capitalised:
             continue  # "Temppeliaukio": a name, even one the region lacks, is no wish for a kind
+        if hit and re.match(_KIND_AS_MODIFIER, text[hit.end() :]):
+            continue
         if hit and category not in interests and not is_negated(text, hit.start()):
             interests[category] = 1.0
             evidence.append(hit.group(0))
@@ -459,7 +466,8 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
     )
     target = target or re.search(
         # "charge to 80%", "charge to 80 percent", "charge to 80" ending the sentence
-        r"\b(?:charg\w*|top(?:ping)? (?:it |her |him |the battery |us )?up) (?:up )?to (\d{1,3})\s*"
+        r"\b(?:charg\w*(?: it| her| him| the car| the battery)?|top(?:ping)? (?:it |her |him |the battery |us )?up)"
+        r" (?:up )?to (\d{1,3})\s*"
         r"(?:%|percent|per cent|(?=\s*(?:$|[,.;!])))",
         text,
     )

@@ -450,6 +450,19 @@ def test_lengths_and_kinds_said_in_everyday_or_local_words(tools: RegionTools) -
     assert len(result.stated["must_visit"]) == 3
 
 
+def test_a_kind_of_place_said_by_where_it_is(tools: RegionTools) -> None:
+    assert tools.gazetteer is not None
+    # the church on the square is the cathedral, not the square; a building, not the café inside it
+    said = "the big church on the senate square, then the glass palace"
+    assert [m.name for m in link_places(said, tools.gazetteer)[0]] == ["Helsingin tuomiokirkko", "Lasipalatsi"]
+    # "the museum cafe", "a church concert": the kind before another is no wish of its own
+    assert set(_understand(tools, "coffee at the museum cafe").stated["interests"]) == {"cafe"}
+    assert set(_understand(tools, "a church concert tonight").stated["interests"]) == {"entertainment"}
+    # a shop of any kind is said as not plannable, not dropped
+    assert [n.said for n in _understand(tools, "a bookshop and a café").not_understood] == ["bookshop"]
+    assert _understand(tools, "electric car, 35% now, charge it to 90% at lunch").stated["vehicle"]["target_soc"] == 0.9
+
+
 def test_meals_diets_cuisines_and_party_in_finnish_and_swedish(tools: RegionTools) -> None:
     result = _understand(tools, "kasvisillallinen kahdelle")
     assert result.stated["diet"] == ["vegetarian"]
