@@ -16,7 +16,7 @@ from codriver.agents._session import TripSession, TripState
 from codriver.agents._team import build_team, route_message
 from codriver.agents._understand import PlanContext, Understanding, region_facts
 from codriver.llm import Meter, MeteredChatClient, Usage, serves_tool_calls
-from codriver.planning import Itinerary, Location, RegionTools, VehicleSpec
+from codriver.planning import Itinerary, Location, RegionTools, TripRequest, VehicleSpec
 from codriver.tools.opening_hours import region_zone
 
 __all__ = ["AssistantReply", "TripAssistant"]
@@ -90,6 +90,18 @@ class TripAssistant:
     def update_state(self, state: TripState) -> None:
         """Where the car is now (telemetry), for recommendations and re-plans."""
         self.session.state = state
+
+    def resume(self, request: TripRequest | None, itinerary: Itinerary | None) -> None:
+        """Go on with a trip kept elsewhere (the API's store): its request and current plan.
+
+        The agents see ``itinerary`` as the plan in force (the one a re-plan repairs, the one
+        the planner is told about); the plan a turn makes is a new version after it.
+        """
+        session = self.session
+        session.request = request
+        session.context = session.context.model_copy(update={"request": request})
+        if itinerary is not None:
+            session.adopt(itinerary)
 
     async def send(self, text: str) -> AssistantReply:
         """Pass one traveller message to the team; the routed agent answers."""

@@ -1,10 +1,13 @@
 """The API's :class:`TripAssistant` port over the agents (``codriver.agents``).
 
-The one assistant of every door: free text and chat go through the agents' request
-understanding (rules plus the configured model, grounded in the text), recommendations
-through the agents' recommender (wheelchair access, diets, interests and avoided kinds; its
+The one assistant of every door. With a served, OpenAI-compatible model, text plans, chat,
+recommendations and head-unit wishes in words are each one turn of the agents'
+``TripAssistant`` on the stored trip (:mod:`._served_door`), as in the CLI and the
+simulators. Otherwise free text and chat go through the agents' request understanding
+(rules plus the configured model, grounded in the text), recommendations through the
+agents' recommender (wheelchair access, diets, interests and avoided kinds; its
 deterministic ranking when no model is configured) and head-unit wishes through the same
-understanding, as the CLI and the simulators do. The model client is built on first use.
+understanding. The model client is built on first use.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ import anyio
 from codriver.agents import (
     PlanContext,
     RecommendationContext,
-    TripAssistant,
     describe,
     read_follow_up,
     recommend,
@@ -26,6 +28,7 @@ from codriver.agents import (
     understand,
 )
 from codriver.api._ports import AssistantContext, AssistantPort, ChatReply, Suggestion, TripChange
+from codriver.api._served_door import ServedDoor, first_line
 from codriver.api._wish_search import search_wish
 from codriver.errors import InputError
 from codriver.llm import serves_tool_calls
@@ -71,6 +74,11 @@ class AgentsAssistant:
             self._client = self.runtime.chat_client(self.backend)
         return self._client
 
+    def _served(self) -> ServedDoor | None:
+        """The served agents' door when the model serves tool calls (an OpenAI-compatible endpoint)."""
+        client = self._model()
+        return ServedDoor(client) if client is not None and serves_tool_calls(client) else None
+
     def _context(self, context: AssistantContext) -> PlanContext:
         tools = self.planner.tools(context.region)
         zone = region_zone(tools.region.timezone)
@@ -89,31 +97,40 @@ class AgentsAssistant:
             **region_facts(tools),
         )
 
-    async def plan_text(self, text: str, context: AssistantContext) -> TripRequest:
+    async def plan_text(self, text: str, context: AssistantContext) -> TripRequest | ChatReply:
         """The request the text describes; an InputError asks for what is missing.
 
-        With a served model the agents' tool-calling planner reads it (``TripAssistant``):
-        the request is the one of the plan it made and the verifier passed.
+        With a served model the agents' tool-calling planner plans it (one ``TripAssistant``
+        turn): the answer carries the itinerary it made and the verifier passed, and its request.
         """
         tools = self.planner.tools(context.region)
-        plan_context = self._context(context).model_copy(update={"request": None})
-        client = self._model()
-        if client is not None and serves_tool_calls(client):
-            assistant = TripAssistant(
-                tools, client=client, now=context.now, origin=plan_context.origin, vehicle=plan_context.vehicle
-            )
-            reply = await assistant.send(text)
+        served = self._served()
+        if served is not None:
+            fresh = context.model_copy(update={"request": None, "itinerary": None})
+            reply = await served.turn(tools, fresh, text)
             if reply.itinerary is None or reply.itinerary.request is None:
                 raise InputError(reply.text or "the request could not be understood", field="text")
-            return reply.itinerary.request
-        understanding = await understand(text, context=plan_context, gazetteer=tools.gazetteer, client=client)
+            return ChatReply(reply=reply.text, request=reply.itinerary.request, itinerary=reply.itinerary)
+        plan_context = self._context(context).model_copy(update={"request": None})
+        understanding = await understand(text, context=plan_context, gazetteer=tools.gazetteer, client=self._model())
         if understanding.request is None:
             msg = " ".join(understanding.questions) or "the request could not be understood"
             raise InputError(msg, field="text")
         return understanding.request
 
     async def chat(self, message: str, context: AssistantContext) -> ChatReply:
-        """Suggestions for "any coffee nearby?"; otherwise the trip's request revised by what was said."""
+        """Suggestions for "any coffee nearby?"; otherwise the trip's request revised by what was said.
+
+        With a served model the message is one turn of the agents on the stored trip: a plan
+        they made (planner or re-planner, verified) comes back with its request, to be stored.
+        """
+        served = self._served()
+        if served is not None:
+            reply = await served.turn(self.planner.tools(context.region), context, message)
+            made = reply.itinerary
+            if made is not None and made.request is not None:
+                return ChatReply(reply=reply.text, request=made.request, itinerary=made)
+            return ChatReply(reply=reply.text)
         if route_message(message, has_plan=context.itinerary is not None) == "recommender":
             tools = self.planner.tools(context.region)
             wish = await understand(
@@ -163,7 +180,15 @@ class AgentsAssistant:
         )
 
     async def recommend(self, context: AssistantContext, *, limit: int) -> list[Suggestion]:
-        """The agents' picks within the allowed detour before the next stop, for this traveller."""
+        """The agents' picks within the allowed detour before the next stop, for this traveller.
+
+        With a served model: the served recommender's turn on the stored trip (places its search returned).
+        """
+        served = self._served()
+        if served is not None:
+            if context.itinerary is None or not context.itinerary.stops:
+                return []
+            return await served.recommend(self.planner.tools(context.region), context, limit=limit)
         return await self._recommend(context, limit=limit, wish="")
 
     async def _recommend(self, context: AssistantContext, *, limit: int, wish: str) -> list[Suggestion]:
@@ -206,9 +231,21 @@ class AgentsAssistant:
         return [Suggestion.model_validate(p.model_dump(include=shown)) for p in found.picks]
 
     async def replan(self, change: TripChange, context: AssistantContext) -> tuple[TripChange, str]:
-        """A head-unit wish in words ("a kebab", "Kiasma please") becomes a catalogue place or a kind of place."""
+        """A head-unit wish in words ("a kebab", "Kiasma please") becomes a catalogue place or a kind of place.
+
+        With a served model the words are one turn of the agents on the stored trip; the plan
+        they made and verified comes back as the change's ``planned``. When they made none
+        (a question the head unit cannot answer) the wish is read as without a model.
+        """
         unmet = ""
         if change.kind == "wish" and change.text and not change.poi_id:
+            served = self._served()
+            if served is not None:
+                reply = await served.turn(self.planner.tools(context.region), context, change.text)
+                if reply.itinerary is not None:
+                    return change.model_copy(update={"planned": reply.itinerary}), (
+                        f"{_said(change)}: {first_line(reply.text)}"
+                    )
             change, unmet = await self._read_wish(change, context)
         return change, f"{_said(change)}: the rest of the trip was re-planned from here.{unmet}"
 

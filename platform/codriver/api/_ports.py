@@ -16,7 +16,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from codriver.planning import Itinerary, Location, TripRequest
+from codriver.planning import Itinerary, Location, TripRequest, VehicleSpec
 from codriver.tools.geo import LatLon
 
 __all__ = [
@@ -54,6 +54,11 @@ class TripChange(_Model):
     text: str | None = Field(default=None, max_length=2000, description="wish or chat: the words")
     soc: float | None = Field(default=None, ge=0, le=1, description="state of charge reported by the car")
     detail: dict[str, Any] = Field(default_factory=dict)
+    planned: Itinerary | None = Field(
+        default=None,
+        description="the plan the assistant's agents already made for this change and the verifier passed: "
+        "stored as it is instead of re-planning",
+    )
 
 
 class PlaceBrief(_Model):
@@ -174,15 +179,21 @@ class AssistantContext(_Model):
     preferences: dict[str, Any] = Field(default_factory=dict)
     car: dict[str, Any] | None = None
     origin: Location | None = Field(default=None, description="where a trip described in text starts")
+    vehicle: VehicleSpec | None = Field(default=None, description="the stored car a trip described in text is for")
     next_stop: int | None = Field(default=None, description="index into itinerary.stops")
     now: AwareDatetime
 
 
 class ChatReply(_Model):
-    """The assistant's answer; with ``request`` the trip is re-planned with it."""
+    """The assistant's answer; with ``request`` the trip is re-planned with it.
+
+    With ``itinerary`` too (the served agents' plan for ``request``, which the verifier
+    passed) that itinerary is the new version, not planned again.
+    """
 
     reply: str
     request: TripRequest | None = None
+    itinerary: Itinerary | None = Field(default=None, description="the plan already made for ``request``")
     understood: list[dict[str, Any]] = Field(default_factory=list, description="what the message was read as")
     not_understood: list[dict[str, str]] = Field(default_factory=list, description="what could not be used, and why")
 
@@ -249,8 +260,12 @@ class TripPlanner(Protocol):
 class AssistantPort(Protocol):
     """The agents, behind the narrowest seam the API needs."""
 
-    async def plan_text(self, text: str, context: AssistantContext) -> TripRequest:
-        """A structured request from free text (InputError naming what is missing)."""
+    async def plan_text(self, text: str, context: AssistantContext) -> TripRequest | ChatReply:
+        """A structured request from free text (InputError naming what is missing).
+
+        An assistant whose agents planned it already answers a :class:`ChatReply` with the
+        request and the itinerary they made: that itinerary is stored, not planned again.
+        """
         ...
 
     async def chat(self, message: str, context: AssistantContext) -> ChatReply:
@@ -262,5 +277,8 @@ class AssistantPort(Protocol):
         ...
 
     async def replan(self, change: TripChange, context: AssistantContext) -> tuple[TripChange, str]:
-        """How to read ``change`` for this traveller, and the explanation shown with the new plan."""
+        """How to read ``change`` for this traveller, and the explanation shown with the new plan.
+
+        A change that comes back with ``planned`` was re-planned by the agents already.
+        """
         ...

@@ -179,13 +179,17 @@ class TripService:
         )
 
     # -- planning ---------------------------------------------------------------------------
+    def vehicle(self, user_id: int, vehicle_id: int, base: VehicleSpec | None = None) -> VehicleSpec:
+        """The stored vehicle as a request's vehicle, over ``base`` (RecordNotFound for a foreign vehicle)."""
+        with session_scope(self.engine) as session:
+            vehicle = owned_vehicle(session, user_id=user_id, vehicle_id=vehicle_id)
+            return vehicle_spec(vehicle, base or VehicleSpec())
+
     def prepare(self, user_id: int, request: TripRequest, vehicle_id: int | None) -> TripRequest:
         """The request with the stored vehicle filled in (InputError/RecordNotFound for a foreign vehicle)."""
         if vehicle_id is None:
             return request
-        with session_scope(self.engine) as session:
-            vehicle = owned_vehicle(session, user_id=user_id, vehicle_id=vehicle_id)
-            return request.model_copy(update={"vehicle": vehicle_spec(vehicle, request.vehicle)})
+        return request.model_copy(update={"vehicle": self.vehicle(user_id, vehicle_id, request.vehicle)})
 
     async def plan(
         self,
@@ -197,19 +201,26 @@ class TripService:
         trip_id: int | None,
         reason: str = "plan",
         expected_version: int | None = None,
+        planned: Itinerary | None = None,
     ) -> PlannedTrip:
         """Plan ``request`` with the engine and store it as a new trip (or a new version of ``trip_id``).
 
         Re-planning ``trip_id`` with ``expected_version`` stores the plan (and the request
         it answers) only on top of that version: :class:`StaleVersion` (409) when another
-        change came first, so no change is silently lost.
+        change came first, so no change is silently lost. ``planned`` (the assistant's
+        agents' plan of ``request``, which the verifier passed) is stored as it is unless
+        the stored vehicle changes the request, which is then planned again.
         """
+        asked = request
         request = await anyio.to_thread.run_sync(self.prepare, user_id, request, vehicle_id)
         region_id = await anyio.to_thread.run_sync(self.planner.region_id, request.region)
         if trip_id is not None:
             trip = await anyio.to_thread.run_sync(self._own_trip, user_id, trip_id)
             check_version(trip, expected_version)
-        itinerary = await self.planner.plan(request)
+        if planned is not None and request == asked and planned.request in (None, request):
+            itinerary = planned
+        else:
+            itinerary = await self.planner.plan(request)
         if itinerary.request is None:
             itinerary = itinerary.model_copy(update={"request": request})
         payload = request.model_dump(mode="json")
@@ -305,7 +316,10 @@ class TripService:
         request = TripRequest.model_validate(trip.request)
         car = context.car or {}
         position = LatLon(car["lat"], car["lon"]) if "lat" in car and "lon" in car else None
-        itinerary = await self.planner.replan(request, current, change, car=position, now=self.clock.now())
+        if change.planned is not None:  # the agents re-planned it already (verified): stored as it is
+            itinerary = change.planned
+        else:
+            itinerary = await self.planner.replan(request, current, change, car=position, now=self.clock.now())
         if itinerary.request is None:
             itinerary = itinerary.model_copy(update={"request": request})
         reason = f"{change.kind}: {explanation}"[:500]

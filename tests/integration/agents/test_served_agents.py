@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from codriver.agents import TripAssistant
 from codriver.agents._served_tools import verify_itinerary
-from codriver.api import AgentsAssistant, AssistantContext, EnginePlanner
+from codriver.api import AgentsAssistant, AssistantContext, ChatReply, EnginePlanner
 from codriver.bootstrap import Runtime
 from codriver.cli import _plan
 from codriver.errors import InputError
@@ -230,8 +230,14 @@ async def test_post_plan_text_reads_through_the_served_planner(helsinki: Runtime
         runtime = Runtime(helsinki.settings.model_copy(update={"llm": llm}))
         assistant = AgentsAssistant(EnginePlanner(runtime), runtime)
         context = AssistantContext(user_id=1, now=NOW, region="helsinki")
-        request = await assistant.plan_text("Tomorrow from Ateneum: a museum and a vegan lunch, back by 17:00", context)
+        answer = await assistant.plan_text("Tomorrow from Ateneum: a museum and a vegan lunch, back by 17:00", context)
     assert [r["messages"][-1]["role"] for r in server.requests] == ["user", "tool", "tool", "tool"]
+    assert isinstance(answer, ChatReply)
+    assert answer.itinerary is not None  # the plan it made and the verifier passed, for the API to store
+    assert answer.itinerary.status == "feasible"
+    request = answer.request
+    assert request is not None
+    assert answer.itinerary.request == request
     assert request.diet == ["vegan"]
     assert request.interests == {"museum": 1.0}
     assert request.return_by.isoformat() == "2026-11-26T17:00:00+02:00"

@@ -13,15 +13,25 @@ from fastapi.responses import JSONResponse
 
 from codriver.api._deps import CurrentUser, ServicesDep, SessionDep, TripDep
 from codriver.api._errors import ErrorBody, status_of
+from codriver.api._ports import ChatReply
 from codriver.api._services import Services
 from codriver.api._trip_schemas import ChatIn, ChatOut, PlanIn, PlanJobPublic, TripDetail
 from codriver.api.routes._convert import trip_detail
-from codriver.errors import CodriverError
-from codriver.planning import TripRequest
+from codriver.errors import CodriverError, InputError
+from codriver.planning import Itinerary, TripRequest
 from codriver.store import PlanJob, create_plan_job, latest_itinerary, owned_plan_job, session_scope, update_plan_job
 
 router = APIRouter(tags=["planning"])
 logger = logging.getLogger(__name__)
+
+
+def _read(answer: TripRequest | ChatReply) -> tuple[TripRequest, Itinerary | None]:
+    """The request of a text, and the itinerary the agents made of it when they planned it already."""
+    if not isinstance(answer, ChatReply):
+        return answer, None
+    if answer.request is None:  # the agents' question
+        raise InputError(answer.reply or "the request could not be understood", field="text")
+    return answer.request, answer.itinerary  # their verified itinerary is stored, not planned again
 
 
 async def run_plan_job(services: Services, job_id: str, user_id: int, body: PlanIn) -> int | None:
@@ -33,18 +43,22 @@ async def run_plan_job(services: Services, job_id: str, user_id: int, body: Plan
         )
     )
     try:
-        request = body.request
+        request, made = body.request, None
         if request is None:
             assert body.text is not None
             context = await anyio.to_thread.run_sync(lambda: services.trips.context(None, user_id))
             if body.origin is not None:
                 context = context.model_copy(update={"origin": body.origin})
+            if body.vehicle_id is not None:  # the car the agents plan for, as the stored trip will have it
+                vehicle_id = body.vehicle_id
+                spec = await anyio.to_thread.run_sync(lambda: services.trips.vehicle(user_id, vehicle_id))
+                context = context.model_copy(update={"vehicle": spec})
             await anyio.to_thread.run_sync(
                 lambda: update_plan_job(services.engine, job_id=job_id, at=now(), stage="understanding", progress=0.2)
             )
-            request = await services.assistant.plan_text(body.text, context)
+            request, made = _read(await services.assistant.plan_text(body.text, context))
         planned = await services.trips.plan(
-            user_id, request, title=body.title, vehicle_id=body.vehicle_id, trip_id=body.trip_id
+            user_id, request, title=body.title, vehicle_id=body.vehicle_id, trip_id=body.trip_id, planned=made
         )
     except Exception as exc:
         if isinstance(exc, CodriverError):
@@ -162,6 +176,7 @@ async def chat(body: ChatIn, trip: TripDep, principal: CurrentUser, services: Se
         trip_id=trip_id,
         reason=f"chat: {body.message[:200]}",
         expected_version=trip.current_version,  # the revision was made from this version: 409 if another came first
+        planned=answer.itinerary,  # the served agents' verified plan of the revision, when they made one
     )
     version = planned.row.version if planned.row is not None else None
     services.trips.publish(trip_id, "chat", {"message": body.message, "reply": answer.reply}, dedupe_key=None)
