@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
@@ -69,7 +70,7 @@ _EVERYDAY = frozenset({"cafe", "restaurant", "fast_food", "bar", "supermarket", 
 _PLACE_WORDS = (
     r"museum|cathedral|church|chapel|fortress|fort|castle|palace|tower|gallery|park|garden|square|market|hall|"
     r"theatre|theater|library|zoo|aquarium|island|bridge|monument|statue|temple|mosque|synagogue|stadium|arena|"
-    r"center|centre|opera|harbour|harbor|beach|lake|mall|district|quarter"
+    r"center|centre|opera|harbour|harbor|beach|lake|mall|district|quarter|pool|village|house"
 )
 _NOT_NAMES = re.compile(
     r"(?:I|EV|CCS|Type|Tesla|Model|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Christmas|Easter|"
@@ -619,7 +620,10 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             continue
         if any(start < u + len(n) and u < match.end() for n, u in unresolved):
             continue
-        if set(fold(match.group(0)).split()) <= _GENERIC or _NOT_NAMES.fullmatch(name):
+        # "the Natural History Museum": everyday words, but two of them capitalised before the kind make a name
+        naming = [w for w in name.split() if w[:1].isupper() and not re.fullmatch(_PLACE_WORDS, w.lower())]
+        generic = set(fold(match.group(0)).split()) <= _GENERIC and len(naming) < 2
+        if generic or _NOT_NAMES.fullmatch(name):
             continue
         sentence_start = re.search(r"(?:^|[.!?:;]\s*)$", text[:start]) is not None
         if sentence_start and " " not in name and _LEXICAL.fullmatch(fold(name)):
@@ -648,6 +652,7 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             continue
         unresolved.append((match.group(0), start))
     _lower_case_sights(text, gazetteer, chosen, unresolved)
+    _lower_case_elsewhere(text, gazetteer, chosen, unresolved)
     unresolved.sort(key=lambda u: u[1])
     return _without_qualifiers(text, chosen), unresolved
 
@@ -861,6 +866,57 @@ def _lower_case_sights(
         if naming:
             said = text[start:end]
             unresolved.append((" ".join(w[:1].upper() + w[1:] for w in said.split(" ")), start))
+
+
+# "drive to porvoo", "a day in rovaniemi": a word after a place cue that is no English word and no word of
+# the region's names is a place the region does not have. English is told by pyspellchecker's frequency list
+# (OpenSubtitles counts): names of towns and shops are in it only at the rarest count, or not at all.
+_PLACE_CUE = re.compile(
+    r"\b(?:to|at|in|visit(?:ing)?|see(?:ing)?|near|via|around|towards?|and|then|also|plus)\s+(?:the\s+)?$"
+)
+_RARE_IN_ENGLISH = 5e-8  # a word's share of English subtitles: "helsinki", "ikea" 3e-8; "nightcap" 4e-7
+_COMMON_IN_ENGLISH = 1e-6  # a word one letter from one this common is a slip of it ("musuem")
+
+
+@lru_cache(maxsize=1)
+def _english() -> Any:
+    from spellchecker import SpellChecker  # noqa: PLC0415 (its word list loads in 0.3 s, only for text)
+
+    return SpellChecker(language="en", distance=1)
+
+
+def _english_word(word: str) -> bool:
+    """Whether a word is an everyday English word, or one letter off one."""
+    english = _english()
+    if english.word_usage_frequency(word) >= _RARE_IN_ENGLISH:
+        return True
+    return any(english.word_usage_frequency(c) >= _COMMON_IN_ENGLISH for c in english.candidates(word) or ())
+
+
+def _lower_case_elsewhere(
+    text: str, gazetteer: Gazetteer, chosen: list[Mention], unresolved: list[tuple[str, int]]
+) -> None:
+    """A lower-case word after "to", "at", "in"... that is a name, but of no place of the region: said."""
+    known = _known_words(gazetteer)
+    for match in re.finditer(r"\b[a-zåäöéü][a-zåäöéü-]{3,}\b", text):
+        word, start, end = fold(match.group(0)), match.start(), match.end()
+        if not _PLACE_CUE.search(text[max(0, start - 24) : start]):
+            continue
+        stem = word[: max(_SHORT_NAME_MIN - 1, len(word) - 2)]
+        if (
+            word in known
+            or (_uninflected(word) or "") in known
+            or any(k.startswith(stem) for k in known)  # "kallio": a part of town its streets are named after
+            or word in _GENERIC
+            or word in _FOOD_WORDS
+            or _LEXICAL.fullmatch(word)
+            or any(c.start < end and start < c.end for c in chosen)
+            or any(start < u + len(n) and u < end for n, u in unresolved)
+            or _english_word(word)
+        ):
+            continue
+        said = match.group(0)
+        unresolved.append((said[:1].upper() + said[1:], start))
 
 
 @lru_cache(maxsize=4)

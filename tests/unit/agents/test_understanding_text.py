@@ -463,6 +463,26 @@ def test_a_kind_of_place_said_by_where_it_is(tools: RegionTools) -> None:
     assert _understand(tools, "electric car, 35% now, charge it to 90% at lunch").stated["vehicle"]["target_soc"] == 0.9
 
 
+@pytest.mark.parametrize(
+    ("text", "missing"),
+    [
+        ("drive to porvoo for lunch", ["Porvoo"]),  # no English word, no word of the region's names
+        ("quick stop at ikea then kiasma", ["Ikea"]),  # in English subtitles only at the rarest count
+        ("the Natural History Museum with the kids", ["Natural History Museum"]),  # capitalised everyday words
+        ("Allas sea pool, then Kappeli", ["Allas sea pool"]),
+        # everyday words, a slip of one, the region's own names and a part of town its streets are named after
+        ("a walk to the musuem and then to kiasma", []),
+        ("lunch at kappeli and then to the market", []),
+        ("dinner in kamppi", []),
+    ],
+)
+def test_names_of_places_the_region_lacks_typed_in_lower_case(
+    tools: RegionTools, text: str, missing: list[str]
+) -> None:
+    assert tools.gazetteer is not None
+    assert [name for name, _ in link_places(text, tools.gazetteer)[1]] == missing
+
+
 def test_meals_diets_cuisines_and_party_in_finnish_and_swedish(tools: RegionTools) -> None:
     result = _understand(tools, "kasvisillallinen kahdelle")
     assert result.stated["diet"] == ["vegetarian"]
