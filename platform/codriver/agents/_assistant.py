@@ -104,13 +104,19 @@ class TripAssistant:
             session.adopt(itinerary)
 
     async def send(self, text: str) -> AssistantReply:
-        """Pass one traveller message to the team; the routed agent answers."""
+        """Pass one traveller message to the team; the routed agent answers.
+
+        A served model's endpoint that fails raises its :class:`~codriver.errors.CodriverError`.
+        """
         agent = route_message(text, has_plan=self.session.itinerary is not None)
         before_plan = self.session.itinerary
         before_recs = self.session.recommendations
         before_understanding = self.session.understanding
         with self.meter.operation(f"turn:{len(self.session.log)}") as usage:
             result = await self.team.run(task=TextMessage(content=text, source="user"))
+        failure, self.session.failure = self.session.failure, None
+        if failure is not None:  # the served model could not answer (ToolUnavailable, ToolTimeout, InputError)
+            raise failure
         answer = next((m for m in reversed(result.messages) if isinstance(m, TextMessage) and m.source != "user"), None)
         if answer is not None:
             agent = answer.source

@@ -27,6 +27,7 @@ from codriver.agents._recommender import Recommendations, pick_of
 from codriver.agents._replanning_flow import describe
 from codriver.agents._served_tools import ServedTools, TurnLedger, verify_itinerary
 from codriver.agents._session import TripSession
+from codriver.errors import CodriverError
 from codriver.planning import Itinerary
 from codriver.tools.geocoding import fold
 
@@ -150,12 +151,16 @@ class ServedAgent(BaseChatAgent):
         note = TextMessage(content=self.situation(), source="codriver")
         inner: list[BaseAgentEvent | BaseChatMessage] = []
         raw = ""
-        async for item in self.inner.on_messages_stream([note, *messages], cancellation_token):
-            if isinstance(item, Response):
-                raw = item.chat_message.to_text() if isinstance(item.chat_message, TextMessage) else ""
-                inner.extend(item.inner_messages or [])
-            else:
-                inner.append(item)
+        try:
+            async for item in self.inner.on_messages_stream([note, *messages], cancellation_token):
+                if isinstance(item, Response):
+                    raw = item.chat_message.to_text() if isinstance(item.chat_message, TextMessage) else ""
+                    inner.extend(item.inner_messages or [])
+                else:
+                    inner.append(item)
+        except CodriverError as exc:  # the model endpoint failed: TripAssistant.send raises it as it is
+            session.failure = exc
+            return Response(chat_message=TextMessage(content=str(exc), source=self.name), inner_messages=inner)
         text = await self.answer(ledger, raw)
         self.session.log.append({"agent": self.name, "tools": ledger.calls, "refused": ledger.refused})
         return Response(chat_message=TextMessage(content=text, source=self.name), inner_messages=inner)

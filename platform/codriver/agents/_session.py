@@ -11,6 +11,7 @@ from autogen_core.models import ChatCompletionClient
 from codriver.agents._memory import TripMemory
 from codriver.agents._recommender import Recommendations
 from codriver.agents._understand import PlanContext, Understanding
+from codriver.errors import CodriverError
 from codriver.planning import Itinerary, RegionTools, TripRequest
 
 __all__ = ["TripSession", "TripState"]
@@ -43,6 +44,9 @@ class TripSession:
     state: TripState = field(default_factory=TripState)
     pending_text: str | None = None  # a request waiting for the answer to a follow-up question
     log: list[dict[str, Any]] = field(default_factory=list)
+    #: a model endpoint's failure during the running turn, raised again by ``TripAssistant.send`` with its own
+    #: type (the team would report it as a RuntimeError)
+    failure: CodriverError | None = None
 
     def adopt(self, itinerary: Itinerary) -> None:
         """Make ``itinerary`` the current plan (a new version)."""

@@ -24,7 +24,7 @@ from codriver.agents._served_tools import verify_itinerary
 from codriver.api import AgentsAssistant, AssistantContext, ChatReply, EnginePlanner
 from codriver.bootstrap import Runtime
 from codriver.cli import _plan
-from codriver.errors import InputError
+from codriver.errors import InputError, ToolUnavailable
 from codriver.llm import Meter, cached_client, make_openai_client, serves_tool_calls
 from codriver.planning import RegionTools
 
@@ -153,6 +153,16 @@ async def test_replanner_adopts_the_engines_verified_repair(tools: RegionTools) 
     assert reply.text.startswith("Shifted.\n")
     assert "replan_trip" in assistant.session.log[-1]["tools"]
     assert json.loads(last_tool_result(server.requests[-1]))["valid"] is True
+
+
+async def test_a_model_endpoint_that_fails_raises_its_own_error(tools: RegionTools) -> None:
+    with scripted_server([]) as server:  # every call answered with a 500
+        assistant = _assistant(tools, server)
+        with pytest.raises(ToolUnavailable, match="the script has no turn left"):
+            await assistant.send("any good coffee nearby?")
+        with pytest.raises(ToolUnavailable):  # the next turn too, not a failure left over
+            await assistant.send("Tomorrow from Ateneum: a museum, back by 17:00")
+    assert assistant.session.failure is None
 
 
 async def test_served_clients_are_recognised_through_wrappers(tmp_path: Any) -> None:

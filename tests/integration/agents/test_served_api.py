@@ -258,3 +258,15 @@ async def test_a_head_unit_wish_in_words_is_a_served_turn_stored_as_the_next_ver
     assert stored["itinerary"]["itinerary"]["status"] == "feasible"
     assert served.planner.plans == 0
     assert len(served.server.requests) == first + 4
+
+
+async def test_a_model_endpoint_that_fails_is_a_503_for_chat_and_no_recommendations(served: Served) -> None:
+    trip = await _trip(served)  # the script ends here: the endpoint answers every later call with a 500
+    chat = await served.client.post(f"/v1/trips/{trip['id']}/chat", json={"message": "add a café"}, headers=served.user)
+    assert chat.status_code == 503, chat.text
+    assert "the script has no turn left" in chat.json()["detail"]
+    nxt = await served.client.get(f"/v1/trips/{trip['id']}/next", headers=served.head_unit)
+    assert nxt.status_code == 200, nxt.text
+    assert nxt.json()["recommendations"] == []
+    stored = (await served.client.get(f"/v1/trips/{trip['id']}", headers=served.user)).json()
+    assert stored["itinerary"]["version"] == 1  # nothing stored
