@@ -12,6 +12,7 @@ understanding. The model client is built on first use.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -30,7 +31,7 @@ from codriver.agents import (
 from codriver.api._ports import AssistantContext, AssistantPort, ChatReply, Suggestion, TripChange
 from codriver.api._served_door import ServedDoor, first_line
 from codriver.api._wish_search import search_wish
-from codriver.errors import InputError
+from codriver.errors import CodriverError, InputError
 from codriver.llm import serves_tool_calls
 from codriver.planning import Location, TripRequest
 from codriver.tools.geo import LatLon
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
     from codriver.bootstrap import Runtime
 
 __all__ = ["AgentsAssistant"]
+
+logger = logging.getLogger(__name__)
 
 
 def _said(change: TripChange) -> str:
@@ -235,14 +238,19 @@ class AgentsAssistant:
 
         With a served model the words are one turn of the agents on the stored trip; the plan
         they made and verified comes back as the change's ``planned``. When they made none
-        (a question the head unit cannot answer) the wish is read as without a model.
+        (a question the head unit cannot answer, or the model endpoint failed) the wish is
+        read as without a model.
         """
         unmet = ""
         if change.kind == "wish" and change.text and not change.poi_id:
             served = self._served()
             if served is not None:
-                reply = await served.turn(self.planner.tools(context.region), context, change.text)
-                if reply.itinerary is not None:
+                try:
+                    reply = await served.turn(self.planner.tools(context.region), context, change.text)
+                except CodriverError as exc:  # the car's wish is re-planned all the same, read by the rules
+                    logger.warning("served agents could not read the wish %r: %s", change.text, exc)
+                    reply = None
+                if reply is not None and reply.itinerary is not None:
                     return change.model_copy(update={"planned": reply.itinerary}), (
                         f"{_said(change)}: {first_line(reply.text)}"
                     )

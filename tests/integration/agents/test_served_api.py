@@ -270,3 +270,14 @@ async def test_a_model_endpoint_that_fails_is_a_503_for_chat_and_no_recommendati
     assert nxt.json()["recommendations"] == []
     stored = (await served.client.get(f"/v1/trips/{trip['id']}", headers=served.user)).json()
     assert stored["itinerary"]["version"] == 1  # nothing stored
+
+
+async def test_a_wish_when_the_model_endpoint_fails_is_read_by_the_rules_and_re_planned(served: Served) -> None:
+    trip = await _trip(served)  # no turns left: the served turn fails
+    wish = {"kind": "wish", "text": "Kiasma please", "occurred_at": NOW.isoformat()}
+    event = await served.client.post(f"/v1/trips/{trip['id']}/events", json=wish, headers=served.head_unit)
+    assert event.status_code == 201, event.text
+    assert event.json()["itinerary_version"] == 2
+    stored = (await served.client.get(f"/v1/trips/{trip['id']}", headers=served.user)).json()
+    assert KIASMA in _catalogue_only(served, stored["itinerary"]["itinerary"])
+    assert served.planner.plans == 1  # the engine re-planned the wish the rules read
