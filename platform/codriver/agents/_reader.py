@@ -108,8 +108,10 @@ def _party(text: str, draft: RequestDraft) -> None:
     counted = (
         re.search(rf"\b{_NUM} of us\b", text)
         or re.search(
-            rf"\bwe(?:'re| are) {_NUM}\b(?!\s*(?:%|percent|km|hours?|h\b|min|minutes?|euros?|€|kids?|children))", text
+            rf"\bwe(?:'re| are) (?!an?\b){_NUM}\b(?!\s*(?:%|percent|km|hours?|h\b|min|minutes?|euros?|€|kids?|children))",
+            text,
         )
+        or re.search(rf"\b(?:a )?(?:group|party|gang|bunch) of {_NUM}\b", text)
         or re.search(
             rf"\b(?:table|dinner|lunch|breakfast|brunch|meal|booking|reservation|room)\b[^.,;]{{0,15}}? for {_NUM}\b"
             rf"(?!\s*(?:hours?|h\b|min|minutes?|days?|nights?|euros?|€|%|km|pm|am|[:.]\d))|\b{_NUM} (?:people|persons)\b",
@@ -179,7 +181,7 @@ def _budget(text: str, draft: RequestDraft) -> None:
     money = r"(?:€|eur(?:os?)?\b|euros?\b|\$|dollars?\b|£|pounds?\b)"
     match = re.search(
         rf"\b(?:budget(?: is| of)?|under|max(?:imum)?|at most|less than|no more than|up to|spend(?:ing)?|cap(?:ped)? at)"
-        rf"\s*{money}?\s*(\d+(?:[.,]\d+)?)\s*{money}?",
+        rf"\s*(?:(?:about|around|roughly|approximately|approx\.?|~)\s*)?{money}?\s*(\d+(?:[.,]\d+)?)\s*{money}?",
         text,
     ) or re.search(
         rf"(?:{money}\s*(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)\s*{money})\s*(?:budget|total|max|in total)", text
@@ -187,7 +189,8 @@ def _budget(text: str, draft: RequestDraft) -> None:
     if match and not re.search(money, match.group(0)) and not re.match(r"budget|spend", match.group(0)):
         match = None  # "top it up to 80%", "under 2 hours": a number without money is no budget
     each = re.search(
-        rf"(?:{money}\s*(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)\s*{money})\s*(?:each|per person|a head|per head|pp)\b", text
+        rf"(?:{money}\s*(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)\s*{money}?)\s*(?:each|per person|a head|per head|pp)\b",
+        text,
     )
     if match is None and each is not None:
         match = each

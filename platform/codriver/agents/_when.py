@@ -443,6 +443,10 @@ class _DayReader:
             return self._set(today + timedelta(days=ahead), named_day, explicit_year=True)
         if weekend:
             ahead = 0 if today.weekday() >= 5 else 5 - today.weekday()
+            if re.match(r"\s+after next\b", text[weekend.end() :]):
+                ahead += 7  # "the weekend after next"
+                weekend = re.compile(r".*").match(text, weekend.start(), weekend.end() + len(" after next"))
+                assert weekend is not None
             self.when.notes.append("the weekend: Saturday (say Sunday if you mean it)")
             return self._set(today + timedelta(days=ahead), weekend, explicit_year=True)
         return text
@@ -504,7 +508,8 @@ _PART = r"in the (?:morning|afternoon|evening)|at night"
 # "10 to 14", "from six till nine", "9 in the morning to 5 in the afternoon", "between 10am and 2pm"
 _RANGE = re.compile(
     rf"\b(?P<cue>from|between)?\s*(?P<a>{CLOCK})(?:\s+(?P<qa>{_PART}))?\s*"
-    rf"(?P<sep>-|\u2013|to|till|til|until|and|through)\s*(?P<b>{CLOCK})\b"
+    rf"(?P<sep>-|\u2013|to|till|til|until|and|through)\s*(?:(?:about|around|roughly|approximately|approx\.?|ca\.?)\s+)?"
+    rf"(?P<b>{CLOCK})\b"
 )
 
 
@@ -591,8 +596,11 @@ def _read_clocks(text: str, when: When) -> str:
                 when.said["depart_at"] = leave.group(0).strip()
                 text = _blank(text, leave.start(), leave.end())
     if when.back is None:
-        back = re.search(rf"\b{_RETURN_CUE}(?P<t>{CLOCK})", text) or re.search(
-            rf"\b(?:until|till|til|no later than|by|latest|before)\s+(?P<t>{CLOCK})", text
+        back = (
+            re.search(rf"\b{_RETURN_CUE}(?P<t>{CLOCK})", text)
+            or re.search(rf"\b(?:until|till|til|no later than|by|latest|before)\s+(?P<t>{CLOCK})", text)
+            # "start 9.30 finish 15.30": a clock with its minutes needs no "at"
+            or re.search(r"\b(?:finish(?:ing)?|end(?:ing)?|done|back)\s+(?P<t>\d{1,2}[:.]\d{2})\b", text)
         )
         if back and _is_clock_context(text, back, "t") and not _MEAL_BEFORE.search(text[: back.start()][-30:]):
             morning = _morning_after(text, back.end())

@@ -483,6 +483,22 @@ def test_names_of_places_the_region_lacks_typed_in_lower_case(
     assert [name for name, _ in link_places(text, tools.gazetteer)[1]] == missing
 
 
+def test_windows_party_and_budget_as_said_in_passing(tools: RegionTools) -> None:
+    friday = _understand(tools, "friday 10am till about 4").stated
+    assert (friday["depart_at"][11:16], friday["return_by"][11:16]) == ("10:00", "16:00")
+    assert _understand(tools, "start 9.30 finish 15.30").stated["return_by"][11:16] == "15:30"
+    assert _understand(tools, "the weekend after next, a museum").stated["date"] == "2026-12-19"
+    assert _understand(tools, "this weekend, a museum").stated["date"] == "2026-12-12"
+    assert _understand(tools, "we are a couple with a baby").stated["party"] == {
+        "adults": 2,
+        "children": 1,
+        "accessibility": [],
+    }
+    assert _understand(tools, "a group of 6 friends, bars").stated["party"]["adults"] == 6
+    assert _understand(tools, "budget about 100 euros for everyone").stated["budget"] == 100.0
+    assert _understand(tools, "cheap eats, under 15 each, 4 of us").stated["budget"] == 60.0
+
+
 def test_meals_diets_cuisines_and_party_in_finnish_and_swedish(tools: RegionTools) -> None:
     result = _understand(tools, "kasvisillallinen kahdelle")
     assert result.stated["diet"] == ["vegetarian"]
