@@ -22,7 +22,7 @@ COPY platform platform
 COPY tools tools
 COPY simulators simulators
 COPY --from=web-vendor /vendor/out platform/codriver/api/web/vendor/maplibre-gl/
-RUN uv sync --frozen --no-dev --extra local-llm
+RUN uv sync --frozen --no-dev --compile-bytecode --extra local-llm
 # named volumes mounted at /data start with this owner, so the services can write there
 RUN mkdir -p /data && chown nobody:nogroup /data
 ENV CODRIVER_DATA_DIR=/data

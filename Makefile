@@ -15,10 +15,10 @@ $(UV):
 	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
 
 setup: $(UV) web-vendor map-tools
-	$(UV) sync --frozen --inexact --extra local-llm
+	$(UV) sync --frozen --inexact --compile-bytecode --extra local-llm
 
 setup-dev: $(UV) web-vendor map-tools
-	$(UV) sync --frozen --inexact --extra dev --extra local-llm --extra distributed
+	$(UV) sync --frozen --inexact --compile-bytecode --extra dev --extra local-llm --extra distributed
 
 # The basemap: MapLibre GL JS from npm (pinned by the lock file, integrity-checked), its dist
 # files copied into the web app (git-ignored; served by the API, no CDN at run time), and
