@@ -64,6 +64,7 @@ HELD_OUT = {
     "held-out 4": "understanding_heldout4.yaml",
 }
 DEVELOPMENT = {"development", "development 2", "development 3", "development 4"}
+ORIGIN = {"place_id": "osm:way/8033120"}  # Ateneum: where every request of the sets starts
 SGD_SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "sgd-train-travel.yaml"
 SGD_SAMPLE = DATA / "sgd-sample.yaml"
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -206,6 +207,27 @@ def score(rows: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
     }
 
 
+def load_region(data_dir: Path) -> tuple[Runtime, RegionTools, dict[str, Any]]:
+    """The embedded region imported under ``data_dir``: the runtime, the region's tools and the reader's facts."""
+    runtime = Runtime(Settings(data_dir=data_dir))
+    tools = RegionTools.load(runtime, "helsinki")
+    return runtime, tools, region_facts(tools)
+
+
+def plan_context(now: datetime, facts: dict[str, Any]) -> PlanContext:
+    """What the reader knows before a request of the sets is read: the clock, the region and the start."""
+    return PlanContext(now=now, region="helsinki", origin=ORIGIN, **facts)
+
+
+def request_sets(names: dict[str, str], only: list[str] | None) -> list[tuple[str, dict[str, Any]]]:
+    """(set name, parsed file) of each set of ``names`` present in benchmarks/data, those in ``only`` when given."""
+    return [
+        (name, yaml.safe_load((DATA / file_name).read_text(encoding="utf-8")))
+        for name, file_name in names.items()
+        if (DATA / file_name).exists() and not (only and name not in only)
+    ]
+
+
 # -- the keyword baseline ---------------------------------------------------------------------
 _CATEGORY_WORDS = ("museum", "gallery", "park", "cafe", "bar", "playground", "viewpoint", "beach", "library")
 
@@ -339,11 +361,9 @@ def main() -> int:
     parser.add_argument("--only", action="append", help="run only these sets (repeatable; e.g. 'development 2')")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        runtime = Runtime(Settings(data_dir=Path(tmp)))
-        tools = RegionTools.load(runtime, "helsinki")
+        runtime, tools, facts = load_region(Path(tmp))
         gazetteer = tools.gazetteer
         assert gazetteer is not None
-        facts = region_facts(tools)
         client = None
         if args.llm != "none":
             from codriver.llm import make_chat_client
@@ -352,7 +372,7 @@ def main() -> int:
         timings: list[float] = []
 
         def ours(text: str, now: datetime) -> Understanding:
-            context = PlanContext(now=now, region="helsinki", origin={"place_id": "osm:way/8033120"}, **facts)
+            context = plan_context(now, facts)
             started = time.perf_counter()
             result = asyncio.run(understand(text, context=context, gazetteer=gazetteer, client=client))
             timings.append(time.perf_counter() - started)
@@ -364,10 +384,7 @@ def main() -> int:
         label = "codriver (rules)" if client is None else f"codriver (rules + {args.llm} model)"
         readers: dict[str, Callable[[str, datetime], Understanding]] = {"keyword baseline": baseline, label: ours}
         report: dict[str, Any] = {"sets": {}}
-        for set_name, file_name in {**SETS, **HELD_OUT}.items():
-            if not (DATA / file_name).exists() or (args.only and set_name not in args.only):
-                continue
-            data = yaml.safe_load((DATA / file_name).read_text(encoding="utf-8"))
+        for set_name, data in request_sets({**SETS, **HELD_OUT}, args.only):
             now = datetime.fromisoformat(data["now"])
             entry: dict[str, Any] = {"requests": len(data["requests"])}
             for reader_name, reader in readers.items():
