@@ -11,7 +11,9 @@ Three kinds of evidence, reported separately:
   ``understanding_heldout2.yaml`` (80 each) were written later the same way by another
   session, and ``understanding_dev3.yaml``/``understanding_heldout3.yaml`` and
   ``understanding_dev4.yaml``/``understanding_heldout4.yaml`` (80 each, the fourth weighted
-  towards place names, kinds of place and cuisines) by further such sessions. The reader is
+  towards place names, kinds of place and cuisines) by further such sessions;
+  ``understanding_dev5.yaml``/``understanding_heldout5.yaml`` (100 each, weighted towards named
+  places and kinds of place in everyday words) by a fifth such session. The reader is
   tuned on the development sets only;
   the held-out set is never read while tuning (``--show-dev-errors`` prints development misses,
   never held-out ones);
@@ -56,14 +58,16 @@ SETS = {
     "development 2": "understanding_dev2.yaml",
     "development 3": "understanding_dev3.yaml",
     "development 4": "understanding_dev4.yaml",
+    "development 5": "understanding_dev5.yaml",
 }
 HELD_OUT = {
     "held-out": "understanding_heldout.yaml",
     "held-out 2": "understanding_heldout2.yaml",
     "held-out 3": "understanding_heldout3.yaml",
     "held-out 4": "understanding_heldout4.yaml",
+    "held-out 5": "understanding_heldout5.yaml",
 }
-DEVELOPMENT = {"development", "development 2", "development 3", "development 4"}
+DEVELOPMENT = {"development", "development 2", "development 3", "development 4", "development 5"}
 ORIGIN = {"place_id": "osm:way/8033120"}  # Ateneum: where every request of the sets starts
 SGD_SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "sgd-train-travel.yaml"
 SGD_SAMPLE = DATA / "sgd-sample.yaml"
