@@ -89,7 +89,8 @@ _DISHES: dict[str, tuple[str, ...]] = {
     r"noodles?|wok": ("noodle", "asian", "chinese", "wok"),
     r"pho|banh mi": ("vietnamese",),
     r"pad thai|tom yum": ("thai",),
-    r"curry|curries|tandoori|biryani|masala": ("indian", "nepalese", "curry"),
+    # the dish first: a meal's cuisine values are in order of preference (the engine takes the first where served)
+    r"curry|curries|tandoori|biryani|masala": ("curry", "indian", "nepalese"),
     r"momos?": ("nepalese", "tibetan"),
     r"kebabs?|doner|d[oö]ner|shawarma|gyros": ("kebab", "turkish", "middle_eastern", "greek"),
     r"falafel|hummus|mezze|meze": ("falafel", "middle_eastern", "lebanese"),

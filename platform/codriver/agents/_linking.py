@@ -15,6 +15,7 @@ as unresolved, so the traveller is told they are not in the region.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -153,6 +154,18 @@ def _first_words(gazetteer: Gazetteer) -> dict[str, str]:
                 anywhere.setdefault(token, set()).add(index)
                 if len(tokens) > 1 and entry.kind == "place":
                     alias_of.setdefault((token, index), " ".join(tokens))
+    # "esplanadi" ends Pohjoisesplanadi and starts Esplanadinpuisto: a part of other names, not distinctive
+    tokens_sorted = sorted(anywhere)
+    ends_sorted = sorted(token[::-1] for token in anywhere)
+
+    def inside_others(word: str) -> bool:
+        for ordered, key in ((tokens_sorted, word), (ends_sorted, word[::-1])):
+            at = bisect_left(ordered, key)
+            # a compound ("esplanadi|npuisto"), not the word inflected ("marski|n")
+            if any(len(t) - len(key) >= _COMPOUND_REST_MIN for t in ordered[at : at + 8] if t.startswith(key)):
+                return True
+        return False
+
     found: dict[str, str] = {}
     for word, owners in [*anywhere.items(), *first.items()]:  # a first word's own owner wins
         if (
@@ -164,6 +177,7 @@ def _first_words(gazetteer: Gazetteer) -> dict[str, str]:
             and not _LEXICAL.fullmatch(word)
             and word not in _FOOD_WORDS
             and (word, next(iter(owners))) in alias_of
+            and not inside_others(word)
         ):
             found[word] = alias_of[(word, next(iter(owners)))]
     return found
@@ -554,7 +568,7 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 and not typed_low
                 and not local
                 and not slipped
-                and (score < _EXACT or not lower_case_text or len(said) < 5)
+                and (score < _EXACT or not lower_case_text or (len(said) < 5 and _english_word(folded)))
             ):
                 continue  # a lower-case word is a name only in text typed all in lower case
             owners = _rank(gazetteer, by_name[key])

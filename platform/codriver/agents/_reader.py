@@ -468,6 +468,13 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
         r"\b(?:arriv\w*|back|return\w*|end\w*|home)\b[^.%]{0,25}?\bwith (?:at least )?(\d{1,3})\s*%", text
     )
     target = target or re.search(
+        # "keep at least 20% when back", "at least 15% left when I'm back": the charge at the end of the day
+        r"\b(?:at least|keep|min(?:imum)?|still have)\s+(?:at least\s+)?(\d{1,3})\s*(?:%|percent|per cent)"
+        r"(?:\s+(?:left|remaining|charge|battery|in the battery))?\s+(?:when|once|by the time|on)?\s*"
+        r"(?:i'?m |we'?re |we are |i am |we get |i get |getting |get |we |i )?(?:back|home|return\w*|arriv\w*)",
+        text,
+    )
+    target = target or re.search(
         # "charge to 80%", "charge to 80 percent", "charge to 80" ending the sentence
         r"\b(?:charg\w*(?: it| her| him| the car| the battery)?|top(?:ping)? (?:it |her |him |the battery |us )?up)"
         r" (?:up )?to (\d{1,3})\s*"
@@ -648,6 +655,7 @@ def _cuisines(text: str, draft: RequestDraft, region_cuisines: frozenset[str]) -
     wishes = [w for w in wishes if tuple(w.values) not in seen and not seen.add(tuple(w.values))]  # type: ignore[func-returns-value]
     if not wishes:
         return
+
     draft.put(
         "cuisine", [{"said": w.said, "values": list(w.values)} for w in wishes], ", ".join(w.said for w in wishes)
     )

@@ -724,6 +724,8 @@ def _read_part(text: str, when: When) -> None:
     if part:
         name = part.group(1) or "night"
         name = "evening" if part.group(2) else name
+        if name == "night" and re.match(r"(?:tomorrow|on \w+|\w+day) ", part.group(0)):
+            name = "evening"  # "Friday night", "tomorrow night": the evening of that day, not the small hours
         when.part = name
         when.said["part_of_day"] = part.group(0).strip()
 

@@ -61,6 +61,8 @@ from codriver.tools.places import PlaceEntry
 __all__ = ["Adjustments", "Endpoint", "build_problem", "plan_request", "plan_trip", "resolve_location"]
 
 _VALUE_PER_WEIGHT = 10.0  # value of a place of interest weight 1
+# a meal's cuisine values are in order of preference: a place serving the first is worth this much more
+_FIRST_CUISINE_BONUS = 0.5
 _UNKNOWN_HOURS_FACTOR = 0.6  # a place that may be closed is worth less
 _TRAVEL_WEIGHT = 1.0  # value one hour of driving costs
 _CHARGER_AT_STOP_M = 250.0  # walk from a charger to the place while the car charges
@@ -292,7 +294,17 @@ class _Builder:
 
     def _value(self, entry: PlaceEntry) -> float:
         weight = self.request.interests.get(entry.category, 0.0)
-        return _VALUE_PER_WEIGHT * weight + (1.0 if entry.category in FOOD_MEALS else 0.0) or 1.0
+        food = (
+            (1.0 + (_FIRST_CUISINE_BONUS if self._first_cuisine(entry) else 0.0))
+            if entry.category in FOOD_MEALS
+            else 0.0
+        )
+        return _VALUE_PER_WEIGHT * weight + food or 1.0
+
+    def _first_cuisine(self, entry: PlaceEntry) -> bool:
+        """Whether the place serves a wished meal's first cuisine ("sushi" of sushi, japanese): preferred."""
+        served = self._meals_served(entry)
+        return any(m.cuisine and m.cuisine[0] in entry.cuisine for m in self.request.meals if m.meal in served)
 
     def _must_visits(self) -> list[PlaceEntry]:
         musts: list[PlaceEntry] = []
@@ -371,7 +383,9 @@ class _Builder:
         per_meal = max(3, share // max(1, len(self.request.meals)))
         for meal, (place, _) in self.meal_near.items():
             serving = [e for e in food if meal in self._meals_served(e) and e not in chosen]
-            serving.sort(key=lambda e: (haversine_m(place.point, LatLon(e.lat, e.lon)), e.poi_id))
+            serving.sort(
+                key=lambda e: (not self._first_cuisine(e), haversine_m(place.point, LatLon(e.lat, e.lon)), e.poi_id)
+            )
             chosen += serving[: max(0, min(per_meal, share - len(chosen)))]
         if any(m.meal not in self.meal_near for m in self.request.meals):
             rest = [
@@ -386,7 +400,7 @@ class _Builder:
                 [at[e.poi_id][1] for e in rest],
                 drive,
                 share - len(chosen),
-                key=lambda e: (at[e.poi_id][0], e.poi_id),
+                key=lambda e: (not self._first_cuisine(e), at[e.poi_id][0], e.poi_id),
                 slices=slices,
             )
         return chosen

@@ -101,7 +101,10 @@ class MealWish(_Model):
     cuisine: list[str] = Field(
         default_factory=list,
         max_length=20,
-        description="OSM cuisine values, any of which serves this meal (e.g. japanese, sushi); empty: any",
+        description=(
+            "OSM cuisine values in order of preference (e.g. sushi, japanese): where a food place serves the first,"
+            " only such places serve this meal, else any of them does; empty: any"
+        ),
     )
     near: Location | None = Field(
         default=None,

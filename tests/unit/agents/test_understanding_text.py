@@ -499,6 +499,20 @@ def test_windows_party_and_budget_as_said_in_passing(tools: RegionTools) -> None
     assert _understand(tools, "cheap eats, under 15 each, 4 of us").stated["budget"] == 60.0
 
 
+def test_the_charge_at_the_end_a_dish_and_a_weekday_night(tools: RegionTools) -> None:
+    # "at least 20 % when back" is the charge wanted at the end of the day (it was dropped)
+    vehicle = _understand(tools, "ev at 45%, keep at least 20% when back, museums").stated["vehicle"]
+    assert (vehicle["soc"], vehicle["target_soc"]) == (0.45, 0.2)
+    said = "EV at 30%, want at least 15% left when I'm back. Kiasma"
+    assert _understand(tools, said).stated["vehicle"]["target_soc"] == 0.15
+    # a dish the region's places are tagged with is that dish, not any place of its country's cuisine
+    assert _understand(tools, "sushi lunch tomorrow").stated["meals"][0]["cuisine"] == ["sushi", "japanese"]
+    assert _understand(tools, "curry for lunch").stated["meals"][0]["cuisine"] == ["curry", "indian", "nepalese"]
+    # "Friday night" is Friday's evening; "at night" stays the night
+    assert _understand(tools, "clubs and bars friday night").stated["part_of_day"] == "evening"
+    assert _understand(tools, "a walk at night").stated["part_of_day"] == "night"
+
+
 def test_meals_diets_cuisines_and_party_in_finnish_and_swedish(tools: RegionTools) -> None:
     result = _understand(tools, "kasvisillallinen kahdelle")
     assert result.stated["diet"] == ["vegetarian"]

@@ -77,6 +77,22 @@ def test_meals_follow_the_diet(tools: RegionTools) -> None:
     assert entry.diets.get("vegan") in {"yes", "only"}
 
 
+@pytest.mark.parametrize(
+    ("cuisine", "served"),
+    [(["sushi", "japanese"], "sushi"), (["pizza", "italian"], "pizza"), (["yeti", "thai"], "thai")],
+)
+def test_a_meals_cuisines_are_in_order_of_preference(cuisine: list[str], served: str, tools: RegionTools) -> None:
+    # "sushi" is read as sushi, japanese: a sushi place is preferred to a Japanese-only one (the region has both);
+    # where the first is served nowhere, the next value stands. From the Ateneum the nearest Japanese place is a
+    # noodle bar (Momotoko) and the nearest Italian one serves no pizza (Leonardo)
+    meals = [{"meal": "lunch", "earliest": "11:30", "latest": "14:00", "cuisine": cuisine}]
+    itinerary = plan_trip(request(origin="osm:way/8033120", meals=meals), tools, max_candidates=16, time_limit_s=0.4)
+    lunch = next(s for s in itinerary.stops if s.kind == "meal")
+    entry = tools.entry(lunch.poi_id or "")
+    assert entry is not None
+    assert served in entry.cuisine
+
+
 def test_a_must_visit_given_by_name_is_planned(tools: RegionTools) -> None:
     itinerary = plan_trip(request(must_visit=["Ateneum"]), tools, max_candidates=12, time_limit_s=0.4)
     assert "Ateneum" in [s.name for s in itinerary.stops]
