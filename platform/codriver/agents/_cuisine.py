@@ -217,6 +217,9 @@ def read_cuisines(text: str, *, region_cuisines: frozenset[str] = frozenset()) -
                 value = adjectives[adjective]
                 extra = ("persian", "iranian") if value in {"persian", "iranian"} else ()
                 found.append(CuisineWish(match.group(0), tuple(dict.fromkeys((value, *extra))), match.start()))
+    # "thai curry", "japanese noodles": a dish said after a cuisine is that cuisine's, not a wish of its own
+    adjective_ends = {w.start + len(w.said) for w in found if w.values and w.said in adjectives}
+    found = [w for w in found if not (w.said not in adjectives and w.start - 1 in adjective_ends)]
     # the longest words win where two readings overlap ("korean bbq" over "bbq")
     wishes: list[CuisineWish] = []
     for wish in sorted(found, key=lambda w: (-len(w.said), w.start)):

@@ -40,18 +40,21 @@ INTEREST_WORDS: dict[str, str] = {
     r"coffee|cafes?|cafe|espresso|pastr(?:y|ies)|cake|bakery|ice ?cream|gelato|hot chocolate|cocoa|tea room|"
     r"kahvi\w*|kahvila\w*|kaffe|fika": "cafe",
     r"beers?|pints?|pubs?|bars?|drinks|a drink|cocktails?|wine|nightlife|night ?clubs?|clubbing|nightcaps?|"
-    r"olut\w*|oluet\w*|oluelle|kaljal\w*|baari\w*|pubi\w*": "bar",
+    r"olut\w*|oluet\w*|oluelle|kaljal\w*|baari\w*|pubi\w*|drinking|go(?:ing)? out for drinks|a night out|"
+    r"bar ?hopping": "bar",
     r"playgrounds?|swings|slides|climbing frames?|(?:somewhere|a place|places?) (?:for the kids )?to play|"
     r"(?:kids|children) (?:can|could|want to|wanna|need to|to) (?:run around|play)": "playground",
-    r"churche?s?|cathedrals?|chapels?|places? of worship|worship": "place_of_worship",
+    r"churche?s?|cathedrals?|chapels?|places? of worship|worship|kyrk(?:a|or|orna|an)|kirkk?o\w*": "place_of_worship",
     r"statues?|sculptures?|street art|public art|artworks?": "artwork",
     r"theat(?:er|re)s?|cinemas?|movies?|films?|(?:a|puppet|magic|comedy|live) shows?|shows|concerts?|opera|ballet|"
-    r"musicals?|elokuv\w*|leffa\w*|teatteri\w*|"
+    r"musicals?|elokuv\w*|leffa\w*|teatteri\w*|jazz|blues|stand-?up|"
     r"live music|gigs?": "entertainment",
     r"beach(?:es)?|swim(?:ming)?": "beach",
     r"librar(?:y|ies)|books|(?:somewhere|a place|place) (?:quiet )?to read|reading rooms?": "library",
     r"chemists?|pharmac(?:y|ies)|drugstores?|apteek\w*": "pharmacy",
-    r"groceries|grocery(?: store| shop)?|supermarkets?|food shop": "supermarket",
+    r"groceries|grocery(?: store| shop)?|supermarkets?|food shop|\w+kauppa(?:an|ssa|a)?|matbutik\w*": "supermarket",
+    r"loo|toilets?|restrooms?|bathroom|wc|washroom|vessa\w*": "toilets",
+    r"camping|campsites?|camp ?sites?|caravan parks?|rv parks?|somewhere to camp|leirinta\w*": "campsite",
     r"squares|town squares?|plazas?|market squares?": "square",
     r"restaurants?|fine dining|good food|foodie": "restaurant",
     r"fast food|street food|junk food": "fast_food",
@@ -138,4 +141,7 @@ WEEKDAYS: dict[str, int] = {
 }
 
 # Words that turn an interest into something to avoid when they stand right before it.
-AVOID_CUES = r"(?:no|not|avoid(?:ing)?|skip(?:ping)?|without|hate|don'?t (?:want|like)|nothing with|not into)"
+AVOID_CUES = (
+    r"(?:no|not|avoid(?:ing)?|skip(?:ping)?|without|hate|don'?t (?:want|like)|nothing with|not into|except|"
+    r"apart from|other than|anything but)"
+)

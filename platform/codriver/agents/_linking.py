@@ -23,7 +23,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from codriver.agents._cuisine import food_words
+from codriver.agents._cuisine import food_words, read_cuisines
 from codriver.agents._glossary import covers, looks_local
 from codriver.agents._lexicon import AVOID_CUES, DIET_WORDS, INTEREST_WORDS, MEAL_WORDS
 from codriver.tools.geo import LatLon, haversine_m
@@ -71,7 +71,7 @@ _EVERYDAY = frozenset({"cafe", "restaurant", "fast_food", "bar", "supermarket", 
 _PLACE_WORDS = (
     r"museum|cathedral|church|chapel|fortress|fort|castle|palace|tower|gallery|park|garden|square|market|hall|"
     r"theatre|theater|library|zoo|aquarium|island|bridge|monument|statue|temple|mosque|synagogue|stadium|arena|"
-    r"center|centre|opera|harbour|harbor|beach|lake|mall|district|quarter|pool|village|house"
+    r"center|centre|opera|harbour|harbor|beach|lake|mall|district|quarter|pool|village|house|sauna|spa"
 )
 _NOT_NAMES = re.compile(
     r"(?:I|EV|CCS|Type|Tesla|Model|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Christmas|Easter|"
@@ -97,6 +97,8 @@ class Mention:
     category: str | None
     score: float
     others: tuple[str, ...] = field(default=())
+    # said only to tell where another place is ("on the Esplanade"): no visit, but no wish for its kind either
+    landmark: bool = False
 
     @property
     def label(self) -> str:
@@ -291,9 +293,13 @@ _DESCRIBED = frozenset(
         "memorial",
         "bridge",
         "fountain",
+        "sculpture",
+        "cafe",
+        "restaurant",
     }
 )
 # "the cathedral", "the station": said in lower case they still mean the one such landmark of a town
+_FOOD_KINDS = frozenset({"cafe", "restaurant"})
 _UNIQUE_LANDMARKS = frozenset({"cathedral", "station", "opera", "zoo", "harbour", "harbor"})
 _SIGHTS_FIRST = frozenset({"hotel", "supermarket", "parking", "toilets", "pharmacy", "fuel", "charging_station"})
 
@@ -370,7 +376,9 @@ _PRAISE = frozenset(
 )
 # "the park by Töölönlahti": a kind of place named after the place it is by
 _KIND_BY = re.compile(
-    rf"\bthe\s+(?P<kind>{'|'.join(sorted(_DESCRIBED))})\s+(?:by|at|near|beside|next to|on)\s+(?:the\s+)?"
+    # "the little wooden chapel in Kamppi": a few words may describe it first
+    rf"\bthe\s+(?:[a-z]+\s+){{0,3}}?(?P<kind>{'|'.join(sorted(_DESCRIBED))})\s+"
+    r"(?:by|at|near|beside|next to|on|in)\s+(?:the\s+)?"
     r"(?P<name>[A-ZÅÄÖ][\w'-]+)",
     re.IGNORECASE,
 )
@@ -470,9 +478,14 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 and tokens[-1] in _DESCRIBED
                 and tokens[0] not in _LINKERS
                 and folded not in by_name  # a name said exactly is that name, not a description
+                # "an Italian restaurant", "a Burgers place": a food wish, not a description of one place
+                and not (
+                    tokens[-1] in _FOOD_KINDS and (set(tokens) & _FOOD_WORDS or read_cuisines(" ".join(tokens[:-1])))
+                )
             ):
                 single_ok = definite and (said[:1].isupper() or tokens[-1] in _UNIQUE_LANDMARKS)
-                described = _described(gazetteer, tokens, single_ok=single_ok)
+                # "J.K. Paasikivi's monument": initials and the possessive's "s" name nothing on their own
+                described = _described(gazetteer, [t for t in tokens if len(t) > 1], single_ok=single_ok)
                 if described is not None:
                     found.append(_mention(gazetteer, said, (start, end), described, score=0.9))
                     continue
@@ -522,7 +535,13 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 and folded not in _FOOD_WORDS
                 and not _LEXICAL.fullmatch(folded)
             )
-            if not score and len(folded) >= 6 and (n > 1 or said[:1].isupper() or typed_low):
+            # "fast food joints" is no slip of "Food Jones": a near miss must not start with an everyday word
+            if (
+                not score
+                and len(folded) >= 6
+                and (n > 1 or said[:1].isupper() or typed_low)
+                and not (n > 1 and tokens[0] in _GENERIC and not said[:1].isupper())
+            ):
                 cutoff = _LOW_TYPO_CUTOFF if typed_low else _FUZZY_CUTOFF
                 hit = process.extractOne(folded, names, scorer=fuzz.ratio, score_cutoff=cutoff)
                 if hit is not None:
@@ -562,6 +581,16 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 continue  # "get in Helsinki" is not "Lost In Helsinki": a near miss must be written as a name
             if score < _EXACT and i + n < len(words) and words[i + n][0][:1].isupper() and said[:1].isupper():
                 continue  # a near-miss on part of a longer name ("Atlantis" of "Atlantis Museum") is not it
+            # the word before, with nothing but a space between; first in its sentence, not a word of ours
+            run_on = i > 0 and text[words[i - 1][2] : words[i][1]].isspace()
+            opening = i - 1 == 0 or re.search(r"[.!?:;]\s*$", text[: words[i - 1][1]]) is not None
+            before = fold(words[i - 1][0])
+            if opening and (
+                before in _GENERIC or _LEXICAL.fullmatch(before) or _LEADING_CUE.match(words[i - 1][0] + " X")
+            ):
+                run_on = False  # "Visit Palace Hotel", "Lunch at...": a capital that only starts the sentence
+            if score < _EXACT and run_on and words[i - 1][0][:1].isupper() and said[:1].isupper():
+                continue  # "Presidential Palace" is not the Palace Hotel: the name goes on before the word
             if (
                 n == 1
                 and not said[:1].isupper()
@@ -646,6 +675,9 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
         lead = _LEADING_CUE.match(said)
         if lead:  # "From Senate Square": the cue that starts the sentence is not part of the name
             said, start = said[lead.end() :], start + lead.end()
+        kind_after = re.match(rf"\s+(?:{_PLACE_WORDS})s?\b", text[start + len(said) :], re.IGNORECASE)
+        if kind_after is not None:  # "the Temppeliaukio church": the kind is part of the name said
+            said += kind_after.group(0)
         compound = _compound_sight(gazetteer, fold(said)) if " " not in said else None
         if compound is not None:
             chosen.append(_mention(gazetteer, said, (start, start + len(said)), compound, score=0.9))
@@ -658,8 +690,8 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
     for match in re.finditer(rf"\b([^\W\d_]{{7,}})(\s+(?:{_PLACE_WORDS})s?\b)?", text):
         start, end = match.start(), match.end()
         word = fold(match.group(1))
-        if not looks_local(word) or word in known or _uninflected(word) in known:
-            continue
+        if not looks_local(word) or word in known or _uninflected(word) in known or _LEXICAL.fullmatch(word):
+            continue  # "ruokakauppa" (a grocery) is a kind of place the reader knows, not a name
         if any(c.start < end and start < c.end for c in chosen) or any(
             start < u + len(n) and u < end for n, u in unresolved
         ):
@@ -667,6 +699,12 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
         unresolved.append((match.group(0), start))
     _lower_case_sights(text, gazetteer, chosen, unresolved)
     _lower_case_elsewhere(text, gazetteer, chosen, unresolved)
+    # "the main library in the Kaisa house": a name said right after a place, to say where it is, is no wish
+    unresolved = [
+        (name, start)
+        for name, start in unresolved
+        if not any(c.place_id and _QUALIFIER.fullmatch(text[c.end : start]) for c in chosen if c.end <= start)
+    ]
     unresolved.sort(key=lambda u: u[1])
     return _without_qualifiers(text, chosen), unresolved
 
@@ -754,21 +792,25 @@ def _beside(text: str, gazetteer: Gazetteer, mention: Mention, chosen: list[Ment
     return _mention(gazetteer, text[said.start() : mention.end], (said.start(), mention.end), index, score=0.9)
 
 
-_QUALIFIER = re.compile(r"\s+(?:on|in|at|by|near|next to|beside|behind|opposite)\s+(?:the\s+)?")
+_QUALIFIER = re.compile(
+    r"\s+(?:on|in|at|by|near|next to|beside|behind|opposite|across from|in front of|on top of|close to|"
+    r"in the middle of|at the (?:\w+ )?end of|around the corner from)\s+(?:the\s+)?"
+)
 
 
 def _without_qualifiers(text: str, chosen: list[Mention]) -> list[Mention]:
     """ "the Runeberg statue on the Esplanade": a place right after another one says where that one is."""
     kept: list[Mention] = []
     for mention in chosen:
-        previous = kept[-1] if kept else None
+        previous = next((m for m in reversed(kept) if not m.landmark), None)
         if (
             previous is not None
             and previous.place_id is not None
             and _QUALIFIER.fullmatch(text[previous.end : mention.start])
         ):
-            continue
-        kept.append(mention)
+            kept.append(replace(mention, landmark=True))
+        else:
+            kept.append(mention)
     return kept
 
 

@@ -26,7 +26,7 @@ from codriver.agents._lexicon import (
     NUMBER_WORDS,
     SPECIAL_ATTRACTIONS,
 )
-from codriver.agents._linking import link_places, local_kind_words
+from codriver.agents._linking import Mention, link_places, local_kind_words
 from codriver.agents._when import parse_clock, read_when
 from codriver.tools.geocoding import Gazetteer
 
@@ -244,11 +244,32 @@ def is_negated(text: str, start: int) -> bool:
 _KIND_AS_MODIFIER = r" (?:cafe|cafeteria|restaurant|shop|store|bar|kiosk|concert|tour|toilets?|parking|car park)\b"
 
 
+_LOCATOR = re.compile(
+    r"\b(?:next to|opposite|near|beside|behind|across from|in front of|close to|around the corner from|"
+    r"(?:staying|live|living|stay) (?:right )?(?:by|at|next to|near|in))\s+(?:a|an|the|our|my)?\s*(?:\w+\s+)?$"
+)
+_WALK_BY_WATER = r" (?:on|along|by) (?:a |the )?(?:\w+ )?(?:beach|shore|sea|seaside|waterfront)"
+
+
+def _every_mention(text: str, words: dict[str, str]) -> list[tuple[str, str, int]]:
+    """(value, matched text, position) of every occurrence of each pattern, in the order said."""
+    found = [
+        (value, match.group(0), match.start())
+        for pattern, value in words.items()
+        for match in re.finditer(rf"\b(?:{pattern})\b", text)
+    ]
+    return sorted(found, key=lambda item: item[2])
+
+
 def _interests(text: str, draft: RequestDraft) -> None:
     interests: dict[str, float] = {}
     avoid: list[str] = []
     evidence = []
-    for category, said, start in _categories(text, INTEREST_WORDS):
+    for category, said, start in _every_mention(text, INTEREST_WORDS):
+        if _LOCATOR.search(text[max(0, start - 30) : start]):
+            continue  # "we're staying next to a park", "opposite a church": where something is, no wish
+        if said.endswith(("walk", "stroll")) and re.match(_WALK_BY_WATER, text[start + len(said) :]):
+            continue  # "a walk on a sandy beach": the beach is the wish, not a park
         walk_in_named_park = said.endswith(("walk", "stroll")) and any(
             link["field"] == "must_visit" and link.get("category") == "park" for link in draft.linked
         )
@@ -262,8 +283,10 @@ def _interests(text: str, draft: RequestDraft) -> None:
             continue  # "kahvit Ekbergillä" (coffee at Ekberg's): the place said right after is where
         if re.match(_KIND_AS_MODIFIER, text[start + len(said) :]):
             continue  # "the museum cafe", "a church concert": the place is the café, the event the concert
-        if is_negated(text, start):
-            avoid.append(category)
+        if is_negated(text, start) or re.match(r",? no\b(?! more| longer)", text[start + len(said) :]):
+            avoid.append(category)  # "no bars", "museums yes, bars no"
+        elif category in avoid:
+            continue
         elif category not in interests:
             soft = re.search(
                 r"\b(maybe|perhaps|if (?:there is|we have) time|possibly|a bit of)\b", text[max(0, start - 25) : start]
@@ -478,7 +501,7 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
         # "charge to 80%", "charge to 80 percent", "charge to 80" ending the sentence
         r"\b(?:charg\w*(?: it| her| him| the car| the battery)?|top(?:ping)? (?:it |her |him |the battery |us )?up)"
         r" (?:up )?to (\d{1,3})\s*"
-        r"(?:%|percent|per cent|(?=\s*(?:$|[,.;!])))",
+        r"(?:%|percent|per cent|(?=\s*(?:$|[,.;!]|before\b|by\b|while\b|during\b|when\b|so\b)))",
         text,
     )
     if target:
@@ -588,6 +611,10 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
     for mention in mentions:
         if _clock(mention.said.lower()) is not None:
             continue
+        start, end = _with_kind_words(original, mention)
+        if mention.landmark:  # "opposite the cathedral": where another place is, neither a visit nor a wish
+            masked = masked[:start] + " " * (end - start) + masked[end:]
+            continue
         before = original[max(0, mention.start - 40) : mention.start].lower()
         # a start or end keeps its name for the plan: a catalogue place by ID, a street by its position
         value: dict[str, Any] = (
@@ -597,7 +624,7 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
         )
         draft.positions.append((_normalise(mention.said), value))
         if mention.place_id is not None or _ORIGIN_BEFORE.search(before) or _END_BEFORE.search(before):
-            masked = masked[: mention.start] + " " * (mention.end - mention.start) + masked[mention.end :]
+            masked = masked[:start] + " " * (end - start) + masked[end:]
         note = f"{mention.said} -> {mention.name}" + (f" ({mention.place_id})" if mention.place_id else " (street)")
         after_origin = (
             origin_end is not None
@@ -639,6 +666,31 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
         if _ORIGIN_BEFORE.search(original[max(0, start - 40) : start].lower()) and "origin" not in draft.fields:
             draft.fields.setdefault("_origin_unresolved", name)  # the question about the start names it
     return masked
+
+
+# Kinds of place said around a name ("the art museum Ateneum", "Stockmann's roof bar", "Ateneum Bistro, the
+# museum's cafe"): they are what the place is, not a wish for another place of that kind
+_KIND_WORD = (
+    r"(?:art |history |design )?(?:museum|gallery|church|cathedral|chapel|park|bar|pub|cafe|café|restaurant|bistro|"
+    r"library|theatre|theater|statue|monument|memorial|sculpture|fountain|square|hotel|market hall|hall)s?"
+)
+_KIND_BEFORE_NAME = re.compile(rf"\b(?:the|a|an)\s+(?:\w+\s+)?{_KIND_WORD}\s+$", re.IGNORECASE)
+_KIND_AFTER_NAME = re.compile(
+    rf"^(?:'s|\u2019s)?\s+{_KIND_WORD}\b|^,?\s+(?:the|its|a)\s+(?:\w+(?:'s|\u2019s)\s+)?{_KIND_WORD}\b",
+    re.IGNORECASE,
+)
+
+
+def _with_kind_words(text: str, mention: Mention) -> tuple[int, int]:
+    """The span of a mention with the kind words said right around it."""
+    start, end = mention.start, mention.end
+    before = _KIND_BEFORE_NAME.search(text[:start])
+    if before is not None:
+        start = before.start()
+    after = _KIND_AFTER_NAME.match(text[end:])
+    if after is not None:
+        end += after.end()
+    return start, end
 
 
 def _normalise(text: str) -> str:

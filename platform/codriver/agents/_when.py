@@ -126,7 +126,7 @@ _RELATIVE = (
     r"(?:the )?day after tomorrow|tomorrow|today|tonight|this (?:morning|afternoon|evening)|"
     r"in (?:\d+|two|three|four|five|six|a couple of) days|a week from (?:today|now)|"
     r"in (?:\d|one|two|three|four|a couple of) weeks?|in a fortnight|a fortnight from (?:today|now)|"
-    r"huomenna|ylihuomenna|tanaan|i morgon|i overmorgon|i dag"
+    r"huomenna|ylihuomenna|tanaan|i morgon|i overmorgon|i dag|i ?kvall|tana iltana"
 )
 
 
@@ -282,6 +282,8 @@ def _holiday(text: str, now: datetime, country: str | None) -> tuple[date, str] 
             continue
         # "st stephens day" is "St. Stephen's Day"; "vappu eve" is the day before Vappu
         pattern = r"\s+".join(re.escape(w).replace(r"\.", r"\.?").replace("'", "'?") for w in name.split())
+        if pattern.endswith("nen"):  # "loppiainen" is "loppiaisena" on the day: the stem turns -nen into -se-
+            pattern = pattern[:-3] + "(?:nen|se(?=na|lla|ksi|sta|ssa|n\\b))"
         # a Finnish or Swedish case ending may follow the name: "tapaninpäivänä" is on Tapaninpäivä
         match = re.search(rf"\b{pattern}(?:na|lla|ksi|sta|ssa)?\b(?:\s+eve\b)?(?!\s+(?:{_NOT_THE_DAY}))", text)
         if match is None:
@@ -399,7 +401,9 @@ class _DayReader:
             word = relative.group(0)
             if word in {"ylihuomenna", "i overmorgon"}:
                 parsed = today + timedelta(days=2)
-            elif word == "tonight" or word.startswith(("this ", "today", "tanaan", "i dag")):
+            elif word in {"tonight", "ikvall", "i kvall", "tana iltana"} or word.startswith(
+                ("this ", "today", "tanaan", "i dag")
+            ):
                 parsed = today
             elif word.startswith("a week from"):
                 parsed = today + timedelta(days=7)  # dateparser reads it as a week ago
@@ -614,7 +618,8 @@ def _read_clocks(text: str, when: When) -> str:
                 clock = time(clock.hour + 12, clock.minute)
             if clock is not None:
                 when.back = clock
-                when.back_next_day = clock == time(0, 0) or (when.depart is not None and clock <= when.depart)
+                # "out till 1am": back in the small hours is back the next day
+                when.back_next_day = clock < time(5, 0) or (when.depart is not None and clock <= when.depart)
                 when.said["return_by"] = back.group(0).strip()
                 text = _blank(text, back.start(), back.end())
         elif re.search(r"\b(?:until|till) late\b|\blate night\b", text):
@@ -705,6 +710,8 @@ _LOCAL_PARTS = {
     "formiddag": "morning",
     "eftermiddag": "afternoon",
     "kvall": "evening",
+    "ikvall": "evening",
+    "iltana": "evening",
     "aamupaiva": "morning",
     "aamulla": "morning",
     "iltapaiva": "afternoon",

@@ -380,8 +380,8 @@ def test_a_name_one_letter_off_and_a_place_said_as_where_another_is(tools: Regio
     assert unresolved == []
     # "on the Esplanade" says where the statue is: no visit of its own, and the Esplanade is no missing place
     result = _understand(tools, "the Runeberg statue on the Esplanade, then Kappeli for lunch")
-    names = [m.name for m in link_places("the Runeberg statue on the Esplanade", tools.gazetteer)[0]]
-    assert names == ["Johan Ludvig Runeberg"]
+    mentions = link_places("the Runeberg statue on the Esplanade", tools.gazetteer)[0]
+    assert [(m.name, m.landmark) for m in mentions] == [("Johan Ludvig Runeberg", False), ("Esplanadinpuisto", True)]
     assert len(result.stated["must_visit"]) == 2
     assert result.not_understood == []
     # said alone, the Esplanade is the park whose compound name starts with it (Esplanadinpuisto)
@@ -511,6 +511,72 @@ def test_the_charge_at_the_end_a_dish_and_a_weekday_night(tools: RegionTools) ->
     # "Friday night" is Friday's evening; "at night" stays the night
     assert _understand(tools, "clubs and bars friday night").stated["part_of_day"] == "evening"
     assert _understand(tools, "a walk at night").stated["part_of_day"] == "night"
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "missing"),
+    [
+        (
+            "J.K. Paasikivi's monument and then Amos Rex",
+            ["Itä ja Länsi / J. K. Paasikiven muistomerkki", "Amos Rex"],
+            [],
+        ),
+        ("the Citizens' Square in front of Oodi", ["Kansalaistori"], []),  # Oodi only says where the square is
+        ("the Fazer rooster sculpture", ["Fazerin kukko"], []),
+        ("ateneium and the moomin cafe", ["Ateneum", "Mumin Kaffe"], []),
+        ("the little wooden chapel in Kamppi, the quiet one", ["Kampin kappeli"], []),
+        ("the university's main library in the Kaisa house", ["Helsingin yliopiston pääkirjasto"], []),
+        ("Presidential Palace and the market square", ["Kauppatori"], ["Presidential Palace"]),  # no Palace Hotel
+        ("Löyly sauna and then dinner", [], ["Löyly sauna"]),
+        ("I am looking for an Italian restaurant", [], []),  # a food wish, not a description of one place
+    ],
+)
+def test_places_by_description_possessive_and_where_they_are(
+    tools: RegionTools, text: str, names: list[str], missing: list[str]
+) -> None:
+    assert tools.gazetteer is not None
+    mentions, unresolved = link_places(text, tools.gazetteer)
+    assert [m.name for m in mentions if not m.landmark] == names
+    assert [name for name, _ in unresolved] == missing
+
+
+@pytest.mark.parametrize(
+    ("text", "interests", "avoid"),
+    [
+        ("lunch at Savotta opposite the cathedral", set(), set()),  # where Savotta is, no wish for churches
+        ("lunch at Ateneum Bistro, the museum's cafe", set(), set()),
+        ("i want to go to the art museum ateneum and then the kiasma", set(), set()),
+        ("museums yes, bars no", {"museum"}, {"bar"}),
+        ("we're staying right next to a park so no parks, a play at a theatre instead", {"entertainment"}, {"park"}),
+        ("anything except fast food joints for the kids, and a playground", {"playground"}, {"fast_food"}),
+        ("a walk on a sandy beach", {"beach"}, set()),
+        ("need a loo and then coffee", {"toilets", "cafe"}, set()),
+        ("kyrkor, tack", {"place_of_worship"}, set()),
+        ("live jazz somewhere", {"entertainment"}, set()),
+        ("where do locals go out drinking? saturday night", {"bar"}, set()),
+        ("apteekki ja ruokakauppa", {"pharmacy", "supermarket"}, set()),
+    ],
+)
+def test_kinds_of_place_wished_avoided_or_only_said_in_passing(
+    tools: RegionTools, text: str, interests: set[str], avoid: set[str]
+) -> None:
+    result = _understand(tools, text)
+    assert set(result.stated.get("interests", {})) == interests
+    assert set(result.stated.get("avoid_categories", [])) == avoid
+
+
+def test_days_lengths_dishes_and_charge_said_in_passing(tools: RegionTools) -> None:
+    ikvall = _understand(tools, "Svenska Teatern ikväll").stated
+    assert (ikvall["date"], ikvall["part_of_day"]) == ("2026-12-09", "evening")
+    assert _understand(tools, "loppiaisena museoon").stated["date"] == "2027-01-06"  # Epiphany, "on Epiphany"
+    late = _understand(tools, "tomorrow evening, out till 1am, bars").stated
+    assert late["return_by"].startswith("2026-12-11T01:00")  # the small hours after tomorrow evening
+    assert [w["values"] for w in _understand(tools, "thai curry for lunch").stated["cuisine"]] == [["thai"]]
+    ev = _understand(tools, "EV on 20%, need to charge to 80 before heading home, museum day").stated["vehicle"]
+    assert ev["target_soc"] == 0.8
+    camping = _understand(tools, "camping spot for the van tonight")
+    assert camping.stated["interests"] == {"campsite": 1.0}
+    assert "campsite" in " ".join(n.reason for n in camping.not_understood)  # none in the region: said
 
 
 def test_meals_diets_cuisines_and_party_in_finnish_and_swedish(tools: RegionTools) -> None:
