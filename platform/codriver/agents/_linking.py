@@ -765,7 +765,8 @@ _BESIDE_KINDS = {
 }
 _BESIDE = re.compile(
     rf"\bthe\s+(?:[\w'-]+\s+){{0,2}}?(?P<kind>{'|'.join(_BESIDE_KINDS)})\s+"
-    r"(?:on|by|at|in|next to|near|beside|behind|opposite|in front of|across from)\s+(?:the\s+)?$",
+    r"(?:on|by|at|in|inside|next to|near|beside|behind|opposite|in front of|across from|on top of|"
+    r"at the top of)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _BESIDE_M = 250.0  # metres from the landmark: "on the square", "next to the cathedral"

@@ -529,6 +529,7 @@ def test_the_charge_at_the_end_a_dish_and_a_weekday_night(tools: RegionTools) ->
         ("Presidential Palace and the market square", ["Kauppatori"], ["Presidential Palace"]),  # no Palace Hotel
         ("Löyly sauna and then dinner", [], ["Löyly sauna"]),
         ("I am looking for an Italian restaurant", [], []),  # a food wish, not a description of one place
+        ("drinks at the bar on top of Hotel Torni", ["Ateljée Bar Hotel Torni"], []),  # the bar, not the hotel
     ],
 )
 def test_places_by_description_possessive_and_where_they_are(
