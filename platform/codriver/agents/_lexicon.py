@@ -30,13 +30,14 @@ INTEREST_WORDS: dict[str, str] = {
     r"gardens?|green spaces?|(?:something|somewhere) green|greenery|outdoors|be outdoor|nature|fresh air|"
     r"walk in the park|picnic|"
     r"stretch (?:our|my|the kids'?|their) legs|"
-    r"(?:a|for a|go for a) (?:walk|stroll)": "park",
+    r"(?:a|for a|go for a) (?:walk|stroll)|strolls?|stroll(?:ing)? (?:along|around|by|through)": "park",
     # zoos, aquariums and theme parks are attractions only where the region has one (see SPECIAL_ATTRACTIONS)
     r"sights?|sightseeing|attractions?|landmarks?|tourist spots?|market halls?|indoor markets?|"
+    r"(?:christmas|food|street|farmers'?|outdoor) markets?|"
     r"nahtavyy\w*": "attraction",
     r"histor(?:y|ic|ical)(?! museums?)|monuments?|memorials?|castles?|fortress|"
-    r"architecture|old buildings|heritage": "historic",
-    r"views?|viewpoints?|panorama|panoramic|lookouts?|photo spots?": "viewpoint",
+    r"architecture|(?:old|historic|historical) buildings|heritage": "historic",
+    r"views?|viewpoints?|panorama|panoramic|lookouts?|photo spots?|sunsets?|sunrise": "viewpoint",
     r"coffee|cafes?|cafe|espresso|pastr(?:y|ies)|cake|bakery|ice ?cream|gelato|hot chocolate|cocoa|tea room|"
     r"kahvi\w*|kahvila\w*|kaffe|fika": "cafe",
     r"beers?|pints?|pubs?|bars?|drinks|a drink|cocktails?|wine|nightlife|night ?clubs?|clubbing|nightcaps?|"
@@ -44,7 +45,8 @@ INTEREST_WORDS: dict[str, str] = {
     r"bar ?hopping": "bar",
     r"playgrounds?|swings|slides|climbing frames?|(?:somewhere|a place|places?) (?:for the kids )?to play|"
     r"(?:kids|children) (?:can|could|want to|wanna|need to|to) (?:run around|play)": "playground",
-    r"churche?s?|cathedrals?|chapels?|places? of worship|worship|kyrk(?:a|or|orna|an)|kirkk?o\w*": "place_of_worship",
+    r"churche?s?|cathedrals?|chapels?|places? of worship|worship|mass|(?:church|sunday) services?|evensong|"
+    r"kyrk(?:a|or|orna|an)|kirkk?o\w*": "place_of_worship",
     r"statues?|sculptures?|street art|public art|artworks?": "artwork",
     r"theat(?:er|re)s?|cinemas?|movies?|films?|(?:a|puppet|magic|comedy|live) shows?|shows|concerts?|opera|ballet|"
     r"musicals?|elokuv\w*|leffa\w*|teatteri\w*|jazz|blues|stand-?up|"
@@ -70,7 +72,7 @@ MISSING_KINDS = (
 # Kinds of attraction a region may or may not have (OSM tourism=zoo, aquarium, theme_park, the place's descriptors):
 # an attraction wish where the region has one, said as not possible where it has none.
 SPECIAL_ATTRACTIONS: dict[str, str] = {
-    r"zoos?|wildlife park|animal park|(?:see|see the|look at) animals": "zoo",
+    r"zoos?|wildlife(?: park)?|animal park|animals": "zoo",
     r"aquariums?|sea life": "aquarium",
     r"amusement parks?|theme parks?|funfairs?|fairgrounds?|water parks?": "theme_park",
 }

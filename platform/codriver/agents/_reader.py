@@ -248,7 +248,7 @@ _LOCATOR = re.compile(
     r"\b(?:next to|opposite|near|beside|behind|across from|in front of|close to|around the corner from|"
     r"(?:staying|live|living|stay) (?:right )?(?:by|at|next to|near|in))\s+(?:a|an|the|our|my)?\s*(?:\w+\s+)?$"
 )
-_WALK_BY_WATER = r" (?:on|along|by) (?:a |the )?(?:\w+ )?(?:beach|shore|sea|seaside|waterfront)"
+_WALK_BY_WATER = r" (?:on|along) (?:a |the )?(?:\w+ )?(?:beach|sands?)\b"
 
 
 def _every_mention(text: str, words: dict[str, str]) -> list[tuple[str, str, int]]:

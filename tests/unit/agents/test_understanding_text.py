@@ -556,6 +556,10 @@ def test_places_by_description_possessive_and_where_they_are(
         ("live jazz somewhere", {"entertainment"}, set()),
         ("where do locals go out drinking? saturday night", {"bar"}, set()),
         ("apteekki ja ruokakauppa", {"pharmacy", "supermarket"}, set()),
+        ("stroll along the waterfront", {"park"}, set()),
+        ("go to sunday mass", {"place_of_worship"}, set()),
+        ("a christmas market", {"attraction"}, set()),
+        ("somewhere with animals for the kids", set(), set()),  # a zoo, which the region has none of: said
     ],
 )
 def test_kinds_of_place_wished_avoided_or_only_said_in_passing(
