@@ -24,11 +24,10 @@ from codriver.tools.vehicle import (
     CabinPrecondition,
     ClimatePreset,
     CommandRecord,
+    QueuedVehicleCommands,
     SeatPreset,
-    cabin_precondition,
     checked_key,
     command_key,
-    preset_command,
 )
 
 __all__ = ["DbVehicleCommands", "acknowledge_command", "fetch_commands", "list_commands", "to_record"]
@@ -101,7 +100,7 @@ def acknowledge_command(
     return row
 
 
-class DbVehicleCommands:
+class DbVehicleCommands(QueuedVehicleCommands):
     """:class:`~codriver.tools.vehicle.VehicleCommands` over the ``queuedcommand`` table.
 
     A key seen before for the vehicle returns the first record; the same key with other
@@ -166,31 +165,7 @@ class DbVehicleCommands:
             )
             raise InputError(msg, field="preset")
 
-    async def _submit(self, vehicle_id: int, command: Command, key: str | None) -> CommandRecord:
+    async def send(self, vehicle_id: int, command: Command, key: str | None) -> CommandRecord:
+        """Queue ``command`` in the database (off the event loop)."""
         row = await anyio.to_thread.run_sync(lambda: self.queue(vehicle_id, command, key=key))
         return to_record(row)
-
-    async def precondition_cabin(
-        self,
-        vehicle_id: int,
-        target_c: float,
-        ready_at: datetime,
-        *,
-        outside_c: float | None = None,
-        idempotency_key: str | None = None,
-    ) -> CommandRecord:
-        """Queue cabin preconditioning; ``start_at`` comes from the lead-time model when ``outside_c`` is known."""
-        command = cabin_precondition(target_c, ready_at, outside_c=outside_c)
-        return await self._submit(vehicle_id, command, idempotency_key)
-
-    async def apply_seat_preset(
-        self, vehicle_id: int, preset: str, *, idempotency_key: str | None = None
-    ) -> CommandRecord:
-        """Queue a seat preset."""
-        return await self._submit(vehicle_id, preset_command(SeatPreset, preset), idempotency_key)
-
-    async def apply_climate_preset(
-        self, vehicle_id: int, preset: str, *, idempotency_key: str | None = None
-    ) -> CommandRecord:
-        """Queue a climate preset."""
-        return await self._submit(vehicle_id, preset_command(ClimatePreset, preset), idempotency_key)

@@ -10,6 +10,7 @@ EXPORTED = {
     "ClimatePreset",
     "CommandRecord",
     "InMemoryVehicleCommands",
+    "QueuedVehicleCommands",
     "SeatPreset",
     "VehicleCommand",
     "VehicleCommands",

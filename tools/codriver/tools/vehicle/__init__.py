@@ -19,6 +19,7 @@ from codriver.tools.vehicle._precondition import (
     precondition_lead_min,
     precondition_start_at,
 )
+from codriver.tools.vehicle._queued import QueuedVehicleCommands
 
 __all__ = [
     "CabinPrecondition",
@@ -26,6 +27,7 @@ __all__ = [
     "ClimatePreset",
     "CommandRecord",
     "InMemoryVehicleCommands",
+    "QueuedVehicleCommands",
     "SeatPreset",
     "VehicleCommand",
     "VehicleCommands",

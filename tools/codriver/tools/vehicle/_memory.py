@@ -13,18 +13,19 @@ from codriver.tools.vehicle._commands import (
     SeatPreset,
     checked_key,
     command_key,
-    preset_command,
 )
-from codriver.tools.vehicle._precondition import cabin_precondition
+from codriver.tools.vehicle._queued import QueuedVehicleCommands
 
 __all__ = ["InMemoryVehicleCommands"]
+
+_Command = CabinPrecondition | SeatPreset | ClimatePreset
 
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class InMemoryVehicleCommands:
+class InMemoryVehicleCommands(QueuedVehicleCommands):
     """The :class:`VehicleCommands` of simulated cars: a FIFO queue per process.
 
     ``presets`` (vehicle ID -> ``{"seat": names, "climate": names}``), when given for a
@@ -46,9 +47,13 @@ class InMemoryVehicleCommands:
         self._order: list[str] = []
         self._open: dict[str, str] = {}  # derived key -> key of the queued record
 
-    def _submit(
-        self, vehicle_id: int, command: CabinPrecondition | SeatPreset | ClimatePreset, key: str | None
-    ) -> CommandRecord:
+    async def send(self, vehicle_id: int, command: _Command, key: str | None) -> CommandRecord:
+        """Queue ``command``; a preset the vehicle's known presets lack is refused naming them."""
+        if isinstance(command, SeatPreset | ClimatePreset):
+            self._check_preset(vehicle_id, "seat" if isinstance(command, SeatPreset) else "climate", command.preset)
+        return self._queue(vehicle_id, command, key)
+
+    def _queue(self, vehicle_id: int, command: _Command, key: str | None) -> CommandRecord:
         if vehicle_id < 1:
             msg = f"vehicle ID must be positive, not {vehicle_id}"
             raise InputError(msg, field="vehicle_id")
@@ -82,33 +87,6 @@ class InMemoryVehicleCommands:
             listing = ", ".join(sorted(known)) or "none"
             msg = f"vehicle {vehicle_id} has no {kind} preset {preset!r} (presets: {listing})"
             raise InputError(msg, field="preset")
-
-    async def precondition_cabin(
-        self,
-        vehicle_id: int,
-        target_c: float,
-        ready_at: datetime,
-        *,
-        outside_c: float | None = None,
-        idempotency_key: str | None = None,
-    ) -> CommandRecord:
-        """Queue cabin preconditioning; ``start_at`` comes from the lead-time model when ``outside_c`` is known."""
-        command = cabin_precondition(target_c, ready_at, outside_c=outside_c)
-        return self._submit(vehicle_id, command, idempotency_key)
-
-    async def apply_seat_preset(
-        self, vehicle_id: int, preset: str, *, idempotency_key: str | None = None
-    ) -> CommandRecord:
-        """Queue a seat preset."""
-        self._check_preset(vehicle_id, "seat", preset)
-        return self._submit(vehicle_id, preset_command(SeatPreset, preset), idempotency_key)
-
-    async def apply_climate_preset(
-        self, vehicle_id: int, preset: str, *, idempotency_key: str | None = None
-    ) -> CommandRecord:
-        """Queue a climate preset."""
-        self._check_preset(vehicle_id, "climate", preset)
-        return self._submit(vehicle_id, preset_command(ClimatePreset, preset), idempotency_key)
 
     def pending(self, vehicle_id: int | None = None) -> list[CommandRecord]:
         """Queued, undelivered commands (of one vehicle, or all), oldest first."""
