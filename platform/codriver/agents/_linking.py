@@ -438,6 +438,31 @@ def _with_kind_after(text: str, mention: Mention) -> Mention | None:
     return replace(mention, end=kind.end(), said=text[mention.start : kind.end()])
 
 
+_INSIDE = re.compile(r"(?:'s|\u2019s)?\s+(?P<kind>café|cafe|restaurant|bistro|bar|pub|shop)\b", re.IGNORECASE)
+_INSIDE_M = 40.0  # metres: a café in the museum's building, not one down the street
+
+
+def _place_inside(text: str, gazetteer: Gazetteer, mention: Mention) -> Mention:
+    """ "the Ateneum's café": the café at the place named, when the place is not itself one."""
+    inside = _INSIDE.match(text, mention.end)
+    possessive = mention.said.endswith(("'s", "\u2019s")) or text[mention.end :].startswith(("'s", "\u2019s"))
+    if inside is None or not possessive or mention.place_id is None:
+        return mention
+    kind = inside.group("kind").lower().replace("é", "e")
+    category = _BESIDE_KINDS.get(kind, kind)
+    if mention.category == category:
+        return mention
+    here = LatLon(mention.lat, mention.lon)
+    near = sorted(
+        (haversine_m(here, LatLon(e.lat, e.lon)), index)
+        for index, e in enumerate(gazetteer.entries)
+        if e.kind == "place" and e.category in {category, "restaurant" if category == "cafe" else category}
+    )
+    if not near or near[0][0] > _INSIDE_M:
+        return mention
+    return _mention(gazetteer, text[mention.start : inside.end()], (mention.start, inside.end()), near[0][1], score=0.9)
+
+
 def _mention(gazetteer: Gazetteer, said: str, span: tuple[int, int], index: int, *, score: float) -> Mention:
     entry = gazetteer.entries[index]
     return Mention(
@@ -632,6 +657,7 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
     chosen.sort(key=lambda m: m.start)
     # "Kiasma museum", "Ateneum art museum": the kind said after a name belongs to the name
     chosen = [m for m in (_with_kind_after(text, m) for m in chosen) if m is not None]
+    chosen = [_place_inside(text, gazetteer, m) for m in chosen]
     chosen = [_beside(text, gazetteer, m, chosen) for m in chosen]
     unresolved: list[tuple[str, int]] = []
     name_run = r"((?:[A-ZÅÄÖ][\w'\u2019-]*)(?:\s+(?:of\s+|de\s+|la\s+|du\s+)?[A-ZÅÄÖ][\w'\u2019-]*)*)"
@@ -755,6 +781,7 @@ _BESIDE_KINDS = {
     "park": "park",
     "cafe": "cafe",
     "café": "cafe",
+    "bistro": "restaurant",
     "restaurant": "restaurant",
     "bar": "bar",
     "pub": "bar",

@@ -530,6 +530,8 @@ def test_the_charge_at_the_end_a_dish_and_a_weekday_night(tools: RegionTools) ->
         ("Löyly sauna and then dinner", [], ["Löyly sauna"]),
         ("I am looking for an Italian restaurant", [], []),  # a food wish, not a description of one place
         ("drinks at the bar on top of Hotel Torni", ["Ateljée Bar Hotel Torni"], []),  # the bar, not the hotel
+        ("coffee at the Ateneum's café", ["Ateneum Bistro"], []),  # in the museum's building
+        ("lunch at Kiasma's restaurant", ["Kiasma"], []),  # none in its building: not the one down the street
     ],
 )
 def test_places_by_description_possessive_and_where_they_are(
