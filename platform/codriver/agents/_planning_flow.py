@@ -102,16 +102,38 @@ async def summarise(session: TripSession, itinerary: Itinerary) -> str:
     except (ValueError, ValidationError):
         return facts
     sentence = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0].strip()
-    if not _faithful(sentence, facts) or _mentions_foreign_place(sentence, session, itinerary):
+    request = itinerary.request
+    wished = " ".join([*request.diet, *request.interests, *(m.meal for m in request.meals)]) if request else ""
+    if not _faithful(sentence, f"{facts} {wished.replace('_', ' ')}") or _mentions_foreign_place(
+        sentence, session, itinerary
+    ):
         return facts
     return f"{sentence}\n{facts}"
 
 
+# Words a friendly sentence about a day may use beyond the plan's own: a small model's "island" or
+# "capital city" is a claim about the place, not a greeting, and is not shown
+_FRIENDLY_WORDS = """
+    enjoy enjoyable enjoying lovely great nice wonderful perfect relaxed relaxing pleasant fun have has your
+    you with from then after before start starting starts begin begins beginning day trip plan planned visit
+    visits visiting explore exploring stop stops see seeing time morning afternoon evening lunch dinner
+    breakfast coffee back home return returning leave leaving arrive arriving ends end ending finish along way
+    some the and for this that will get take taking head heading full short walk walking drive driving
+    delicious good best sights culture art museum museums park parks church café cafe restaurant meal food
+    around into are our its all both first next last finally before while there here ready spend spending
+    calm quiet easy gentle busy near nearby close
+"""
+_FRIENDLY = frozenset(_FRIENDLY_WORDS.split())
+
+
 def _faithful(sentence: str, facts: str) -> bool:
-    """A usable sentence: long enough, and every number in it is one of the plan's."""
+    """A usable sentence: long enough, every number one of the plan's, every other word the plan's or friendly."""
     if len(sentence) < 12 or not sentence.endswith((".", "!")):
         return False
-    return all(number in facts for number in re.findall(r"\d+(?:[:.,]\d+)?", sentence))
+    if not all(number in facts for number in re.findall(r"\d+(?:[:.,]\d+)?", sentence)):
+        return False
+    known = set(fold(facts).split()) | _FRIENDLY
+    return all(word in known for word in re.findall(r"[^\W\d_]{3,}", fold(sentence)))
 
 
 def _retimed(previous: TripRequest, stated: dict[str, Any]) -> dict[str, str]:

@@ -406,6 +406,10 @@ def _meals(text: str, draft: RequestDraft) -> None:
         draft.evidence["meals"] = ", ".join(m["meal"] for m in meals)
 
 
+_FOOD_PLACES = frozenset({"restaurant", "cafe", "fast_food", "bar", "pub", "food_court", "ice_cream"})
+_AT_PLACE_KM = 0.03  # "lunch at Kappeli": at that place (its building), not one near it
+
+
 def _meals_near(text: str, draft: RequestDraft) -> None:
     """ "Lunch in Kallio", "dinner near the Market Square": the meal is taken near that place (``MealWish.near``)."""
     for meal in draft.fields.get("meals", []):
@@ -414,6 +418,19 @@ def _meals_near(text: str, draft: RequestDraft) -> None:
             near = re.search(
                 rf"\b(?:{words})\b(?: \w+)?? (?:in|near|around|close to|by) (?:the )?{re.escape(said)}\b", text
             )
+            # "lunch at Kappeli", "Kappeli for lunch": the meal is taken at that food place, which stays a must-visit
+            at = re.search(rf"\b(?:{words})\b(?: \w+)?? at (?:the )?{re.escape(said)}", text) or re.search(
+                rf"{re.escape(said)}(?:'s)? (?:\w+ )?for (?:a )?(?:quick )?(?:{words})\b", text
+            )
+            food = any(
+                link.get("value") == where.get("place_id") and link.get("category") in _FOOD_PLACES
+                for link in draft.linked
+            )
+            if near is None and at is not None and food and where.get("place_id"):
+                meal["near"] = where
+                meal["near_km"] = _AT_PLACE_KM
+                draft.evidence[f"meal:{meal['meal']}:near"] = at.group(0)
+                break
             if near is not None:
                 meal["near"] = where
                 draft.evidence[f"meal:{meal['meal']}:near"] = near.group(0)

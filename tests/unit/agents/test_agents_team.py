@@ -79,6 +79,17 @@ async def test_a_summary_naming_a_place_outside_the_plan_is_replaced(tools: Regi
     assert reply.text.startswith("Leaving Ateneum")
 
 
+async def test_a_summary_claiming_what_the_plan_does_not_say_is_replaced(tools: RegionTools) -> None:
+    # every name and number in it is the plan's, yet "island" and "capital city" are claims no fact bears out
+    said = "Planning a day trip to the island of Ateneum, a 10-hour journey from the capital city."
+    client = ReplayChatCompletionClient([json.dumps({}), json.dumps({"summary": said})])
+    assistant = TripAssistant(tools, client=client, now=NOW)
+    reply = await assistant.send(f"{REQUEST}, starting from Ateneum at 10:00")
+    assert reply.itinerary is not None
+    assert "island" not in reply.text
+    assert reply.text.startswith("Leaving Ateneum")
+
+
 async def test_replanning_after_a_delay_and_a_closure(tools: RegionTools) -> None:
     assistant = TripAssistant(tools, now=NOW)
     first = await assistant.send(f"{REQUEST}, starting from Ateneum")

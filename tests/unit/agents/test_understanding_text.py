@@ -586,6 +586,17 @@ def test_days_lengths_dishes_and_charge_said_in_passing(tools: RegionTools) -> N
     assert "campsite" in " ".join(n.reason for n in camping.not_understood)  # none in the region: said
 
 
+def test_a_meal_at_a_named_food_place_is_taken_there(tools: RegionTools) -> None:
+    for text in ("Kiasma, then lunch at Kappeli", "Kiasma, then Kappeli for lunch"):
+        stated = _understand(tools, text).stated
+        (lunch,) = stated["meals"]
+        assert lunch["near"]["name"] == "Kappeli"
+        assert lunch["near_km"] <= 0.05
+        assert len(stated["must_visit"]) == 2  # Kappeli stays a must-visit: the lunch is the visit
+    # a museum is no place to have lunch at: "lunch at Kiasma" is a visit and a lunch
+    assert "near" not in _understand(tools, "lunch at Kiasma").stated["meals"][0]
+
+
 def test_meals_diets_cuisines_and_party_in_finnish_and_swedish(tools: RegionTools) -> None:
     result = _understand(tools, "kasvisillallinen kahdelle")
     assert result.stated["diet"] == ["vegetarian"]

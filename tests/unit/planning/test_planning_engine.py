@@ -93,6 +93,16 @@ def test_a_meals_cuisines_are_in_order_of_preference(cuisine: list[str], served:
     assert served in entry.cuisine
 
 
+def test_a_meal_wished_at_a_must_visit_food_place_is_taken_there(tools: RegionTools) -> None:
+    # "lunch at Kappeli": the must-visit is the lunch stop, not a visit beside a lunch elsewhere
+    kappeli = next(e for e in tools.places.index.entries if e.name == "Kappeli")
+    meals = [{"meal": "lunch", "earliest": "11:30", "latest": "14:00", "near": kappeli.poi_id, "near_km": 0.03}]
+    itinerary = plan_trip(request(must_visit=[kappeli.poi_id], meals=meals), tools, max_candidates=16, time_limit_s=0.4)
+    at_kappeli = [s for s in itinerary.stops if s.poi_id == kappeli.poi_id]
+    assert [s.kind for s in at_kappeli] == ["meal"]
+    assert [s.poi_id for s in itinerary.stops if s.kind == "meal"] == [kappeli.poi_id]
+
+
 def test_a_must_visit_given_by_name_is_planned(tools: RegionTools) -> None:
     itinerary = plan_trip(request(must_visit=["Ateneum"]), tools, max_candidates=12, time_limit_s=0.4)
     assert "Ateneum" in [s.name for s in itinerary.stops]
