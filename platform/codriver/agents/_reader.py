@@ -406,6 +406,11 @@ def _meals(text: str, draft: RequestDraft) -> None:
         draft.evidence["meals"] = ", ".join(m["meal"] for m in meals)
 
 
+# "something fun", "things to do", "kids' stuff": things to do, of no kind said
+_ANYTHING = (
+    r"\b(?:something|anything|somewhere|things?|stuff|activities|places?) (?:fun|nice|interesting|to do|to see|to visit)\b|"
+    r"\bfun (?:things|stuff|activities|places)\b|\bkids'? (?:stuff|things|activities)\b|\bsee the city\b"
+)
 _FOOD_PLACES = frozenset({"restaurant", "cafe", "fast_food", "bar", "pub", "food_court", "ice_cream"})
 _AT_PLACE_KM = 0.03  # "lunch at Kappeli": at that place (its building), not one near it
 
@@ -785,6 +790,8 @@ def read_request(
     _party(lowered, draft)
     _budget(lowered, draft)
     _interests(lowered, draft)
+    if re.search(_ANYTHING, lowered):
+        draft.fields["_anything"] = True
     _missing_kinds(lowered, draft)
     _special_attractions(lowered, draft, gazetteer)
     _diets(lowered, draft)

@@ -500,7 +500,9 @@ def build_request(
                         reason=f"no place in this region is tagged as serving {diet.replace('_', '-')} food",
                     )
                 )
-    if not interests and not stated.get("must_visit") and not meals:
+    # "something fun and a pizza lunch": a wish for things to do, whatever they are, besides the meal
+    anything = stated.get("_anything") and not stated.get("must_visit")
+    if not interests and ((not stated.get("must_visit") and not meals) or anything):
         interests = dict(_DEFAULT_INTERESTS)
         assumptions.append("no interests stated: sights, museums, parks and a café")
     for category in stated.get("avoid_categories", []):

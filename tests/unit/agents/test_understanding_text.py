@@ -597,6 +597,15 @@ def test_a_meal_at_a_named_food_place_is_taken_there(tools: RegionTools) -> None
     assert "near" not in _understand(tools, "lunch at Kiasma").stated["meals"][0]
 
 
+def test_something_fun_besides_a_meal_is_a_wish_for_things_to_do(tools: RegionTools) -> None:
+    fun = _understand(tools, "saturday with the kids 11-15, something fun and a cheap pizza lunch")
+    assert fun.request is not None
+    assert fun.request.interests  # sights, museums, parks: not a day of lunch only
+    only_lunch = _understand(tools, "a cheap pizza lunch on saturday")
+    assert only_lunch.request is not None
+    assert only_lunch.request.interests == {}
+
+
 def test_meals_diets_cuisines_and_party_in_finnish_and_swedish(tools: RegionTools) -> None:
     result = _understand(tools, "kasvisillallinen kahdelle")
     assert result.stated["diet"] == ["vegetarian"]
