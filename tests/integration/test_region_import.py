@@ -13,6 +13,7 @@ from sqlmodel import select
 from codriver.errors import DataError, InputError, RegionNotFound
 from codriver.regions import RoadGraph, ensure_region, import_region, load_graph
 from codriver.regions._walk import walk_file_for
+from codriver.regions.stored import streets_file_for
 from codriver.regions.summary import get_region
 from codriver.settings import Settings
 from codriver.store import ChargingStation, Place, Region, migrate, session_scope
@@ -96,7 +97,8 @@ def test_reimport_replaces_in_place(settings: Settings, engine: Engine, town_pbf
         assert session.exec(select(func.count()).select_from(Place)).one() == first.region.place_count
     caches = sorted(c.name for c in (settings.regions_dir / "town").glob("*.npz"))
     graph = settings.data_dir / second.region.graph_path
-    assert caches == sorted([graph.name, walk_file_for(graph).name])  # the walking network beside the graph
+    # the walking network and the street-name index beside the graph, the first import's files gone
+    assert caches == sorted([graph.name, walk_file_for(graph).name, streets_file_for(graph).name])
     assert first.region.graph_path != second.region.graph_path
     assert RoadGraph.load(graph).edge_count == first.graph.edge_count
 

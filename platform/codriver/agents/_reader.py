@@ -698,7 +698,8 @@ _KIND_WORD = (
 )
 _KIND_BEFORE_NAME = re.compile(rf"\b(?:the|a|an)\s+(?:\w+\s+)?{_KIND_WORD}\s+$", re.IGNORECASE)
 _KIND_AFTER_NAME = re.compile(
-    rf"^(?:'s|\u2019s)?\s+{_KIND_WORD}\b|^,?\s+(?:the|its|a)\s+(?:\w+(?:'s|\u2019s)\s+)?{_KIND_WORD}\b",
+    # "Ateneum Bistro, the museum's cafe": an apposition says whose it is; "Rautatientori, a museum" is a list
+    rf"^(?:'s|\u2019s)?\s+{_KIND_WORD}\b|^,?\s+(?:the|its)\s+\w+(?:'s|\u2019s)\s+{_KIND_WORD}\b",
     re.IGNORECASE,
 )
 

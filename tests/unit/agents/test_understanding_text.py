@@ -548,6 +548,11 @@ def test_places_by_description_possessive_and_where_they_are(
     [
         ("lunch at Savotta opposite the cathedral", set(), set()),  # where Savotta is, no wish for churches
         ("lunch at Ateneum Bistro, the museum's cafe", set(), set()),
+        (
+            "starting from Rautatientori, a museum and lunch, visiting Kiasma",
+            {"museum"},
+            set(),
+        ),  # a list, no kind of it
         ("i want to go to the art museum ateneum and then the kiasma", set(), set()),
         ("museums yes, bars no", {"museum"}, {"bar"}),
         ("we're staying right next to a park so no parks, a play at a theatre instead", {"entertainment"}, {"park"}),
