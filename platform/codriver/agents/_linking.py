@@ -14,6 +14,7 @@ as unresolved, so the traveller is told they are not in the region.
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
@@ -452,15 +453,11 @@ def _place_inside(text: str, gazetteer: Gazetteer, mention: Mention) -> Mention:
     category = _BESIDE_KINDS.get(kind, kind)
     if mention.category == category:
         return mention
-    here = LatLon(mention.lat, mention.lon)
-    near = sorted(
-        (haversine_m(here, LatLon(e.lat, e.lon)), index)
-        for index, e in enumerate(gazetteer.entries)
-        if e.kind == "place" and e.category in {category, "restaurant" if category == "cafe" else category}
-    )
-    if not near or near[0][0] > _INSIDE_M:
+    eateries = {category, "restaurant"} if category == "cafe" else {category}
+    index = _nearest(gazetteer, mention, eateries, kind, within_m=_INSIDE_M)
+    if index is None:
         return mention
-    return _mention(gazetteer, text[mention.start : inside.end()], (mention.start, inside.end()), near[0][1], score=0.9)
+    return _mention(gazetteer, text[mention.start : inside.end()], (mention.start, inside.end()), index, score=0.9)
 
 
 def _mention(gazetteer: Gazetteer, said: str, span: tuple[int, int], index: int, *, score: float) -> Mention:
@@ -805,19 +802,22 @@ def _beside(text: str, gazetteer: Gazetteer, mention: Mention, chosen: list[Ment
     if said is None or any(said.start() < c.end <= mention.start for c in chosen if c is not mention):
         return mention
     kind = said.group("kind").lower()
+    index = _nearest(gazetteer, mention, {_BESIDE_KINDS[kind]}, kind, within_m=_BESIDE_M)
+    if index is None:
+        return mention
+    return _mention(gazetteer, text[said.start() : mention.end], (said.start(), mention.end), index, score=0.9)
+
+
+def _nearest(gazetteer: Gazetteer, mention: Mention, categories: set[str], kind: str, *, within_m: float) -> int | None:
+    """The place of one of ``categories`` (or described as ``kind``) nearest the mentioned one, within ``within_m``."""
     here = LatLon(mention.lat, mention.lon)
     near = [
         (haversine_m(here, LatLon(e.lat, e.lon)), index)
         for index, e in enumerate(gazetteer.entries)
-        if e.kind == "place"
-        and e.place_id != mention.place_id
-        and (e.category == _BESIDE_KINDS[kind] or kind in e.descriptors)
+        if e.kind == "place" and e.place_id != mention.place_id and (e.category in categories or kind in e.descriptors)
     ]
-    near = [(d, i) for d, i in near if d <= _BESIDE_M]
-    if not near:
-        return mention
-    _, index = min(near)
-    return _mention(gazetteer, text[said.start() : mention.end], (said.start(), mention.end), index, score=0.9)
+    distance, index = min(near, default=(math.inf, None))
+    return index if distance <= within_m else None
 
 
 _QUALIFIER = re.compile(

@@ -429,7 +429,7 @@ class _DayReader:
             )
             self.when.said["date"] = past.group(0)
             return _blank(text, past.start(), past.end())
-        weekend = re.search(r"\b(?:this |next |the |over the |on the )?weekend\b", text)
+        weekend = re.search(r"\b(?:this |next |the |over the |on the )?weekend(?: after next)?\b", text)
         named_day = re.search(
             rf"\b(?P<cue>a week on |next |this |on |coming |this coming )?(?P<wd>{_WEEKDAY_NAMES})\b"
             r"(?P<week>,? next week)?",
@@ -447,10 +447,8 @@ class _DayReader:
             return self._set(today + timedelta(days=ahead), named_day, explicit_year=True)
         if weekend:
             ahead = 0 if today.weekday() >= 5 else 5 - today.weekday()
-            if re.match(r"\s+after next\b", text[weekend.end() :]):
+            if weekend.group(0).endswith("after next"):
                 ahead += 7  # "the weekend after next"
-                weekend = re.compile(r".*").match(text, weekend.start(), weekend.end() + len(" after next"))
-                assert weekend is not None
             self.when.notes.append("the weekend: Saturday (say Sunday if you mean it)")
             return self._set(today + timedelta(days=ahead), weekend, explicit_year=True)
         return text
