@@ -59,7 +59,7 @@ _EVERYDAY_WORDS = """
 """
 _GENERIC = _LINKERS | frozenset(_EVERYDAY_WORDS.split())
 _CUE = (
-    r"(?:lunch|dinner|breakfast|brunch|supper|eat|coffee|drinks) (?:in|near|around)|(?:day )?trip to|"
+    r"(?:lunch|dinner|breakfast|brunch|supper|eat|coffee|drinks?) (?:in|near|around|at)|(?:day )?trip to|"
     r"driv(?:e|ing) to|head(?:ing)? to|tak(?:e|ing) (?:the kids|the family) to|"
     r"must[- ]see|must[- ]visit|have to see|want to see|want to visit|would like to see|visit(?:ing)?|see|"
     r"stop (?:at|by)|including|include|go to|take (?:us|me|them) to|show (?:us|me|them)|start(?:ing)? (?:at|from)|"
@@ -211,23 +211,28 @@ def _alias_index(gazetteer: Gazetteer) -> tuple[dict[str, list[int]], list[str]]
                 short = " ".join(tokens[1:])
                 if len(short) >= _SHORT_NAME_MIN and short not in by_name and set(tokens[1:]) - _GENERIC:
                     by_name[short] = [index]
-    # "dinner at Lumi" is Ravintola Lumi: a name that starts with the kind of place is also known without it
-    # (said exactly: a slip of it is too near other words, "Esplanade" is not Cafe Esplanad)
+    # "dinner at Lumi" is Ravintola Lumi, "dinner at Lappi" Lappi ravintola: a name that starts or ends with
+    # the kind of place is also known without it (said exactly: a slip of it is too near other words,
+    # "Esplanade" is not Cafe Esplanad)
     fuzzy_names = sorted(by_name)
     for index, entry in enumerate(gazetteer.entries):
         for alias in entry.aliases if entry.kind == "place" else ():
             tokens = fold(alias).split()
-            short = " ".join(tokens[1:])
-            if (
-                len(tokens) > 1
-                and tokens[0] in _KIND_PREFIXES
-                and len(short) >= _KIND_PREFIX_REST
-                and short not in by_name
-                and set(tokens[1:]) - _GENERIC
-            ):
-                by_name.setdefault(short, [])
-                if index not in by_name[short]:
-                    by_name[short].append(index)
+            if len(tokens) < 2:
+                continue
+            for kind, rest, after in ((tokens[0], tokens[1:], False), (tokens[-1], tokens[:-1], True)):
+                short = " ".join(rest)
+                if (
+                    kind in _KIND_PREFIXES
+                    and len(short) >= _KIND_PREFIX_REST
+                    and short not in by_name
+                    and set(rest) - _GENERIC
+                    # "Palace Hotel" is not "the Presidential Palace": an English word before the kind is no name
+                    and not (after and len(rest) == 1 and _english_word(short))
+                ):
+                    by_name.setdefault(short, [])
+                    if index not in by_name[short]:
+                        by_name[short].append(index)
     return by_name, fuzzy_names
 
 
@@ -669,8 +674,8 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 break
             if any(c.start <= start < c.end for c in chosen) or any(start == u for _, u in unresolved):
                 continue
-            if fold(name) in _GENERIC or _NOT_NAMES.fullmatch(name):
-                continue
+            if fold(name) in _GENERIC or fold(name) in _town_words(gazetteer) or _NOT_NAMES.fullmatch(name):
+                continue  # "coffee at Fazer": the first word of several of the region's places is not missing
             unresolved.append((name, start))
     # "the Louvre", "Suomenlinna fortress", "Uspenski Cathedral": a name the region does not have
     for match in re.finditer(
