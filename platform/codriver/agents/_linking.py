@@ -662,7 +662,7 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
     chosen = [_place_inside(text, gazetteer, m) for m in chosen]
     chosen = [_beside(text, gazetteer, m, chosen) for m in chosen]
     unresolved: list[tuple[str, int]] = []
-    name_run = r"((?:[A-ZÅÄÖ][\w'\u2019-]*)(?:\s+(?:of\s+|de\s+|la\s+|du\s+)?[A-ZÅÄÖ][\w'\u2019-]*)*)"
+    name_run = _NAME_RUN
     for cue in re.finditer(rf"\b(?i:{_CUE})\s+", text):
         sentence_end = re.search(r"[.!?]", text[cue.end() :])
         tail_end = cue.end() + (sentence_end.start() if sentence_end else len(text) - cue.end())
@@ -725,6 +725,7 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
         ):
             continue
         unresolved.append((match.group(0), start))
+    _listed_beside(text, gazetteer, chosen, unresolved)
     _lower_case_sights(text, gazetteer, chosen, unresolved)
     _lower_case_elsewhere(text, gazetteer, chosen, unresolved)
     # "the main library in the Kaisa house": a name said right after a place, to say where it is, is no wish
@@ -735,6 +736,51 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
     ]
     unresolved.sort(key=lambda u: u[1])
     return _without_qualifiers(text, chosen), unresolved
+
+
+_NAME_RUN = r"((?:[A-ZÅÄÖ][\w'\u2019-]*)(?:\s+(?:of\s+|de\s+|la\s+|du\s+)?[A-ZÅÄÖ][\w'\u2019-]*)*)"
+_LIST_SEPARATOR = r"\s*(?:,|;|&|\+|/|->|→|>|\s(?:and|then|and then|or)\s)\s*(?:(?i:the)\s+)?"
+_NEXT_IN_LIST = re.compile(rf"{_LIST_SEPARATOR}{_NAME_RUN}(?=\s*(?:$|[,;.!?&+/>→)]|-|\s(?:and|then|or)\s))")
+_BEFORE_IN_LIST = re.compile(
+    rf"(?:^|[,;:!?(]\s*|\s(?:and|then|to|at|see|visit)\s+)(?:(?i:the)\s+)?{_NAME_RUN}{_LIST_SEPARATOR}$"
+)
+
+
+def _listed_beside(text: str, gazetteer: Gazetteer, chosen: list[Mention], unresolved: list[tuple[str, int]]) -> None:
+    """ "Kiasma, Noma and Oodi": a capitalised name listed beside the region's places is a place asked for too.
+
+    When it was not linked, it is said as missing rather than dropped without a word.
+    """
+    towns = _town_words(gazetteer)
+
+    def taken(start: int, end: int) -> bool:
+        return any(c.start < end and start < c.end for c in chosen) or any(
+            start < u + len(n) and u < end for n, u in unresolved
+        )
+
+    def a_name(name: str, start: int) -> bool:
+        folded = fold(name)
+        first = re.search(r"(?:^|[.!?:;]\s*)$", text[:start]) is not None
+        return not (
+            set(folded.split()) <= _GENERIC
+            or folded in towns
+            or _NOT_NAMES.fullmatch(name)
+            or (" " not in name and _LEXICAL.fullmatch(folded))
+            or (first and " " not in name and _english_word(folded))
+            or taken(start, start + len(name))
+        )
+
+    edges = [(m.start, m.end) for m in chosen if m.place_id is not None and not m.landmark]
+    while edges:
+        start, end = edges.pop()
+        after = _NEXT_IN_LIST.match(text, end)
+        if after is not None and a_name(after.group(1), after.start(1)):
+            unresolved.append((after.group(1), after.start(1)))
+            edges.append((after.start(1), after.end(1)))
+        before = _BEFORE_IN_LIST.search(text[:start])
+        if before is not None and a_name(before.group(1), before.start(1)):
+            unresolved.append((before.group(1), before.start(1)))
+            edges.append((before.start(1), before.end(1)))
 
 
 @lru_cache(maxsize=4)

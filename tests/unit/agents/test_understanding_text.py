@@ -428,6 +428,14 @@ def test_a_meal_at_a_name_the_region_lacks_is_said_and_a_kind_word_before_hotel_
     # "dinner at Noma": a place asked for by name, not in the region; Kiasma is
     mentions, unresolved = link_places("lunch at Noma then Kiasma", tools.gazetteer)
     assert ([m.name for m in mentions], unresolved) == (["Kiasma"], [("Noma", 9)])
+    # a capitalised name listed beside the region's places is asked for too, not dropped without a word
+    mentions, unresolved = link_places("Kiasma, Noma, Zuni and Oodi", tools.gazetteer)
+    assert ([m.name for m in mentions], unresolved) == (
+        ["Kiasma", "Helsingin keskustakirjasto Oodi"],
+        [("Noma", 8), ("Zuni", 14)],
+    )
+    assert link_places("Guggenheim and Kiasma", tools.gazetteer)[1] == [("Guggenheim", 0)]
+    assert link_places("Kiasma and Lunch at Lappi", tools.gazetteer)[1] == []  # a word of ours, capitalised
     # Fazer starts the names of several places (a chain): not missing
     assert link_places("coffee at Fazer", tools.gazetteer)[1] == []
     # "Palace Hotel" is not known as "Palace": the Presidential Palace is no hotel
