@@ -677,6 +677,18 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             if fold(name) in _GENERIC or fold(name) in _town_words(gazetteer) or _NOT_NAMES.fullmatch(name):
                 continue  # "coffee at Fazer": the first word of several of the region's places is not missing
             unresolved.append((name, start))
+    # "sushi at Zuma", "tapas at Barcelona Bar": a dish had at a name
+    for dish in re.finditer(rf"\b([^\W\d_]+)\s+at\s+(?:(?i:the)\s+)?{name_run}", text):
+        start, name = dish.start(2), dish.group(2)
+        if (
+            read_cuisines(dish.group(1).lower())
+            and not any(c.start <= start < c.end for c in chosen)
+            and not any(start == u for _, u in unresolved)
+            and fold(name) not in _GENERIC
+            and fold(name) not in _town_words(gazetteer)
+            and not _NOT_NAMES.fullmatch(name)
+        ):
+            unresolved.append((name, start))
     # "the Louvre", "Suomenlinna fortress", "Uspenski Cathedral": a name the region does not have
     for match in re.finditer(
         rf"\b(?i:the)\s+{name_run}|{name_run}\s+(?:(?!(?:and|or|the|a|an|to|of|in|at|on|with|then|some|any)\s)[a-z][a-z-]*[a-z]\s+)?(?i:(?:{_PLACE_WORDS})s?)\b"

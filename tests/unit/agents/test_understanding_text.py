@@ -436,6 +436,8 @@ def test_a_meal_at_a_name_the_region_lacks_is_said_and_a_kind_word_before_hotel_
     )
     assert link_places("Guggenheim and Kiasma", tools.gazetteer)[1] == [("Guggenheim", 0)]
     assert link_places("Kiasma and Lunch at Lappi", tools.gazetteer)[1] == []  # a word of ours, capitalised
+    # a dish had at a name the region lacks: said
+    assert link_places("Sushi at Zuma after the Ateneum", tools.gazetteer)[1] == [("Zuma", 9)]
     # Fazer starts the names of several places (a chain): not missing
     assert link_places("coffee at Fazer", tools.gazetteer)[1] == []
     # "Palace Hotel" is not known as "Palace": the Presidential Palace is no hotel
