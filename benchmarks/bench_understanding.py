@@ -59,6 +59,8 @@ SETS = {
     "development 3": "understanding_dev3.yaml",
     "development 4": "understanding_dev4.yaml",
     "development 5": "understanding_dev5.yaml",
+    "development 6": "understanding_dev6.yaml",
+    "development 7": "understanding_dev7.yaml",
 }
 HELD_OUT = {
     "held-out": "understanding_heldout.yaml",
@@ -66,8 +68,10 @@ HELD_OUT = {
     "held-out 3": "understanding_heldout3.yaml",
     "held-out 4": "understanding_heldout4.yaml",
     "held-out 5": "understanding_heldout5.yaml",
+    "held-out 6": "understanding_heldout6.yaml",
+    "held-out 7": "understanding_heldout7.yaml",
 }
-DEVELOPMENT = {"development", "development 2", "development 3", "development 4", "development 5"}
+DEVELOPMENT = {f"development{n}" for n in ("", " 2", " 3", " 4", " 5", " 6", " 7")}
 ORIGIN = {"place_id": "osm:way/8033120"}  # Ateneum: where every request of the sets starts
 SGD_SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "sgd-train-travel.yaml"
 SGD_SAMPLE = DATA / "sgd-sample.yaml"

@@ -37,7 +37,7 @@ _FUZZY_CUTOFF = 85.0
 _SHORT_NAME_MIN = 6  # letters of a name known without its town's name
 _MAX_WORDS = 6
 # Words the reader knows (interests, diets, meals, avoiding): capitalised at a sentence's start they are no name.
-_LEXICAL = re.compile(
+LEXICAL = re.compile(
     "|".join(f"(?:{p})" for p in (*INTEREST_WORDS, *DIET_WORDS, *MEAL_WORDS, AVOID_CUES))
     + r"|(?:histor\w*|old|new|big|small|nice|great|famous|local|modern|ancient|public|beautiful|some|any|our|my)"
 )
@@ -177,7 +177,7 @@ def _first_words(gazetteer: Gazetteer) -> dict[str, str]:
             and word.isalpha()
             and word not in towns
             and word not in _GENERIC
-            and not _LEXICAL.fullmatch(word)
+            and not LEXICAL.fullmatch(word)
             and word not in _FOOD_WORDS
             and (word, next(iter(owners))) in alias_of
             and not inside_others(word)
@@ -560,7 +560,7 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 and len(folded) >= _LOW_TYPO_MIN
                 and folded not in _GENERIC
                 and folded not in _FOOD_WORDS
-                and not _LEXICAL.fullmatch(folded)
+                and not LEXICAL.fullmatch(folded)
             )
             # "fast food joints" is no slip of "Food Jones": a near miss must not start with an everyday word
             if (
@@ -573,7 +573,7 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 hit = process.extractOne(folded, names, scorer=fuzz.ratio, score_cutoff=cutoff)
                 if hit is not None:
                     key, score = hit[0], hit[1] / 100
-                elif n == 1 and said[:1].isupper() and not _LEXICAL.fullmatch(folded) and folded not in _FOOD_WORDS:
+                elif n == 1 and said[:1].isupper() and not LEXICAL.fullmatch(folded) and folded not in _FOOD_WORDS:
                     # "Kiazma": one letter off a name of six or more scores under the ratio's cutoff
                     slip = process.extractOne(folded, names, scorer=Levenshtein.distance, score_cutoff=1)
                     if slip is not None:
@@ -588,7 +588,7 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 and folded.isalpha()
                 and folded not in _GENERIC
                 and folded not in _FOOD_WORDS
-                and not _LEXICAL.fullmatch(folded)
+                and not LEXICAL.fullmatch(folded)
             ):
                 slip = process.extractOne(folded, _sight_words(gazetteer), scorer=OSA.distance, score_cutoff=1)
                 if slip is not None:
@@ -613,7 +613,7 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             opening = i - 1 == 0 or re.search(r"[.!?:;]\s*$", text[: words[i - 1][1]]) is not None
             before = fold(words[i - 1][0])
             if opening and (
-                before in _GENERIC or _LEXICAL.fullmatch(before) or _LEADING_CUE.match(words[i - 1][0] + " X")
+                before in _GENERIC or LEXICAL.fullmatch(before) or _LEADING_CUE.match(words[i - 1][0] + " X")
             ):
                 run_on = False  # "Visit Palace Hotel", "Lunch at...": a capital that only starts the sentence
             if score < _EXACT and run_on and words[i - 1][0][:1].isupper() and said[:1].isupper():
@@ -709,7 +709,7 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
         if generic or _NOT_NAMES.fullmatch(name):
             continue
         sentence_start = re.search(r"(?:^|[.!?:;]\s*)$", text[:start]) is not None
-        if sentence_start and " " not in name and _LEXICAL.fullmatch(fold(name)):
+        if sentence_start and " " not in name and LEXICAL.fullmatch(fold(name)):
             continue  # "Avoid museums", "Historical monuments": a word of ours that only starts the sentence
         said = re.sub(r"^(?i:the)\s+", "", match.group(0)).strip()
         lead = _LEADING_CUE.match(said)
@@ -726,11 +726,11 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
         unresolved.append((said, start))
     # "suomenlinna fortress", "korkeasaari zoo": a compound name of the region's language it does not have,
     # typed in lower case; with the kind said after it, the kind is part of the name, not a wish of its own
-    known = _known_words(gazetteer)
+    known = known_words(gazetteer)
     for match in re.finditer(rf"\b([^\W\d_]{{7,}})(\s+(?:{_PLACE_WORDS})s?\b)?", text):
         start, end = match.start(), match.end()
         word = fold(match.group(1))
-        if not looks_local(word) or word in known or _uninflected(word) in known or _LEXICAL.fullmatch(word):
+        if not looks_local(word) or word in known or _uninflected(word) in known or LEXICAL.fullmatch(word):
             continue  # "ruokakauppa" (a grocery) is a kind of place the reader knows, not a name
         if any(c.start < end and start < c.end for c in chosen) or any(
             start < u + len(n) and u < end for n, u in unresolved
@@ -777,7 +777,7 @@ def _listed_beside(text: str, gazetteer: Gazetteer, chosen: list[Mention], unres
             set(folded.split()) <= _GENERIC
             or folded in towns
             or _NOT_NAMES.fullmatch(name)
-            or (" " not in name and _LEXICAL.fullmatch(folded))
+            or (" " not in name and LEXICAL.fullmatch(folded))
             or (first and " " not in name and _english_word(folded))
             or taken(start, start + len(name))
         )
@@ -982,7 +982,7 @@ def _lower_case_sights(
             continue
         words = match.group(1).split()
         # the run of words right before the kind that are neither linking nor everyday words of ours
-        while words and (fold(words[0]) in _LINKERS or _LEXICAL.fullmatch(fold(words[0]))):
+        while words and (fold(words[0]) in _LINKERS or LEXICAL.fullmatch(fold(words[0]))):
             words = words[1:]
         if not words or any(fold(w) in _LINKERS for w in words):
             continue
@@ -1005,7 +1005,7 @@ def _lower_case_sights(
             w
             for w in tokens[:-1]
             if w not in _DESCRIBING
-            and not _LEXICAL.fullmatch(w)
+            and not LEXICAL.fullmatch(w)
             and not _ADJECTIVE_END.search(w)
             and w.isalpha()
             and w not in _FOOD_WORDS
@@ -1032,6 +1032,11 @@ def _english() -> Any:
     return SpellChecker(language="en", distance=1)
 
 
+def english_frequency(word: str) -> float:
+    """A lower-case word's share of English (pyspellchecker's list); 0 for no English word."""
+    return float(_english().word_usage_frequency(word))
+
+
 def _english_word(word: str) -> bool:
     """Whether a word is an everyday English word, or one letter off one."""
     english = _english()
@@ -1044,7 +1049,7 @@ def _lower_case_elsewhere(
     text: str, gazetteer: Gazetteer, chosen: list[Mention], unresolved: list[tuple[str, int]]
 ) -> None:
     """A lower-case word after "to", "at", "in"... that is a name, but of no place of the region: said."""
-    known = _known_words(gazetteer)
+    known = known_words(gazetteer)
     for match in re.finditer(r"\b[a-zåäöéü][a-zåäöéü-]{3,}\b", text):
         word, start, end = fold(match.group(0)), match.start(), match.end()
         if not _PLACE_CUE.search(text[max(0, start - 24) : start]):
@@ -1056,7 +1061,7 @@ def _lower_case_elsewhere(
             or any(k.startswith(stem) for k in known)  # "kallio": a part of town its streets are named after
             or word in _GENERIC
             or word in _FOOD_WORDS
-            or _LEXICAL.fullmatch(word)
+            or LEXICAL.fullmatch(word)
             or any(c.start < end and start < c.end for c in chosen)
             or any(start < u + len(n) and u < end for n, u in unresolved)
             or _english_word(word)
@@ -1067,7 +1072,7 @@ def _lower_case_elsewhere(
 
 
 @lru_cache(maxsize=4)
-def _known_words(gazetteer: Gazetteer) -> frozenset[str]:
+def known_words(gazetteer: Gazetteer) -> frozenset[str]:
     """Every word of every name the region knows (a word of them is no unknown name)."""
     return frozenset(word for entry in gazetteer.entries for alias in entry.aliases for word in fold(alias).split())
 

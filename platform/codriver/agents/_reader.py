@@ -26,7 +26,8 @@ from codriver.agents._lexicon import (
     NUMBER_WORDS,
     SPECIAL_ATTRACTIONS,
 )
-from codriver.agents._linking import Mention, link_places, local_kind_words
+from codriver.agents._linking import Mention, known_words, link_places, local_kind_words
+from codriver.agents._spelling import correct_slips
 from codriver.agents._when import parse_clock, read_when
 from codriver.tools.geocoding import Gazetteer
 
@@ -283,8 +284,11 @@ def _interests(text: str, draft: RequestDraft) -> None:
             continue  # "kahvit Ekbergillä" (coffee at Ekberg's): the place said right after is where
         if re.match(_KIND_AS_MODIFIER, text[start + len(said) :]):
             continue  # "the museum cafe", "a church concert": the place is the café, the event the concert
-        if is_negated(text, start) or re.match(r",? no\b(?! more| longer)", text[start + len(said) :]):
-            avoid.append(category)  # "no bars", "museums yes, bars no"
+        # "no bars", "museums yes, bars no"; in "coffee and cake, no museums" the "no" is the museums'
+        if is_negated(text, start) or re.match(
+            r",? no\b(?=\s*(?:[,.;:!?)]|$|(?:and|but|please|thanks|thank you)\b))", text[start + len(said) :]
+        ):
+            avoid.append(category)
         elif category in avoid:
             continue
         elif category not in interests:
@@ -759,12 +763,15 @@ def read_request(
     ``networks`` are the charging networks of the region (so "only Recharge chargers" is
     recognised); ``region_cuisines`` are the cuisine values of its catalogue.
     """
+    # "musuems and a galery": slips of the reader's own words are read as those words, and said
+    text, slips = correct_slips(text, known_words(gazetteer) if gazetteer is not None else frozenset())
     draft = RequestDraft(
         kind_words=local_kind_words(gazetteer) if gazetteer is not None else (),
         capitalised=frozenset(
             _normalise(m.group(0)) for m in re.finditer(r"(?<![.!?:]\s)(?<!^)\b[A-ZÅÄÖ]\w+", text.strip())
         ),
     )
+    draft.assumptions.extend(f"read '{typed}' as '{read}'" for typed, read in slips)
     # Places first: the words of a place's name ("Helsinki Cathedral") are not also an interest.
     masked = _places(text, draft, gazetteer, gazetteer.region if gazetteer is not None else None)
     lowered = _normalise(masked)

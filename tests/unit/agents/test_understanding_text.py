@@ -996,3 +996,23 @@ def test_where_the_travellers_stay_is_the_start_and_a_name_before_a_name_is_part
     chapel = _understand(tools, "Holy Trinity church + the Kamppi chapel of silence")
     assert chapel.not_understood == []  # "Kamppi" is of the chapel's name, not a place the region lacks
     assert len(chapel.stated["must_visit"]) == 2
+
+
+def test_slips_of_the_readers_words_are_read_as_those_words_and_said(tools: RegionTools) -> None:
+    result = _understand(tools, "tommorow afternoon, musuems and a galery, lunch at a mexcian place, 2 adluts")
+    assert set(result.stated["interests"]) == {"museum", "gallery"}
+    assert result.stated["meals"][0]["cuisine"] == ["mexican"]
+    assert result.stated["party"]["adults"] == 2
+    assert result.stated["date"] == "2026-12-10"  # the day after the fixture's "now"
+    assert "read 'musuems' as 'museums'" in result.assumptions
+    # an English word is not corrected towards ours, nor a slip of a place's name towards an English word
+    assert not any("diner" in a for a in _understand(tools, "a diner for lunch").assumptions)
+    assert [m.name for m in link_places("kiasam", tools.gazetteer)[0]] == ["Kiasma"]
+    assert not any("kiasam" in a for a in _understand(tools, "kiasam and lunch").assumptions)
+
+
+def test_a_no_after_a_list_refuses_what_follows_it_not_what_came_before(tools: RegionTools) -> None:
+    result = _understand(tools, "coffee and cake, no museums")
+    assert (set(result.stated["interests"]), result.stated["avoid_categories"]) == ({"cafe"}, ["museum"])
+    result = _understand(tools, "museums yes, bars no")
+    assert (set(result.stated["interests"]), result.stated["avoid_categories"]) == ({"museum"}, ["bar"])
