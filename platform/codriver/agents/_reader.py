@@ -91,7 +91,7 @@ def _party(text: str, draft: RequestDraft) -> None:
         said.append("alone")
     if re.search(
         r"\b(wife|husband|partner|girlfriend|boyfriend|spouse|couple(?! of)|two of us|the 2 of us|a friend|"
-        r"(?:my|with) (?:dad|mum|mom|father|mother|brother|sister))\b",
+        r"(?:my|with) (?:(?:elderly|old|aged|older|younger|little|big|kid) )?(?:dad|mum|mom|father|mother|brother|sister))\b",
         text,
     ):
         adults = 2
@@ -102,6 +102,10 @@ def _party(text: str, draft: RequestDraft) -> None:
     friends = re.search(
         rf"\b(?:with|me and|me \+|i and|myself and) {_NUM} (?:friends|mates|colleagues|coworkers|co-workers|people|adults)\b",
         text,
+    )
+    # "3 friends and me": the same the other way round
+    friends = friends or re.search(
+        rf"\b{_NUM} (?:friends|mates|colleagues|coworkers|co-workers|others) (?:and|\+|plus) (?:me|i|myself)\b", text
     )
     if friends:
         adults = _number(friends.group(1)) + 1
@@ -114,8 +118,9 @@ def _party(text: str, draft: RequestDraft) -> None:
         )
         or re.search(rf"\b(?:a )?(?:group|party|gang|bunch) of {_NUM}\b", text)
         or re.search(
-            rf"\b(?:table|dinner|lunch|breakfast|brunch|meal|booking|reservation|room)\b[^.,;]{{0,15}}? for {_NUM}\b"
-            rf"(?!\s*(?:hours?|h\b|min|minutes?|days?|nights?|euros?|€|%|km|pm|am|[:.]\d))|\b{_NUM} (?:people|persons)\b",
+            rf"\b(?:table|dinner|lunch|breakfast|brunch|meal|booking|reservation|room|day|trip|outing|evening|tour)\b"
+            rf"[^.,;]{{0,15}}? for {_NUM}\b"
+            rf"(?!\s*(?:hours?|h\b|min|minutes?|days?|nights?|euros?|€|%|km|pm|am|[:.]\d))|\b{_NUM} (?:people|persons?|pax)\b",
             text,
         )
     )
@@ -126,18 +131,42 @@ def _party(text: str, draft: RequestDraft) -> None:
     if counted:
         adults = total - children if total is not None else adults
         said.append(counted.group(0))
-    grown = re.search(rf"\b{_NUM} adults?\b", text)
+    grown = re.search(
+        rf"\b{_NUM} (?:adults?|grown-?ups|dads|moms|mums|fathers|mothers|aikuista|aikuinen|vuxna|vuxen)\b", text
+    ) or re.search(r"\b(tva|tre|fyra) vuxna\b", text)
     if grown:
-        adults = _number(grown.group(1))
+        adults = _SWEDISH_NUMBERS.get(grown.group(1)) or _number(grown.group(1))
         said.append(grown.group(0))
     kids = re.search(
         rf"\b{_NUM} (?:kids?|children|child|toddlers?|sons?|daughters?|little ones|boys?|girls?|bab(?:y|ies)|"
-        r"grandkids?|grandchildren|grandsons?|granddaughters?)\b",
+        r"grandkids?|grandchildren|grandsons?|granddaughters?|teens|teenagers|lasta|lapsi|barn)\b",
+        text,
+    )
+    # "the kids (6 and 9)", "my grandkids (3 of them)": the ages or the count said in brackets
+    bracketed = re.search(
+        r"\b(?:kids|children|grandkids|grandchildren|boys|girls|teens|teenagers) \((\d+) of them\)"
+        r"|\b(?:kids|children|grandkids|grandchildren|boys|girls|teens|teenagers) \((\d+(?:(?:,| and|,? &) \d+)+)\)",
+        text,
+    )
+    # "our 8yo", "my 10-year-old", "a toddler": one child each
+    each = re.findall(
+        r"\b(?:a|an|one|our|my|his|her|their)\s+(?:\d+ ?(?:yo|y/o|y\.o\.|-?years?-?old)|toddler|baby|infant|newborn|"
+        r"teen|teenager)\b(?!\s*(?:son|daughter|boy|girl|kid|child)s?\b)",
         text,
     )
     family = re.search(rf"\bfamily of {_NUM}\b", text)
     kids = kids or re.search(r"\b(?:our|my|the|with) (twins|triplets)\b", text)
-    if kids and kids.group(1) in {"twins", "triplets"}:
+    if (bracketed or each) and not kids and not family:
+        if bracketed:
+            ages = bracketed.group(2)
+            children = int(bracketed.group(1)) if bracketed.group(1) else len(re.findall(r"\d+", ages))
+            said.append(bracketed.group(0))
+        else:
+            children = len(each)
+            said.append(", ".join(each))
+        if adults == 1 and not grown and not re.search(r"\b(alone|solo|single parent|just me)\b", text):
+            adults = 2 if re.search(r"\b(we|us|our)\b", text) else 1
+    elif kids and kids.group(1) in {"twins", "triplets"}:
         children = 2 if kids.group(1) == "twins" else 3
         said.append(kids.group(0))
     elif kids:
@@ -150,6 +179,8 @@ def _party(text: str, draft: RequestDraft) -> None:
         total = _number(family.group(1))
         adults, children = 2, max(0, total - 2)
         said.append(family.group(0))
+    elif children:
+        pass  # counted above, from the brackets or one by one
     elif re.search(r"\b(kids|children|son|daughter|toddler|baby|little ones)\b", text):
         single = re.search(r"\b(?:my|our|the) (son|daughter|toddler|baby|child|kid)\b", text)
         children = 1 if single else 2
@@ -159,7 +190,14 @@ def _party(text: str, draft: RequestDraft) -> None:
             draft.assumptions.append(f"{children} {'child' if children == 1 else 'children'} (how many was not said)")
         if children and not re.search(r"\b(alone|solo|single parent|just me)\b", text) and adults == 1:
             adults = 2 if re.search(r"\b(we|us|our)\b", text) else 1
-    if total is not None and not grown:
+    plus_kids = counted is not None and re.match(
+        rf"\s*(?:(?:people|persons?|pax|of us)\s*)?(?:\+|plus|and|with)\s*(?:{_NUM}\s*)?"
+        r"(?:bab|kid|child|toddler|infant|little|son|daughter|teen)",
+        text[counted.end() :],
+    )
+    if total is not None and not grown and plus_kids:
+        adults = total  # "we are 2 person + 1 baby": the baby is more than the two
+    elif total is not None and not grown:
         adults = max(1, total - children)  # "we're six: ... our two kids": the kids are of the six
     elif re.search(r"\b(grand(?:ma|pa|mother|father|parents))\b", text):
         adults += 2 if "parents" in text else 1
@@ -167,6 +205,15 @@ def _party(text: str, draft: RequestDraft) -> None:
     elif not counted and not grown and re.search(r"\b(?:my|our) (?:parents|in-laws)\b", text):
         adults += 2
         said.append("parents")
+    # "2+2": adults and children, said the short way, when nothing else says the party
+    short = re.search(
+        r"(?<![\d.,:+/-])([1-6]) ?\+ ?([1-6])(?![\d.,:+/-])(?!\s*(?:%|€|h\b|hours?|km|eur|kwh|stars?))", text
+    )
+    if short and not (grown or kids or counted or friends or family or bracketed or each):
+        adults, children = int(short.group(1)), int(short.group(2))
+        draft.fields.pop("_party_assumed", None)
+        draft.assumptions[:] = [a for a in draft.assumptions if "(how many was not said)" not in a]
+        said.append(short.group(0))
     access = []
     if re.search(r"\bwheel ?chairs?\b", text):
         access.append("wheelchair")
