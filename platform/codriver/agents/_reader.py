@@ -232,7 +232,9 @@ def _budget(text: str, draft: RequestDraft) -> None:
         rf"\s*(?:(?:about|around|roughly|approximately|approx\.?|~)\s*)?{money}?\s*(\d+(?:[.,]\d+)?)\s*{money}?",
         text,
     ) or re.search(
-        rf"(?:{money}\s*(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)\s*{money})\s*(?:budget|total|max|in total)", text
+        rf"(?:{money}\s*(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)\s*{money})\s*(?:budget|total|max|in total|all in|"
+        r"for (?:the )?(?:\w+ of us|us|us all|all of us|everyone|everybody|the (?:whole|entire) (?:day|trip|family|group)))",
+        text,
     )
     if match and not re.search(money, match.group(0)) and not re.match(r"budget|spend", match.group(0)):
         match = None  # "top it up to 80%", "under 2 hours": a number without money is no budget
@@ -257,9 +259,12 @@ def _budget(text: str, draft: RequestDraft) -> None:
 
 
 _PRICE_WORDS = {
-    "cheap": r"cheap(?:ly)?|inexpensive|budget[- ]friendly|on a budget|low[- ]cost|affordable|cheap eats",
-    "moderate": r"not too (?:pricey|expensive|dear)|nothing too (?:pricey|expensive|fancy)|reasonably priced|mid[- ]range",
-    "expensive": r"splurge|fancy|upscale|fine dining|high[- ]end|luxur(?:y|ious)|treat ourselves",
+    "cheap": r"cheap(?:ly)?|inexpensive|budget[- ]friendly|on a budget|low[- ]cost|affordable|cheap eats|"
+    r"low[- ]budget|(?:nothing|not) (?:expensive|pricey)|edullinen|edullista|billig\w*",
+    "moderate": r"not too (?:pricey|expensive|dear)|nothing too (?:pricey|expensive|fancy)|reasonably priced|mid[- ]range|"
+    r"mid[- ]?price[ds]?|moderate(?:ly priced)?|medium[- ]priced|average prices?|normal prices?",
+    "expensive": r"splurge|fancy|upscale|fine dining|high[- ]end|luxur(?:y|ious)|treat ourselves|"
+    r"(?:expensive|pricey) is (?:fine|ok|okay|no problem)|money is no (?:object|issue|problem)|posh|hieno",
 }
 
 
@@ -530,6 +535,12 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
         r"\b(\d{1,3})\s*(?:%|percent|per cent)\s*(?:battery|charge|soc|charged|left|now|remaining)|\bbatt\w*\s*(\d{1,3})\s*%",
         text,
     )
+    # "EV 45%", "electric car 60% / 77kWh": the charge said right after the car
+    soc = soc or re.search(
+        r"\b(?:ev|electric(?: car| vehicle)?|e-?car|bev|tesla(?: model \w)?)\s*(?:is\s*|,\s*)?(\d{1,3})\s*(?:%|percent)"
+        r"(?!\s*(?:reserve|buffer|spare|left when|when back))",
+        text,
+    )
     level = next((g for g in soc.groups() if g), None) if soc else None
     if soc and level is not None and 0 <= int(level) <= 100:
         vehicle["soc"] = int(level) / 100
@@ -550,6 +561,9 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
         r"\b(?:let it |letting it )?(?:drop|go|fall|get|dip)\s+(?:below|under)\s*(\d{1,2})\b(?!\s*(?:km|min|euros?|€|kw))",
         text,
     )
+    # "reserve 20%", "a 15 % buffer"
+    reserve = reserve or re.search(r"\b(?:reserve|buffer)(?: of| at|:)?\s*(\d{1,2})\s*%", text)
+    reserve = reserve or re.search(r"\b(\d{1,2})\s*%\s*(?:reserve|buffer)\b", text)
     if reserve:
         vehicle["reserve_soc"] = int(reserve.group(1)) / 100
         evidence.append(reserve.group(0))

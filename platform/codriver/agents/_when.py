@@ -362,6 +362,8 @@ class _DayReader:
             and not numeric["y"]
             and not numeric["dot"]
             and not re.search(r"\bon\s+$", text[: numeric.start()])
+            # "wed 30.12": a weekday before it makes it a date, and "30.12" is no time of day
+            and not ((numeric["wd"] or int(numeric["a"]) > 24) and int(numeric["b"]) <= 12)
         ):
             numeric = None  # "17.30" is a clock time; a date is written "18.12." or "18.12.2026"
         match = re.search(re.escape(holiday[1]), text) if holiday else None  # where _holiday found it
@@ -456,15 +458,15 @@ class _DayReader:
     def _set(self, day: date, match: re.Match[str], *, explicit_year: bool, wd: str | None = None) -> str:
         when, today = self.when, self.now.date()
         said = match.group(0).strip(" ,")
+        if day < today and not explicit_year and (today - day).days > _ROLLS_OVER_AFTER_DAYS:
+            with contextlib.suppress(ValueError):  # 29 February of a year without one stays this year's, asked about
+                day = day.replace(year=today.year + 1)  # "8.1." said in December: January next year
         if wd is not None and (index := weekday_of(wd)) is not None and index != day.weekday():
             when.questions.append(
                 f"{said} does not match the calendar: {day:%d %B %Y} is a {day:%A}. Which day do you mean?"
             )
             when.said["date"] = said
             return _blank(self.text, match.start(), match.end())
-        if day < today and not explicit_year and (today - day).days > _ROLLS_OVER_AFTER_DAYS:
-            with contextlib.suppress(ValueError):  # 29 February of a year without one stays this year's, asked about
-                day = day.replace(year=today.year + 1)  # "8.1." said in December: January next year
         if day < today:
             when.questions.append(f"{said} has passed (today is {today:%A %d %B %Y}): which day do you mean?")
             when.said["date"] = said
@@ -575,7 +577,7 @@ _DEPART_CUE = (
 )
 _RETURN_CUE = (
     r"(?:back|home|return(?:ing)?|done|finish(?:ed)?|end(?:ing)?|be (?:back|home)|arriv(?:e|ing) (?:home|back)|over)"
-    r"(?: \w+){0,2}?\s+(?:by|at|before|around|about|no later than|until|till|latest)\s*"
+    r"(?: \w+){0,2}?\s+(?:by|at|before|around|about|no later than|until|till|latest)\s*(?:(?:like|say|roughly)\s+)?"
 )
 
 
@@ -589,7 +591,14 @@ def _read_clocks(text: str, when: When) -> str:
             rf"\b(?:after|from|starting|not before|no earlier than)\s+(?P<t>{CLOCK})", text
         )
         if leave and _is_clock_context(text, leave, "t") and not _MEAL_BEFORE.search(text[: leave.start()][-30:]):
-            evening = _evening_after(text, leave.end())
+            # "tonight after 6": a bare hour of an evening said anywhere is in the evening
+            evening = _evening_after(text, leave.end()) or (
+                re.search(
+                    r"\b(?:tonight|this evening|ikvall|i kvall|tana iltana)\b", f"{text} {when.said.get('date', '')}"
+                )
+                is not None
+                and not re.search(r"am\b|a\.m\.", leave["t"])
+            )
             clock = parse_clock(leave["t"], evening=evening)
             if clock is not None and 1 <= clock.hour <= _SMALL_BARE_HOUR and not _explicit_half(leave["t"]):
                 clock = time(clock.hour + 12, clock.minute)  # "from a quarter past one": nobody leaves at 1 a.m.
@@ -604,7 +613,13 @@ def _read_clocks(text: str, when: When) -> str:
             # "start 9.30 finish 15.30": a clock with its minutes needs no "at"
             or re.search(r"\b(?:finish(?:ing)?|end(?:ing)?|done|back)\s+(?P<t>\d{1,2}[:.]\d{2})\b", text)
         )
-        if back and _is_clock_context(text, back, "t") and not _MEAL_BEFORE.search(text[: back.start()][-30:]):
+        homeward = back is not None and re.match(r"(?:be )?(?:back|home|return)", back.group(0)) is not None
+        if (
+            back
+            and _is_clock_context(text, back, "t")
+            # "pizza for lunch and back home by three": back home is no meal's hour
+            and (homeward or not _MEAL_BEFORE.search(text[: back.start()][-30:]))
+        ):
             morning = _morning_after(text, back.end())
             clock = parse_clock(back["t"], evening=not morning and not _explicit_half(back["t"]))
             night_out = when.depart is not None and when.depart.hour >= _NIGHT_OUT_FROM
@@ -823,6 +838,7 @@ def read_when(text: str, now: datetime, *, country: str | None = None) -> When:
     """
     when = When()
     text = _MISSPELT_TOMORROW.sub("tomorrow", text)
+    text = re.sub(r"\bx-?mas\b", "christmas", text)
     order = "MDY" if country == "US" else "DMY"
     text = _read_days(text, now, when, order=order)
     rest = _DayReader(text, now, when, country=country, order=order).read() if when.day is None else text

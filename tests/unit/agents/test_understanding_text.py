@@ -1029,3 +1029,25 @@ def test_a_no_after_a_list_refuses_what_follows_it_not_what_came_before(tools: R
     assert (set(result.stated["interests"]), result.stated["avoid_categories"]) == ({"cafe"}, ["museum"])
     result = _understand(tools, "museums yes, bars no")
     assert (set(result.stated["interests"]), result.stated["avoid_categories"]) == ({"museum"}, ["bar"])
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        ("tonight after 6, a quiet bar", {"depart_at": "2026-12-09T18:00:00+02:00"}),
+        ("leave at ten, pizza for lunch and back home by three", {"return_by": "2026-12-09T15:00:00+02:00"}),
+        ("leave around eleven and be back by like nine", {"return_by": "2026-12-09T21:00:00+02:00"}),
+        ("wed 30.12 10:00-15:30 galleries", {"date": "2026-12-30"}),
+        ("Sat 2.1. famous sights", {"date": "2027-01-02"}),  # January next year, a Saturday then
+        ("Xmas day, churches", {"date": "2026-12-25"}),
+        ("sat 14.30 a museum", {"depart_at": "2026-12-12T14:30:00+02:00"}),  # a clock, not a date
+        ("EV 45%, reserve 20%, a church", {"vehicle": {"powertrain": "ev", "soc": 0.45, "reserve_soc": 0.2}}),
+        ("electric car 60% / 77kWh", {"vehicle": {"powertrain": "ev", "soc": 0.6, "battery_kwh": 77.0}}),
+        ("art + coffee, mid-price lunch", {"price": "moderate"}),
+        ("churches, then dinner, expensive is fine", {"price": "expensive"}),
+        ("galleries, €30 for the two of us", {"budget": 30.0}),
+    ],
+)
+def test_times_charge_and_money_as_people_write_them(tools: RegionTools, text: str, fields: dict[str, object]) -> None:
+    stated = _understand(tools, text).stated
+    assert {k: stated.get(k) for k in fields} == fields
