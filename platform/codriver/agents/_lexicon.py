@@ -22,11 +22,14 @@ __all__ = [
 ]
 
 INTEREST_WORDS: dict[str, str] = {
-    r"museums?|(?<!street )(?<!public )art(?:s|sy|y)?(?! museum| galler)|culture|cultural|(?:old )?paintings": "museum",
+    r"museums?|(?<!street )(?<!public )art(?:s|sy|y)?(?! museum| galler)|culture|cultural|(?:old )?paintings|"
+    r"museo\w*|museer\w*|taide(?!museo)\w*|konst(?!ig)\w*": "museum",
     r"exhibitions?": "museum",
-    r"(?<!street )(?<!public )art(?:s|sy|y)?|galler(?:y|ies)|paintings?|culture|cultural": "gallery",
+    r"(?<!street )(?<!public )art(?:s|sy|y)?|galler(?:y|ies)|paintings?|culture|cultural|"
+    r"galleri\w*|taide(?!museo)\w*|konst(?!ig|museum)\w*": "gallery",
     # "park" the place, not the verb ("where we can park", "park near the museum") nor a car park
-    r"(?<!car )(?<!to )(?<!can )(?<!amusement )(?<!theme )(?<!water )parks?(?! the car| near| nearby| close)|"
+    r"(?<!car )(?<!to )(?<!can )(?<!amusement )(?<!theme )(?<!water )(?<!caravan )(?<!rv )(?<!trampoline )(?<!trailer )"
+    r"parks?(?! the car| near| nearby| close)|"
     r"gardens?|green spaces?|(?:something|somewhere) green|greenery|outdoors|be outdoor|nature|fresh air|"
     r"walk in the park|picnic|"
     r"stretch (?:our|my|the kids'?|their) legs|"
@@ -43,7 +46,8 @@ INTEREST_WORDS: dict[str, str] = {
     r"beers?|pints?|pubs?|bars?|drinks|a drink|cocktails?|wine|nightlife|night ?clubs?|clubbing|nightcaps?|"
     r"olut\w*|oluet\w*|oluelle|kaljal\w*|baari\w*|pubi\w*|drinking|go(?:ing)? out for drinks|a night out|"
     r"bar ?hopping": "bar",
-    r"playgrounds?|swings|slides|climbing frames?|(?:somewhere|a place|places?) (?:for the kids )?to play|"
+    r"playgrounds?|leikkipuisto\w*|lekplats\w*|lekpark\w*|swings|slides|climbing frames?|"
+    r"(?:somewhere|a place|places?) (?:for the kids )?to play|"
     r"(?:kids|children) (?:can|could|want to|wanna|need to|to) (?:run around|play)": "playground",
     r"churche?s?|cathedrals?|chapels?|places? of worship|worship|mass|(?:church|sunday) services?|evensong|"
     r"kyrk(?:a|or|orna|an)|kirkk?o\w*": "place_of_worship",
@@ -51,13 +55,20 @@ INTEREST_WORDS: dict[str, str] = {
     r"theat(?:er|re)s?|cinemas?|movies?|films?|(?:a|puppet|magic|comedy|live) shows?|shows|concerts?|opera|ballet|"
     r"musicals?|elokuv\w*|leffa\w*|teatteri\w*|jazz|blues|stand-?up|"
     r"live music|gigs?": "entertainment",
-    r"beach(?:es)?|swim(?:ming)?": "beach",
-    r"librar(?:y|ies)|books|(?:somewhere|a place|place) (?:quiet )?to read|reading rooms?": "library",
+    r"beach(?:es)?|swim(?:ming)?(?! pools?| halls?| baths?)": "beach",
+    r"librar(?:y|ies)|books|(?:somewhere|a place|place) (?:quiet )?to read|reading rooms?|"
+    r"kirjasto\w*|bibliotek\w*": "library",
     r"chemists?|pharmac(?:y|ies)|drugstores?|apteek\w*": "pharmacy",
     r"groceries|grocery(?: store| shop)?|supermarkets?|food shop|\w+kauppa(?:an|ssa|a)?|matbutik\w*": "supermarket",
     r"loo|toilets?|restrooms?|bathroom|wc|washroom|vessa\w*": "toilets",
     r"camping|campsites?|camp ?sites?|caravan parks?|rv parks?|somewhere to camp|leirinta\w*": "campsite",
-    r"squares|town squares?|plazas?|market squares?": "square",
+    r"squares|town squares?|plazas?|market squares?|(?:a|one) square(?: or two)?(?! meal)": "square",
+    # a bed for the night: a kind the catalogue has (tourism=hotel), asked for as such
+    r"(?:a|an|need a|find a|book a|cheap|some) (?:\w+ )?(?:hotels?|hostels?)(?! bar| restaurant| cafe| lobby)|"
+    r"hotel for the night|somewhere to (?:sleep|stay)(?: the night| tonight)?|a place to stay|"
+    r"accommodation|a room for the night": "hotel",
+    r"(?:gas|petrol|filling|fuel) stations?|refuel(?:l?ing)?|fill up the tank|gas up|"
+    r"(?:need|get|buy) (?:some )?(?:fuel|petrol|diesel|gas)": "fuel",
     r"restaurants?|fine dining|good food|foodie": "restaurant",
     r"fast food|street food|junk food": "fast_food",
 }
@@ -67,6 +78,7 @@ MISSING_KINDS = (
     r"saunas?|spas?|shopping|shops?|\w+shops?|bookstores?|souvenirs?|boutiques?|malls?|flea markets?|"
     r"bowling|escape rooms?|karaoke|casinos?|gyms?|golf|"
     r"ice skating|skating rinks?|ski(?:ing)?|climbing walls?|bouldering|swimming pools?|hot tubs?|massages?|"
+    r"sledding|sledging|tobogganing|toboggan runs?|sled(?:ding)? hills?|"
     r"airports?"
 )
 # Kinds of attraction a region may or may not have (OSM tourism=zoo, aquarium, theme_park, the place's descriptors):
@@ -144,6 +156,6 @@ WEEKDAYS: dict[str, int] = {
 
 # Words that turn an interest into something to avoid when they stand right before it.
 AVOID_CUES = (
-    r"(?:no|not|avoid(?:ing)?|skip(?:ping)?|without|hate|don'?t (?:want|like)|nothing with|not into|except|"
+    r"(?:no|not|avoid(?:ing)?|skip(?:ping)?|without|hate|don'?t (?:want|like)|nothing with|not into|except|ei|inte|"
     r"apart from|other than|anything but)"
 )

@@ -55,7 +55,7 @@ _EVERYDAY_WORDS = """
     views sea water north south east west central national modern design kitchen bistro grill please want
     would like love need maybe just one two three four five six seven eight nine ten hour hours minutes min
     max budget euros eur free open closed vegan vegetarian halal kosher hi hello hey there thanks thank
-    theme amusement shopping area spot spots natural
+    theme amusement shopping area spot spots natural motorhome campervan camper caravan
 """
 _GENERIC = _LINKERS | frozenset(_EVERYDAY_WORDS.split())
 _CUE = (
@@ -746,6 +746,9 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
         for name, start in unresolved
         if not any(c.place_id and _QUALIFIER.fullmatch(text[c.end : start]) for c in chosen if c.end <= start)
     ]
+    # "in the Ioniq 5, 58 kWh": a car's model, a name followed by its number where the car is spoken of
+    if re.search(r"kwh|batter|\bev\b|electric|charg|%", text, re.IGNORECASE):
+        unresolved = [(n, u) for n, u in unresolved if not re.match(r"\s*\d", text[u + len(n) :])]
     unresolved.sort(key=lambda u: u[1])
     return _without_qualifiers(text, chosen), unresolved
 
@@ -954,6 +957,12 @@ def _kind_word(word: str) -> str | None:
     return slip[0] if slip is not None and len(slip[0]) >= _SHORT_NAME_MIN else None
 
 
+# Words before a kind that say when or where, not which: "after church", "behind the museum".
+_NOT_NAMING_WORDS = """
+    after before during past near behind beside around opposite until till since via into onto towards
+    och ett en eller men ja tai mutta und oder
+"""  # the second line: "kyrkor och ett galleri" (Swedish "and a"), Finnish and German linking words
+_NOT_NAMING = frozenset(_NOT_NAMING_WORDS.split())
 # Words that describe a sight rather than name it: "the old church", "a big museum", "the white church".
 _DESCRIBING_WORDS = """
     old new big small little nice good best great famous local modern ancient public beautiful main central top
@@ -984,8 +993,8 @@ def _lower_case_sights(
         # the run of words right before the kind that are neither linking nor everyday words of ours
         while words and (fold(words[0]) in _LINKERS or LEXICAL.fullmatch(fold(words[0]))):
             words = words[1:]
-        if not words or any(fold(w) in _LINKERS for w in words):
-            continue
+        if not words or any(fold(w) in _LINKERS or fold(w) in _NOT_NAMING for w in words):
+            continue  # "after church", "before the museum": when, not which
         start = text.rfind(words[0], match.start(), word.start())
         end = word.end()
         before = text[:start].rstrip()

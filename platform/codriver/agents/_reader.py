@@ -314,11 +314,45 @@ def _every_mention(text: str, words: dict[str, str]) -> list[tuple[str, str, int
     return sorted(found, key=lambda item: item[2])
 
 
+# "a museum - wait no, make that a gallery", "a beach walk? forget it, a park then": the wish said last
+# before these words is taken back
+_TAKEN_BACK = re.compile(
+    r"\b(?:wait,? no|actually,? no|no,? wait|scratch that|forget (?:it|that|about it)|make that|or rather|"
+    r"on second thoughts?|never ?mind|change (?:that|it) to|instead of that)\b"
+)
+
+
+def _taken_back(text: str, mentions: list[tuple[str, str, int]]) -> set[int]:
+    """Positions of the interest words taken back by a later "wait no", "forget it", "make that"."""
+    dropped: set[int] = set()
+    for cue in _TAKEN_BACK.finditer(text):
+        before = [m for m in mentions if m[2] < cue.start()]
+        if before:
+            last = max(m[2] for m in before)
+            dropped.update(m[2] for m in before if m[0] == next(c for c, _, at in before if at == last))
+    return dropped
+
+
 def _interests(text: str, draft: RequestDraft) -> None:
     interests: dict[str, float] = {}
     avoid: list[str] = []
     evidence = []
-    for category, said, start in _every_mention(text, INTEREST_WORDS):
+    mentions = _every_mention(text, INTEREST_WORDS)
+    taken_back = _taken_back(text, mentions)
+    for category, said, start in mentions:
+        if start in taken_back:
+            continue
+        if len(said) >= 7 and said in draft.capitalised:
+            continue  # "Kunsthalle Helsinki (Taidehalli)": a name, not the word for art
+        if category == "place_of_worship" and re.search(r"\b(?:after|before) $", text[max(0, start - 8) : start]):
+            continue  # "after church on Sunday": when, not where
+        after = text[start + len(said) :]
+        if re.match(r"(?:'s|s') (?:\w+ )?(?:cafe|cafeteria|restaurant|bistro|bar|shop|kiosk)\b", after):
+            continue  # "the museum's café": where the café is, no wish for a museum
+        if re.search(
+            r"\b(?:breakfast|brunch|lunch|dinner|coffee) (?:at|in) (?:the|a) \w+(?:'s|s') (?:\w+ )?$", text[:start]
+        ):
+            continue  # "lunch at the museum's café": where lunch is, no wish for one more café
         if _LOCATOR.search(text[max(0, start - 30) : start]):
             continue  # "we're staying next to a park", "opposite a church": where something is, no wish
         if said.endswith(("walk", "stroll")) and re.match(_WALK_BY_WATER, text[start + len(said) :]):
@@ -354,6 +388,8 @@ def _interests(text: str, draft: RequestDraft) -> None:
         hit = re.search(rf"\b\w*{word}\w{{0,4}}\b", text)
         if hit and hit.group(0) in draft.capitalised:
             continue  # "Temppeliaukio": a name, even one the region lacks, is no wish for a kind
+        if hit and any(at == hit.start() for _, _, at in mentions):
+            continue  # an English word of the lexicon ("museum"): read above, taken back or not
         if hit and re.match(_KIND_AS_MODIFIER, text[hit.end() :]):
             continue
         if hit and category not in interests and not is_negated(text, hit.start()):
@@ -781,6 +817,31 @@ def _with_kind_words(text: str, mention: Mention) -> tuple[int, int]:
     return start, end
 
 
+# Pictures people type for kinds of place ("🎬🍿 somewhere?"): read as the word (food pictures: _cuisine)
+_EMOJI_WORDS = {
+    "🎬": " films ",
+    "🎥": " films ",
+    "🍿": " films ",
+    "🎭": " theatre ",
+    "🎨": " art ",
+    "🖼": " art ",
+    "🏛": " museums ",
+    "⛪": " churches ",
+    "🍺": " beer ",
+    "🍻": " beer ",
+    "🍷": " wine ",
+    "🍸": " cocktails ",
+    "☕": " coffee ",
+    "🌳": " parks ",
+    "🌲": " nature ",
+    "🛝": " playground ",
+    "🎵": " live music ",
+    "🎶": " live music ",
+    "📚": " library ",
+}
+_EMOJI_WORD = re.compile("|".join(map(re.escape, _EMOJI_WORDS)))
+
+
 def _normalise(text: str) -> str:
     """Lower case without accents; punctuation kept (times, %, currency need it)."""
     bare = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
@@ -835,6 +896,8 @@ def read_request(
     draft.assumptions.extend(f"read '{typed}' as '{read}'" for typed, read in slips)
     # Places first: the words of a place's name ("Helsinki Cathedral") are not also an interest.
     masked = _places(text, draft, gazetteer, gazetteer.region if gazetteer is not None else None)
+    if not draft.linked and not draft.unresolved_places:  # "🏛️ ateneum ➡️ 🎭 kansallisteatteri": pictures of places
+        masked = _EMOJI_WORD.sub(lambda m: _EMOJI_WORDS[m.group(0)], masked)
     lowered = _normalise(masked)
     when = read_when(_normalise(text), now, country=country)
     draft.evidence.update({k: v for k, v in when.said.items() if k in {"date", "depart_at", "return_by"}})

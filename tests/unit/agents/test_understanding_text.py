@@ -1051,3 +1051,37 @@ def test_a_no_after_a_list_refuses_what_follows_it_not_what_came_before(tools: R
 def test_times_charge_and_money_as_people_write_them(tools: RegionTools, text: str, fields: dict[str, object]) -> None:
     stated = _understand(tools, text).stated
     assert {k: stated.get(k) for k in fields} == fields
+
+
+@pytest.mark.parametrize(
+    ("text", "interests", "avoid"),
+    [
+        ("🎬🍿 somewhere?", {"entertainment"}, set()),
+        ("take us to a museum - wait no, make that a gallery", {"gallery"}, set()),
+        ("a beach walk? no ok it's december, forget it, a park then", {"park"}, set()),
+        ("lunch at the museum's café and then a walk in a park", {"park"}, set()),
+        ("a caravan park for the motorhome", {"campsite"}, set()),
+        ("petrol car running low, need a gas station", {"fuel"}, set()),
+        ("we need a hotel for the night, somewhere central", {"hotel"}, set()),
+        ("famous sights + a square or two", {"attraction", "square"}, set()),
+        ("taidetta ja kahvia", {"museum", "gallery", "cafe"}, set()),
+        ("puisto ja leikkipuisto", {"park", "playground"}, set()),
+        ("kirkkoja, mutta ei museoita", {"place_of_worship"}, {"museum"}),
+        ("kyrkor och ett galleri", {"place_of_worship", "gallery"}, set()),
+        ("after church on sunday we'd like brunch somewhere", set(), set()),
+        ("🏛️ ateneum ➡️ 🎭 kansallisteatteri", set(), set()),  # pictures of the places named
+    ],
+)
+def test_kinds_of_place_as_people_say_them(tools: RegionTools, text: str, interests: set[str], avoid: set[str]) -> None:
+    result = _understand(tools, text)
+    assert set(result.stated.get("interests", {})) == interests
+    assert set(result.stated.get("avoid_categories", [])) == avoid
+    assert not [n.said for n in result.not_understood if n.said.lower() in {"motorhome", "after church", "och ett"}]
+
+
+def test_a_kind_the_catalogue_has_but_the_region_lacks_is_said_and_so_is_sledding(tools: RegionTools) -> None:
+    fuel = _understand(tools, "petrol car running low, need a gas station")
+    assert [n.reason for n in fuel.not_understood] == ["no fuel in this region"]
+    assert [n.said for n in _understand(tools, "sledding hill for the kids").not_understood] == ["sledding"]
+    # a car's model is no place: "Ioniq" is not said as missing
+    assert _understand(tools, "museums in the Ioniq 5, 58 kWh battery at 30%").not_understood == []
