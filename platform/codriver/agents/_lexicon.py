@@ -37,7 +37,7 @@ INTEREST_WORDS: dict[str, str] = {
     # zoos, aquariums and theme parks are attractions only where the region has one (see SPECIAL_ATTRACTIONS)
     r"sights?|sightseeing|attractions?|landmarks?|tourist spots?|market halls?|indoor markets?|"
     r"(?:christmas|food|street|farmers'?|outdoor) markets?|"
-    r"nahtavyy\w*": "attraction",
+    r"nahtavyy\w*|must[- ]sees|top sights|(?:the )?highlights|things to see|what to see": "attraction",
     r"histor(?:y|ic|ical)(?! museums?)|monuments?|memorials?|castles?|fortress|"
     r"architecture|(?:old|historic|historical) buildings|heritage": "historic",
     r"views?|viewpoints?|panorama|panoramic|lookouts?|photo spots?|sunsets?|sunrise": "viewpoint",
@@ -48,13 +48,15 @@ INTEREST_WORDS: dict[str, str] = {
     r"bar ?hopping": "bar",
     r"playgrounds?|leikkipuisto\w*|lekplats\w*|lekpark\w*|swings|slides|climbing frames?|"
     r"(?:somewhere|a place|places?) (?:for the kids )?to play|"
-    r"(?:kids|children) (?:can|could|want to|wanna|need to|to) (?:run around|play)": "playground",
+    r"(?:kids|children) (?:can|could|want to|wanna|need to|to) (?:run around|play)|"
+    r"burn off (?:some |their )?energy|let off (?:some )?steam": "playground",
     r"churche?s?|cathedrals?|chapels?|places? of worship|worship|mass|(?:church|sunday) services?|evensong|"
     r"kyrk(?:a|or|orna|an)|kirkk?o\w*": "place_of_worship",
     r"statues?|sculptures?|street art|public art|artworks?": "artwork",
     r"theat(?:er|re)s?|cinemas?|movies?|films?|(?:a|puppet|magic|comedy|live) shows?|shows|concerts?|opera|ballet|"
     r"musicals?|elokuv\w*|leffa\w*|teatteri\w*|jazz|blues|stand-?up|"
-    r"live music|gigs?": "entertainment",
+    r"live music|gigs?|comedy(?: clubs?| nights?)?|puppets?|"
+    r"(?:see|watch|catch) (?:a|the) play|theatre plays?": "entertainment",
     r"beach(?:es)?|swim(?:ming)?(?! pools?| halls?| baths?)": "beach",
     r"librar(?:y|ies)|books|(?:somewhere|a place|place) (?:quiet )?to read|reading rooms?|"
     r"kirjasto\w*|bibliotek\w*": "library",

@@ -998,6 +998,8 @@ def _lower_case_sights(
         start = text.rfind(words[0], match.start(), word.start())
         end = word.end()
         before = text[:start].rstrip()
+        if re.search(r"\b(?:a|an|any|some|another)$", before, re.IGNORECASE) and kind not in {"zoo", "aquarium"}:
+            continue  # "a science museum": a kind of museum, no name of one
         if before[-1:].isupper() or re.search(r"[A-ZÅÄÖ][\w'-]*$", before):
             continue  # "Kiasma art museum": the kind belongs to the capitalised name before it
         if any(c.start < end and start < c.end for c in chosen) or any(

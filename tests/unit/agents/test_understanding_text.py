@@ -1085,3 +1085,19 @@ def test_a_kind_the_catalogue_has_but_the_region_lacks_is_said_and_so_is_sleddin
     assert [n.said for n in _understand(tools, "sledding hill for the kids").not_understood] == ["sledding"]
     # a car's model is no place: "Ioniq" is not said as missing
     assert _understand(tools, "museums in the Ioniq 5, 58 kWh battery at 30%").not_understood == []
+
+
+@pytest.mark.parametrize(
+    ("text", "interest"),
+    [
+        ("a comedy club", "entertainment"),
+        ("see a play", "entertainment"),
+        ("must-sees of the city", "attraction"),
+        ("the kids need to burn off energy", "playground"),
+        ("a science museum", "museum"),  # a kind of museum, not the name of one the region lacks
+    ],
+)
+def test_everyday_words_for_a_kind(tools: RegionTools, text: str, interest: str) -> None:
+    result = _understand(tools, text)
+    assert set(result.stated.get("interests", {})) == {interest}
+    assert result.not_understood == []
