@@ -750,7 +750,37 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
     if re.search(r"kwh|batter|\bev\b|electric|charg|%", text, re.IGNORECASE):
         unresolved = [(n, u) for n, u in unresolved if not re.match(r"\s*\d", text[u + len(n) :])]
     unresolved.sort(key=lambda u: u[1])
+    chosen = [replace(m, landmark=True) if near_what(text, m) else m for m in chosen]
     return _without_qualifiers(text, chosen), unresolved
+
+
+# "a cafe near Havis Amanda", "a pub across the street from the theatre", "kahvila tuomiokirkon lähellä": a
+# place named to say where a kind of place is wished for is no visit (nor the start: "from" is the locator's)
+_WISHED_KIND = (
+    r"cafes?|coffee|pubs?|bars?|restaurants?|pharmac(?:y|ies)|chemists?|supermarkets?|shops?|toilets?|loo|"
+    r"parking|car park|hotels?|hostels?|playgrounds?|chargers?|charging(?: station)?|atm|kiosk|bakery|"
+    r"somewhere to (?:eat|sit|park|sleep)|(?:a )?place to (?:eat|sit|park|sleep)|something to eat|"
+    r"kahvila\w*|ravintola\w*|baari\w*|apteek\w*|kauppa\w*"
+)
+_NEAR_BEFORE = re.compile(
+    rf"\b(?:{_WISHED_KIND})\s+(?:(?:that is|that's|which is|right|just|somewhere)\s+)?"
+    r"(?:near|nearby|by|next to|close to|beside|behind|opposite|around|in front of|not far from|"
+    r"(?:across|over) (?:the (?:street|road) )?from|(?:a )?(?:short )?walk(?:ing distance)? from|"
+    r"within walking distance of|"
+    r"round the corner from|around the corner from)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_NEAR_AFTER = re.compile(r"\s+(?:lahella|lähellä|vieressa|vieressä|luona|nära|bredvid)\b", re.IGNORECASE)
+
+
+def near_what(text: str, mention: Mention) -> bool:
+    """Whether the place is named only to say where a kind of place is wished ("a cafe near X")."""
+    if _NEAR_BEFORE.search(text[max(0, mention.start - 70) : mention.start]):
+        return True
+    return bool(
+        _NEAR_AFTER.match(text, mention.end)
+        and re.search(rf"\b(?:{_WISHED_KIND})\b", text[max(0, mention.start - 40) : mention.start], re.IGNORECASE)
+    )
 
 
 _NAME_RUN = r"((?:[A-ZÅÄÖ][\w'\u2019-]*)(?:\s+(?:of\s+|de\s+|la\s+|du\s+)?[A-ZÅÄÖ][\w'\u2019-]*)*)"

@@ -26,7 +26,7 @@ from codriver.agents._lexicon import (
     NUMBER_WORDS,
     SPECIAL_ATTRACTIONS,
 )
-from codriver.agents._linking import Mention, known_words, link_places, local_kind_words
+from codriver.agents._linking import Mention, known_words, link_places, local_kind_words, near_what
 from codriver.agents._spelling import correct_slips
 from codriver.agents._when import parse_clock, read_when
 from codriver.tools.geocoding import Gazetteer
@@ -737,6 +737,8 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
         start, end = _with_kind_words(original, mention)
         if mention.landmark:  # "opposite the cathedral": where another place is, neither a visit nor a wish
             masked = masked[:start] + " " * (end - start) + masked[end:]
+            if near_what(original, mention):  # "a cafe near Havis Amanda": said, as the plan cannot keep "near"
+                draft.assumptions.append(f"{mention.name}: said as where, not as a stop (places are picked on the way)")
             continue
         before = original[max(0, mention.start - 40) : mention.start].lower()
         # a start or end keeps its name for the plan: a catalogue place by ID, a street by its position

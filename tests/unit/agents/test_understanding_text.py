@@ -1101,3 +1101,20 @@ def test_everyday_words_for_a_kind(tools: RegionTools, text: str, interest: str)
     result = _understand(tools, text)
     assert set(result.stated.get("interests", {})) == {interest}
     assert result.not_understood == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a cafe near Havis Amanda",
+        "a pub across the street from the national theatre",
+        "kahvila tuomiokirkon lähellä",
+        "is there a pharmacy by rautatientori",
+    ],
+)
+def test_a_place_said_to_tell_where_a_kind_is_wished_is_no_stop(tools: RegionTools, text: str) -> None:
+    result = _understand(tools, text)
+    assert "must_visit" not in result.stated
+    assert "origin" not in result.stated  # "from the national theatre" is where the pub is, not the start
+    assert len(result.stated["interests"]) == 1
+    assert any("said as where, not as a stop" in a for a in result.assumptions)  # the lost "near" is told
