@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -211,6 +212,24 @@ def _alias_index(gazetteer: Gazetteer) -> tuple[dict[str, list[int]], list[str]]
                 short = " ".join(tokens[1:])
                 if len(short) >= _SHORT_NAME_MIN and short not in by_name and set(tokens[1:]) - _GENERIC:
                     by_name[short] = [index]
+    # "tuomiokirkko" is Helsingin tuomiokirkko: a long last word that ends one sight's names only
+    last_owners: dict[str, set[int]] = {}
+    for index, entry in enumerate(gazetteer.entries):
+        for alias in entry.aliases if entry.kind == "place" else ():
+            tokens = fold(alias).split()
+            if len(tokens) > 1:
+                last_owners.setdefault(tokens[-1], set()).add(index)
+    for last, enders in last_owners.items():
+        index = next(iter(enders))
+        if (
+            len(enders) == 1
+            and len(last) >= _LAST_WORD_MIN
+            and last not in by_name
+            and last not in _GENERIC
+            and not LEXICAL.fullmatch(last)
+            and (gazetteer.entries[index].category or "") not in _SIGHTS_FIRST | _EVERYDAY
+        ):
+            by_name[last] = [index]
     # "dinner at Lumi" is Ravintola Lumi, "dinner at Lappi" Lappi ravintola: a name that starts or ends with
     # the kind of place is also known without it (said exactly: a slip of it is too near other words,
     # "Esplanade" is not Cafe Esplanad)
@@ -236,6 +255,7 @@ def _alias_index(gazetteer: Gazetteer) -> tuple[dict[str, list[int]], list[str]]
     return by_name, fuzzy_names
 
 
+_LAST_WORD_MIN = 8  # letters of a last word known alone: "tuomiokirkko", "rahamuseo"; not "kirkko"
 _KIND_PREFIXES = frozenset(
     {"ravintola", "restaurant", "restaurang", "cafe", "kahvila", "bar", "baari", "pub", "hotel", "hotelli", "bistro"}
 )
@@ -246,16 +266,39 @@ _KIND_PREFIX_REST = 4  # letters of the name after the kind: "Lumi" of Ravintola
 _CASE_ENDING = re.compile(r"(?:illa|ille|issa|ista|iin|lla|lle|ssa|sta|ksi|na|an|en|n)$")
 
 
-def _uninflected(folded: str) -> str | None:
+def _uninflected(folded: str, ending: re.Pattern[str] = _CASE_ENDING) -> str | None:
     """The name without a case ending on its last word, when enough of the word is left; else None."""
     head, _, last = folded.rpartition(" ")
-    match = _CASE_ENDING.search(last)
+    match = ending.search(last)
     if match is None:
         return None
     # "kiasmaan" needs five letters left; "amos rexiin" a last word of three and six letters in all
     if (match.start() < _SHORT_NAME_MIN - 1) if not head else (match.start() < 3 or len(head) + match.start() < 5):
         return None
     return f"{head} {last[: match.start()]}".strip()
+
+
+# Finnish endings the first reading leaves on: "Rivoliin" (Rivoli + in), "kirjastoon" (kirjasto + on),
+# "Havis Amandalta" (from), "Carltonista" (from inside)
+_OTHER_ENDINGS = tuple(
+    re.compile(rf"(?:{e})$") for e in ("in", "on", "un", "yn", "lta", "sta", "ilta", "ista", "ssa", "lla", "lle", "a")
+)
+
+
+_FINNISH_CASE = re.compile(r"(?:sta|lta|iin|aan|een|oon|uun|lle|lla|ssa|lta)$")
+
+
+def _uninflected_in(folded: str, by_name: Mapping[str, object]) -> str | None:
+    """The name without a case ending that the index knows: the usual endings first, then the others."""
+    for ending in (_CASE_ENDING, *_OTHER_ENDINGS):
+        bare = _uninflected(folded, ending)
+        if bare is None:
+            continue
+        # consonant gradation: "tuomiokirkossa" is in the cathedral (kirkko), "puistikosta" from the park (puistikko)
+        for form in (bare, re.sub(r"([kpt])([aeiouy])$", r"\1\1\2", bare)):
+            if form in by_name:
+                return form
+    return _uninflected(folded)
 
 
 def _rank(gazetteer: Gazetteer, owners: list[int]) -> list[int]:
@@ -492,7 +535,7 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             start, end = words[i][1], words[i + n - 1][2]
             said = text[start:end].strip(".'\u2019-")
             end = start + len(said)
-            if re.search(r"[,;!?]", said) or not said:
+            if re.search(r"[,;!?]|(?<=\w{3})\.\s", said) or not said:  # "Seurahuone. Stop": two sentences
                 continue
             folded = fold(said)
             tokens = folded.split()
@@ -539,15 +582,24 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 continue  # "in Helsinki": the town itself, not the hotel or café named after it
             score = _EXACT if folded in by_name else 0.0
             key = folded
-            bare = _uninflected(folded) if not score and (said[:1].isupper() or lower_case_text) else None
-            if not score and bare is not None and bare in by_name and (n > 1 or lower_case_text):
+            bare = _uninflected_in(folded, by_name) if not score and (said[:1].isupper() or lower_case_text) else None
+            # "Carltonista Rivoliin" (from Carlton to Rivoli): one capitalised word too, when enough of it is left
+            one_word_ok = n == 1 and said[:1].isupper() and bare is not None and len(bare) >= _SHORT_NAME_MIN - 1
+            if (
+                not score
+                and bare is not None
+                and bare in by_name
+                and (n > 1 or lower_case_text or one_word_ok)
+                and bare not in _town_words(gazetteer)
+            ):
                 key, score = bare, _INFLECTED_SCORE  # "Cafe Ekbergillä": at Cafe Ekberg; "kiasmaan": to Kiasma
             alone = i + 1 >= len(words) or fold(words[i + 1][0]) in _LINKERS or re.match(r"\s*[,.;!?)]", text[end:])
             district = i > 0 and fold(words[i - 1][0]) == "in"  # "dinner in Kamppi": a part of town, not Kamppi Chapel
             # a compound name of the region's language needs no capital: "rahamuseo" is Suomen Pankin rahamuseo
             local = n == 1 and looks_local(folded)
             first_word = (
-                _first_words(gazetteer).get(folded) or (_first_words(gazetteer).get(bare) if bare else None)
+                _first_words(gazetteer).get(folded)
+                or _first_words(gazetteer).get(_uninflected_in(folded, _first_words(gazetteer)) or "")
                 if n == 1 and (said[:1].isupper() or local) and (alone or local) and not district
                 else None
             )
@@ -602,11 +654,20 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             run = words[i : i + n]
             if (
                 score < _EXACT
+                and score != _INFLECTED_SCORE  # "Rikhardinkadun kirjastoon": the name's own lower-case word, inflected
                 and not lower_case_text
                 and any(not w[:1].isupper() and fold(w) not in _LINKERS for w, _, _ in run)
             ):
                 continue  # "get in Helsinki" is not "Lost In Helsinki": a near miss must be written as a name
-            if score < _EXACT and i + n < len(words) and words[i + n][0][:1].isupper() and said[:1].isupper():
+            # "Carltonista Rivoliin": two inflected names side by side (from one to the other) are two names
+            finnish_pair = key != folded and _FINNISH_CASE.search(folded) is not None
+            if (
+                score < _EXACT
+                and i + n < len(words)
+                and words[i + n][0][:1].isupper()
+                and said[:1].isupper()
+                and not (finnish_pair and _FINNISH_CASE.search(fold(words[i + n][0])))
+            ):
                 continue  # a near-miss on part of a longer name ("Atlantis" of "Atlantis Museum") is not it
             # the word before, with nothing but a space between; first in its sentence, not a word of ours
             run_on = i > 0 and text[words[i - 1][2] : words[i][1]].isspace()
@@ -616,7 +677,13 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 before in _GENERIC or LEXICAL.fullmatch(before) or _LEADING_CUE.match(words[i - 1][0] + " X")
             ):
                 run_on = False  # "Visit Palace Hotel", "Lunch at...": a capital that only starts the sentence
-            if score < _EXACT and run_on and words[i - 1][0][:1].isupper() and said[:1].isupper():
+            if (
+                score < _EXACT
+                and run_on
+                and words[i - 1][0][:1].isupper()
+                and said[:1].isupper()
+                and not (finnish_pair and _FINNISH_CASE.search(fold(words[i - 1][0])))
+            ):
                 continue  # "Presidential Palace" is not the Palace Hotel: the name goes on before the word
             if (
                 n == 1

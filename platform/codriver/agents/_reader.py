@@ -688,13 +688,15 @@ def _visit_minutes(text: str, draft: RequestDraft) -> None:
 
 _ORIGIN_BEFORE = re.compile(
     r"\b(?:from|starting (?:at|from)|start(?:s)? (?:at|from)|leaving from|depart(?:ing)? from|"
+    r"(?:start|starting point|origin|from|begin):|"
     r"pick(?:ing)? (?:us |me |them )?up (?:at|from)|set(?:ting)? off from|begin(?:ning)? at|"
     # "we're staying at the Torni hotel": where the day starts (not "staying at the museum for an hour")
     r"(?:we'?re|we are|i'?m|i am) staying (?:at|in))\s+(?:the\s+)?$"
 )
 _END_BEFORE = re.compile(
     r"\b(?:end(?:ing)? (?:at|in|up at)|finish(?:ing)? at|drop (?:us |me |them )?(?:off )?at|ends? at|"
-    r"(?<!go )(?<!come )(?<!get )(?:back|return(?:ing)?|head(?:ing)? back) to|destination(?: is)?:?)\s+(?:the\s+)?$"
+    r"(?<!go )(?<!come )(?<!get )(?:back|return(?:ing)?|head(?:ing)? back) to|destination(?: is)?:?|"
+    r"(?:end|ending point|finish|to):)\s+(?:the\s+)?$"
 )
 # "From Senate Square to the Kamppi Chapel": the end of a from-to pair
 _TO_AFTER_FROM = re.compile(r"^\s+to\s+(?:the\s+)?$")
@@ -756,11 +758,24 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
             and not end_said
             and _TO_AFTER_FROM.match(original[origin_end : mention.start]) is not None
         )
-        if _ORIGIN_BEFORE.search(before) and "origin" not in draft.fields:
+        # "Carltonista Rivoliin", "Havis Amandalta Kappeliin": from (-sta, -lta) one to (-iin, -lle...) the next
+        pair = next((m for m in mentions if m.start > mention.end), None)
+        finnish_from = (
+            re.search(r"(?:sta|lta|stä|ltä)$", mention.said.lower()) is not None
+            and pair is not None
+            and re.fullmatch(r"\s*(?:->|→|-)?\s*", original[mention.end : pair.start]) is not None
+            and re.search(r"(?:iin|aan|een|oon|uun|yyn|ään|öön|lle|in|an|en|on|un)$", pair.said.lower()) is not None
+        )
+        finnish_to = origin_end is not None and re.fullmatch(r"\s*(?:->|→|-)?\s*", original[origin_end : mention.start])
+        if (_ORIGIN_BEFORE.search(before) or finnish_from) and "origin" not in draft.fields:
             draft.put("origin", value, mention.said)
             linked("origin")
             origin_end = mention.end
-        elif (_END_BEFORE.search(before) or after_origin) and "destination" not in draft.fields:
+        elif (
+            _END_BEFORE.search(before)
+            or after_origin
+            or (finnish_to and re.search(r"(?:n|lle)$", mention.said.lower()))
+        ) and "destination" not in draft.fields:
             draft.put("destination", value, mention.said)
             linked("destination")
         elif mention.place_id is None:

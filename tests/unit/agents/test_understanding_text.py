@@ -393,6 +393,11 @@ def test_a_name_one_letter_off_and_a_place_said_as_where_another_is(tools: Regio
     [
         ("dinner at Lumi and then Lilla Teatern", ["Ravintola Lumi", "Lilla Teatern"]),  # without "Ravintola"
         ("dinner at Lappi", ["Lappi ravintola"]),  # without "ravintola" after the name
+        # Finnish: the name's last word alone, a slip of it, endings the first reading left on, consonant gradation
+        ("tuomikirkko ja vanha kaupahalli", ["Helsingin tuomiokirkko", "Vanha Kauppahalli"]),
+        ("haluisin käydä tuomiokirkossa ja senaatintorilla", ["Helsingin tuomiokirkko", "Senaatintori"]),
+        ("Rikhardinkadun kirjastoon", ["Rikhardinkadun kirjasto"]),
+        ("Simonpuistikosta Lönnrotinpuistikkoon", ["Simonpuistikko", "Lönnrotinpuistikko"]),
         ("lunch at finnjävel then the ateneum", ["Finnjävel", "Ateneum"]),  # a restaurant's own word, lower case
         ("ride the spårakoff tonight", ["Spårakoff"]),
         ("breakfast at the karl fazer cafe", ["Karl Fazer Café"]),  # the whole name, though it ends in "cafe"
@@ -1118,3 +1123,14 @@ def test_a_place_said_to_tell_where_a_kind_is_wished_is_no_stop(tools: RegionToo
     assert "origin" not in result.stated  # "from the national theatre" is where the pub is, not the start
     assert len(result.stated["interests"]) == 1
     assert any("said as where, not as a stop" in a for a in result.assumptions)  # the lost "near" is told
+
+
+def test_a_start_and_an_end_said_as_labels_or_finnish_endings(tools: RegionTools) -> None:
+    labels = _understand(tools, "Start: Radisson Blu Plaza. End: Hotelli Seurahuone. Stop at the Kaivopiha square")
+    assert (labels.stated["origin"]["name"], labels.stated["destination"]["name"]) == (
+        "Radisson Blu Plaza",
+        "Hotelli Seurahuone",
+    )
+    assert len(labels.stated["must_visit"]) == 1  # Kaivopiha: "Seurahuone. Stop" is two sentences, not one name
+    finnish = _understand(tools, "Havis Amandalta Kappeliin")  # from Havis Amanda to Kappeli
+    assert (finnish.stated["origin"]["name"], finnish.stated["destination"]["name"]) == ("Havis Amanda", "Kappeli")
