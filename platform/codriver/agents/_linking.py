@@ -255,6 +255,8 @@ def _alias_index(gazetteer: Gazetteer) -> tuple[dict[str, list[int]], list[str]]
     return by_name, fuzzy_names
 
 
+_COUNT_WORD_LIST = "one two three four five six a an tva tre fyra fem sex yksi kaksi kolme nelja viisi kuusi"
+_COUNT_WORDS = frozenset(_COUNT_WORD_LIST.split())
 _LAST_WORD_MIN = 8  # letters of a last word known alone: "tuomiokirkko", "rahamuseo"; not "kirkko"
 _KIND_PREFIXES = frozenset(
     {"ravintola", "restaurant", "restaurang", "cafe", "kahvila", "bar", "baari", "pub", "hotel", "hotelli", "bistro"}
@@ -580,6 +582,8 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 continue  # "a nice cafe" is no name; "karl fazer cafe" is the name of one
             if n == 1 and folded in _town_words(gazetteer):
                 continue  # "in Helsinki": the town itself, not the hotel or café named after it
+            if not capitalised and (tokens[0] in _COUNT_WORDS or tokens[0].isdigit()):
+                continue  # "tre vuxna och två barn": a count of the party, not the statue called "Två barn"
             score = _EXACT if folded in by_name else 0.0
             key = folded
             bare = _uninflected_in(folded, by_name) if not score and (said[:1].isupper() or lower_case_text) else None
@@ -614,6 +618,14 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 and folded not in _FOOD_WORDS
                 and not LEXICAL.fullmatch(folded)
             )
+            # "Hilton Strand" of Hilton Helsinki Strand, "Ravintola Aino" of Ravintola Aino (Finnish cuisine),
+            # "Ateljée bar" of Ateljée Bar Hotel Torni: every word said, in order, in one place's name (before a
+            # near miss: "Ravintola Aino" is no slip of Ravintola Bank)
+            named_start = said[:1].isupper() and tokens[0] not in _GENERIC
+            if not score and (proper or named_start) and n > 1 and set(tokens) - _GENERIC - _LINKERS:
+                inside = _name_around(gazetteer, by_name, tokens)
+                if inside is not None:
+                    key, score = inside, _INFLECTED_SCORE
             # "fast food joints" is no slip of "Food Jones": a near miss must not start with an everyday word
             if (
                 not score
@@ -645,10 +657,6 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 slip = process.extractOne(folded, _sight_words(gazetteer), scorer=OSA.distance, score_cutoff=1)
                 if slip is not None:
                     key, score, slipped = slip[0], _FUZZY_CUTOFF / 100, True
-            if not score and proper and n > 1 and set(tokens) - _GENERIC - _LINKERS:
-                inside = _name_around(gazetteer, by_name, tokens)  # "Hilton Strand" of Hilton Helsinki Strand
-                if inside is not None:
-                    key, score = inside, _INFLECTED_SCORE
             if not score:
                 continue
             run = words[i : i + n]
@@ -697,7 +705,12 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             owners = _rank(gazetteer, by_name[key])
             best = gazetteer.entries[owners[0]]
             everyday = n == 1 and not said[:1].isupper() and (best.category or "") in _EVERYDAY
-            if everyday and not (typed_low and score == _EXACT):
+            # "dinner at kosmos": a word after "at" that is no English word but a restaurant's own name is that place
+            at_cue = re.search(r"\b(?:at|to)\s+$", text[max(0, start - 8) : start]) is not None
+            if everyday and not (
+                (typed_low or (at_cue and lower_case_text and english_frequency(folded) < _RARE_IN_ENGLISH))
+                and score == _EXACT
+            ):
                 continue  # "bar" is no name; "finnjävel" typed in lower case is the restaurant
             others = tuple(
                 gazetteer.entries[o].place_id or f"street:{gazetteer.entries[o].name}"
@@ -782,8 +795,12 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
         lead = _LEADING_CUE.match(said)
         if lead:  # "From Senate Square": the cue that starts the sentence is not part of the name
             said, start = said[lead.end() :], start + lead.end()
-        kind_after = re.match(rf"\s+(?:{_PLACE_WORDS})s?\b", text[start + len(said) :], re.IGNORECASE)
-        if kind_after is not None:  # "the Temppeliaukio church": the kind is part of the name said
+        kind_after = re.match(
+            rf"\s+(?:(?!(?:and|or|then|to|the|a|an|with|for|in|at|on|of)\s)[a-z]+\s+)?(?:{_PLACE_WORDS})s?\b",
+            text[start + len(said) :],
+            re.IGNORECASE,
+        )
+        if kind_after is not None:  # "the Temppeliaukio church", "the Vasa ship museum": the kind is part of the name
             said += kind_after.group(0)
         compound = _compound_sight(gazetteer, fold(said)) if " " not in said else None
         if compound is not None:
@@ -1173,10 +1190,25 @@ def _lower_case_elsewhere(
             or any(c.start < end and start < c.end for c in chosen)
             or any(start < u + len(n) and u < end for n, u in unresolved)
             or _english_word(word)
+            or _dish_said(text, start, end)
         ):
             continue
         said = match.group(0)
         unresolved.append((said[:1].upper() + said[1:], start))
+
+
+_MEAL_AFTER = re.compile(r"^[^.;:!?]*?\bfor (?:a |an |the )?(?:breakfast|brunch|lunch|dinner|supper|a snack)\b")
+
+
+def _dish_said(text: str, start: int, end: int) -> bool:
+    """ "borscht and pelmeni for dinner", "souvlaki and tzatziki, for lunch": a dish listed with another, no place.
+
+    Only a word joined by "and"/"with" to the word before ("drive to porvoo for lunch" is a place).
+    """
+    before = re.search(r"([^\W\d_]+)\s*(?:and|&|with)\s*$", text[:start])
+    if before is None:
+        return False
+    return bool(_MEAL_AFTER.match(text[end:]) or read_cuisines(before.group(1).lower()))
 
 
 @lru_cache(maxsize=4)

@@ -77,11 +77,12 @@ def _clock(text: str, *, evening_bias: bool = False) -> time | None:
 
 _LOCAL_PARTY = {"kahdelle": 2, "kolmelle": 3, "neljalle": 4, "viidelle": 5, "kuudelle": 6}
 _SWEDISH_NUMBERS = {"tva": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6}
+_FINNISH_NUMBERS = {"kaksi": 2, "kolme": 3, "nelja": 4, "viisi": 5, "kuusi": 6}
 
 
 def _local_party(said: str) -> int | None:
     last = said.rsplit(maxsplit=1)[-1]
-    return _LOCAL_PARTY.get(last) or _SWEDISH_NUMBERS.get(last)
+    return _LOCAL_PARTY.get(last) or _SWEDISH_NUMBERS.get(last) or _FINNISH_NUMBERS.get(last)
 
 
 def _party(text: str, draft: RequestDraft) -> None:
@@ -100,7 +101,8 @@ def _party(text: str, draft: RequestDraft) -> None:
         adults = 2
         said.append("both of us")
     friends = re.search(
-        rf"\b(?:with|me and|me \+|i and|myself and) {_NUM} (?:friends|mates|colleagues|coworkers|co-workers|people|adults)\b",
+        rf"\b(?:with|me and|me \+|i and|myself and) (?:my |our )?{_NUM} (?:friends|mates|colleagues|coworkers|co-workers|"
+        r"people|adults)\b",
         text,
     )
     # "3 friends and me": the same the other way round
@@ -120,12 +122,15 @@ def _party(text: str, draft: RequestDraft) -> None:
         or re.search(
             rf"\b(?:table|dinner|lunch|breakfast|brunch|meal|booking|reservation|room|day|trip|outing|evening|tour)\b"
             rf"[^.,;]{{0,15}}? for {_NUM}\b"
-            rf"(?!\s*(?:hours?|h\b|min|minutes?|days?|nights?|euros?|€|%|km|pm|am|[:.]\d))|\b{_NUM} (?:people|persons?|pax)\b",
+            rf"(?!\s*(?:hours?|h\b|min|minutes?|days?|nights?|euros?|€|%|km|pm|am|[:.]\d))|\b{_NUM} (?:people|persons?|pax|ppl)\b",
             text,
         )
     )
     # "kahdelle" (for two), "för tre": the party in Finnish and Swedish
-    counted = counted or re.search(rf"\b(?:{'|'.join(_LOCAL_PARTY)})\b|\bfor (?:tva|tre|fyra|fem|sex)\b", text)
+    counted = counted or re.search(
+        rf"\b(?:{'|'.join(_LOCAL_PARTY)})\b|\b(?:for|vi ar|meita on) (?:tva|tre|fyra|fem|sex|kaksi|kolme|nelja|viisi|kuusi)\b",
+        text,
+    )
     total = _local_party(counted.group(0)) if counted and counted.lastindex is None else None
     total = total or (_number(next(g for g in counted.groups() if g)) if counted else None)
     if counted:
@@ -142,6 +147,7 @@ def _party(text: str, draft: RequestDraft) -> None:
         r"grandkids?|grandchildren|grandsons?|granddaughters?|teens|teenagers|lasta|lapsi|barn)\b",
         text,
     )
+    kids = kids or re.search(r"\b(tva|tre|fyra|kaksi|kolme|nelja) (?:barn|lasta)\b", text)
     # "the kids (6 and 9)", "my grandkids (3 of them)": the ages or the count said in brackets
     bracketed = re.search(
         r"\b(?:kids|children|grandkids|grandchildren|boys|girls|teens|teenagers) \((\d+) of them\)"
@@ -170,7 +176,7 @@ def _party(text: str, draft: RequestDraft) -> None:
         children = 2 if kids.group(1) == "twins" else 3
         said.append(kids.group(0))
     elif kids:
-        children = _number(kids.group(1))
+        children = _SWEDISH_NUMBERS.get(kids.group(1)) or _FINNISH_NUMBERS.get(kids.group(1)) or _number(kids.group(1))
         said.append(kids.group(0))
         if family:
             adults = max(1, _number(family.group(1)) - children)
@@ -554,7 +560,9 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
     vehicle: dict[str, Any] = {}
     evidence = []
     ev = re.search(
-        r"\b(ev|electric(?: car)?|e-car|tesla|ioniq|id\.?[3-7]|leaf|model [3ysx]|battery|charg(?:e|ing|er))\b", text
+        r"\b(ev|electric(?: car)?|e-car|tesla|ioniq|id\.?[3-7]|leaf|model [3ysx]|battery|charg(?:e|ing|er)|"
+        r"sahkoauto\w*|elbil\w*|chademo|ccs)\b",
+        text,
     )
     ice = re.search(r"\b(petrol|diesel|gasoline|combustion|gas car|fuel tank|tank is)\b", text)
     if ev and ice and ev.group(0).startswith("charg"):
@@ -597,6 +605,8 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
         r"\b(?:let it |letting it )?(?:drop|go|fall|get|dip)\s+(?:below|under)\s*(\d{1,2})\b(?!\s*(?:km|min|euros?|€|kw))",
         text,
     )
+    # "ei saa laskea alle 15 %" (must not go under 15 %): Finnish "alle", Swedish "under"
+    reserve = reserve or re.search(r"\b(?:alle|under) (\d{1,2})\s*%", text)
     # "reserve 20%", "a 15 % buffer"
     reserve = reserve or re.search(r"\b(?:reserve|buffer)(?: of| at|:)?\s*(\d{1,2})\s*%", text)
     reserve = reserve or re.search(r"\b(\d{1,2})\s*%\s*(?:reserve|buffer)\b", text)
@@ -630,6 +640,17 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
     if target:
         vehicle["target_soc"] = int(target.group(1)) / 100
         evidence.append(target.group(0))
+    # "leaf chademo 15%!!", "sähköauto 40 %": an electric car's one other percentage is its charge now
+    used = [m.span() for m in (soc, reserve, target) if m is not None]
+    others = [
+        p
+        for p in re.finditer(r"\b(\d{1,3})\s*(?:%|percent|per cent|prosenttia|procent)", text)
+        if not any(a <= p.start() < b for a, b in used)
+        and not re.search(r"\b(?:to|till|until|up to|least|min|minimum|max|off|discount)\s*$", text[: p.start()])
+    ]
+    if "soc" not in vehicle and ev and len(others) == 1 and 0 <= int(others[0].group(1)) <= 100:
+        vehicle["soc"] = int(others[0].group(1)) / 100
+        evidence.append(others[0].group(0))
     connectors = []
     for pattern, name in (
         (r"ccs|combo", "ccs"),
@@ -697,6 +718,9 @@ _END_BEFORE = re.compile(
     r"\b(?:end(?:ing)? (?:at|in|up at)|finish(?:ing)? at|drop (?:us |me |them )?(?:off )?at|ends? at|"
     r"(?<!go )(?<!come )(?<!get )(?:back|return(?:ing)?|head(?:ing)? back) to|destination(?: is)?:?|"
     r"(?:end|ending point|finish|to):)\s+(?:the\s+)?$"
+)
+_FROM_ELSEWHERE_TO = re.compile(
+    r"(?:^|[.!?]\s*|\b(?:drive|go|going|driving|ride|get|getting)\s+)from\s+[^,.;]{2,40}?\s+to\s+(?:the\s+)?$"
 )
 # "From Senate Square to the Kamppi Chapel": the end of a from-to pair
 _TO_AFTER_FROM = re.compile(r"^\s+to\s+(?:the\s+)?$")
@@ -772,10 +796,15 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
             linked("origin")
             origin_end = mention.end
         elif (
-            _END_BEFORE.search(before)
-            or after_origin
-            or (finnish_to and re.search(r"(?:n|lle)$", mention.said.lower()))
-        ) and "destination" not in draft.fields:
+            (
+                _END_BEFORE.search(before)
+                or after_origin
+                or (finnish_to and re.search(r"(?:n|lle)$", mention.said.lower()))
+                # "from helsinki airport to hotel arthur": a start the region lacks still makes this the end
+                or ("origin" not in draft.fields and _FROM_ELSEWHERE_TO.search(original[: mention.start].lower()))
+            )
+            and "destination" not in draft.fields
+        ):
             draft.put("destination", value, mention.said)
             linked("destination")
         elif mention.place_id is None:

@@ -62,7 +62,7 @@ def test_must_visit_places_resolve_through_the_gazetteer(tools: RegionTools) -> 
         ("leave at 10:00 with my 2 kids", {"adults": 10}, {}),
         ("no museums today, a park", {"interests": ["museum", "park"]}, {"interests": {"park": 1.0}}),
         ("battery is at 35 and we want a park", {"battery_percent": 35}, {}),
-        ("35 per cent in the battery", {"battery_percent": 35}, {"vehicle": {"soc": 0.35, "powertrain": "ev"}}),
+        ("the car has 35 per cent", {"battery_percent": 35}, {"vehicle": {"soc": 0.35, "powertrain": "ev"}}),
         ("something nice", {"interests": ["bar"], "diet": ["vegan"]}, {}),
     ],
 )

@@ -393,6 +393,9 @@ def test_a_name_one_letter_off_and_a_place_said_as_where_another_is(tools: Regio
     [
         ("dinner at Lumi and then Lilla Teatern", ["Ravintola Lumi", "Lilla Teatern"]),  # without "Ravintola"
         ("dinner at Lappi", ["Lappi ravintola"]),  # without "ravintola" after the name
+        ("dinner at kosmos", ["Ravintola Kosmos"]),  # a restaurant's own word after "at", in lower case
+        ("dinner at Ravintola Aino", ["Ravintola Aino (Finnish cuisine)"]),  # words left out, not Ravintola Bank
+        ("then Ateljée bar at Torni", ["Ateljée Bar Hotel Torni", "Hotelli Torni"]),  # the bar, at the hotel
         # Finnish: the name's last word alone, a slip of it, endings the first reading left on, consonant gradation
         ("tuomikirkko ja vanha kaupahalli", ["Helsingin tuomiokirkko", "Vanha Kauppahalli"]),
         ("haluisin käydä tuomiokirkossa ja senaatintorilla", ["Helsingin tuomiokirkko", "Senaatintori"]),
@@ -1134,3 +1137,35 @@ def test_a_start_and_an_end_said_as_labels_or_finnish_endings(tools: RegionTools
     assert len(labels.stated["must_visit"]) == 1  # Kaivopiha: "Seurahuone. Stop" is two sentences, not one name
     finnish = _understand(tools, "Havis Amandalta Kappeliin")  # from Havis Amanda to Kappeli
     assert (finnish.stated["origin"]["name"], finnish.stated["destination"]["name"]) == ("Havis Amanda", "Kappeli")
+
+
+@pytest.mark.parametrize(
+    ("text", "party", "vehicle"),
+    [
+        ("its me and my 3 friends from work, burgers", (4, 0), None),
+        ("borscht and pelmeni for dinner, russian restaurant, 2 ppl", (2, 0), None),
+        ("Amos Rex och sen vegetarisk lunch, vi är tre", (3, 0), None),
+        ("tre vuxna och två barn, Kiasma", (3, 2), None),  # not the statue called "Två barn"
+        ("leaf chademo 15%!! charge first then dinner", None, {"soc": 0.15, "connectors": ["chademo"]}),
+        ("sähköauto 40 %, type 2, ei saa laskea alle 15 %", None, {"soc": 0.4, "reserve_soc": 0.15}),
+    ],
+)
+def test_party_and_charge_in_other_words(
+    tools: RegionTools, text: str, party: tuple[int, int] | None, vehicle: dict[str, object] | None
+) -> None:
+    result = _understand(tools, text)
+    if party is not None:
+        assert (result.stated["party"]["adults"], result.stated["party"]["children"]) == party
+    if vehicle is not None:
+        assert {k: result.stated["vehicle"].get(k) for k in vehicle} == vehicle
+    assert result.not_understood == []  # "pelmeni" is a dish, no place the region lacks; no statue either
+    assert "must_visit" not in result.stated or text.endswith("Kiasma") or "Amos" in text
+
+
+def test_a_name_the_region_lacks_keeps_its_kind_and_a_start_elsewhere_still_has_an_end(tools: RegionTools) -> None:
+    vasa = _understand(tools, "the Vasa ship museum in Stockholm")
+    assert [n.said for n in vasa.not_understood] == ["Vasa ship museum"]
+    assert "interests" not in vasa.stated  # the museum is the one named, no wish for another
+    arthur = _understand(tools, "from helsinki airport to hotel arthur")
+    assert arthur.stated["destination"]["name"] == "Hotel Arthur"
+    assert [n.said for n in arthur.not_understood] == ["airport"]
