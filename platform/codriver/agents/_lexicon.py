@@ -26,7 +26,7 @@ INTEREST_WORDS: dict[str, str] = {
     r"museo\w*|museer\w*|taide(?!museo)\w*|konst(?!ig)\w*": "museum",
     r"exhibitions?": "museum",
     r"(?<!street )(?<!public )art(?:s|sy|y)?|galler(?:y|ies)|paintings?|culture|cultural|"
-    r"galleri\w*|taide(?!museo)\w*|konst(?!ig|museum)\w*": "gallery",
+    r"galleri\w*|taide(?!museo)\w*|konst(?!ig|museum)\w*|exhibitions?": "gallery",
     # "park" the place, not the verb ("where we can park", "park near the museum") nor a car park
     r"(?<!car )(?<!to )(?<!can )(?<!amusement )(?<!theme )(?<!water )(?<!caravan )(?<!rv )(?<!trampoline )(?<!trailer )"
     r"parks?(?! the car| near| nearby| close)|"

@@ -1065,6 +1065,7 @@ def test_times_charge_and_money_as_people_write_them(tools: RegionTools, text: s
     ("text", "interests", "avoid"),
     [
         ("🎬🍿 somewhere?", {"entertainment"}, set()),
+        ("an exhibition", {"museum", "gallery"}, set()),  # like "art": exhibitions are in both
         ("take us to a museum - wait no, make that a gallery", {"gallery"}, set()),
         ("a beach walk? no ok it's december, forget it, a park then", {"park"}, set()),
         ("lunch at the museum's café and then a walk in a park", {"park"}, set()),
