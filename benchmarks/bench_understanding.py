@@ -61,6 +61,7 @@ SETS = {
     "development 5": "understanding_dev5.yaml",
     "development 6": "understanding_dev6.yaml",
     "development 7": "understanding_dev7.yaml",
+    "development 8": "understanding_dev8.yaml",
 }
 HELD_OUT = {
     "held-out": "understanding_heldout.yaml",
@@ -70,8 +71,9 @@ HELD_OUT = {
     "held-out 5": "understanding_heldout5.yaml",
     "held-out 6": "understanding_heldout6.yaml",
     "held-out 7": "understanding_heldout7.yaml",
+    "held-out 8": "understanding_heldout8.yaml",
 }
-DEVELOPMENT = {f"development{n}" for n in ("", " 2", " 3", " 4", " 5", " 6", " 7")}
+DEVELOPMENT = {f"development{n}" for n in ("", " 2", " 3", " 4", " 5", " 6", " 7", " 8")}
 ORIGIN = {"place_id": "osm:way/8033120"}  # Ateneum: where every request of the sets starts
 SGD_SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "sgd-train-travel.yaml"
 SGD_SAMPLE = DATA / "sgd-sample.yaml"
