@@ -26,7 +26,7 @@ from codriver.agents._lexicon import (
     NUMBER_WORDS,
     SPECIAL_ATTRACTIONS,
 )
-from codriver.agents._linking import Mention, known_words, link_places, local_kind_words, near_what
+from codriver.agents._linking import Mention, english_frequency, known_words, link_places, local_kind_words, near_what
 from codriver.agents._spelling import correct_slips
 from codriver.agents._when import parse_clock, read_when
 from codriver.tools.geocoding import Gazetteer
@@ -348,8 +348,8 @@ def _interests(text: str, draft: RequestDraft) -> None:
     for category, said, start in mentions:
         if start in taken_back:
             continue
-        if len(said) >= 7 and said in draft.capitalised:
-            continue  # "Kunsthalle Helsinki (Taidehalli)": a name, not the word for art
+        if len(said) >= 7 and said in draft.capitalised and not english_frequency(said):
+            continue  # "Kunsthalle Helsinki (Taidehalli)": a name, not the word for art ("Historical" is English)
         if category == "place_of_worship" and re.search(r"\b(?:after|before) $", text[max(0, start - 8) : start]):
             continue  # "after church on Sunday": when, not where
         after = text[start + len(said) :]

@@ -1079,6 +1079,7 @@ def test_times_charge_and_money_as_people_write_them(tools: RegionTools, text: s
         ("kyrkor och ett galleri", {"place_of_worship", "gallery"}, set()),
         ("after church on sunday we'd like brunch somewhere", set(), set()),
         ("🏛️ ateneum ➡️ 🎭 kansallisteatteri", set(), set()),  # pictures of the places named
+        ("I would like to visit a Historical Landmark.", {"historic", "attraction"}, set()),  # English, capitalised
     ],
 )
 def test_kinds_of_place_as_people_say_them(tools: RegionTools, text: str, interests: set[str], avoid: set[str]) -> None:
