@@ -37,14 +37,15 @@ INTEREST_WORDS: dict[str, str] = {
     # zoos, aquariums and theme parks are attractions only where the region has one (see SPECIAL_ATTRACTIONS)
     r"sights?|sightseeing|attractions?|landmarks?|tourist spots?|market halls?|indoor markets?|"
     r"(?:christmas|food|street|farmers'?|outdoor) markets?|"
-    r"nahtavyy\w*|must[- ]sees|top sights|(?:the )?highlights|things to see|what to see": "attraction",
+    r"nahtavyy\w*|must[- ]sees|must[- ]see (?:things|places|sights|spots)|top sights|(?:the )?highlights|"
+    r"things to see|what to see": "attraction",
     r"histor(?:y|ic|ical)(?! museums?)|monuments?|memorials?|castles?|fortress|"
     r"architecture|(?:old|historic|historical) buildings|heritage": "historic",
     r"views?|viewpoints?|panorama|panoramic|lookouts?|photo spots?|sunsets?|sunrise": "viewpoint",
     r"coffee|cafes?|cafe|espresso|pastr(?:y|ies)|cake|bakery|ice ?cream|gelato|hot chocolate|cocoa|tea room|"
-    r"kahvi\w*|kahvila\w*|kaffe|fika": "cafe",
+    r"kahvi\w*|kahvila\w*|kaffe|fika|lattes?|cappuccinos?|flat whites?|americanos?|mochas?|a cuppa": "cafe",
     r"beers?|pints?|pubs?|bars?|drinks|a drink|cocktails?|wine|nightlife|night ?clubs?|clubbing|nightcaps?|"
-    r"olut\w*|oluet\w*|oluelle|kaljal\w*|baari\w*|pubi\w*|drinking|go(?:ing)? out for drinks|a night out|"
+    r"olut\w*|oluet\w*|oluelle|kaljal\w*|baari\w*|baare\w*|pubi\w*|drinking|go(?:ing)? out for drinks|a night out|"
     r"bar ?hopping": "bar",
     r"playgrounds?|leikkipuisto\w*|lekplats\w*|lekpark\w*|swings|slides|climbing frames?|"
     r"(?:somewhere|a place|places?) (?:for the kids )?to play|"
@@ -52,13 +53,14 @@ INTEREST_WORDS: dict[str, str] = {
     r"burn off (?:some |their )?energy|let off (?:some )?steam": "playground",
     r"churche?s?|cathedrals?|chapels?|places? of worship|worship|mass|(?:church|sunday) services?|evensong|"
     r"kyrk(?:a|or|orna|an)|kirkk?o\w*": "place_of_worship",
-    r"statues?|sculptures?|street art|public art|artworks?": "artwork",
+    r"statues?|sculptures?|street art|public art|artworks?|graffiti|murals?": "artwork",
     r"theat(?:er|re)s?|cinemas?|movies?|films?|(?:a|puppet|magic|comedy|live) shows?|shows|concerts?|opera|ballet|"
     r"musicals?|elokuv\w*|leffa\w*|teatteri\w*|jazz|blues|stand-?up|"
     r"live music|gigs?|comedy(?: clubs?| nights?)?|puppets?|"
     r"(?:see|watch|catch) (?:a|the) play|theatre plays?": "entertainment",
     r"beach(?:es)?|swim(?:ming)?(?! pools?| halls?| baths?)": "beach",
-    r"librar(?:y|ies)|books|(?:somewhere|a place|place) (?:quiet )?to read|reading rooms?|"
+    r"librar(?:y|ies)|(?<!english )(?<!second-hand )(?<!used )(?<!comic )books|"
+    r"(?:somewhere|a place|place) (?:quiet )?to read|reading rooms?|"
     r"kirjasto\w*|bibliotek\w*": "library",
     r"chemists?|pharmac(?:y|ies)|drugstores?|apteek\w*": "pharmacy",
     r"groceries|grocery(?: store| shop)?|supermarkets?|food shop|\w+kauppa(?:an|ssa|a)?|matbutik\w*": "supermarket",
@@ -73,6 +75,8 @@ INTEREST_WORDS: dict[str, str] = {
     r"(?:need|get|buy) (?:some )?(?:fuel|petrol|diesel|gas)": "fuel",
     r"restaurants?|fine dining|good food|foodie": "restaurant",
     r"fast food|street food|junk food": "fast_food",
+    r"parking (?:garages?|lots?|places?|spaces?|spots?|house)|car parks?|multi-storey|somewhere to park|"
+    r"(?:a )?place to park": "parking",
 }
 
 # Kinds of place people ask for that the catalogue has no category for: said as not possible, never dropped.
@@ -80,7 +84,8 @@ MISSING_KINDS = (
     r"saunas?|spas?|shopping|shops?|\w+shops?|bookstores?|souvenirs?|boutiques?|malls?|flea markets?|"
     r"bowling|escape rooms?|karaoke|casinos?|gyms?|golf|"
     r"ice skating|skating rinks?|ski(?:ing)?|climbing walls?|bouldering|swimming pools?|hot tubs?|massages?|"
-    r"sledding|sledging|tobogganing|toboggan runs?|sled(?:ding)? hills?|"
+    r"sledding|sledging|tobogganing|toboggan runs?|sled(?:ding)? hills?|swimming halls?|swimming baths|"
+    r"uimahall\w*|indoor pools?|arcades?|amusement arcades?|trampoline parks?|"
     r"airports?"
 )
 # Kinds of attraction a region may or may not have (OSM tourism=zoo, aquarium, theme_park, the place's descriptors):

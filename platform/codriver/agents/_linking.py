@@ -61,6 +61,7 @@ _EVERYDAY_WORDS = """
 _GENERIC = _LINKERS | frozenset(_EVERYDAY_WORDS.split())
 _CUE = (
     r"(?:lunch|dinner|breakfast|brunch|supper|eat|coffee|drinks?) (?:in|near|around|at)|(?:day )?trip to|"
+    r"(?:ferry|boat|cruise|train|bus|flight|fly|flying|sail(?:ing)?) (?:over )?to|"
     r"driv(?:e|ing) to|head(?:ing)? to|tak(?:e|ing) (?:the kids|the family) to|"
     r"must[- ]see|must[- ]visit|have to see|want to see|want to visit|would like to see|visit(?:ing)?|see|"
     r"stop (?:at|by)|including|include|go to|take (?:us|me|them) to|show (?:us|me|them)|start(?:ing)? (?:at|from)|"
@@ -587,6 +588,12 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             score = _EXACT if folded in by_name else 0.0
             key = folded
             bare = _uninflected_in(folded, by_name) if not score and (said[:1].isupper() or lower_case_text) else None
+            # "Esplanadin puistoon": a compound name said as two words (the Esplanade's park, Esplanadinpuisto)
+            if not score and n == 2 and len(tokens) == 2 and (said[:1].isupper() or lower_case_text):
+                joined = tokens[0] + tokens[1]
+                whole = joined if joined in by_name else _uninflected_in(joined, by_name)
+                if whole is not None and whole in by_name:
+                    key, score = whole, _INFLECTED_SCORE
             # "Carltonista Rivoliin" (from Carlton to Rivoli): one capitalised word too, when enough of it is left
             one_word_ok = n == 1 and said[:1].isupper() and bare is not None and len(bare) >= _SHORT_NAME_MIN - 1
             if (
@@ -814,7 +821,13 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
     for match in re.finditer(rf"\b([^\W\d_]{{7,}})(\s+(?:{_PLACE_WORDS})s?\b)?", text):
         start, end = match.start(), match.end()
         word = fold(match.group(1))
-        if not looks_local(word) or word in known or _uninflected(word) in known or LEXICAL.fullmatch(word):
+        if (
+            not looks_local(word)
+            or word in known
+            or _uninflected(word) in known
+            or LEXICAL.fullmatch(word)
+            or english_frequency(word) >= _RARE_IN_ENGLISH  # "cheapest" is English, no compound name
+        ):
             continue  # "ruokakauppa" (a grocery) is a kind of place the reader knows, not a name
         if any(c.start < end and start < c.end for c in chosen) or any(
             start < u + len(n) and u < end for n, u in unresolved
@@ -1075,6 +1088,7 @@ def _kind_word(word: str) -> str | None:
 _NOT_NAMING_WORDS = """
     after before during past near behind beside around opposite until till since via into onto towards
     och ett en eller men ja tai mutta und oder
+    loves likes wants hates enjoys prefers needs adores misses wife husband son daughter kids friend mum mom dad
 """  # the second line: "kyrkor och ett galleri" (Swedish "and a"), Finnish and German linking words
 _NOT_NAMING = frozenset(_NOT_NAMING_WORDS.split())
 # Words that describe a sight rather than name it: "the old church", "a big museum", "the white church".

@@ -28,7 +28,7 @@ from codriver.agents._lexicon import (
 )
 from codriver.agents._linking import Mention, english_frequency, known_words, link_places, local_kind_words, near_what
 from codriver.agents._spelling import correct_slips
-from codriver.agents._when import parse_clock, read_when
+from codriver.agents._when import corrected, parse_clock, read_when
 from codriver.tools.geocoding import Gazetteer
 
 __all__ = ["RequestDraft", "read_request"]
@@ -91,8 +91,9 @@ def _party(text: str, draft: RequestDraft) -> None:
     if re.search(r"\b(alone|solo|just me|by myself|on my own)\b", text):
         said.append("alone")
     if re.search(
-        r"\b(wife|husband|partner|girlfriend|boyfriend|spouse|couple(?! of)|two of us|the 2 of us|a friend|"
-        r"(?:my|with) (?:(?:elderly|old|aged|older|younger|little|big|kid) )?(?:dad|mum|mom|father|mother|brother|sister))\b",
+        r"\b(wife|husband|partner|girlfriend|boyfriend|spouse|couple(?! of)|two of us|the 2 of us|us two|we two|a friend|"
+        r"(?:my|with) (?:(?:elderly|old|aged|older|younger|little|big|kid) )?(?:dad|mum|mom|father|mother|brother|sister)|"
+        r"(?:my|a) (?:colleague|coworker|co-worker|workmate))\b",
         text,
     ):
         adults = 2
@@ -137,14 +138,18 @@ def _party(text: str, draft: RequestDraft) -> None:
         adults = total - children if total is not None else adults
         said.append(counted.group(0))
     grown = re.search(
-        rf"\b{_NUM} (?:adults?|grown-?ups|dads|moms|mums|fathers|mothers|aikuista|aikuinen|vuxna|vuxen)\b", text
+        rf"\b{_NUM} (?:adults?|ad|grown-?ups|dads|moms|mums|fathers|mothers|grandparents|aikuista|aikuinen|vuxna|vuxen)\b",
+        text,
     ) or re.search(r"\b(tva|tre|fyra) vuxna\b", text)
     if grown:
-        adults = _SWEDISH_NUMBERS.get(grown.group(1)) or _number(grown.group(1))
+        counted_adults = _SWEDISH_NUMBERS.get(grown.group(1)) or _number(grown.group(1))
+        # "us two plus 2 grandparents": grandparents or parents come with the couple already counted
+        with_us = adults >= 2 and re.search(r"grandparents|parents", grown.group(0))
+        adults = adults + counted_adults if with_us else counted_adults
         said.append(grown.group(0))
     kids = re.search(
         rf"\b{_NUM} (?:kids?|children|child|toddlers?|sons?|daughters?|little ones|boys?|girls?|bab(?:y|ies)|"
-        r"grandkids?|grandchildren|grandsons?|granddaughters?|teens|teenagers|lasta|lapsi|barn)\b",
+        r"grandkids?|grandchild|grandchildren|grandsons?|granddaughters?|teens|teenagers|lasta|lapsi|barn)\b",
         text,
     )
     kids = kids or re.search(r"\b(tva|tre|fyra|kaksi|kolme|nelja) (?:barn|lasta)\b", text)
@@ -205,9 +210,12 @@ def _party(text: str, draft: RequestDraft) -> None:
         adults = total  # "we are 2 person + 1 baby": the baby is more than the two
     elif total is not None and not grown:
         adults = max(1, total - children)  # "we're six: ... our two kids": the kids are of the six
-    elif re.search(r"\b(grand(?:ma|pa|mother|father|parents))\b", text):
+    elif not grown and re.search(r"\b(grand(?:ma|pa|mother|father|parents))\b", text):
         adults += 2 if "parents" in text else 1
         said.append("grandparents")
+    elif re.search(r"\b(?:my|our) (?:mother|father|sister|brother)-in-law\b", text) and adults >= 2:
+        adults += 1  # "me, my wife, our three kids and my mother-in-law"
+        said.append("in-law")
     elif not counted and not grown and re.search(r"\b(?:my|our) (?:parents|in-laws)\b", text):
         adults += 2
         said.append("parents")
@@ -265,7 +273,7 @@ def _budget(text: str, draft: RequestDraft) -> None:
 
 
 _PRICE_WORDS = {
-    "cheap": r"cheap(?:ly)?|inexpensive|budget[- ]friendly|on a budget|low[- ]cost|affordable|cheap eats|"
+    "cheap": r"cheap(?:ly|est)?|inexpensive|budget[- ]friendly|on a budget|low[- ]cost|affordable|cheap eats|"
     r"low[- ]budget|(?:nothing|not) (?:expensive|pricey)|edullinen|edullista|billig\w*",
     "moderate": r"not too (?:pricey|expensive|dear)|nothing too (?:pricey|expensive|fancy)|reasonably priced|mid[- ]range|"
     r"mid[- ]?price[ds]?|moderate(?:ly priced)?|medium[- ]priced|average prices?|normal prices?",
@@ -305,7 +313,8 @@ _KIND_AS_MODIFIER = r" (?:cafe|cafeteria|restaurant|shop|store|bar|kiosk|concert
 
 _LOCATOR = re.compile(
     r"\b(?:next to|opposite|near|beside|behind|across from|in front of|close to|around the corner from|"
-    r"(?:staying|live|living|stay) (?:right )?(?:by|at|next to|near|in))\s+(?:a|an|the|our|my)?\s*(?:\w+\s+)?$"
+    r"(?:staying|live|living|stay) (?:right )?(?:by|at|next to|near|in)|(?:just |we )?(?:came|come|coming) (?:back )?from|"
+    r"been (?:to|at))\s+(?:a|an|the|our|my)?\s*(?:\w+\s+)?$"
 )
 _WALK_BY_WATER = r" (?:on|along) (?:a |the )?(?:\w+ )?(?:beach|sands?)\b"
 
@@ -579,6 +588,10 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
         r"\b(\d{1,3})\s*(?:%|percent|per cent)\s*(?:battery|charge|soc|charged|left|now|remaining)|\bbatt\w*\s*(\d{1,3})\s*%",
         text,
     )
+    # "EV 25% -> 80%": from the charge now to the charge wanted
+    arrow = re.search(r"\b(\d{1,3})\s*%\s*(?:->|→|=>|to)\s*(\d{1,3})\s*%", text)
+    if arrow and not soc:
+        soc = arrow
     # "EV 45%", "electric car 60% / 77kWh": the charge said right after the car
     soc = soc or re.search(
         r"\b(?:ev|electric(?: car| vehicle)?|e-?car|bev|tesla(?: model \w)?)\s*(?:is\s*|,\s*)?(\d{1,3})\s*(?:%|percent)"
@@ -640,6 +653,8 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
     if target:
         vehicle["target_soc"] = int(target.group(1)) / 100
         evidence.append(target.group(0))
+    elif arrow and soc is arrow:
+        vehicle["target_soc"] = int(arrow.group(2)) / 100
     # "leaf chademo 15%!!", "sähköauto 40 %": an electric car's one other percentage is its charge now
     used = [m.span() for m in (soc, reserve, target) if m is not None]
     others = [
@@ -709,7 +724,7 @@ def _visit_minutes(text: str, draft: RequestDraft) -> None:
 
 _ORIGIN_BEFORE = re.compile(
     r"\b(?:from|starting (?:at|from)|start(?:s)? (?:at|from)|leaving from|depart(?:ing)? from|"
-    r"(?:start|starting point|origin|from|begin):|"
+    r"(?:start|starting point|origin|from|begin):|(?:(?:my|our|the) )?hotel is|"
     r"pick(?:ing)? (?:us |me |them )?up (?:at|from)|set(?:ting)? off from|begin(?:ning)? at|"
     # "we're staying at the Torni hotel": where the day starts (not "staying at the museum for an hour")
     r"(?:we'?re|we are|i'?m|i am) staying (?:at|in))\s+(?:the\s+)?$"
@@ -897,6 +912,11 @@ def _normalise(text: str) -> str:
 def _cuisines(text: str, draft: RequestDraft, region_cuisines: frozenset[str]) -> None:
     """Food wishes ("sushi", "something Nepalese"), attached to the meal said nearest to them."""
     wishes = read_cuisines(text, region_cuisines=region_cuisines)
+    # "an Indian place, no wait, make it Nepalese": the food said before the words taking it back is dropped
+    for cue in _TAKEN_BACK.finditer(text):
+        before = [w for w in wishes if w.start < cue.start()]
+        if before and any(w.start > cue.start() for w in wishes):
+            wishes = [w for w in wishes if w is not before[-1]]
     seen: set[tuple[str, ...]] = set()
     # "🍕🍕", "sushi... more sushi": one wish said twice is one wish
     wishes = [w for w in wishes if tuple(w.values) not in seen and not seen.add(tuple(w.values))]  # type: ignore[func-returns-value]
@@ -933,6 +953,7 @@ def read_request(
     """
     # "musuems and a galery": slips of the reader's own words are read as those words, and said
     text, slips = correct_slips(text, known_words(gazetteer) if gazetteer is not None else frozenset())
+    text = corrected(text)  # "4 people, wait no, 5": the number said last
     draft = RequestDraft(
         kind_words=local_kind_words(gazetteer) if gazetteer is not None else (),
         capitalised=frozenset(

@@ -688,6 +688,8 @@ def _ignored(text: str) -> list[NotUnderstood]:
 
 
 MAX_TEXT = 2000
+_THANKS = re.compile(r"\s*(?:thanks|thank you|thx|ty|cheers|kiitos|tack)\b", re.IGNORECASE)
+_NO_TRIP = "nothing in it says what trip you want"
 # "how cold does it get in December?", "whats the speed limit on motorways": a question about something
 # else, not a trip to plan (with or without its "?")
 _QUESTION_ONLY = re.compile(
@@ -755,6 +757,13 @@ async def understand(
             sources.update(dict.fromkeys(merged, "model"))
     unmet += [NotUnderstood(**item) for item in draft.not_understood]
     unmet += _foreign(text, draft.evidence)
+    if not draft.fields and not unmet and context.request is None and _THANKS.match(text):
+        # "thanks, that was a great trip yesterday!": nothing asked, so nothing planned
+        return Understanding(
+            stated={},
+            not_understood=[NotUnderstood(said=text.strip()[:40], reason=_NO_TRIP, kind="not_read")],
+            questions=["What would you like to do next? For example: a museum and lunch tomorrow."],
+        )
     request: TripRequest | None = None
     assumptions: list[str] = []
     questions: list[str] = []

@@ -53,6 +53,7 @@ _MORNING = r"(?:in the morning|this morning|am|a\.m\.)"
 _MEAL_BEFORE = re.compile(r"\b(?:breakfast|brunch|lunch|dinner|supper|eat|meal)\b[^,.;:]{0,30}$")
 _NIGHT_OUT_FROM = 20  # a departure this late makes a bare "back at 3" three in the night
 _SMALL_HOURS_UNTIL = 5
+_EVENING_START_FROM = 17  # a departure this late makes a bare "until 1:30" half past one in the night
 _ROLLS_OVER_AFTER_DAYS = 60  # a day-month without a year passed longer ago than this is next year's; sooner, asked
 _SMALL_BARE_HOUR = 5  # a departure said "at 1".."at 5" without a.m. is in the afternoon
 _EARLIEST_BARE_HOUR = 7  # "7-11 museums" can only be hours; "2-3 museums" is a count
@@ -126,7 +127,7 @@ _RELATIVE = (
     r"(?:the )?day after tomorrow|tomorrow|today|tonight|this (?:morning|afternoon|evening)|"
     r"in (?:\d+|two|three|four|five|six|a couple of) days|a week from (?:today|now)|"
     r"in (?:\d|one|two|three|four|a couple of) weeks?|in a fortnight|a fortnight from (?:today|now)|"
-    r"huomenna|ylihuomenna|tanaan|i morgon|i overmorgon|i dag|i ?kvall|tana iltana"
+    r"huomenna|ylihuomenna|tanaan|i morgon|imorgon|i overmorgon|i dag|idag|i ?kvall|tana iltana"
 )
 
 
@@ -208,6 +209,12 @@ def _hour_value(word: str) -> int:
     return int(word) if word.isdigit() else _WORD_HOURS[word]
 
 
+def _bare_hour(raw: str) -> int | None:
+    """The hour of "2" or "two" said alone (no minutes, no a.m./p.m.), else None."""
+    word = raw.strip()
+    return _hour_value(word) if word.isdigit() or word in _WORD_HOURS else None
+
+
 def _explicit_half(raw: str) -> bool:
     """Whether the phrase fixes a.m./p.m. itself (a suffix, a 24-hour clock or a word like noon)."""
     text = raw.casefold()
@@ -256,6 +263,10 @@ def _holiday_names(country: str, year: int) -> tuple[tuple[str, date], ...]:
         "boxing day": (12, 26),
         "st. stephen's day": (12, 26),
         "christmas": (12, 25),
+        "valentine's day": (2, 14),
+        "valentines day": (2, 14),
+        "halloween": (10, 31),
+        "st. patrick's day": (3, 17),
     }
     for name, (month, day_of_month) in extra.items():
         for y in (year, year + 1):
@@ -404,7 +415,7 @@ class _DayReader:
             if word in {"ylihuomenna", "i overmorgon"}:
                 parsed = today + timedelta(days=2)
             elif word in {"tonight", "ikvall", "i kvall", "tana iltana"} or word.startswith(
-                ("this ", "today", "tanaan", "i dag")
+                ("this ", "today", "tanaan", "i dag", "idag")
             ):
                 parsed = today
             elif word.startswith("a week from"):
@@ -549,7 +560,7 @@ def _read_range_of(text: str, when: When, *, meals: bool) -> str:
             )
             later = (rng["qa"] or "") not in {"", "in the morning"}
             pm_first = (later or (bool(evening) and not rng["qa"])) and not _explicit_half(rng["a"])
-            small = re.fullmatch(r"[1-6]", rng["a"].strip()) and re.fullmatch(r"[1-7]", rng["b"].strip())
+            small = _bare_hour(rng["a"]) in range(1, 7) and _bare_hour(rng["b"]) in range(1, 8)
             pm_first = pm_first or (bool(small) and not rng["qa"])  # "Sunday 2 to 5": nobody means the night
             first = parse_clock(rng["a"], evening=pm_first)
             second = parse_clock(rng["b"], evening=(bool(evening) or bool(small)) and not _explicit_half(rng["b"]))
@@ -582,7 +593,9 @@ _RETURN_CUE = (
 
 
 def _read_clocks(text: str, when: When) -> str:
-    impossible = re.search(r"\b(?:at|by|until|till|from|klo)\s+(\d{1,2})[:.](\d{2})\b", text)
+    impossible = re.search(
+        r"\b(?:at|by|until|till|from|klo|kl|lahto|leave|leaving|start)\s+(\d{1,2})[:.](\d{2})\b", text
+    )
     if impossible and (int(impossible.group(1)) > 24 or int(impossible.group(2)) > 59):
         when.questions.append(f"{impossible.group(0)} is not a time of day: what time do you mean?")
         return _blank(text, impossible.start(), impossible.end())
@@ -622,13 +635,24 @@ def _read_clocks(text: str, when: When) -> str:
         ):
             morning = _morning_after(text, back.end())
             clock = parse_clock(back["t"], evening=not morning and not _explicit_half(back["t"]))
+            night = parse_clock(back["t"])
+            if (
+                when.depart is not None
+                and when.depart.hour >= _EVENING_START_FROM
+                and night is not None
+                and night.hour <= _SMALL_HOURS_UNTIL
+                and not _explicit_half(back["t"])
+            ):
+                clock = night  # "leave at 19 for dinner, then drinks until 1:30": half past one in the night
             night_out = when.depart is not None and when.depart.hour >= _NIGHT_OUT_FROM
             if clock is not None and night_out and clock.hour >= 12 and not _explicit_half(back["t"]):
                 small_hours = time(clock.hour - 12, clock.minute)
                 if small_hours.hour <= _SMALL_HOURS_UNTIL:
                     clock = small_hours  # "leaving 22:30, home around 3": three in the night
             elif clock is not None and clock.hour < 8 and not _explicit_half(back["t"]) and not morning:
-                clock = time(clock.hour + 12, clock.minute)
+                evening_start = when.depart is not None and when.depart.hour >= _EVENING_START_FROM
+                if not (evening_start and clock.hour <= _SMALL_HOURS_UNTIL):
+                    clock = time(clock.hour + 12, clock.minute)
             if clock is not None:
                 when.back = clock
                 # "out till 1am": back in the small hours is back the next day
@@ -739,7 +763,9 @@ def _read_part(text: str, when: When) -> None:
         when.said["part_of_day"] = local.group(0)
         return
     part = re.search(
-        r"\b(?:in the |this |tomorrow |on \w+ |\w+day )?(morning|afternoon|evening|night)\b|\b(tonight)\b", text
+        r"\b(?<!for the )(?<!for a )(?<!for one )(?:in the |this |tomorrow |on \w+ |\w+day )?"
+        r"(morning|afternoon|evening|night)\b|\b(tonight)\b",
+        text,
     )
     if part:
         name = part.group(1) or "night"
@@ -830,6 +856,18 @@ def _read_days_long(text: str, when: When, now: datetime, *, said: str) -> None:
     when.said["days"] = words
 
 
+# "leave at 9, sorry, 9:30", "4 people, wait no, 5": the number said last is the one meant
+_CORRECTED = re.compile(
+    r"\b(\d{1,2}(?:[:.]\d{2})?)(\s+[a-z]+)?\s*,?\s*(?:sorry|wait,? no|no,? wait|i mean|actually|make (?:that|it)|"
+    r"or rather|no)\s*,?\s*(\d{1,2}(?:[:.]\d{2})?)\b(?!\s*[a-z])"
+)
+
+
+def corrected(text: str) -> str:
+    """The text with a number taken back replaced by the one said after it ("9, sorry, 9:30" -> "9:30")."""
+    return _CORRECTED.sub(lambda m: m.group(3) + (m.group(2) or ""), text)
+
+
 def read_when(text: str, now: datetime, *, country: str | None = None) -> When:
     """The time fields of ``text`` (folded: lower case, no accents), relative to ``now`` (aware).
 
@@ -839,6 +877,9 @@ def read_when(text: str, now: datetime, *, country: str | None = None) -> When:
     when = When()
     text = _MISSPELT_TOMORROW.sub("tomorrow", text)
     text = re.sub(r"\bx-?mas\b", "christmas", text)
+    text = corrected(text)
+    # "from like two until seven", "back by like nine": a filler before an hour
+    text = re.sub(rf"\blike\s+(?={_HOUR}\b)", "", text)
     order = "MDY" if country == "US" else "DMY"
     text = _read_days(text, now, when, order=order)
     rest = _DayReader(text, now, when, country=country, order=order).read() if when.day is None else text

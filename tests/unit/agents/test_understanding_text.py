@@ -886,6 +886,12 @@ def test_a_length_said_without_for_and_days_gone_by_are_asked(tools: RegionTools
         ("we are 2 person + 1 baby, nature", 2, 1),
         ("2 aikuista ja 2 lasta, kirjasto", 2, 2),
         ("två vuxna, kyrkor", 2, 0),
+        ("chinese dinner, 4 people, wait no, 5", 5, 0),
+        ("me, my wife, our three kids and my mother-in-law", 3, 3),
+        ("two grandparents and one grandchild (6), a playground", 2, 1),
+        ("us two plus 2 grandparents and 3 kids", 4, 3),
+        ("2 ad + 2 kids, playground", 2, 2),
+        ("my colleague and I, the cathedral", 2, 0),
     ],
 )
 def test_the_party_as_people_count_it(tools: RegionTools, text: str, adults: int, children: int) -> None:
@@ -1171,3 +1177,36 @@ def test_a_name_the_region_lacks_keeps_its_kind_and_a_start_elsewhere_still_has_
     arthur = _understand(tools, "from helsinki airport to hotel arthur")
     assert arthur.stated["destination"]["name"] == "Hotel Arthur"
     assert [n.said for n in arthur.not_understood] == ["airport"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        ("jag vill se konst idag", {"date": "2026-12-09"}),
+        ("leave at 9, sorry, 9:30, back around 3pm", {"depart_at": "2026-12-09T09:30:00+02:00"}),
+        ("tomorrow, the afternoon free from like two until seven", {"depart_at": "2026-12-10T14:00:00+02:00"}),
+        ("leave at 19 for dinner, then drinks until 1:30 at the latest", {"return_by": "2026-12-10T01:30:00+02:00"}),
+        ("valentine's day, french dinner for the two of us", {"date": "2027-02-14"}),
+        ("need a hotel for the night", {"part_of_day": None}),  # where to sleep, not the hours of the day
+        (
+            "EV 25% -> 80%, CCS",
+            {"vehicle": {"powertrain": "ev", "soc": 0.25, "target_soc": 0.8, "connectors": ["ccs"]}},
+        ),
+    ],
+)
+def test_corrections_fillers_and_named_days(tools: RegionTools, text: str, fields: dict[str, object]) -> None:
+    stated = _understand(tools, text).stated
+    assert {k: stated.get(k) for k in fields} == fields
+
+
+def test_thanks_is_no_trip_and_an_indian_place_taken_back_is_no_wish(tools: RegionTools) -> None:
+    thanks = _understand(tools, "thanks, that was a great trip yesterday!")
+    assert thanks.request is None
+    assert thanks.questions
+    nepalese = _understand(tools, "Wednesday lunch at an Indian place, no wait, make it Nepalese")
+    assert [c["values"] for c in nepalese.stated["cuisine"]] == [["nepalese"]]
+    hotel = _understand(tools, "Hotel is Scandic Hakaniemi. Steak dinner and a beer after")
+    assert hotel.stated["origin"]["name"] == "Scandic Hakaniemi"
+    esplanade = _understand(tools, "Rikhardinkadun kirjastoon ja sitten Esplanadin puistoon")
+    assert len(esplanade.stated["must_visit"]) == 2  # the library and Esplanadinpuisto, no café Esplanad
+    assert "interests" not in esplanade.stated
