@@ -459,6 +459,14 @@ def _special_attractions(text: str, draft: RequestDraft, gazetteer: Gazetteer | 
 
 def _diets(text: str, draft: RequestDraft) -> None:
     diets = [(value, said) for value, said, start in _categories(text, DIET_WORDS) if not is_negated(text, start)]
+    # "no meat, no fish, no dairy, no eggs", "no animal products": vegan, said the long way
+    no_animal = re.search(r"\bno animal products\b|\bnothing from animals\b", text)
+    no_meat = re.search(r"\bno (?:meat|fish|meat or fish)\b", text)
+    no_dairy = re.search(r"\bno (?:dairy|milk)\b", text)
+    no_eggs = re.search(r"\bno eggs?\b", text)
+    if no_animal or (no_meat and no_dairy and no_eggs):
+        said = no_animal.group(0) if no_animal else ", ".join(m.group(0) for m in (no_meat, no_dairy, no_eggs) if m)
+        diets = [(v, w) for v, w in diets if v not in {"vegetarian", "lactose_free"}] + [("vegan", said)]
     if diets:
         draft.put("diet", sorted({d for d, _ in diets}), ", ".join(s for _, s in diets))
 

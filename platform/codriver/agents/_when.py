@@ -263,6 +263,15 @@ def _holiday_names(country: str, year: int) -> tuple[tuple[str, date], ...]:
         "boxing day": (12, 26),
         "st. stephen's day": (12, 26),
         "christmas": (12, 25),
+        # Swedish and Finnish names people use beside the official ones
+        "trettondagen": (1, 6),
+        "trettondag jul": (1, 6),
+        "julafton": (12, 24),
+        "juldagen": (12, 25),
+        "annandag jul": (12, 26),
+        "nyarsafton": (12, 31),
+        "jouluaatto": (12, 24),
+        "uudenvuodenaatto": (12, 31),
         "valentine's day": (2, 14),
         "valentines day": (2, 14),
         "halloween": (10, 31),
@@ -426,7 +435,11 @@ class _DayReader:
                 parsed = _dateparser_day(word.removeprefix("the "), self.now, order=self.order)
             if parsed is not None:
                 return self._set(parsed, relative, explicit_year=True)
-        dom = re.search(rf"\b(?:on )?(?:(?P<wd>{_WEEKDAY_NAMES}),? )?the (?P<d>\d{{1,2}})(?:st|nd|rd|th)\b", text)
+        dom = re.search(
+            rf"\b(?:on )?(?:(?P<wd>{_WEEKDAY_NAMES}),? )?the (?P<d>\d{{1,2}})(?:st|nd|rd|th)\b"
+            r"(?!\s+(?:floor|storey|story|level|row|time|place|gate|door|stop|exit|platform|room|century))",
+            text,
+        )
         if dom:
             parsed = _dateparser_day(f"the {dom['d']}th", self.now, order=self.order)
             if parsed is not None:
@@ -878,6 +891,7 @@ def read_when(text: str, now: datetime, *, country: str | None = None) -> When:
     text = _MISSPELT_TOMORROW.sub("tomorrow", text)
     text = re.sub(r"\bx-?mas\b", "christmas", text)
     text = corrected(text)
+    text = re.sub(r"\b(\d{1,2}(?:[:.]\d{2})?)\s*-?ish\b", r"\1", text)  # "10-ish to 4": about ten
     # "from like two until seven", "back by like nine": a filler before an hour
     text = re.sub(rf"\blike\s+(?={_HOUR}\b)", "", text)
     order = "MDY" if country == "US" else "DMY"

@@ -1210,3 +1210,13 @@ def test_thanks_is_no_trip_and_an_indian_place_taken_back_is_no_wish(tools: Regi
     esplanade = _understand(tools, "Rikhardinkadun kirjastoon ja sitten Esplanadin puistoon")
     assert len(esplanade.stated["must_visit"]) == 2  # the library and Esplanadinpuisto, no café Esplanad
     assert "interests" not in esplanade.stated
+
+
+def test_vegan_said_the_long_way_a_floor_is_no_day_and_about_ten(tools: RegionTools) -> None:
+    assert _understand(tools, "no meat, no fish, no dairy, no eggs - dinner ideas?").stated["diet"] == ["vegan"]
+    oodi = _understand(tools, "Oodi at Töölönlahti, the 3rd floor")
+    assert oodi.questions == []  # "the 3rd floor" is no day that has passed
+    assert "date" not in oodi.stated
+    about = _understand(tools, "next wednesday, 10-ish to 4, art").stated
+    assert (about["depart_at"][11:16], about["return_by"][11:16]) == ("10:00", "16:00")
+    assert _understand(tools, "trettondagen: Amos Rex").stated["date"] == "2027-01-06"
