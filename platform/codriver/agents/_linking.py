@@ -440,6 +440,13 @@ _PART_OF = re.compile(
     re.IGNORECASE,
 )
 
+# "the cathedral's crypt": the same, said with a possessive
+_PART_OF_OWNER = re.compile(
+    r"\bthe\s+(?P<whole>(?:old |new |city |main )?(?:" + "|".join(sorted(_DESCRIBED)) + r"))(?:'s|\u2019s)\s+"
+    r"(?P<part>[A-Za-z]+)\b",
+    re.IGNORECASE,
+)
+
 # a statue is tagged as a sculpture or a monument as often as a statue
 _KIND_SYNONYMS = {
     "statue": frozenset({"sculpture", "monument"}),
@@ -734,7 +741,7 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
         if described is not None:
             found.append(_mention(gazetteer, by.group(0), by.span(), described, score=0.9))
     # "the crypt under the cathedral", "the tower of the town hall": a place named by what it is part of
-    for part in _PART_OF.finditer(text):
+    for part in [*_PART_OF.finditer(text), *_PART_OF_OWNER.finditer(text)]:
         tokens = [*fold(part.group("whole")).split(), *fold(part.group("part")).split()]
         described = _described(gazetteer, tokens, single_ok=False)
         if described is not None:
@@ -792,7 +799,11 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             continue
         # "the Natural History Museum": everyday words, but two of them capitalised before the kind make a name
         naming = [w for w in name.split() if w[:1].isupper() and not re.fullmatch(_PLACE_WORDS, w.lower())]
-        generic = set(fold(match.group(0)).split()) <= _GENERIC and len(naming) < 2
+        # "Design Museum": a word that is no word of ours before a capitalised kind names a place too
+        kind_named = bool(re.search(r"\b[A-Z]\w*$", match.group(0))) and any(
+            not LEXICAL.fullmatch(fold(w)) and fold(w) not in _DESCRIBING for w in naming
+        )
+        generic = set(fold(match.group(0)).split()) <= _GENERIC and len(naming) < 2 and not kind_named
         if generic or _NOT_NAMES.fullmatch(name):
             continue
         sentence_start = re.search(r"(?:^|[.!?:;]\s*)$", text[:start]) is not None

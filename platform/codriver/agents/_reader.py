@@ -393,6 +393,7 @@ def _interests(text: str, draft: RequestDraft) -> None:
         elif category in avoid:
             continue
         elif category not in interests:
+            draft.fields.setdefault("_interest_said", {}).setdefault(category, said)  # "gas station", not "fuel"
             soft = re.search(
                 r"\b(maybe|perhaps|if (?:there is|we have) time|possibly|a bit of)\b", text[max(0, start - 25) : start]
             )

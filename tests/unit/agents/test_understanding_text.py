@@ -1220,3 +1220,13 @@ def test_vegan_said_the_long_way_a_floor_is_no_day_and_about_ten(tools: RegionTo
     about = _understand(tools, "next wednesday, 10-ish to 4, art").stated
     assert (about["depart_at"][11:16], about["return_by"][11:16]) == ("10:00", "16:00")
     assert _understand(tools, "trettondagen: Amos Rex").stated["date"] == "2027-01-06"
+
+
+def test_a_part_said_with_a_possessive_a_capitalised_kind_and_the_words_of_a_missing_kind(tools: RegionTools) -> None:
+    assert tools.gazetteer is not None
+    crypt = link_places("we want to see the cathedral's crypt and then tapas", tools.gazetteer)[0]
+    assert [m.name for m in crypt] == ["Tuomiokirkon krypta"]
+    assert link_places("Design Museum and a cafe afterwards", tools.gazetteer)[1] == [("Design Museum", 0)]
+    assert link_places("Art Museum and a cafe", tools.gazetteer)[1] == []  # "art" is a word of ours: a wish
+    fuel = _understand(tools, "tank is almost empty, gas station first")
+    assert [(n.said, n.reason) for n in fuel.not_understood] == [("gas station", "no fuel in this region")]
