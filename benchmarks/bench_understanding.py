@@ -13,7 +13,9 @@ Three kinds of evidence, reported separately:
   ``understanding_dev4.yaml``/``understanding_heldout4.yaml`` (80 each, the fourth weighted
   towards place names, kinds of place and cuisines) by further such sessions;
   ``understanding_dev5.yaml``/``understanding_heldout5.yaml`` (100 each, weighted towards named
-  places and kinds of place in everyday words) by a fifth such session. The reader is
+  places and kinds of place in everyday words) by a fifth such session, and pairs 6 (places,
+  ``now`` 16 December), 7 (kinds of place and wishes, 18 December) and 8 (a mix written for many
+  kinds of traveller, 22 December), 100 requests each, by three more. The reader is
   tuned on the development sets only;
   the held-out set is never read while tuning (``--show-dev-errors`` prints development misses,
   never held-out ones);
