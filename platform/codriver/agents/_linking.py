@@ -716,6 +716,8 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 and (score < _EXACT or not lower_case_text or (len(said) < 5 and _english_word(folded)))
             ):
                 continue  # a lower-case word is a name only in text typed all in lower case
+            if n == 1 and not said[:1].isupper() and english_frequency(folded) >= _EVERYDAY_ENGLISH:
+                continue  # "contemporary art" is no visit to Helsinki Contemporary, "the bank" no Ravintola Bank
             owners = _rank(gazetteer, by_name[key])
             best = gazetteer.entries[owners[0]]
             everyday = n == 1 and not said[:1].isupper() and (best.category or "") in _EVERYDAY
@@ -1171,6 +1173,7 @@ def _lower_case_sights(
 _PLACE_CUE = re.compile(
     r"\b(?:to|at|in|visit(?:ing)?|see(?:ing)?|near|via|around|towards?|and|then|also|plus)\s+(?:the\s+)?$"
 )
+_EVERYDAY_ENGLISH = 2e-6  # a lower-case word this common is English ("contemporary" 2.2e-6), not a name
 _RARE_IN_ENGLISH = 5e-8  # a word's share of English subtitles: "helsinki", "ikea" 3e-8; "nightcap" 4e-7
 _COMMON_IN_ENGLISH = 1e-6  # a word one letter from one this common is a slip of it ("musuem")
 

@@ -1230,3 +1230,10 @@ def test_a_part_said_with_a_possessive_a_capitalised_kind_and_the_words_of_a_mis
     assert link_places("Art Museum and a cafe", tools.gazetteer)[1] == []  # "art" is a word of ours: a wish
     fuel = _understand(tools, "tank is almost empty, gas station first")
     assert [(n.said, n.reason) for n in fuel.not_understood] == [("gas station", "no fuel in this region")]
+
+
+def test_an_everyday_english_word_in_lower_case_names_no_place(tools: RegionTools) -> None:
+    assert tools.gazetteer is not None
+    # "Helsinki Contemporary" is known as "Contemporary", but "contemporary art" is a kind of art
+    assert link_places("the museum of contemporary art", tools.gazetteer)[0] == []
+    assert [m.name for m in link_places("dinner at kosmos", tools.gazetteer)[0]] == ["Ravintola Kosmos"]
