@@ -1078,8 +1078,10 @@ def _compound_sight(gazetteer: Gazetteer, folded: str) -> int | None:
 # Kinds of sight a traveller names in lower case with a word before it: "design museum", "sibelius monument".
 _SIGHT_KINDS = (
     r"museum|gallery|church|cathedral|chapel|monument|statue|memorial|fortress|castle|palace|tower|zoo|"
-    r"aquarium|library|theatre|theater|opera|temple|mosque|synagogue"
+    r"aquarium|library|theatre|theater|opera|temple|mosque|synagogue|station"
 )
+# "a gas station", "the charging station": services, no sight named in lower case
+_SERVICE_WORDS = frozenset({"gas", "petrol", "filling", "fuel", "charging", "service", "power", "police", "fire"})
 _LOWER_WORDS_BEFORE = re.compile(r"((?:[a-zåäö][\w'\u2019-]*\s+){1,2})$")
 _KIND_NAMES = tuple(_SIGHT_KINDS.split("|"))
 
@@ -1136,6 +1138,8 @@ def _lower_case_sights(
             words = words[1:]
         if not words or any(fold(w) in _LINKERS or fold(w) in _NOT_NAMING for w in words):
             continue  # "after church", "before the museum": when, not which
+        if kind == "station" and fold(words[-1]) in _SERVICE_WORDS:
+            continue
         start = text.rfind(words[0], match.start(), word.start())
         end = word.end()
         before = text[:start].rstrip()

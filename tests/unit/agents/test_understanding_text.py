@@ -1237,3 +1237,9 @@ def test_an_everyday_english_word_in_lower_case_names_no_place(tools: RegionTool
     # "Helsinki Contemporary" is known as "Contemporary", but "contemporary art" is a kind of art
     assert link_places("the museum of contemporary art", tools.gazetteer)[0] == []
     assert [m.name for m in link_places("dinner at kosmos", tools.gazetteer)[0]] == ["Ravintola Kosmos"]
+
+
+def test_a_station_the_region_lacks_is_said_and_a_gas_station_is_a_service(tools: RegionTools) -> None:
+    assert tools.gazetteer is not None
+    assert link_places("the bus station", tools.gazetteer)[1] == [("Bus Station", 4)]
+    assert link_places("a gas station first", tools.gazetteer)[1] == []
