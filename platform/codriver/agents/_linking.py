@@ -258,6 +258,10 @@ def _alias_index(gazetteer: Gazetteer) -> tuple[dict[str, list[int]], list[str]]
 
 _COUNT_WORD_LIST = "one two three four five six a an tva tre fyra fem sex yksi kaksi kolme nelja viisi kuusi"
 _COUNT_WORDS = frozenset(_COUNT_WORD_LIST.split())
+# kinds said right after a name's distinctive word: "Aschanin kahvilaan", "the Otava bookshop cafe"
+_KIND_WORDS_AFTER = (
+    r"kahvila|cafe|caf|ravintola|restaurant|bistro|baari|bar\b|pub\b|bookshop|kirja|museo|museum|galleria"
+)
 _LAST_WORD_MIN = 8  # letters of a last word known alone: "tuomiokirkko", "rahamuseo"; not "kirkko"
 _KIND_PREFIXES = frozenset(
     {"ravintola", "restaurant", "restaurang", "cafe", "kahvila", "bar", "baari", "pub", "hotel", "hotelli", "bistro"}
@@ -611,13 +615,26 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 and bare not in _town_words(gazetteer)
             ):
                 key, score = bare, _INFLECTED_SCORE  # "Cafe Ekbergillä": at Cafe Ekberg; "kiasmaan": to Kiasma
-            alone = i + 1 >= len(words) or fold(words[i + 1][0]) in _LINKERS or re.match(r"\s*[,.;!?)]", text[end:])
+            alone = bool(
+                i + 1 >= len(words) or fold(words[i + 1][0]) in _LINKERS or re.match(r"\s*[,.;!?)]", text[end:])
+            )
+            # "Aschanin kahvilaan", "the Otava bookshop cafe": a kind of place after the word is the name's
+            alone = alone or bool(
+                i + 1 < len(words)
+                and re.match(rf"(?:{_KIND_WORDS_AFTER})", fold(words[i + 1][0])) is not None
+                and (said[:1].isupper() or lower_case_text)
+                and folded not in _FOOD_WORDS
+                and not read_cuisines(folded)  # "a Burgers restaurant" is a food wish
+            )
             district = i > 0 and fold(words[i - 1][0]) == "in"  # "dinner in Kamppi": a part of town, not Kamppi Chapel
             # a compound name of the region's language needs no capital: "rahamuseo" is Suomen Pankin rahamuseo
             local = n == 1 and looks_local(folded)
             first_word = (
                 _first_words(gazetteer).get(folded)
                 or _first_words(gazetteer).get(_uninflected_in(folded, _first_words(gazetteer)) or "")
+                # "the Otava bookshop cafe" is Otavan Kirjakahvila: the name's first word is the genitive
+                or _first_words(gazetteer).get(folded + "n")
+                or _first_words(gazetteer).get(folded + "in")
                 if n == 1 and (said[:1].isupper() or local) and (alone or local) and not district
                 else None
             )

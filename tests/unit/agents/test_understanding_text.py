@@ -1243,3 +1243,14 @@ def test_a_station_the_region_lacks_is_said_and_a_gas_station_is_a_service(tools
     assert tools.gazetteer is not None
     assert link_places("the bus station", tools.gazetteer)[1] == [("Bus Station", 4)]
     assert link_places("a gas station first", tools.gazetteer)[1] == []
+
+
+def test_a_name_said_before_its_kind_in_finnish_or_english_and_a_food_word_before_restaurant(
+    tools: RegionTools,
+) -> None:
+    assert tools.gazetteer is not None
+    otava = link_places("the Otava bookshop cafe", tools.gazetteer)
+    assert ([m.name for m in otava[0]], otava[1]) == (["Otavan Kirjakahvila"], [])  # "Otava" was said missing
+    aschan = link_places("Aschanin kahvilaan Jugendsaliin", tools.gazetteer)[0]
+    assert [m.name for m in aschan] == ["Aschan Cafe Jugend"]
+    assert link_places("I'd like to eat in a Burgers restaurant please", tools.gazetteer)[0] == []
