@@ -292,7 +292,7 @@ _OTHER_ENDINGS = tuple(
 )
 
 
-_FINNISH_CASE = re.compile(r"(?:sta|lta|iin|aan|een|oon|uun|lle|lla|ssa|lta)$")
+_FINNISH_CASE = re.compile(r"(?:sta|lta|iin|aan|een|oon|uun|lle|lla|ssa)$")
 
 
 def _uninflected_in(folded: str, by_name: Mapping[str, object]) -> str | None:
@@ -629,12 +629,13 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             district = i > 0 and fold(words[i - 1][0]) == "in"  # "dinner in Kamppi": a part of town, not Kamppi Chapel
             # a compound name of the region's language needs no capital: "rahamuseo" is Suomen Pankin rahamuseo
             local = n == 1 and looks_local(folded)
+            firsts = _first_words(gazetteer)
             first_word = (
-                _first_words(gazetteer).get(folded)
-                or _first_words(gazetteer).get(_uninflected_in(folded, _first_words(gazetteer)) or "")
+                firsts.get(folded)
+                or firsts.get(_uninflected_in(folded, firsts) or "")
                 # "the Otava bookshop cafe" is Otavan Kirjakahvila: the name's first word is the genitive
-                or _first_words(gazetteer).get(folded + "n")
-                or _first_words(gazetteer).get(folded + "in")
+                or firsts.get(folded + "n")
+                or firsts.get(folded + "in")
                 if n == 1 and (said[:1].isupper() or local) and (alone or local) and not district
                 else None
             )
@@ -785,22 +786,12 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             name = match.group(1)
             if match.start() > 0 and not re.match(r"\s*(?:,|and|&)", match.group(0)):
                 break
-            if any(c.start <= start < c.end for c in chosen) or any(start == u for _, u in unresolved):
-                continue
-            if fold(name) in _GENERIC or fold(name) in _town_words(gazetteer) or _NOT_NAMES.fullmatch(name):
-                continue  # "coffee at Fazer": the first word of several of the region's places is not missing
-            unresolved.append((name, start))
+            if _missing_name(gazetteer, name, start, chosen, unresolved):
+                unresolved.append((name, start))
     # "sushi at Zuma", "tapas at Barcelona Bar": a dish had at a name
     for dish in re.finditer(rf"\b([^\W\d_]+)\s+at\s+(?:(?i:the)\s+)?{name_run}", text):
         start, name = dish.start(2), dish.group(2)
-        if (
-            read_cuisines(dish.group(1).lower())
-            and not any(c.start <= start < c.end for c in chosen)
-            and not any(start == u for _, u in unresolved)
-            and fold(name) not in _GENERIC
-            and fold(name) not in _town_words(gazetteer)
-            and not _NOT_NAMES.fullmatch(name)
-        ):
+        if read_cuisines(dish.group(1).lower()) and _missing_name(gazetteer, name, start, chosen, unresolved):
             unresolved.append((name, start))
     # "the Louvre", "Suomenlinna fortress", "Uspenski Cathedral": a name the region does not have
     for match in re.finditer(
@@ -907,6 +898,20 @@ def near_what(text: str, mention: Mention) -> bool:
     return bool(
         _NEAR_AFTER.match(text, mention.end)
         and re.search(rf"\b(?:{_WISHED_KIND})\b", text[max(0, mention.start - 40) : mention.start], re.IGNORECASE)
+    )
+
+
+def _missing_name(
+    gazetteer: Gazetteer, name: str, start: int, chosen: list[Mention], unresolved: list[tuple[str, int]]
+) -> bool:
+    """Whether a capitalised name after a cue is one to say as missing: not linked, not said yet, no word of
+    ours, not the town, and not the first word of several of the region's places ("coffee at Fazer")."""
+    return not (
+        any(c.start <= start < c.end for c in chosen)
+        or any(start == u for _, u in unresolved)
+        or fold(name) in _GENERIC
+        or fold(name) in _town_words(gazetteer)
+        or _NOT_NAMES.fullmatch(name)
     )
 
 
@@ -1204,6 +1209,11 @@ def _english() -> Any:
     from spellchecker import SpellChecker  # noqa: PLC0415 (its word list loads in 0.3 s, only for text)
 
     return SpellChecker(language="en", distance=1)
+
+
+def english_words() -> Any:
+    """pyspellchecker's English word list (word -> count), loaded once for the linker and the slip reader."""
+    return _english().word_frequency
 
 
 def english_frequency(word: str) -> float:

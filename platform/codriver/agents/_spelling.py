@@ -22,7 +22,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from codriver.agents._cuisine import food_words
-from codriver.agents._linking import LEXICAL, english_frequency
+from codriver.agents._linking import LEXICAL, english_frequency, english_words
 
 _SHORT_MAX = 6  # letters: a word this long may be one edit off; a longer one two
 _MIN_LETTERS = 5  # "parc", "espa", "tmrw": shorter words are too near too many others
@@ -41,13 +41,10 @@ _OTHER_WORDS = re.compile(
 @lru_cache(maxsize=1)
 def _vocabulary() -> tuple[tuple[str, ...], dict[str, float]]:
     """The English words the reader acts on, with their frequency (most frequent first)."""
-    from spellchecker import SpellChecker  # noqa: PLC0415 (its word list loads in 0.3 s, only for text)
-
-    english = SpellChecker(language="en", distance=1)
     cuisines = food_words()
     frequency = {
-        word: english.word_usage_frequency(word)
-        for word in english.word_frequency.keys()  # noqa: SIM118 (a WordFrequency, not a dict)
+        word: english_frequency(word)
+        for word in english_words().keys()  # noqa: SIM118 (a WordFrequency, not a dict)
         if len(word) >= _MIN_LETTERS - 1 and word.isalpha()
     }
     words = {

@@ -872,7 +872,8 @@ def _read_days_long(text: str, when: When, now: datetime, *, said: str) -> None:
 # "leave at 9, sorry, 9:30", "4 people, wait no, 5": the number said last is the one meant
 _CORRECTED = re.compile(
     r"\b(\d{1,2}(?:[:.]\d{2})?)(\s+[a-z]+)?\s*,?\s*(?:sorry|wait,? no|no,? wait|i mean|actually|make (?:that|it)|"
-    r"or rather|no)\s*,?\s*(\d{1,2}(?:[:.]\d{2})?)\b(?!\s*[a-z])"
+    r"or rather|no)\s*,?\s*(\d{1,2}(?:[:.]\d{2})?)\b(?!\s*[a-z])",
+    re.IGNORECASE,
 )
 
 
@@ -890,7 +891,6 @@ def read_when(text: str, now: datetime, *, country: str | None = None) -> When:
     when = When()
     text = _MISSPELT_TOMORROW.sub("tomorrow", text)
     text = re.sub(r"\bx-?mas\b", "christmas", text)
-    text = corrected(text)
     text = re.sub(r"\b(\d{1,2}(?:[:.]\d{2})?)\s*-?ish\b", r"\1", text)  # "10-ish to 4": about ten
     # "from like two until seven", "back by like nine": a filler before an hour
     text = re.sub(rf"\blike\s+(?={_HOUR}\b)", "", text)
