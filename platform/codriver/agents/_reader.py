@@ -80,6 +80,11 @@ _SWEDISH_NUMBERS = {"tva": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6}
 _FINNISH_NUMBERS = {"kaksi": 2, "kolme": 3, "nelja": 4, "viisi": 5, "kuusi": 6}
 
 
+def _count(word: str) -> int:
+    """ "3", "three", "två" (folded "tva"), "kaksi": the number."""
+    return _SWEDISH_NUMBERS.get(word) or _FINNISH_NUMBERS.get(word) or _number(word)
+
+
 def _local_party(said: str) -> int | None:
     last = said.rsplit(maxsplit=1)[-1]
     return _LOCAL_PARTY.get(last) or _SWEDISH_NUMBERS.get(last) or _FINNISH_NUMBERS.get(last)
@@ -142,7 +147,7 @@ def _party(text: str, draft: RequestDraft) -> None:
         text,
     ) or re.search(r"\b(tva|tre|fyra) vuxna\b", text)
     if grown:
-        counted_adults = _SWEDISH_NUMBERS.get(grown.group(1)) or _number(grown.group(1))
+        counted_adults = _count(grown.group(1))
         # "us two plus 2 grandparents": grandparents or parents come with the couple already counted
         with_us = adults >= 2 and re.search(r"grandparents|parents", grown.group(0))
         adults = adults + counted_adults if with_us else counted_adults
@@ -181,7 +186,7 @@ def _party(text: str, draft: RequestDraft) -> None:
         children = 2 if kids.group(1) == "twins" else 3
         said.append(kids.group(0))
     elif kids:
-        children = _SWEDISH_NUMBERS.get(kids.group(1)) or _FINNISH_NUMBERS.get(kids.group(1)) or _number(kids.group(1))
+        children = _count(kids.group(1))
         said.append(kids.group(0))
         if family:
             adults = max(1, _number(family.group(1)) - children)
@@ -343,8 +348,8 @@ def _taken_back(text: str, mentions: list[tuple[str, str, int]]) -> set[int]:
     for cue in _TAKEN_BACK.finditer(text):
         before = [m for m in mentions if m[2] < cue.start()]
         if before:
-            last = max(m[2] for m in before)
-            dropped.update(m[2] for m in before if m[0] == next(c for c, _, at in before if at == last))
+            last_category = max(before, key=lambda m: m[2])[0]
+            dropped.update(at for category, _, at in before if category == last_category)
     return dropped
 
 
