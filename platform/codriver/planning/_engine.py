@@ -338,7 +338,11 @@ class _Builder:
         self.corridor = self._corridor([*musts, *(e for e in map(self.tools.entry, sorted(adjust.keep)) if e)])
         if request.stops is not None and not request.add_stops:  # exactly the traveller's stops
             return [(e, self._value(e), True) for e in musts]
-        kept = [e for e in (self.tools.entry(k) for k in sorted(adjust.keep)) if e is not None]
+        # a must-visit kept from the plan being repaired is one place: listed twice it would be planned twice
+        must_ids = {e.poi_id for e in musts}
+        kept = [
+            e for e in (self.tools.entry(k) for k in sorted(adjust.keep)) if e is not None and e.poi_id not in must_ids
+        ]
         taken = {e.poi_id for e in (*musts, *kept)} | adjust.exclude
         wanted_food = {cat for cat, meals in FOOD_MEALS.items() if any(m.meal in meals for m in request.meals)}
         interesting: list[PlaceEntry] = []

@@ -45,6 +45,7 @@ VIOLATION_CODES: dict[str, str] = {
     "MISSING_MEAL": "no meal stop serving the wanted meal (and diet) inside its window",
     "MUST_VISIT_MISSING": "a must-visit place is not among the stops",
     "AVOIDED_PLACE": "a stop is at a place the request's constraints.avoid_places excludes",
+    "VISITED_TWICE": "a visit or meal at a place the plan already visits or eats at (one place planned as two stops)",
     "STOP_ORDER": "the traveller's own stops (request.stops) are not visited in the order they gave",
     "UNASKED_STOP": "a visit or meal the traveller did not place, while request.stops says exactly these stops",
     "DRIVING_STINT": "the driving since the last break exceeds the longest allowed stint",

@@ -312,6 +312,19 @@ class _Check:
             if stop.poi_id in avoid or (stop.charger and stop.charger in avoid):
                 self.add("AVOIDED_PLACE", f"{stop.name} ({stop.poi_id}) is a place the traveller asked to avoid", i)
 
+    def visited_once(self) -> None:
+        """A place is visited (or eaten at) once: the same place again is one stop planned twice."""
+        first: dict[str, int] = {}
+        for i, stop in enumerate(self.it.stops[1:-1], start=1):
+            if stop.kind not in ("visit", "meal") or not stop.poi_id:
+                continue
+            if stop.poi_id in first:
+                self.add(
+                    "VISITED_TWICE", f"{stop.name} ({stop.poi_id}) is already stop {first[stop.poi_id]} of the plan", i
+                )
+            else:
+                first[stop.poi_id] = i
+
     def order(self) -> None:
         """The traveller's own stops: all there, in their order; with ``exact``, nothing else visited."""
         wanted = self.req.order
@@ -445,6 +458,7 @@ def verify(
     check.budget()
     check.meals()
     check.must_visits()
+    check.visited_once()
     check.order()
     check.energy()
     return check.found

@@ -86,6 +86,19 @@ def test_a_skipped_stop_is_not_planned_again(plan: Itinerary, tools: RegionTools
     assert result.diff.dropped[skipped] == "skipped"
 
 
+def test_a_must_visit_kept_from_the_plan_is_planned_once(tools: RegionTools) -> None:
+    # the repaired plan keeps the stops ahead; a must-visit among them was planned a second time
+    musts = plan_trip(request(), tools, max_candidates=14, time_limit_s=0.4)
+    visits = [s.poi_id for s in musts.stops[1:-1] if s.kind == "visit" and s.poi_id]
+    assert len(visits) >= 2
+    planned = plan_trip(request(must_visit=visits[:2]), tools, max_candidates=14, time_limit_s=0.4)
+    result = replan(planned, StopSkipped(poi_id=visits[1]), tools, at=planned.stops[0].depart_at)
+    ids = [s.poi_id for s in result.itinerary.stops[1:-1] if s.kind in ("visit", "meal")]
+    assert visits[0] in ids
+    assert len(ids) == len(set(ids)), ids
+    assert "VISITED_TWICE" not in {v.code for v in result.itinerary.violations}
+
+
 def test_a_wish_for_a_vegan_meal_now(plan: Itinerary, tools: RegionTools) -> None:
     at = plan.stops[1].depart_at
     assert at is not None

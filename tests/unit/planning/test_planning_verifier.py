@@ -255,3 +255,17 @@ def test_avoided_place(plan: Itinerary, problem: PlanningProblem) -> None:
     assert (
         verify(plan, ProblemWorld(problem), replace(Requirements.from_problem(problem), avoid=("osm:node/77",))) == []
     )
+
+
+def test_a_place_visited_twice(plan: Itinerary, problem: PlanningProblem) -> None:
+    index, stop = next((i, s) for i, s in enumerate(plan.stops) if s.kind == "visit")
+    assert stop.arrive_at is not None
+    assert stop.depart_at is not None
+    # the same museum again right after itself: times, hours and travel stay right, only the repeat is wrong
+    again = stop.model_copy(
+        update={"arrive_at": stop.depart_at, "depart_at": stop.depart_at + (stop.depart_at - stop.arrive_at)}
+    )
+    stops = [*plan.stops[: index + 1], again, *plan.stops[index + 1 :]]
+    found = codes(plan.model_copy(update={"stops": stops}), problem)
+    assert found.get("VISITED_TWICE") == [index + 1]
+    assert "VISITED_TWICE" not in codes(plan, problem)
