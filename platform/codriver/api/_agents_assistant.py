@@ -21,13 +21,13 @@ from codriver.agents import (
     PlanContext,
     RecommendationContext,
     describe,
-    read_follow_up,
+    follow_up,
     recommend,
-    refine_request,
     region_facts,
     route_message,
     understand,
 )
+from codriver.api._engine_planner import meal_in_words
 from codriver.api._ports import AssistantContext, AssistantPort, ChatReply, Suggestion, TripChange
 from codriver.api._served_door import ServedDoor, first_line
 from codriver.api._wish_search import search_wish
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = ["AgentsAssistant"]
 
 logger = logging.getLogger(__name__)
+_ASK_CHANGE = "What would you like to change: times, places, food or the budget?"
 
 
 def _said(change: TripChange) -> str:
@@ -152,35 +153,42 @@ class AgentsAssistant:
             return ChatReply(reply="\n".join(lines))
         tools = self.planner.tools(context.region)
         if context.request is not None:
-            follow = read_follow_up(message, context.request, context.itinerary)
-            if follow is not None:
-                return ChatReply(reply=follow.said, request=follow.request)
+            return await self._follow_up(message, context, context.request)
         understanding = await understand(
             message, context=self._context(context), gazetteer=tools.gazetteer, client=self._model()
         )
         summary = understanding.summary()
         said_back = {"understood": summary["understood"], "not_understood": summary["not_understood"]}
-        unmet = "; ".join(f"{n.said}: {n.reason}" for n in understanding.not_understood if n.said)
-        unmet_said = f" Not possible here: {unmet}." if unmet else ""
-        if context.request is not None and understanding.questions:
-            return ChatReply(reply=" ".join(understanding.questions) + unmet_said, **said_back)
-        if context.request is not None and understanding.stated:
-            revised = refine_request(context.request, understanding.stated)
-            if revised is not None and revised != context.request:
-                changed = describe(understanding.understood) or "your changes"
-                return ChatReply(reply=f"Re-planning: {changed}.{unmet_said}", request=revised, **said_back)
-        if context.request is not None:
-            return ChatReply(
-                reply=(unmet_said.strip() + " " if unmet_said else "")
-                + "What would you like to change: times, places, food or the budget?",
-                **said_back,
-            )
         if understanding.request is not None and context.request is None:
             return ChatReply(reply="Planning that trip.", request=understanding.request, **said_back)
         question = " ".join(understanding.questions)
-        return ChatReply(
-            reply=question or "What would you like to change: times, places, food or the budget?", **said_back
+        return ChatReply(reply=question or _ASK_CHANGE, **said_back)
+
+    async def _follow_up(self, message: str, context: AssistantContext, request: TripRequest) -> ChatReply:
+        """The trip's request as the message changes it: the agents' one follow-up path, the CLI's chat too."""
+        tools = self.planner.tools(context.region)
+        change = await follow_up(
+            message,
+            request=request,
+            itinerary=context.itinerary,
+            context=self._context(context),
+            gazetteer=tools.gazetteer,
+            client=self._model(),
         )
+        unmet = change.understanding.not_understood if change.understanding is not None else []
+        said_back: dict[str, Any] = {
+            "understood": [u.model_dump(mode="json") for u in change.understood],
+            "not_understood": [n.model_dump(mode="json") for n in unmet],
+        }
+        missing = "; ".join(f"{n.said}: {n.reason}" for n in unmet if n.said)
+        unmet_said = f" Not possible here: {missing}." if missing else ""
+        if change.questions:
+            return ChatReply(reply=" ".join(change.questions) + unmet_said, **said_back)
+        if change.request == request:  # nothing to re-plan: why, or what could be changed
+            reply = change.said or (unmet_said.strip() + " " if unmet_said else "") + _ASK_CHANGE
+            return ChatReply(reply=reply, **said_back)
+        said = change.said or f"Re-planning: {describe(change.understood) or 'your changes'}."
+        return ChatReply(reply=said + unmet_said, request=change.request, **said_back)
 
     async def recommend(self, context: AssistantContext, *, limit: int) -> list[Suggestion]:
         """The agents' picks within the allowed detour before the next stop, for this traveller.
@@ -277,6 +285,11 @@ class AgentsAssistant:
         if "poi_id" not in update and stated.get("interests") and change.category is None:
             update["category"] = next(iter(stated["interests"]))
         unmet = "; ".join(f"{n.said}: {n.reason}" for n in wish.not_understood if n.said)
+        nothing = not (update or change.poi_id or change.category or stated.get("meals") or meal_in_words(change.text))
+        if nothing:  # a wish with nothing to plan changes nothing: the traveller hears why
+            why = unmet or "no place, kind of place or meal in it"
+            msg = f"Nothing in the wish {change.text[:80]!r} can be planned: {why}."
+            raise InputError(msg, field="text")
         return change.model_copy(update=update), (f" Not possible here: {unmet}." if unmet else "")
 
 

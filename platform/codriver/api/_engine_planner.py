@@ -40,7 +40,7 @@ from codriver.regions.tiles import basemap_path
 from codriver.tools.geo import LatLon, haversine_m
 from codriver.tools.places import EmbeddedPlaces
 
-__all__ = ["EnginePlanner"]
+__all__ = ["EnginePlanner", "meal_in_words", "planned_position"]
 
 # Off the road graph (farther than the router snaps), assume this speed and detour factor.
 _FALLBACK_MPS = 30 / 3.6
@@ -100,7 +100,7 @@ class EnginePlanner:
             return await self.plan(revise_request(request, current, change, car=car, now=now))
         base = current if current.request is not None else current.model_copy(update={"request": request})
         done = [s.poi_id for s in base.stops[1:-1] if s.poi_id and s.depart_at is not None and s.depart_at <= now]
-        position = car or _planned_position(base, now)
+        position = car or planned_position(base, now)
         soc = change.soc if change.soc is not None else None
         state = TripState(at=now, lat=position.lat, lon=position.lon, soc=soc, done=done)
 
@@ -181,14 +181,19 @@ def _engine_event(change: TripChange) -> Delay | PlaceClosed | ChargerOut | NewW
     if change.kind == "charger_broken" and change.poi_id:
         return ChargerOut(poi_id=change.poi_id)
     if change.kind == "wish" and not change.poi_id and change.text:
-        words = change.text.lower()
-        meal = next((m for w, m in _MEALS.items() if w in words), None)
+        meal = meal_in_words(change.text)
         if meal is not None:
             return NewWish(meal=meal)
     return None
 
 
-def _planned_position(itinerary: Itinerary, now: datetime) -> LatLon:
+def meal_in_words(text: str) -> str | None:
+    """The meal a wish in words asks for now ("we are hungry": lunch), or None."""
+    words = text.lower()
+    return next((m for w, m in _MEALS.items() if w in words), None)
+
+
+def planned_position(itinerary: Itinerary, now: datetime) -> LatLon:
     """Where the plan puts the car at ``now``: the last stop begun (the start before that)."""
     here = itinerary.stops[0]
     for stop in itinerary.stops[1:]:

@@ -313,7 +313,10 @@ class TripService:
         current = self.itinerary_of(row)
         context = await anyio.to_thread.run_sync(lambda: self.context(trip, trip.user_id, itinerary=current))
         change, explanation = await self.assistant.replan(change, context)
-        request = TripRequest.model_validate(trip.request)
+        # The request the current version answers: it holds the wishes of earlier events, which
+        # the trip's own request (set only by the traveller's edits) does not; planning from that
+        # one would drop them unsaid.
+        request = current.request if current.request is not None else TripRequest.model_validate(trip.request)
         car = context.car or {}
         position = LatLon(car["lat"], car["lon"]) if "lat" in car and "lon" in car else None
         if change.planned is not None:  # the agents re-planned it already (verified): stored as it is

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlmodel import SQLModel
 
 from codriver.api._settings import MAX_ID
 from codriver.planning import Itinerary, ItineraryStop, Location, StopChoice, TripRequest
+from codriver.regions import CATEGORIES
 
 __all__ = [
     "ChatIn",
@@ -205,7 +206,15 @@ class WishEvent(_Event):
     kind: Literal["wish"]
     text: str | None = Field(default=None, max_length=500)
     poi_id: str | None = Field(default=None, max_length=48)
-    category: str | None = Field(default=None, max_length=32)
+    category: str | None = Field(default=None, max_length=32, description=f"one of {', '.join(CATEGORIES)}")
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str | None) -> str | None:
+        if value is not None and value not in CATEGORIES:
+            msg = f"no kind of place called {value!r}: the kinds are {', '.join(CATEGORIES)}"
+            raise ValueError(msg)
+        return value
 
     @model_validator(mode="after")
     def _something(self) -> WishEvent:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from codriver.agents import Understanding
+from codriver.api._engine_planner import planned_position
 from codriver.api._ports import AssistantContext
 from codriver.tools.geo import LatLon
 from codriver.tools.places import EmbeddedPlaces, PlaceResult, make_query
@@ -50,11 +51,17 @@ def _when(understanding: Understanding, context: AssistantContext) -> datetime:
 
 
 def _centre(understanding: Understanding, context: AssistantContext, places: EmbeddedPlaces) -> LatLon | None:
+    """Where to look: a place named in the words, else the car, else where the plan puts the car now, else the start.
+
+    None only when the trip has none of these: then the whole region is searched.
+    """
     for ref in understanding.stated.get("must_visit", [])[:1]:
         return LatLon(places.get_sync(ref).lat, places.get_sync(ref).lon)
     car = context.car or {}
     if "lat" in car and "lon" in car:
         return LatLon(float(car["lat"]), float(car["lon"]))
+    if context.itinerary is not None and context.itinerary.stops:
+        return planned_position(context.itinerary, context.now)
     origin = context.request.origin if context.request is not None else context.origin
     if origin is not None and origin.lat is not None and origin.lon is not None:
         return LatLon(origin.lat, origin.lon)
@@ -79,20 +86,22 @@ def search_wish(
         return WishAnswer([], "; ".join(f"{n.reason[0].upper()}{n.reason[1:]}" for n in missing) + ".")
     at = _when(understanding, context)
     diets = sorted(set(stated.get("diet", [])) | set(context.request.diet if context.request else []))
+    near = _centre(understanding, context, places)
     query = make_query(
         categories=kinds if not wishes else sorted({*kinds, *_FOOD}),
         cuisine=cuisines,
         diets=diets,
         open_at=at,
-        near=_centre(understanding, context, places),
-        radius_m=_RADIUS_M,
+        near=near,
+        radius_m=_RADIUS_M if near is not None else None,
         limit=limit,
     )
     found = places.search_sync(query)
     said = " or ".join(w["said"] for w in wishes) or ", ".join(k.replace("_", " ") for k in kinds)
     when = at.strftime("%a %d %b %H:%M")
     if not found:
-        return WishAnswer([], f"No place for {said} is open at {when} within {_RADIUS_M / 1000:g} km.")
+        within = f" within {_RADIUS_M / 1000:g} km" if near is not None else " in this region"
+        return WishAnswer([], f"No place for {said} is open at {when}{within}.")
     lines = [f"Open at {when} for {said}:"]
     for i, place in enumerate(found, 1):
         facts = [place.category.replace("_", " ")]

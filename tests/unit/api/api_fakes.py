@@ -233,7 +233,9 @@ class FakePlanner:
         self, request: TripRequest, current: Itinerary, change: TripChange, *, car: LatLon | None, now: datetime
     ) -> Itinerary:
         self.replans.append(change)
-        return await self.plan(revise_request(request, current, change, car=car, now=now))
+        revised = revise_request(request, current, change, car=car, now=now)
+        planned = await self.plan(revised)
+        return planned.model_copy(update={"request": revised})  # as the engine's plans carry theirs
 
     def region_id(self, name: str | None) -> int | None:
         if name not in {None, "helsinki"}:
@@ -358,6 +360,11 @@ class FakeAssistant:
 
     async def replan(self, change: TripChange, context: AssistantContext) -> tuple[TripChange, str]:
         self.calls.append(("replan", change.kind))
+        if (
+            change.kind == "wish" and change.text and not any(c.isalpha() for c in change.text)
+        ):  # as the agents' reading
+            msg = f"Nothing in the wish {change.text!r} can be planned: no words to read."
+            raise InputError(msg, field="text")
         return change, f"re-planned for {change.kind}"
 
 

@@ -107,9 +107,39 @@ async def test_a_head_unit_wish_in_words_becomes_a_catalogue_place(assistant: Ag
     place = assistant.planner.places(None).get_sync(change.poi_id, at=NOW)
     assert "kebab" in place.cuisine
     assert place.hours.state != "closed"
-    change, said = await assistant.replan(TripChange(kind="wish", text="take us to the Louvre"), context)
-    assert change.poi_id is None
-    assert "Louvre" in said
+    with pytest.raises(InputError, match="Louvre"):  # nothing to plan: said, and nothing changes
+        await assistant.replan(TripChange(kind="wish", text="take us to the Louvre"), context)
+
+
+async def test_a_wish_in_words_from_a_car_without_a_position_looks_along_the_trip(assistant: AgentsAssistant) -> None:
+    # The trip starts at a named square (no coordinates in the request) and the car sent no position:
+    # the place is looked for where the plan puts the car, never asked of the traveller.
+    request = TripRequest.model_validate(
+        {
+            "origin": {"place_id": "osm:relation/2919185", "name": "Kauppatori"},
+            "depart_at": "2026-11-25T09:00:00+02:00",
+            "return_by": "2026-11-25T13:00:00+02:00",
+            "interests": {"cafe": 1.0},
+        }
+    )
+    itinerary = await assistant.planner.plan(request)
+    context = AssistantContext(user_id=1, now=NOW, request=request, itinerary=itinerary)
+    wish = TripChange(kind="wish", text="the kids are hungry, somewhere for pizza please")
+    change, said = await assistant.replan(wish, context)
+    assert change.poi_id is not None
+    assert "pizza" in assistant.planner.places(None).get_sync(change.poi_id).cuisine
+    assert "radius" not in said
+
+
+async def test_a_wish_with_nothing_to_plan_is_refused_in_plain_words(assistant: AgentsAssistant) -> None:
+    context = AssistantContext(user_id=1, now=NOW, car={"lat": 60.1699, "lon": 24.9384})
+    with pytest.raises(InputError, match="no words to read") as raised:
+        await assistant.replan(TripChange(kind="wish", text="☕☕"), context)
+    assert raised.value.field == "text"
+    with pytest.raises(InputError, match="Louvre"):
+        await assistant.replan(TripChange(kind="wish", text="take us to the Louvre"), context)
+    change, _ = await assistant.replan(TripChange(kind="wish", text="the kids are hungry"), context)
+    assert change.text == "the kids are hungry"  # a meal now: the engine plans it
 
 
 async def test_recommendations_come_from_the_agents_and_respect_wheelchair_access(assistant: AgentsAssistant) -> None:

@@ -278,3 +278,41 @@ def test_drive_times_are_asked_once_per_position(
     api.client.put(url, json=_state(NOW + timedelta(seconds=30), lat=60.181, lon=24.94), headers=car["key"])
     _next(api, car)
     assert len(asked) == 2
+
+
+def test_an_unknown_kind_of_place_is_refused_naming_the_kinds_and_changes_nothing(
+    api: Api, car: dict[str, Any]
+) -> None:
+    trip_id = car["trip"]["id"]
+    url = f"/v1/trips/{trip_id}/events"
+    wish = {"kind": "wish", "category": "spaceport", "occurred_at": NOW.isoformat()}
+    response = api.client.post(url, json=wish, headers=car["key"])
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == "wish.category"
+    assert "spaceport" in response.json()["detail"]
+    assert "cafe" in response.json()["detail"]  # the valid kinds are named
+    assert api.planner.replans == []
+    assert api.client.get(f"/v1/trips/{trip_id}", headers=car["ann"]).json()["current_version"] == 1
+
+
+def test_a_wish_with_nothing_to_read_changes_nothing(api: Api, car: dict[str, Any]) -> None:
+    trip_id = car["trip"]["id"]
+    url = f"/v1/trips/{trip_id}/events"
+    wish = {"kind": "wish", "text": "☕☕", "occurred_at": NOW.isoformat(), "idempotency_key": "emoji-0001"}
+    for _ in range(2):  # the event is not kept either: the same key is read again, never a "duplicate"
+        response = api.client.post(url, json=wish, headers=car["key"])
+        assert response.status_code == 422, response.text
+        assert response.json()["field"] == "text"
+    assert api.planner.replans == []
+    assert api.client.get(f"/v1/trips/{trip_id}", headers=car["ann"]).json()["current_version"] == 1
+
+
+def test_a_second_wish_keeps_the_first(api: Api, car: dict[str, Any]) -> None:
+    trip_id = car["trip"]["id"]
+    url = f"/v1/trips/{trip_id}/events"
+    first = {"kind": "wish", "poi_id": "osm:node/4", "occurred_at": NOW.isoformat()}
+    assert api.client.post(url, json=first, headers=car["key"]).status_code == 201
+    second = {"kind": "wish", "category": "park", "occurred_at": NOW.isoformat()}
+    assert api.client.post(url, json=second, headers=car["key"]).status_code == 201
+    assert "osm:node/4" in api.planner.plans[-1].must_visit
+    assert api.planner.plans[-1].interests.get("park") == 1.0

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Response, status
 from codriver.api._deps import AnyPrincipal, HeadUnitTrip, ServicesDep
 from codriver.api._nextstop import next_stop
 from codriver.api._ports import TripChange
+from codriver.api._services import Services
 from codriver.api._settings import MAX_ID
 from codriver.api._trip_schemas import Decision, NextPublic, RecommendationPublic, TripEventIn, TripEventPublic
 from codriver.errors import InputError
@@ -88,7 +89,11 @@ async def event(body: TripEventIn, trip: HeadUnitTrip, services: ServicesDep, re
         category=getattr(body, "category", None),
         text=getattr(body, "text", None) or getattr(body, "note", None),
     )
-    version, explanation = await services.trips.apply_change(trip_id, change)
+    try:
+        version, explanation = await services.trips.apply_change(trip_id, change)
+    except InputError:  # nothing was planned: the event is forgotten too, so a retry is a new event
+        await anyio.to_thread.run_sync(lambda: _forget(services, event_id))
+        raise
 
     def remember() -> None:
         with session_scope(services.engine) as session:
@@ -101,6 +106,13 @@ async def event(body: TripEventIn, trip: HeadUnitTrip, services: ServicesDep, re
     return TripEventPublic(
         id=event_id, kind=body.kind, duplicate=False, itinerary_version=version, explanation=explanation
     )
+
+
+def _forget(services: Services, event_id: int) -> None:
+    with session_scope(services.engine) as session:
+        row = session.get(TripEvent, event_id)
+        if row is not None:
+            session.delete(row)
 
 
 @router.post("/recommendations/{recommendation_id}/decision", response_model=RecommendationPublic)
