@@ -6,9 +6,8 @@ The LLM talks and chooses; the tools and the planning engine compute and guarant
 
 from codriver.agents._assistant import AssistantReply, TripAssistant
 from codriver.agents._facts import explain_place, place_facts
-from codriver.agents._followup import read_follow_up
+from codriver.agents._followup import FollowUp, follow_up, read_follow_up, refine_request
 from codriver.agents._memory import TripMemory
-from codriver.agents._planning_flow import refine_request
 from codriver.agents._reader import RequestDraft, read_request
 from codriver.agents._recommender import Pick, RecommendationContext, Recommendations, choose_tool, recommend
 from codriver.agents._session import TripSession, TripState
@@ -18,6 +17,7 @@ from codriver.agents._understand import ModelHints, PlanContext, Understanding, 
 __all__ = [
     "AGENT_NAMES",
     "AssistantReply",
+    "FollowUp",
     "ModelHints",
     "Pick",
     "PlanContext",
@@ -33,6 +33,7 @@ __all__ = [
     "choose_tool",
     "describe",
     "explain_place",
+    "follow_up",
     "place_facts",
     "read_follow_up",
     "read_request",

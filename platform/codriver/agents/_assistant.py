@@ -13,7 +13,7 @@ from autogen_ext.models.replay import ReplayChatCompletionClient
 from codriver.agents._memory import TripMemory
 from codriver.agents._recommender import Recommendations
 from codriver.agents._session import TripSession, TripState
-from codriver.agents._team import build_team, route_message
+from codriver.agents._team import build_team, route_in_session
 from codriver.agents._understand import PlanContext, Understanding, region_facts
 from codriver.llm import Meter, MeteredChatClient, Usage, serves_tool_calls
 from codriver.planning import Itinerary, Location, RegionTools, TripRequest, VehicleSpec
@@ -108,7 +108,7 @@ class TripAssistant:
 
         A served model's endpoint that fails raises its :class:`~codriver.errors.CodriverError`.
         """
-        agent = route_message(text, has_plan=self.session.itinerary is not None)
+        agent = route_in_session(text, self.session)
         before_plan = self.session.itinerary
         before_recs = self.session.recommendations
         before_understanding = self.session.understanding

@@ -12,18 +12,18 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from autogen_core.models import SystemMessage, UserMessage
 from pydantic import BaseModel, Field, ValidationError
 
+from codriver.agents._followup import follow_up, refine_request
 from codriver.agents._session import TripSession
-from codriver.agents._understand import Understanding, build_request, describe, understand
+from codriver.agents._understand import NotUnderstood, Understanding, build_request, describe, understand
 from codriver.planning import Itinerary, TripRequest, plan_trip
 from codriver.tools.geocoding import Gazetteer, fold
 
-__all__ = ["PlanReply", "mentions_other_place", "plan_text", "summarise", "template_summary"]
+__all__ = ["PlanReply", "mentions_other_place", "plan_text", "refine_request", "summarise", "template_summary"]
 
 _SUMMARY_SYSTEM = (
     "You write one friendly sentence (at most 40 words) summarising a day trip for the traveller. "
@@ -136,85 +136,13 @@ def _faithful(sentence: str, facts: str) -> bool:
     return all(word in known for word in re.findall(r"[^\W\d_]{3,}", fold(sentence)))
 
 
-def _retimed(previous: TripRequest, stated: dict[str, Any]) -> dict[str, str]:
-    """New departure and return times: the clock times said, on the trip's day (or the day said).
-
-    The reader dates a bare "back by 16:30" on the day the message is written; for a
-    trip planned for another day it is that day's 16:30. Moving only the day keeps both
-    times; moving only the departure past the return keeps the trip's length.
-    """
-    depart, back = previous.depart_at, previous.return_by
-    zone = depart.tzinfo
-    day = date.fromisoformat(stated["date"]) if "date" in stated else depart.date()
-    shift = day - depart.date()
-    new_depart = depart + shift
-    new_back = back + shift
-    if "depart_at" in stated:
-        new_depart = datetime.combine(day, datetime.fromisoformat(stated["depart_at"]).time(), tzinfo=zone)
-    if "return_by" in stated:
-        new_back = datetime.combine(day, datetime.fromisoformat(stated["return_by"]).time(), tzinfo=zone)
-        if new_back <= new_depart and new_back.hour < 12:  # "back by 5" in the afternoon
-            new_back += timedelta(hours=12)
-    elif new_back <= new_depart:
-        new_back = new_depart + (back - depart)
-    if (new_depart, new_back) == (depart, back):
-        return {}
-    return {"depart_at": new_depart.isoformat(), "return_by": new_back.isoformat()}
-
-
-def refine_request(previous: TripRequest, stated: dict[str, Any]) -> TripRequest | None:
-    """``previous`` with the fields a follow-up message states put over it."""
-    merged: dict[str, Any] = {}
-    old = previous.model_dump(mode="json")
-    mapping = {"origin": "origin", "destination": "destination", "budget": "budget"}
-    for key, target in mapping.items():
-        if key in stated:
-            merged[target] = stated[key]
-    if "must_visit" in stated:
-        merged["must_visit"] = list(dict.fromkeys([*old["must_visit"], *stated["must_visit"]]))
-    for key in ("diet", "meals", "visit_minutes"):
-        if key in stated:
-            merged[key] = stated[key]
-    if "cuisine" in stated:
-        # "something vegan instead", "sushi for lunch": the food wish goes on the meals there are (or a lunch)
-        values = [v for wish in stated["cuisine"] for v in wish["values"]]
-        meals = [dict(m) for m in merged.get("meals", old["meals"])] or [
-            {"meal": "lunch", "earliest": "11:30", "latest": "14:30", "duration_min": 60}
-        ]
-        for meal in meals:
-            meal["cuisine"] = list(dict.fromkeys(values))
-        merged["meals"] = meals
-    if "interests" in stated:
-        merged["interests"] = {**old["interests"], **stated["interests"]}
-    if "party" in stated:
-        merged["party"] = stated["party"]
-    if "vehicle" in stated:
-        merged["vehicle"] = {**old["vehicle"], **stated["vehicle"]}
-    constraints = dict(old["constraints"])
-    # max_per_category is left out: "add a café" is one more café, not one stop per kind for the whole trip
-    for key in ("max_detour_min", "charging_networks", "max_stint_min"):
-        if key in stated:
-            constraints[key] = stated[key]
-    if "avoid_places" in stated:
-        constraints["avoid_places"] = sorted(set(constraints["avoid_places"]) | set(stated["avoid_places"]))
-        merged["must_visit"] = [
-            p for p in merged.get("must_visit", old["must_visit"]) if p not in stated["avoid_places"]
-        ]
-    if "avoid_categories" in stated:
-        constraints["avoid_categories"] = sorted(set(constraints["avoid_categories"]) | set(stated["avoid_categories"]))
-        merged["interests"] = {
-            k: v for k, v in merged.get("interests", old["interests"]).items() if k not in stated["avoid_categories"]
-        }
-    merged["constraints"] = constraints
-    merged.update(_retimed(previous, stated))
-    try:
-        return TripRequest.model_validate({**old, **merged})
-    except ValidationError:
-        return None
-
-
 async def plan_text(session: TripSession, text: str) -> PlanReply:
-    """Plan (or re-plan with the new wishes) from free text, or ask what is missing."""
+    """Plan (or re-plan with the new wishes) from free text, or ask what is missing.
+
+    A message about a planned trip is read by :func:`follow_up`, the path the API's chat takes too.
+    """
+    if session.request is not None and session.itinerary is not None and not session.pending_text:
+        return await _follow_up(session, text, session.request, session.itinerary)
     if session.pending_text:
         text = f"{session.pending_text}. {text}"
         session.pending_text = None
@@ -225,9 +153,7 @@ async def plan_text(session: TripSession, text: str) -> PlanReply:
     understanding = await understand(text, context=context, gazetteer=session.tools.gazetteer, client=session.client)
     session.understanding = understanding
     request = understanding.request
-    if session.request is not None and session.itinerary is not None:
-        request = refine_request(session.request, understanding.stated) or request
-    elif request is None and understanding.questions:
+    if request is None and understanding.questions:
         session.pending_text = text
         return PlanReply("question", " ".join(understanding.questions), understanding=understanding)
     if request is None:
@@ -235,6 +161,72 @@ async def plan_text(session: TripSession, text: str) -> PlanReply:
         if request is None:
             session.pending_text = text
             return PlanReply("question", " ".join(questions), understanding=understanding)
+    notes = []
+    heard = describe(understanding.understood)
+    if heard:
+        notes.append(f"Understood: {heard}.")
+    if understanding.assumptions:
+        notes.append(f"Assumed: {', '.join(understanding.assumptions)}.")
+    return await _plan(session, request, understanding, notes, understanding.not_understood)
+
+
+async def _follow_up(session: TripSession, text: str, request: TripRequest, itinerary: Itinerary) -> PlanReply:
+    """A planned trip changed by ``text``; nothing planned when it changes nothing."""
+    session.memory.absorb(text, now=session.context.now, shown=session.shown, gazetteer=session.tools.gazetteer)
+    change = await follow_up(
+        text,
+        request=request,
+        itinerary=itinerary,
+        context=session.context,
+        gazetteer=session.tools.gazetteer,
+        client=session.client,
+    )
+    understanding = change.understanding
+    session.understanding = (
+        understanding.model_copy(update={"understood": change.understood})
+        if understanding is not None
+        else Understanding(stated={}, understood=change.understood)
+    )
+    if change.questions:
+        return PlanReply("question", " ".join(change.questions), understanding=session.understanding)
+    unmet = understanding.not_understood if understanding is not None else []
+    if change.request == request:
+        lines = [change.said] if change.said else []
+        if unmet:
+            lines.append("Not met: " + "; ".join(f"{n.said} ({n.reason})" for n in unmet) + ".")
+        lines.append(_ASK_CHANGE if not change.said else "")
+        return PlanReply("question", "\n".join(x for x in lines if x), understanding=session.understanding)
+    heard = describe(change.understood)
+    notes = [change.said] if change.said else []
+    if heard:
+        notes.append(f"Understood: {heard}.")
+    return await _plan(session, change.request, session.understanding, notes, list(unmet))
+
+
+_ASK_CHANGE = "What would you like to change: times, places, food or the budget?"
+
+
+def _lost(before: Itinerary, after: Itinerary) -> list[str]:
+    """The places and meals of ``before`` that ``after`` no longer has (a meal at another place is kept)."""
+    present = {s.poi_id for s in after.stops}
+    meals = {s.meal for s in after.stops if s.kind == "meal"}
+    gone = []
+    for stop in before.stops[1:-1]:
+        if stop.kind == "meal" and stop.meal not in meals:
+            gone.append(f"the {stop.meal} ({stop.name})")
+        elif stop.kind == "visit" and stop.poi_id not in present:
+            gone.append(stop.name)
+    return gone
+
+
+async def _plan(
+    session: TripSession,
+    request: TripRequest,
+    understanding: Understanding | None,
+    notes: list[str],
+    unmet: list[NotUnderstood],
+) -> PlanReply:
+    """Plan ``request`` as the trip's new version and say it, with what no plan could keep."""
     request = request.model_copy(
         update={
             "constraints": request.constraints.model_copy(
@@ -244,16 +236,17 @@ async def plan_text(session: TripSession, text: str) -> PlanReply:
             )
         }
     )
+    before = session.itinerary
     itinerary = await asyncio.to_thread(plan_trip, request, session.tools)
     session.request = request
+    session.context = session.context.model_copy(update={"request": request})
     session.adopt(itinerary)
     summary = await summarise(session, itinerary)
-    heard = describe(understanding.understood)
-    notes = [f"Understood: {heard}."] if heard else []
-    if understanding.assumptions:
-        notes.append(f"Assumed: {', '.join(understanding.assumptions)}.")
-    if understanding.not_understood:
-        notes.append("Not met: " + "; ".join(f"{n.said} ({n.reason})" for n in understanding.not_understood) + ".")
+    if unmet:
+        notes.append("Not met: " + "; ".join(f"{n.said} ({n.reason})" for n in unmet) + ".")
+    lost = _lost(before, itinerary) if before is not None else []
+    if lost:
+        notes.append(f"No longer in the plan: {', '.join(lost)}.")
     if itinerary.status != "feasible":
         problems = "; ".join(v.message for v in itinerary.errors[:3])
         relaxed = f" Closest plan gives up: {', '.join(itinerary.relaxed)}." if itinerary.relaxed else ""

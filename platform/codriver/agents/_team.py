@@ -22,14 +22,23 @@ from autogen_agentchat.teams import SelectorGroupChat
 from autogen_core import CancellationToken
 from autogen_core.models import ChatCompletionClient
 
+from codriver.agents._followup import read_follow_up
 from codriver.agents._planning_flow import plan_text
 from codriver.agents._recommender import RecommendationContext, recommend
-from codriver.agents._replanning_flow import replan_text
+from codriver.agents._replanning_flow import read_event, replan_text
 from codriver.agents._served_agents import ServedPlanner, ServedRecommender, ServedReplanner
 from codriver.agents._session import TripSession
 from codriver.tools.geo import LatLon
 
-__all__ = ["AGENT_NAMES", "PlannerAgent", "RecommenderAgent", "ReplannerAgent", "build_team", "route_message"]
+__all__ = [
+    "AGENT_NAMES",
+    "PlannerAgent",
+    "RecommenderAgent",
+    "ReplannerAgent",
+    "build_team",
+    "route_in_session",
+    "route_message",
+]
 
 AGENT_NAMES = ("planner", "recommender", "replanner")
 _RECOMMEND = re.compile(
@@ -50,6 +59,21 @@ def route_message(text: str, *, has_plan: bool) -> str:
     if _RECOMMEND.search(lowered):
         return "recommender"
     return "planner"
+
+
+def route_in_session(text: str, session: TripSession) -> str:
+    """:func:`route_message` for this trip: before the trip is under way (no telemetry yet) an edit
+    of the plan ("drop the second museum", "start at 10 instead") is the planner's follow-up, as in
+    the API's chat, not a repair from where the car is; events ("the museum is closed") stay the
+    re-planner's."""
+    agent = route_message(text, has_plan=session.itinerary is not None)
+    request, itinerary = session.request, session.itinerary
+    if agent != "replanner" or session.state.at is not None or request is None or itinerary is None:
+        return agent
+    if read_follow_up(text, request, itinerary) is not None:
+        return "planner"
+    events = read_event(text, itinerary, done=0, now=session.context.now, diet=session.memory.diet)
+    return agent if events else "planner"
 
 
 class _SessionAgent(BaseChatAgent):
@@ -196,7 +220,7 @@ def build_team(
     def selector(thread: Sequence[BaseAgentEvent | BaseChatMessage]) -> str | None:
         last = thread[-1] if thread else None
         if isinstance(last, TextMessage):
-            return route_message(last.content, has_plan=session.itinerary is not None)
+            return route_in_session(last.content, session)
         return "planner"
 
     return SelectorGroupChat(

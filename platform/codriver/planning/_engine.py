@@ -486,9 +486,10 @@ class _Builder:
                 raise InputError(msg, field=field)
         candidates: list[Candidate] = []
         per_category: dict[str, int] = {}
-        cap = request.constraints.max_per_category
+        caps = request.constraints.per_category
         for entry, value, must in self._pool():
             capped = not must and entry.poi_id not in self.adjust.keep and request.interests.get(entry.category, 0) > 0
+            cap = caps.get(entry.category, request.constraints.max_per_category)
             if capped and per_category.get(entry.category, 0) >= cap:
                 continue
             walk = access_m(router, LatLon(entry.lat, entry.lon))

@@ -7,7 +7,7 @@ the region's zone. State of charge is a fraction from 0 to 1; money is in ``curr
 from __future__ import annotations
 
 from datetime import time
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -174,11 +174,21 @@ class Constraints(_Model):
         le=20,
         description="at most this many stops of one interest category; must-visits count, and are never dropped",
     )
+    per_category: dict[str, Annotated[int, Field(ge=1, le=20)]] = Field(
+        default_factory=dict,
+        description="category -> at most this many stops of it, instead of max_per_category ('add a café': one more)",
+    )
 
     @field_validator("avoid_categories")
     @classmethod
     def _categories(cls, value: list[str]) -> list[str]:
         return _check_categories(value, "avoid_categories")
+
+    @field_validator("per_category")
+    @classmethod
+    def _per_category(cls, value: dict[str, int]) -> dict[str, int]:
+        _check_categories(list(value), "per_category")
+        return value
 
     @field_validator("avoid_places", "use_chargers")
     @classmethod

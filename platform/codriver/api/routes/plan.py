@@ -168,16 +168,27 @@ async def chat(body: ChatIn, trip: TripDep, principal: CurrentUser, services: Se
     if answer.request is None:
         return ChatOut(reply=answer.reply, replanned=False, itinerary_version=row.version if row else None, **heard)
     request = TripRequest.model_validate(answer.request)
-    planned = await services.trips.plan(
-        user_id,
-        request,
-        title=None,
-        vehicle_id=None,
-        trip_id=trip_id,
-        reason=f"chat: {body.message[:200]}",
-        expected_version=trip.current_version,  # the revision was made from this version: 409 if another came first
-        planned=answer.itinerary,  # the served agents' verified plan of the revision, when they made one
-    )
+    try:
+        planned = await services.trips.plan(
+            user_id,
+            request,
+            title=None,
+            vehicle_id=None,
+            trip_id=trip_id,
+            reason=f"chat: {body.message[:200]}",
+            expected_version=trip.current_version,  # made from this version: 409 if another came first
+            planned=answer.itinerary,  # the served agents' verified plan of the revision, when they made one
+        )
+    except InputError as exc:
+        # The assistant's revision is ours, not the traveller's input: the planner's words about it
+        # (field names, catalogue IDs) are logged, the traveller hears that the trip is unchanged.
+        logger.warning("chat revision of trip %s could not be planned: %s", trip_id, exc)
+        return ChatOut(
+            reply="That change could not be planned, so the trip stays as it was. Could you say it another way?",
+            replanned=False,
+            itinerary_version=row.version if row else None,
+            **heard,
+        )
     version = planned.row.version if planned.row is not None else None
     services.trips.publish(trip_id, "chat", {"message": body.message, "reply": answer.reply}, dedupe_key=None)
     return ChatOut(reply=answer.reply, replanned=True, itinerary_version=version, **heard)
