@@ -13,6 +13,7 @@ understanding. The model client is built on first use.
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -20,6 +21,7 @@ import anyio
 from codriver.agents import (
     PlanContext,
     RecommendationContext,
+    Understood,
     describe,
     follow_up,
     recommend,
@@ -28,7 +30,7 @@ from codriver.agents import (
     understand,
 )
 from codriver.api._engine_planner import meal_in_words
-from codriver.api._ports import AssistantContext, AssistantPort, ChatReply, Suggestion, TripChange
+from codriver.api._ports import AssistantContext, AssistantPort, ChatReply, NeedsAnswer, Suggestion, TripChange
 from codriver.api._served_door import ServedDoor, first_line
 from codriver.api._wish_search import search_wish
 from codriver.errors import CodriverError, InputError
@@ -119,7 +121,14 @@ class AgentsAssistant:
         understanding = await understand(text, context=plan_context, gazetteer=tools.gazetteer, client=self._model())
         if understanding.request is None:
             msg = " ".join(understanding.questions) or "the request could not be understood"
-            raise InputError(msg, field="text")
+            raise NeedsAnswer(
+                msg,
+                understood=[
+                    {"field": u.field, "said": u.said, "text": _chip(u), "source": u.source}
+                    for u in understanding.understood
+                ],
+                not_understood=[{"said": n.said, "reason": n.reason} for n in understanding.not_understood],
+            )
         return understanding.request
 
     async def chat(self, message: str, context: AssistantContext) -> ChatReply:
@@ -291,6 +300,14 @@ class AgentsAssistant:
             msg = f"Nothing in the wish {change.text[:80]!r} can be planned: {why}."
             raise InputError(msg, field="text")
         return change.model_copy(update=update), (f" Not possible here: {unmet}." if unmet else "")
+
+
+def _chip(item: Understood) -> str:
+    """One field in plain words as a planned request's ``understood`` says it ("18:00", "museum, cafe").
+
+    (The same words as the reader's own chips in ``agents/_understand.py``, which keeps its helper private.)
+    """
+    return re.sub(r"^(?:back by|leaving at|on|adding|visiting|in the|starting at|ending at) ", "", describe([item]))
 
 
 _: type[AssistantPort] = AgentsAssistant

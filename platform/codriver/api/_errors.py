@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
 
+from codriver.api._ports import NeedsAnswer
 from codriver.api._request_id import request_id
 from codriver.errors import (
     CodriverError,
@@ -29,7 +30,7 @@ from codriver.errors import (
 )
 from codriver.store import RecordNotFound, StaleVersion
 
-__all__ = ["ErrorBody", "install_error_handlers", "status_of"]
+__all__ = ["ErrorBody", "heard", "install_error_handlers", "status_of"]
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +77,13 @@ def ErrorBody(detail: str, field: str | None, **extra: Any) -> dict[str, Any]:  
     return {"detail": detail, "field": field, **extra}
 
 
+def heard(exc: CodriverError) -> dict[str, Any]:
+    """What was read of a text that needs an answer first (``understood``, ``not_understood``); else nothing."""
+    if isinstance(exc, NeedsAnswer):
+        return {"understood": exc.understood, "not_understood": exc.not_understood}
+    return {}
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map request validation and our error tree to JSON answers."""
 
@@ -90,7 +98,7 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, CodriverError)
         status = status_of(exc)
         field = getattr(exc, "field", None)
-        extra: dict[str, Any] = {}
+        extra: dict[str, Any] = heard(exc)
         if isinstance(exc, Infeasible):
             extra["violations"] = [
                 v.model_dump(mode="json") if hasattr(v, "model_dump") else str(v) for v in exc.violations

@@ -16,6 +16,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from codriver.errors import InputError
 from codriver.planning import Itinerary, Location, TripRequest, VehicleSpec
 from codriver.tools.geo import LatLon
 
@@ -26,6 +27,7 @@ __all__ = [
     "ChangeKind",
     "ChargerOption",
     "ChatReply",
+    "NeedsAnswer",
     "PlaceBrief",
     "PlaceHit",
     "RegionBrief",
@@ -42,6 +44,27 @@ ChangeKind = Literal["delay", "closure", "charger_broken", "wish", "soc_below_pl
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class NeedsAnswer(InputError):
+    """A text that cannot be planned before the traveller answers a question (where does the trip start?).
+
+    It carries what was read of the text, so the traveller sees it was read: ``understood``
+    (``field``, ``said``, ``text`` in plain words, ``source``) and ``not_understood``
+    (``said``, ``reason``). The API answers 422 with both beside ``detail`` and ``field``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = "text",
+        understood: list[dict[str, Any]] | None = None,
+        not_understood: list[dict[str, str]] | None = None,
+    ) -> None:
+        super().__init__(message, field=field)
+        self.understood = understood or []
+        self.not_understood = not_understood or []
 
 
 class TripChange(_Model):

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlmodel import SQLModel
 
+from codriver.agents import MAX_TEXT
 from codriver.api._settings import MAX_ID
 from codriver.planning import Itinerary, ItineraryStop, Location, StopChoice, TripRequest
 from codriver.regions import CATEGORIES
@@ -107,7 +108,12 @@ class ItineraryDiff(_Strict):
 class PlanIn(_Strict):
     """Plan a trip: from free text (through the assistant) or a structured request (straight to the engine)."""
 
-    text: str | None = Field(default=None, min_length=3, max_length=2000)
+    text: str | None = Field(
+        default=None,
+        min_length=3,
+        description=f"the trip in words: the first {MAX_TEXT:,} characters are read, and the answer says so "
+        "(in the request's not_met) when there were more",
+    )
     origin: Location | None = Field(
         default=None, description="with text: where the trip starts, unless the text says (default: the car)"
     )

@@ -9,7 +9,7 @@ import pytest
 
 from codriver.api._agents_assistant import AgentsAssistant
 from codriver.api._engine_planner import EnginePlanner
-from codriver.api._ports import AssistantContext, TripChange
+from codriver.api._ports import AssistantContext, NeedsAnswer, TripChange
 from codriver.bootstrap import Runtime
 from codriver.errors import InputError
 from codriver.planning import TripRequest
@@ -32,9 +32,13 @@ async def test_free_text_becomes_a_request(assistant: AgentsAssistant) -> None:
     assert request.origin.lat == pytest.approx(60.1699)
 
 
-async def test_a_missing_start_is_asked_for(assistant: AgentsAssistant) -> None:
-    with pytest.raises(InputError, match="Where does the trip start"):
-        await assistant.plan_text("Tomorrow a museum", AssistantContext(user_id=1, now=NOW))
+async def test_a_missing_start_is_asked_for_with_what_was_read(assistant: AgentsAssistant) -> None:
+    with pytest.raises(NeedsAnswer, match="Where does the trip start") as raised:
+        await assistant.plan_text("Tomorrow a museum, back by 17:00", AssistantContext(user_id=1, now=NOW))
+    heard = {u["field"]: u for u in raised.value.understood}
+    assert heard["interests"]["said"] == "museum"
+    assert heard["return_by"]["text"] == "17:00"  # in plain words, as a planned request's understood says it
+    assert raised.value.field == "text"
 
 
 async def test_chat_revises_the_request(assistant: AgentsAssistant) -> None:

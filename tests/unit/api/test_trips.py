@@ -5,7 +5,11 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta
 
+import pytest
 from api_support import NOW, Api, trip_request
+
+from codriver.api import AssistantContext, NeedsAnswer
+from codriver.planning import TripRequest
 
 
 def test_plan_a_structured_request_returns_the_trip_with_its_itinerary(api: Api) -> None:
@@ -91,6 +95,45 @@ def test_free_text_goes_through_the_assistant(api: Api) -> None:
     vague = api.client.post("/v1/plan", json={"text": "something nice"}, headers=ann)
     assert vague.status_code == 422
     assert vague.json()["field"] == "text"
+
+
+def test_text_past_two_thousand_characters_is_read_up_to_there_not_refused(api: Api) -> None:
+    ann = api.user()
+    text = "a museum day tomorrow. " + "And then some more. " * 150  # 3,023 characters
+    response = api.client.post("/v1/plan", json={"text": text}, headers=ann)
+    assert response.status_code == 201, response.text
+    assert ("plan_text", text) in api.assistant.calls  # the assistant reads the first 2,000 and says so
+
+
+def test_a_question_before_planning_carries_what_was_read(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    heard = [{"field": "interests", "said": "museum", "text": "museum", "source": "rules"}]
+    unread = [{"said": "Louvre", "reason": "no place called 'Louvre' in region 'helsinki'"}]
+
+    async def ask(text: str, context: AssistantContext) -> TripRequest:
+        msg = "Where does the trip start?"
+        raise NeedsAnswer(msg, understood=heard, not_understood=unread)
+
+    monkeypatch.setattr(api.assistant, "plan_text", ask)
+    ann = api.user()
+    for background in (False, True):
+        response = api.client.post(
+            "/v1/plan", json={"text": "a museum and the Louvre", "background": background}, headers=ann
+        )
+        if background:  # the job's error says the same
+            job = response.json()["id"]
+            for _ in range(100):
+                body = api.client.get(f"/v1/jobs/{job}", headers=ann).json()
+                if body["status"] == "failed":
+                    break
+                time.sleep(0.02)
+            answer = body["error"]
+        else:
+            assert response.status_code == 422, response.text
+            answer = response.json()
+        assert answer["detail"] == "Where does the trip start?"
+        assert answer["field"] == "text"
+        assert answer["understood"] == heard
+        assert answer["not_understood"] == unread
 
 
 def test_long_plans_run_as_a_job_to_poll(api: Api) -> None:

@@ -11,9 +11,10 @@ import anyio
 from fastapi import APIRouter, Path, status
 from fastapi.responses import JSONResponse
 
+from codriver.agents import no_longer_planned
 from codriver.api._deps import CurrentUser, ServicesDep, SessionDep, TripDep
-from codriver.api._errors import ErrorBody, status_of
-from codriver.api._ports import ChatReply
+from codriver.api._errors import ErrorBody, heard, status_of
+from codriver.api._ports import ChatReply, NeedsAnswer
 from codriver.api._services import Services
 from codriver.api._trip_schemas import ChatIn, ChatOut, PlanIn, PlanJobPublic, TripDetail
 from codriver.api.routes._convert import trip_detail
@@ -29,8 +30,12 @@ def _read(answer: TripRequest | ChatReply) -> tuple[TripRequest, Itinerary | Non
     """The request of a text, and the itinerary the agents made of it when they planned it already."""
     if not isinstance(answer, ChatReply):
         return answer, None
-    if answer.request is None:  # the agents' question
-        raise InputError(answer.reply or "the request could not be understood", field="text")
+    if answer.request is None:  # the agents' question, with what they read of the text
+        raise NeedsAnswer(
+            answer.reply or "the request could not be understood",
+            understood=answer.understood,
+            not_understood=answer.not_understood,
+        )
     return answer.request, answer.itinerary  # their verified itinerary is stored, not planned again
 
 
@@ -62,7 +67,7 @@ async def run_plan_job(services: Services, job_id: str, user_id: int, body: Plan
         )
     except Exception as exc:
         if isinstance(exc, CodriverError):
-            error = ErrorBody(str(exc), getattr(exc, "field", None), status=status_of(exc))
+            error = ErrorBody(str(exc), getattr(exc, "field", None), status=status_of(exc), **heard(exc))
         else:  # a bug: the job must not stay "running" for ever
             logger.exception("planning job %s failed", job_id)
             error = ErrorBody(
@@ -190,5 +195,13 @@ async def chat(body: ChatIn, trip: TripDep, principal: CurrentUser, services: Se
             **heard,
         )
     version = planned.row.version if planned.row is not None else None
-    services.trips.publish(trip_id, "chat", {"message": body.message, "reply": answer.reply}, dedupe_key=None)
-    return ChatOut(reply=answer.reply, replanned=True, itinerary_version=version, **heard)
+    reply = answer.reply
+    if itinerary is not None and planned.row is not None:  # what the change cost is said, never dropped silently
+        after = services.trips.itinerary_of(planned.row)
+        lost = no_longer_planned(itinerary, after)
+        if lost:
+            reply += f" No longer in the plan: {', '.join(lost)}."
+        if after.status != "feasible" and after.relaxed:
+            reply += f" No plan meets every wish; the closest gives up: {', '.join(after.relaxed)}."
+    services.trips.publish(trip_id, "chat", {"message": body.message, "reply": reply}, dedupe_key=None)
+    return ChatOut(reply=reply, replanned=True, itinerary_version=version, **heard)
