@@ -23,7 +23,15 @@ from codriver.agents._understand import NotUnderstood, Understanding, build_requ
 from codriver.planning import Itinerary, TripRequest, plan_trip
 from codriver.tools.geocoding import Gazetteer, fold
 
-__all__ = ["PlanReply", "mentions_other_place", "plan_text", "refine_request", "summarise", "template_summary"]
+__all__ = [
+    "PlanReply",
+    "mentions_other_place",
+    "no_longer_planned",
+    "plan_text",
+    "refine_request",
+    "summarise",
+    "template_summary",
+]
 
 _SUMMARY_SYSTEM = (
     "You write one friendly sentence (at most 40 words) summarising a day trip for the traveller. "
@@ -206,8 +214,11 @@ async def _follow_up(session: TripSession, text: str, request: TripRequest, itin
 _ASK_CHANGE = "What would you like to change: times, places, food or the budget?"
 
 
-def _lost(before: Itinerary, after: Itinerary) -> list[str]:
-    """The places and meals of ``before`` that ``after`` no longer has (a meal at another place is kept)."""
+def no_longer_planned(before: Itinerary, after: Itinerary) -> list[str]:
+    """The places and meals of ``before`` that ``after`` no longer has, in words (a meal at another place is kept).
+
+    Every front end says them after a change, so no wish leaves the plan unsaid.
+    """
     present = {s.poi_id for s in after.stops}
     meals = {s.meal for s in after.stops if s.kind == "meal"}
     gone = []
@@ -244,7 +255,7 @@ async def _plan(
     summary = await summarise(session, itinerary)
     if unmet:
         notes.append("Not met: " + "; ".join(f"{n.said} ({n.reason})" for n in unmet) + ".")
-    lost = _lost(before, itinerary) if before is not None else []
+    lost = no_longer_planned(before, itinerary) if before is not None else []
     if lost:
         notes.append(f"No longer in the plan: {', '.join(lost)}.")
     if itinerary.status != "feasible":

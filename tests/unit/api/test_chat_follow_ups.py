@@ -97,3 +97,22 @@ def test_a_revision_the_planner_refuses_is_said_in_plain_words(api: Api, monkeyp
     assert body["itinerary_version"] == 1
     assert "osm:" not in body["reply"]
     assert "must_visit" not in body["reply"]
+
+
+def test_a_change_that_costs_a_stop_says_so(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    ann = api.user()
+    trip = api.plan(ann)  # osm:node/1 and osm:node/3, both must-visits
+    names = {s["poi_id"]: s["name"] for s in trip["itinerary"]["itinerary"]["stops"]}
+
+    async def chat(message: str, context: AssistantContext) -> ChatReply:
+        assert context.request is not None
+        return ChatReply(reply="Lowering the budget.", request=context.request.model_copy(update={"must_visit": []}))
+
+    monkeypatch.setattr(api.assistant, "chat", chat)
+    answer = api.client.post(f"/v1/trips/{trip['id']}/chat", json={"message": "make it cheaper"}, headers=ann)
+    body = answer.json()
+    assert body["replanned"] is True
+    stops = api.client.get(f"/v1/trips/{trip['id']}", headers=ann).json()["itinerary"]["itinerary"]["stops"]
+    gone = [names[p] for p in ("osm:node/1", "osm:node/3") if p not in {s["poi_id"] for s in stops}]
+    assert gone  # without must-visits or interests the fake planner plans no stop
+    assert body["reply"] == f"Lowering the budget. No longer in the plan: {', '.join(gone)}."
