@@ -310,16 +310,24 @@ class _Builder:
         musts: list[PlaceEntry] = []
         placed = [s.poi_id for s in self.request.stops or []]
         for ref in dict.fromkeys([*placed, *self.request.must_visit]):
+            # the path of the value in the request, as a validation error names it ("must_visit.0")
+            field = (
+                f"stops.{placed.index(ref)}.poi_id"
+                if ref in placed
+                else f"must_visit.{self.request.must_visit.index(ref)}"
+            )
             entry = self.tools.entry(ref)
             if entry is None and ref not in placed:  # a must-visit may be a name; a placed stop is a catalogue ID
-                entry = self.tools.entry(resolve_location(self.tools, Location(name=ref)).poi_id or "")
+                try:
+                    entry = self.tools.entry(resolve_location(self.tools, Location(name=ref)).poi_id or "")
+                except InputError as exc:  # the gazetteer's answer, for the value where it was given
+                    raise type(exc)(str(exc), field=field) from exc
             if entry is None:
-                field = "stops" if ref in placed else "must_visit"
                 msg = f"{ref!r} is not a place of this region: choose one from the place search"
                 raise InputError(msg, field=field)
             if entry.poi_id in self.request.constraints.avoid_places:
                 msg = f"must-visit {ref!r} is also in constraints.avoid_places: keep it in one list only"
-                raise InputError(msg, field="must_visit")
+                raise InputError(msg, field=field)
             if entry.poi_id not in self.adjust.exclude and all(m.poi_id != entry.poi_id for m in musts):
                 musts.append(entry)
         return musts

@@ -107,7 +107,7 @@ class FakePlanner:
         unknown = [m for m in request.must_visit if m not in CATALOGUE]
         if unknown:
             msg = f"must_visit: {unknown[0]!r} is not a catalogue place"
-            raise PlaceNotFound(msg, field="must_visit")
+            raise PlaceNotFound(msg, field=f"must_visit.{request.must_visit.index(unknown[0])}")
         if request.stops is not None:  # the traveller's own stops, in their order
             wanted = [CATALOGUE[c.poi_id] for c in request.stops if c.poi_id in CATALOGUE]
         elif not wanted:

@@ -71,8 +71,8 @@ def test_bad_requests_name_the_field(api: Api) -> None:
     cases = {
         "request": trip_request(return_by=NOW.isoformat()),  # a model-level check: the message names return_by
         "request.depart_at": trip_request(depart_at="2026-06-01T09:00"),  # no offset
-        "must_visit": trip_request(must_visit=["osm:node/12345"]),  # not in the catalogue (PlaceNotFound)
-        "region": trip_request(region="atlantis"),  # RegionNotFound
+        "request.must_visit.0": trip_request(must_visit=["osm:node/12345"]),  # not in the catalogue (PlaceNotFound)
+        "request.region": trip_request(region="atlantis"),  # RegionNotFound
         "request.vehicle.connectors.0": trip_request(vehicle={"connectors": ["usb"]}),
     }
     for field, request in cases.items():
@@ -156,7 +156,7 @@ def test_long_plans_run_as_a_job_to_poll(api: Api) -> None:
 
 def test_a_failed_job_keeps_the_error(api: Api) -> None:
     ann = api.user()
-    request = trip_request(must_visit=["osm:node/4242"])
+    request = trip_request(must_visit=["osm:node/1", "osm:node/4242"])
     job = api.client.post("/v1/plan", json={"request": request, "background": True}, headers=ann).json()
     for _ in range(100):
         job = api.client.get(f"/v1/jobs/{job['id']}", headers=ann).json()
@@ -164,8 +164,11 @@ def test_a_failed_job_keeps_the_error(api: Api) -> None:
             break
         time.sleep(0.02)
     assert job["status"] == "failed"
-    assert job["error"]["field"] == "must_visit"
+    assert job["error"]["field"] == "request.must_visit.1"  # the path in the body sent
     assert job["error"]["status"] == 422
+    inline = api.client.post("/v1/plan", json={"request": request}, headers=ann)
+    assert inline.status_code == 422
+    assert inline.json()["field"] == "request.must_visit.1"
 
 
 def test_chat_can_revise_the_plan(api: Api) -> None:

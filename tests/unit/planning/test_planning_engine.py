@@ -109,9 +109,13 @@ def test_a_must_visit_given_by_name_is_planned(tools: RegionTools) -> None:
     assert itinerary.status == "feasible"
 
 
-def test_an_unknown_must_visit_is_an_input_error(tools: RegionTools) -> None:
-    with pytest.raises(InputError):
-        build_problem(request(must_visit=["osm:node/1"]), tools)
+def test_an_unknown_must_visit_is_an_input_error_naming_its_place_in_the_request(tools: RegionTools) -> None:
+    with pytest.raises(InputError) as caught:
+        build_problem(request(must_visit=["Ateneum", "osm:node/1"]), tools)
+    assert caught.value.field == "must_visit.1"
+    with pytest.raises(InputError, match="nonsense") as caught:  # a name the gazetteer does not know
+        build_problem(request(must_visit=["nonsense"]), tools)
+    assert caught.value.field == "must_visit.0"
 
 
 def test_infeasible_request_gives_the_closest_plan_and_why(tools: RegionTools) -> None:
@@ -266,8 +270,9 @@ def test_avoided_places_are_never_planned(tools: RegionTools) -> None:
 
 def test_a_place_both_wanted_and_avoided_is_an_input_error(tools: RegionTools) -> None:
     ateneum = next(e.poi_id for e in tools.places.index.entries if e.name == "Ateneum")
-    with pytest.raises(InputError, match="avoid_places"):
+    with pytest.raises(InputError, match="avoid_places") as caught:
         build_problem(request(must_visit=[ateneum], constraints={"avoid_places": [ateneum]}), tools)
+    assert caught.value.field == "must_visit.0"
 
 
 @pytest.mark.parametrize(

@@ -117,7 +117,7 @@ def test_an_ev_keeps_the_order_and_charges_as_needed(ev_tools: RegionTools) -> N
 def test_bad_stop_lists_name_the_field(tools: RegionTools) -> None:
     with pytest.raises(InputError) as caught:
         build_problem(request(stops=[{"poi_id": "osm:node/1"}]), tools)
-    assert caught.value.field == "stops"
+    assert caught.value.field == "stops.0.poi_id"
     with pytest.raises(ValueError, match="once"):
         request(stops=[{"poi_id": "osm:node/5"}, {"poi_id": "osm:node/5"}])
     with pytest.raises(ValueError, match="avoid_places"):

@@ -23,6 +23,7 @@ from codriver.planning import Itinerary, TripRequest
 from codriver.store import PlanJob, create_plan_job, latest_itinerary, owned_plan_job, session_scope, update_plan_job
 
 router = APIRouter(tags=["planning"])
+REQUEST = frozenset(TripRequest.model_fields)
 logger = logging.getLogger(__name__)
 
 
@@ -66,6 +67,9 @@ async def run_plan_job(services: Services, job_id: str, user_id: int, body: Plan
             user_id, request, title=body.title, vehicle_id=body.vehicle_id, trip_id=body.trip_id, planned=made
         )
     except Exception as exc:
+        field = getattr(exc, "field", None)
+        if isinstance(exc, InputError) and body.request is not None and field and field.split(".")[0] in REQUEST:
+            exc.field = f"request.{field}"  # the path in this body, as a validation error names it
         if isinstance(exc, CodriverError):
             error = ErrorBody(str(exc), getattr(exc, "field", None), status=status_of(exc), **heard(exc))
         else:  # a bug: the job must not stay "running" for ever
