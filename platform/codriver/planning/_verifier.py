@@ -18,7 +18,9 @@ does not end on foot away from it (``CAR_LEFT_BEHIND``).
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
+from codriver.planning._absent import missing_must_visit
 from codriver.planning._itinerary import Itinerary, ItineraryStop, Violation
 from codriver.planning._problem import seconds_between
 from codriver.planning._world import FOOD_CATEGORIES, PlaceFacts, Requirements, StopRef, World
@@ -304,9 +306,9 @@ class _Check:
         present = {s.poi_id for s in self.it.stops if s.poi_id}
         for ref in self.req.must_visit:
             if ref not in present:
-                self.found.append(
-                    Violation(code="MUST_VISIT_MISSING", message=f"must-visit {ref} is not a stop", poi_id=ref)
-                )
+                zone = ZoneInfo(self.it.timezone) if self.it.timezone else None
+                message = missing_must_visit(self.world, ref, self.req.depart_at, self.req.return_by, zone)
+                self.found.append(Violation(code="MUST_VISIT_MISSING", message=message, poi_id=ref))
         avoid = set(self.req.avoid)
         for i, stop in enumerate(self.it.stops[1:-1], start=1):
             if stop.poi_id in avoid or (stop.charger and stop.charger in avoid):

@@ -118,6 +118,29 @@ def test_an_unknown_must_visit_is_an_input_error_naming_its_place_in_the_request
     assert caught.value.field == "must_visit.0"
 
 
+@pytest.mark.parametrize(
+    ("depart_at", "return_by", "why"),
+    [
+        ("2025-06-16T10:00:00+03:00", "2025-06-16T16:00:00+03:00", "closed all day on Monday 16 June"),
+        ("2025-06-17T07:00:00+03:00", "2025-06-17T09:30:00+03:00", "not open between 07:00 and 09:30"),
+        (
+            "2025-06-17T12:00:00+03:00",
+            "2025-06-17T12:20:00+03:00",
+            "no room for it in the plan with the rest of the trip",
+        ),
+    ],
+)
+def test_a_must_visit_left_out_is_said_by_name_and_why(
+    depart_at: str, return_by: str, why: str, tools: RegionTools
+) -> None:
+    ateneum = next(e.poi_id for e in tools.places.index.entries if e.name == "Ateneum")
+    asked = request(must_visit=[ateneum], depart_at=depart_at, return_by=return_by, meals=[])
+    itinerary = plan_trip(asked, tools, max_candidates=12, time_limit_s=0.4)
+    missing = [v.message for v in itinerary.violations if v.code == "MUST_VISIT_MISSING"]
+    assert missing == [f"Ateneum is not a stop: {why}"]
+    assert itinerary.status == "infeasible"
+
+
 def test_infeasible_request_gives_the_closest_plan_and_why(tools: RegionTools) -> None:
     # lunch wanted 12:00-13:00 but the trip ends at 11:00
     late_lunch = [MealWish(meal="lunch", earliest=time(12), latest=time(13)).model_dump(mode="json")]
