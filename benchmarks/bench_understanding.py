@@ -64,6 +64,7 @@ SETS = {
     "development 6": "understanding_dev6.yaml",
     "development 7": "understanding_dev7.yaml",
     "development 8": "understanding_dev8.yaml",
+    "development 9": "understanding_dev9.yaml",
 }
 HELD_OUT = {
     "held-out": "understanding_heldout.yaml",
@@ -74,8 +75,9 @@ HELD_OUT = {
     "held-out 6": "understanding_heldout6.yaml",
     "held-out 7": "understanding_heldout7.yaml",
     "held-out 8": "understanding_heldout8.yaml",
+    "held-out 9": "understanding_heldout9.yaml",
 }
-DEVELOPMENT = {f"development{n}" for n in ("", " 2", " 3", " 4", " 5", " 6", " 7", " 8")}
+DEVELOPMENT = {f"development{n}" for n in ("", " 2", " 3", " 4", " 5", " 6", " 7", " 8", " 9")}
 ORIGIN = {"place_id": "osm:way/8033120"}  # Ateneum: where every request of the sets starts
 SGD_SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "sgd-train-travel.yaml"
 SGD_SAMPLE = DATA / "sgd-sample.yaml"

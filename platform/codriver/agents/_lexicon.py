@@ -7,10 +7,12 @@ a diet tag of ``TripRequest``.
 
 from __future__ import annotations
 
+import re
 from datetime import time
 
 __all__ = [
     "AVOID_CUES",
+    "CAME_FROM",
     "DIET_WORDS",
     "INTEREST_WORDS",
     "MEAL_WINDOWS",
@@ -165,4 +167,12 @@ WEEKDAYS: dict[str, int] = {
 AVOID_CUES = (
     r"(?:no|not|avoid(?:ing)?|skip(?:ping)?|without|hate|don'?t (?:want|like)|nothing with|not into|except|ei|inte|"
     r"apart from|other than|anything but)"
+)
+
+# "my sister is visiting from Tampere", "we just came from the park": where someone comes from is no trip start
+CAME_FROM = re.compile(
+    r"\b(?:visiting|visit|here|came|come|coming|arrived|arriving|drove|flew|flying|travell?ing|travell?ed|"
+    r"friends?|family|relatives|sister|brother|parents|cousins?|guests?|visitors?|tourists?|people|someone|"
+    r"colleagues?|is|are|am|i'm|we're|they're|he's|she's|originally|back|home|all the way|just got in)\s+$",
+    re.IGNORECASE,
 )

@@ -27,7 +27,8 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from codriver.agents._cuisine import food_words, read_cuisines
 from codriver.agents._glossary import covers, looks_local
-from codriver.agents._lexicon import AVOID_CUES, DIET_WORDS, INTEREST_WORDS, MEAL_WORDS
+from codriver.agents._lexicon import AVOID_CUES, CAME_FROM, DIET_WORDS, INTEREST_WORDS, MEAL_WORDS
+from codriver.agents._when import DAY_WORDS
 from codriver.tools.geo import LatLon, haversine_m
 from codriver.tools.geocoding import Gazetteer, fold
 
@@ -65,7 +66,9 @@ _CUE = (
     r"driv(?:e|ing) to|head(?:ing)? to|tak(?:e|ing) (?:the kids|the family) to|"
     r"must[- ]see|must[- ]visit|have to see|want to see|want to visit|would like to see|visit(?:ing)?|see|"
     r"stop (?:at|by)|including|include|go to|take (?:us|me|them) to|show (?:us|me|them)|start(?:ing)? (?:at|from)|"
-    r"end(?:ing)? (?:at|in)|finish(?:ing)? at|drop (?:us |me )?off at"
+    r"end(?:ing)? (?:at|in)|finish(?:ing)? at|drop (?:us |me )?off at|"
+    # "from Helsinki Central Station": a start the region lacks is said (not where one came from on the way here)
+    r"from|fr[aå]n"
 )
 _PLACE_TYPES = frozenset(
     {"museum", "cathedral", "church", "square", "park", "hall", "station", "market", "library", "theatre", "gallery"}
@@ -79,7 +82,10 @@ _PLACE_WORDS = (
 _NOT_NAMES = re.compile(
     r"(?:I|EV|CCS|Type|Tesla|Model|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Christmas|Easter|"
     r"What|Which|Where|When|How|Any|Some|Can|Could|Is|Are|Do|Does|Will|Would|January|February|March|April|May|"
-    r"June|July|August|September|October|November|December)\b.*"
+    r"June|July|August|September|October|November|December|"
+    # "Independence Day museums": a day's name, read as the day, is no place
+    r"Independence Day|Midsummer|Boxing Day|Valentine'?s|Halloween|New Year|Epiphany|Ascension|Good Friday|"
+    r"Whitsun|Lucia|Vappu|May Day|All Saints)\b.*"
 )
 _LEADING_CUE = re.compile(r"(?:From|To|Then|And|Start|Visit|See|At|In|On|Near|Via|Past)\s+(?=[A-ZÅÄÖ])")
 _WORD = re.compile(r"[\w'\u2019&.-]+", re.UNICODE)
@@ -203,6 +209,12 @@ def _alias_index(gazetteer: Gazetteer) -> tuple[dict[str, list[int]], list[str]]
                 owners = by_name.setdefault(folded, [])
                 if index not in owners:
                     owners.append(index)
+    # "Base Camp (Nepalese cuisine)" is "Base Camp": the note in brackets is no part of what people say
+    for index, entry in enumerate(gazetteer.entries):
+        for alias in entry.aliases if entry.kind == "place" else ():
+            bare = fold(re.sub(r"\s*\([^)]*\)", "", alias))
+            if bare != fold(alias) and len(bare) >= _SHORT_NAME_MIN and bare not in by_name:
+                by_name[bare] = [index]
     towns = _town_words(gazetteer)
     for index, entry in enumerate(gazetteer.entries):
         if entry.kind != "place" or (entry.category or "") in _SIGHTS_FIRST | _EVERYDAY:
@@ -262,6 +274,7 @@ _COUNT_WORDS = frozenset(_COUNT_WORD_LIST.split())
 _KIND_WORDS_AFTER = (
     r"kahvila|cafe|caf|ravintola|restaurant|bistro|baari|bar\b|pub\b|bookshop|kirja|museo|museum|galleria"
 )
+_CUED_LOW_MIN = 5  # letters of a lower-case name read after "to"/"visit" in text that has capitals: "kiasma"
 _LAST_WORD_MIN = 8  # letters of a last word known alone: "tuomiokirkko", "rahamuseo"; not "kirkko"
 _KIND_PREFIXES = frozenset(
     {"ravintola", "restaurant", "restaurang", "cafe", "kahvila", "bar", "baari", "pub", "hotel", "hotelli", "bistro"}
@@ -714,7 +727,10 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             opening = i - 1 == 0 or re.search(r"[.!?:;]\s*$", text[: words[i - 1][1]]) is not None
             before = fold(words[i - 1][0])
             if opening and (
-                before in _GENERIC or LEXICAL.fullmatch(before) or _LEADING_CUE.match(words[i - 1][0] + " X")
+                before in _GENERIC
+                or LEXICAL.fullmatch(before)
+                or _LEADING_CUE.match(words[i - 1][0] + " X")
+                or DAY_WORDS.fullmatch(before)  # "Huomenna Kiasmaan": tomorrow, to Kiasma
             ):
                 run_on = False  # "Visit Palace Hotel", "Lunch at...": a capital that only starts the sentence
             if (
@@ -725,12 +741,21 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 and not (finnish_pair and _FINNISH_CASE.search(fold(words[i - 1][0])))
             ):
                 continue  # "Presidential Palace" is not the Palace Hotel: the name goes on before the word
+            # "Saturday ... to um kiasma": a rare word that is exactly a sight's name, after a visiting word
+            cued_low = (
+                score == _EXACT
+                and len(folded) >= _CUED_LOW_MIN
+                and english_frequency(folded) < _RARE_IN_ENGLISH
+                and not _english_word(folded)
+                and re.search(r"\b(?:to|at|visit|see|then|and|via)\s+$", text[max(0, start - 8) : start]) is not None
+            )
             if (
                 n == 1
                 and not said[:1].isupper()
                 and not typed_low
                 and not local
                 and not slipped
+                and not cued_low
                 and (score < _EXACT or not lower_case_text or (len(said) < 5 and _english_word(folded)))
             ):
                 continue  # a lower-case word is a name only in text typed all in lower case
@@ -778,6 +803,8 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
     unresolved: list[tuple[str, int]] = []
     name_run = _NAME_RUN
     for cue in re.finditer(rf"\b(?i:{_CUE})\s+", text):
+        if re.match(r"(?i)fr(?:om|[aå]n)\b", cue.group(0)) and CAME_FROM.search(text[: cue.start()]):
+            continue  # "my sister is visiting from Tampere": where she comes from, no start of the trip
         sentence_end = re.search(r"[.!?]", text[cue.end() :])
         tail_end = cue.end() + (sentence_end.start() if sentence_end else len(text) - cue.end())
         # the cue's own name, then each ", Name" / "and Name" of the list it opens
@@ -943,7 +970,8 @@ def _listed_beside(text: str, gazetteer: Gazetteer, chosen: list[Mention], unres
             or folded in towns
             or _NOT_NAMES.fullmatch(name)
             or (" " not in name and LEXICAL.fullmatch(folded))
-            or (first and " " not in name and _english_word(folded))
+            # "EMMA, Kiasma and Oodi": a word in capitals is a name even first in its sentence
+            or (first and " " not in name and _english_word(folded) and not (name.isupper() and len(name) > 2))
             or taken(start, start + len(name))
         )
 

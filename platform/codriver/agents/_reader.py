@@ -18,6 +18,7 @@ from typing import Any
 from codriver.agents._cuisine import read_cuisines
 from codriver.agents._lexicon import (
     AVOID_CUES,
+    CAME_FROM,
     DIET_WORDS,
     INTEREST_WORDS,
     MEAL_WINDOWS,
@@ -28,7 +29,7 @@ from codriver.agents._lexicon import (
 )
 from codriver.agents._linking import Mention, english_frequency, known_words, link_places, local_kind_words, near_what
 from codriver.agents._spelling import correct_slips
-from codriver.agents._when import corrected, parse_clock, read_when
+from codriver.agents._when import COORDINATES, corrected, parse_clock, read_when
 from codriver.tools.geocoding import Gazetteer
 
 __all__ = ["RequestDraft", "read_request"]
@@ -126,7 +127,8 @@ def _party(text: str, draft: RequestDraft) -> None:
         )
         or re.search(rf"\b(?:a )?(?:group|party|gang|bunch) of {_NUM}\b", text)
         or re.search(
-            rf"\b(?:table|dinner|lunch|breakfast|brunch|meal|booking|reservation|room|day|trip|outing|evening|tour)\b"
+            rf"\b(?:table|dinner|lunch|breakfast|brunch|meal|booking|reservation|room|day|trip|outing|evening|tour|"
+            rf"budget|euros?|eur)\b"
             rf"[^.,;]{{0,15}}? for {_NUM}\b"
             rf"(?!\s*(?:hours?|h\b|min|minutes?|days?|nights?|euros?|€|%|km|pm|am|[:.]\d))|\b{_NUM} (?:people|persons?|pax|ppl)\b",
             text,
@@ -737,7 +739,7 @@ def _visit_minutes(text: str, draft: RequestDraft) -> None:
 
 
 _ORIGIN_BEFORE = re.compile(
-    r"\b(?:from|starting (?:at|from)|start(?:s)? (?:at|from)|leaving from|depart(?:ing)? from|"
+    r"\b(?:from|fr[aå]n|starting (?:at|from)|start(?:s)? (?:at|from)|leaving from|depart(?:ing)? from|"
     r"(?:start|starting point|origin|from|begin):|(?:(?:my|our|the) )?hotel is|"
     r"pick(?:ing)? (?:us |me |them )?up (?:at|from)|set(?:ting)? off from|begin(?:ning)? at|"
     # "we're staying at the Torni hotel": where the day starts (not "staying at the museum for an hour")
@@ -765,8 +767,8 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
     """
     if gazetteer is None:
         return original
+    masked = _points(original, draft)
     mentions, unresolved = link_places(original, gazetteer)
-    masked = original
 
     def linked(name: str) -> None:
         draft.linked.append(
@@ -856,6 +858,17 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
     if avoid:
         draft.put("avoid_places", avoid, ", ".join(avoid))
     where = f"region {region!r}" if region else "this region"
+    start_said = _START_DESCRIBED.search(original)
+    if (
+        start_said
+        and not CAME_FROM.search(original[: start_said.start()])
+        and "origin" not in draft.fields
+        and not any(m.start < start_said.end(1) and start_said.start(1) < m.end for m in mentions)
+    ):
+        # "from the railway station": a start described, not found, is said (the plan starts elsewhere)
+        said = start_said.group(1)
+        draft.not_understood.append({"said": said, "reason": f"no place found for {said!r} in {where}"})
+        draft.fields.setdefault("_origin_unresolved", said)
     for name, start in unresolved:
         # "Uspenski Cathedral": the kind of place in a name the region lacks is no wish for that kind
         masked = masked[:start] + " " * len(name) + masked[start + len(name) :]
@@ -863,6 +876,36 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
         draft.not_understood.append({"said": name, "reason": f"no place called {name!r} in {where}"})
         if _ORIGIN_BEFORE.search(original[max(0, start - 40) : start].lower()) and "origin" not in draft.fields:
             draft.fields.setdefault("_origin_unresolved", name)  # the question about the start names it
+    return masked
+
+
+_START_DESCRIBED = re.compile(
+    r"\b(?:from|starting (?:at|from)|start(?:s)? (?:at|from)|leaving from|depart(?:ing)? from)\s+"
+    r"(the (?:[a-z]+ ){0,2}(?:station|square|harbou?r|port|airport|terminal|hotel|hostel|museum|church|cathedral|"
+    r"market(?: hall)?|library|park|centre|center|mall|bridge))\b"
+)
+_FILLERS = re.compile(r"\b(?:u+m+|u+h+|e+r+m+|h+m+|u+h+m+|e+h+m+)\b,?\s*", re.IGNORECASE)
+
+
+def _points(original: str, draft: RequestDraft) -> str:
+    """ "from 60.1699, 24.9384": a start or end given as coordinates; the text with them blanked."""
+    masked = original
+    for point in COORDINATES.finditer(original):
+        lat, lon = float(point[1]), float(point[2])
+        masked = masked[: point.start()] + " " * (point.end() - point.start()) + masked[point.end() :]
+        said = point.group(0)
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            draft.not_understood.append({"said": said, "reason": "not a latitude and longitude on Earth"})
+            continue
+        value = {"lat": lat, "lon": lon, "name": f"{lat:.5f}, {lon:.5f}"}
+        before = original[max(0, point.start() - 40) : point.start()].lower()
+        if _END_BEFORE.search(before) and "destination" not in draft.fields:
+            draft.put("destination", value, said)
+        elif "origin" not in draft.fields and not _END_BEFORE.search(before):
+            draft.put("origin", value, said)
+        else:
+            reason = "a point given as coordinates is read only as the start or the end of the trip"
+            draft.not_understood.append({"said": said, "reason": reason})
     return masked
 
 
@@ -966,6 +1009,7 @@ def read_request(
     recognised); ``region_cuisines`` are the cuisine values of its catalogue.
     """
     # "musuems and a galery": slips of the reader's own words are read as those words, and said
+    text = _FILLERS.sub("", text)  # "to um kiasma": what a voice says while thinking
     text, slips = correct_slips(text, known_words(gazetteer) if gazetteer is not None else frozenset())
     text = corrected(text)  # "4 people, wait no, 5": the number said last
     draft = RequestDraft(

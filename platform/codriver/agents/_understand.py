@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any, Literal
@@ -482,7 +483,8 @@ def build_request(
     vehicle_fields = {**(context.vehicle.model_dump() if context.vehicle else {}), **stated.get("vehicle", {})}
     vehicle = VehicleSpec.model_validate(vehicle_fields) if vehicle_fields else VehicleSpec()
     if vehicle.powertrain == "ev" and "soc" not in stated.get("vehicle", {}) and context.vehicle is None:
-        questions.append("How charged is the battery now (in %)?")
+        # planned at once, as a form would be, with the charge it assumes said (and easy to correct)
+        assumptions.append(f"battery {vehicle.soc:.0%} charged at the start (say the charge, e.g. 'battery 45%')")
     depart, back = _schedule(stated, context, assumptions)
     interests = dict(stated.get("interests") or context.interests)
     if context.categories is not None:
@@ -684,7 +686,21 @@ def _ignored(text: str) -> list[NotUnderstood]:
         return [NotUnderstood(said="", reason="the request is empty", kind="not_read")]
     if not re.search(r"[^\W\d_]", stripped):
         return [NotUnderstood(said=stripped[:40], reason="no words to read (only symbols or numbers)", kind="not_read")]
+    letters = re.findall(r"[^\W\d_]", stripped)
+    scripts = [_script(ch) for ch in letters]
+    other = [s for s in scripts if s != "LATIN"]
+    # "12月12日星期六 去Ateneum博物馆": not a language read here, so asked, not guessed
+    if len(other) > len(letters) / 2:
+        script = max(set(other), key=other.count).title()
+        reason = f"written in {script} script: Codriver reads English (and days and times in Finnish or Swedish)"
+        return [NotUnderstood(said=stripped[:40], reason=reason, kind="not_read")]
     return []
+
+
+def _script(letter: str) -> str:
+    """The script of a letter by its Unicode name: LATIN, CJK, CYRILLIC, ARABIC, HANGUL..."""
+    name = unicodedata.name(letter, "")
+    return "CJK" if name.startswith(("CJK", "HIRAGANA", "KATAKANA")) else name.split(" ")[0]
 
 
 MAX_TEXT = 2000

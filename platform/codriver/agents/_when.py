@@ -56,10 +56,11 @@ _SMALL_HOURS_UNTIL = 5
 _EVENING_START_FROM = 17  # a departure this late makes a bare "until 1:30" half past one in the night
 _ROLLS_OVER_AFTER_DAYS = 60  # a day-month without a year passed longer ago than this is next year's; sooner, asked
 _SMALL_BARE_HOUR = 5  # a departure said "at 1".."at 5" without a.m. is in the afternoon
+_SHORTEST_TRIP_MIN = 60  # "leave at 9, back by 11" is a trip of two hours, not fourteen
 _EARLIEST_BARE_HOUR = 7  # "7-11 museums" can only be hours; "2-3 museums" is a count
 _NOT_A_CLOCK_AFTER = re.compile(
-    r"^\s*(?:%|percent|per cent|adults?|people|persons?|kids?|children|hours?|hrs?|h\b|min|minutes?|km|kilomet|"
-    r"euros?|eur\b|€|kwh|kw\b|stops?|museums?|places?|days?|nights?|of us|years?|stars?)"
+    r"^\s*(?:%|€|kilomet|(?:percent|per cent|adults?|people|persons?|kids?|children|hours?|hrs?|h|min|minutes?|km|"
+    r"euros?|eur|kwh|kw|stops?|museums?|places?|days?|nights?|of us|years?|stars?)\b)"
 )
 
 _MONTHS_EN = {
@@ -126,9 +127,12 @@ _ORDINAL = r"(?:st|nd|rd|th)?"
 _RELATIVE = (
     r"(?:the )?day after tomorrow|tomorrow|today|tonight|this (?:morning|afternoon|evening)|"
     r"in (?:\d+|two|three|four|five|six|a couple of) days|a week from (?:today|now)|"
+    r"(?:\d|two|three|four|five|six) days from (?:today|now)|"
     r"in (?:\d|one|two|three|four|a couple of) weeks?|in a fortnight|a fortnight from (?:today|now)|"
     r"huomenna|ylihuomenna|tanaan|i morgon|imorgon|i overmorgon|i dag|idag|i ?kvall|tana iltana"
 )
+# words that name a day, first in a sentence before a place's name ("Huomenna Kiasmaan"): no part of the name
+DAY_WORDS = re.compile(rf"(?:{_WEEKDAY_NAMES}|{_RELATIVE})\b")
 
 
 def weekday_of(word: str) -> int | None:
@@ -203,6 +207,10 @@ def parse_clock(raw: str, *, evening: bool = False) -> time | None:
     elif suffix is None and evening and 1 <= hour <= 11:
         hour += 12
     return time(hour, minute)
+
+
+def _minutes(clock: time) -> int:
+    return clock.hour * 60 + clock.minute
 
 
 def _hour_value(word: str) -> int:
@@ -427,6 +435,9 @@ class _DayReader:
                 ("this ", "today", "tanaan", "i dag", "idag")
             ):
                 parsed = today
+            elif re.match(r"\w+ days from", word):
+                count = word.split()[0]
+                parsed = today + timedelta(days=int(count) if count.isdigit() else _NUMBERS[count])
             elif word.startswith("a week from"):
                 parsed = today + timedelta(days=7)  # dateparser reads it as a week ago
             elif "fortnight" in word:
@@ -434,7 +445,13 @@ class _DayReader:
             else:
                 parsed = _dateparser_day(word.removeprefix("the "), self.now, order=self.order)
             if parsed is not None:
-                return self._set(parsed, relative, explicit_year=True)
+                # the weekday said right beside it, as another name of the same day: "tomorrow (Sunday)"
+                beside = re.match(rf"[\s,(]{{1,3}}(?P<wd>{_WEEKDAY_NAMES})\b", text[relative.end() :]) or re.search(
+                    rf"\b(?P<wd>{_WEEKDAY_NAMES})[\s,(]{{1,3}}$", text[: relative.start()]
+                )
+                # "tomorrow, Sunday" said on a Monday: which of the two is meant is asked
+                wd = beside["wd"] if beside and not word.startswith(("in ", "a ")) else None
+                return self._set(parsed, relative, explicit_year=True, wd=wd)
         dom = re.search(
             rf"\b(?:on )?(?:(?P<wd>{_WEEKDAY_NAMES}),? )?the (?P<d>\d{{1,2}})(?:st|nd|rd|th)\b"
             r"(?!\s+(?:floor|storey|story|level|row|time|place|gate|door|stop|exit|platform|room|century))",
@@ -486,6 +503,7 @@ class _DayReader:
             with contextlib.suppress(ValueError):  # 29 February of a year without one stays this year's, asked about
                 day = day.replace(year=today.year + 1)  # "8.1." said in December: January next year
         if wd is not None and (index := weekday_of(wd)) is not None and index != day.weekday():
+            said = said if wd in said else f"{said}, {wd}"
             when.questions.append(
                 f"{said} does not match the calendar: {day:%d %B %Y} is a {day:%A}. Which day do you mean?"
             )
@@ -581,8 +599,9 @@ def _read_range_of(text: str, when: When, *, meals: bool) -> str:
                 if "pm" in rng["b"] and "am" not in rng["a"] and not _explicit_half(rng["a"]) and first.hour < 12:
                     candidate = time(first.hour + 12, first.minute)
                     first = candidate if candidate < second else first
-                if second <= first and second.hour < 12 and not _explicit_half(rng["b"]):
-                    second = time(second.hour + 12, second.minute)
+                day_clock = _explicit_half(rng["a"]) and first.hour >= 13 and re.search(r"[:.]\d{2}", rng["b"])
+                if second <= first and second.hour < 12 and not _explicit_half(rng["b"]) and not day_clock:
+                    second = time(second.hour + 12, second.minute)  # "from 16:00 to 10:00" stays 10:00, asked about
                 if second.hour == 12 and first.hour >= 12 and not re.search(r"noon|midday|pm", rng["b"]):
                     second = time(0, second.minute)  # "from 8pm till half past 12": past midnight
                 when.depart, when.back = first, second
@@ -599,6 +618,16 @@ _DEPART_CUE = (
     r"pick(?:ing)? (?:us |me |them )?up|drive off|get going|on the road)"
     r"(?: \w+)?\s+(?:at|around|about|from|after|by|no earlier than|not before)?\s*"
 )
+# "a sales meeting that ends 16:30", "after work finishes at 5": free, so the trip starts, from then
+_BUSY_UNTIL = (
+    r"(?:meeting|work|conference|class(?:es)?|lectures?|shift|appointment|school|seminar|workshop|training|"
+    r"exam|match|game|concert|show)(?: \w+){0,2}? (?:ends?|finish(?:es)?|is over|wraps? up|is done)\s+"
+    r"(?:at|around|about|by)?\s*"
+)
+_BACK_NORDIC = (
+    r"(?:takaisin|kotiin|kotona|paluu|palaamme|palataan|tillbaka|hemma|hem)\s+"
+    r"(?:(?:klo|kello|kl|ennen|viimeistaan|senast|till|vid|noin|ungefar)\.?\s+)*"
+)
 _RETURN_CUE = (
     r"(?:back|home|return(?:ing)?|done|finish(?:ed)?|end(?:ing)?|be (?:back|home)|arriv(?:e|ing) (?:home|back)|over)"
     r"(?: \w+){0,2}?\s+(?:by|at|before|around|about|no later than|until|till|latest)\s*(?:(?:like|say|roughly)\s+)?"
@@ -613,8 +642,10 @@ def _read_clocks(text: str, when: When) -> str:
         when.questions.append(f"{impossible.group(0)} is not a time of day: what time do you mean?")
         return _blank(text, impossible.start(), impossible.end())
     if when.depart is None:
-        leave = re.search(rf"\b{_DEPART_CUE}(?P<t>{CLOCK})", text) or re.search(
-            rf"\b(?:after|from|starting|not before|no earlier than)\s+(?P<t>{CLOCK})", text
+        leave = (
+            re.search(rf"\b{_DEPART_CUE}(?P<t>{CLOCK})", text)
+            or re.search(rf"\b{_BUSY_UNTIL}(?P<t>{CLOCK})", text)
+            or re.search(rf"\b(?:after|from|starting|not before|no earlier than)\s+(?P<t>{CLOCK})", text)
         )
         if leave and _is_clock_context(text, leave, "t") and not _MEAL_BEFORE.search(text[: leave.start()][-30:]):
             # "tonight after 6": a bare hour of an evening said anywhere is in the evening
@@ -638,8 +669,11 @@ def _read_clocks(text: str, when: When) -> str:
             or re.search(rf"\b(?:until|till|til|no later than|by|latest|before)\s+(?P<t>{CLOCK})", text)
             # "start 9.30 finish 15.30": a clock with its minutes needs no "at"
             or re.search(r"\b(?:finish(?:ing)?|end(?:ing)?|done|back)\s+(?P<t>\d{1,2}[:.]\d{2})\b", text)
+            # "takaisin klo 15", "tillbaka kl 16", "klo 15 mennessa": back, in Finnish and Swedish
+            or re.search(rf"\b{_BACK_NORDIC}(?P<t>{CLOCK})\b", text)
+            or re.search(rf"\b(?:klo|kello|kl)\.?\s*(?P<t>{CLOCK})\s+(?:mennessa|asti|saakka)\b", text)
         )
-        homeward = back is not None and re.match(r"(?:be )?(?:back|home|return)", back.group(0)) is not None
+        homeward = back is not None and re.match(rf"(?:be )?(?:back|home|return)|{_BACK_NORDIC}", back.group(0))
         if (
             back
             and _is_clock_context(text, back, "t")
@@ -649,6 +683,13 @@ def _read_clocks(text: str, when: When) -> str:
             morning = _morning_after(text, back.end())
             clock = parse_clock(back["t"], evening=not morning and not _explicit_half(back["t"]))
             night = parse_clock(back["t"])
+            if (
+                when.depart is not None
+                and night is not None
+                and night.hour < 12
+                and _minutes(night) - _minutes(when.depart) >= _SHORTEST_TRIP_MIN
+            ):
+                clock = night  # "leave at 9, back by 11": two hours out, not fourteen
             if (
                 when.depart is not None
                 and when.depart.hour >= _EVENING_START_FROM
@@ -677,19 +718,25 @@ def _read_clocks(text: str, when: When) -> str:
             when.said["return_by"] = "until late"
             when.notes.append("until late: back by 23:30")
     if when.depart is None:
-        at = re.search(rf"(?:^|[,;]|\b(?:at|around|about|klo|kl))\s*(?P<t>{CLOCK})\b", text)
+        at = re.search(rf"(?:^|[,;]|\b(?:at|around|about|klo|kl|kello))\.?\s*(?P<t>{CLOCK})\b", text)
         if (
             at
             and _is_clock_context(text, at, "t")
             and (
                 _explicit_half(at["t"])
                 or re.search(r"[:.]|o'?clock", at["t"])
-                or re.search(r"\b(?:at|klo|kl)\b", at.group(0))
+                or re.search(r"\b(?:at|klo|kl|kello)\b", at.group(0))
             )
             and not _MEAL_BEFORE.search(text[: at.start()][-30:])
-            and not re.search(r"\b(?:visit|see|museum|gallery|park|cafe|charg\w*|%)\W*$", text[: at.start()][-25:])
+            # "the museum at 3" is the museum's hour; "museum tomorrow at 8" (the day blanked) is the trip's
+            and not re.search(
+                r"\b(?:visit|see|museum|gallery|park|cafe|charg\w*|%)[^\w\s]?\s?$", text[: at.start()][-25:]
+            )
         ):
             clock = parse_clock(at["t"], evening=_evening_after(text, at.end()))
+            small = clock is not None and 1 <= clock.hour <= _SMALL_BARE_HOUR and not _explicit_half(at["t"])
+            if clock is not None and small and not _morning_after(text, at.end()):
+                clock = time(clock.hour + 12, clock.minute)  # "my meeting ends at 3": nobody sets off at 3 a.m.
             if clock is not None and (when.back is None or clock < when.back):
                 when.depart = clock
                 when.said["depart_at"] = at.group(0).strip(" ,;")
@@ -794,6 +841,8 @@ _MISSPELT_TOMORROW = re.compile(r"\b(?:tom+or+ow+|tomor+ow|tmrw|tmr|2mor+ow|2mor
 
 
 _SPAN_SEP = r"\s*(?:-|\u2013|to|till|til|until|through|thru)\s*"
+# a point said as latitude, longitude in decimal degrees ("60.1699, 24.9384")
+COORDINATES = re.compile(r"(?<![\d.])(-?\d{1,2}\.\d{3,})\s*[,;]\s*(-?\d{1,3}\.\d{3,})(?![\d.])")
 _MAX_TRIP_DAYS = 14
 
 
@@ -812,7 +861,7 @@ def _read_days(text: str, now: datetime, when: When, *, order: str) -> str:
         span = weekdays
     month_days = re.search(
         rf"\b(?P<a>\d{{1,2}})(?:st|nd|rd|th)?\.?{_SPAN_SEP}(?P<b>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:of\s+)?(?P<m>{_MONTH_NAMES})\b"
-        r"|\b(?P<a2>\d{1,2})\.?" + _SPAN_SEP + r"(?P<b2>\d{1,2})\.(?P<m2>\d{1,2})\.(?!\d)",
+        r"|(?<![\d.])(?P<a2>\d{1,2})\.?" + _SPAN_SEP + r"(?P<b2>\d{1,2})\.(?P<m2>\d{1,2})\.(?!\d)",
         text,
     )
     if span is None and month_days:
@@ -832,6 +881,31 @@ def _read_days(text: str, now: datetime, when: When, *, order: str) -> str:
     when.day, when.last_day = first, last
     when.said["date"] = span.group(0).strip()
     return _blank(text, span.start(), span.end())
+
+
+def _read_last_day(text: str, now: datetime, when: When, *, country: str | None, order: str) -> str:
+    """The end of a span of two dates said in full ("Friday 18 December till Sunday 20 December").
+
+    ``text`` has the first day's words blanked; the second must follow them, after a span word.
+    """
+    if when.day is None or when.last_day is not None or when.questions or not re.search(r"\d", when.said["date"]):
+        return text  # "a museum open mon-fri" are the museum's days; a span of weekdays is _read_days's
+    sep = re.search(rf"(?:^|\s{{2}}){_SPAN_SEP}(?=\S)", text)
+    if sep is None:
+        return text
+    second = When()
+    rest = _DayReader(" " * sep.end() + text[sep.end() :], now, second, country=country, order=order).read()
+    if second.day is None and not second.questions:
+        return text
+    span = f"{when.said.get('date', '')} {sep.group(0).strip()} {second.said.get('date', '')}".strip()
+    if second.questions:
+        when.questions.extend(second.questions)
+    elif not when.day < second.day <= when.day + timedelta(days=_MAX_TRIP_DAYS - 1):  # type: ignore[operator]
+        when.questions.append(f"{span}: the last day is not after the first. Which days do you mean?")
+    else:
+        when.last_day = second.day
+        when.said["date"] = span
+    return _blank(rest, sep.start(), sep.end())
 
 
 _DAY_COUNT = r"(?P<n>\d{1,2}|two|three|four|five|six|seven|a couple of)"
@@ -895,13 +969,28 @@ def read_when(text: str, now: datetime, *, country: str | None = None) -> When:
     # "from like two until seven", "back by like nine": a filler before an hour
     text = re.sub(rf"\blike\s+(?={_HOUR}\b)", "", text)
     order = "MDY" if country == "US" else "DMY"
+    text = COORDINATES.sub(lambda m: " " * len(m.group(0)), text)  # "from 60.1699,24.9384": a place, no clock
     text = _read_days(text, now, when, order=order)
     rest = _DayReader(text, now, when, country=country, order=order).read() if when.day is None else text
+    rest = _read_last_day(rest, now, when, country=country, order=order)
     _read_days_long(rest, when, now, said=text)
     rest = _read_range(rest, when)
     rest = _read_clocks(rest, when)
     _read_length(rest, when)
     _read_part(text, when)
+    if (
+        when.depart is not None
+        and when.back is not None
+        and when.back_next_day
+        and when.last_day is None
+        and when.depart.hour < _EVENING_START_FROM
+        and when.back.hour > _SMALL_HOURS_UNTIL
+    ):  # "leave at 10, back by 8 in the morning": a day trip said backwards, not a night out
+        when.questions.append(
+            f"back by {when.back:%H:%M} is before leaving at {when.depart:%H:%M}: what time will you be back?"
+        )
+        when.back, when.back_next_day = None, False
+        when.said.pop("return_by", None)
     when.questions = [q[:1].upper() + q[1:] for q in when.questions]
     if when.depart is not None and when.back is not None and when.duration_h is not None:
         when.duration_h = None

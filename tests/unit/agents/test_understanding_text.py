@@ -1244,3 +1244,113 @@ def test_a_name_said_before_its_kind_in_finnish_or_english_and_a_food_word_befor
     aschan = link_places("Aschanin kahvilaan Jugendsaliin", tools.gazetteer)[0]
     assert [m.name for m in aschan] == ["Aschan Cafe Jugend"]
     assert link_places("I'd like to eat in a Burgers restaurant please", tools.gazetteer)[0] == []
+
+
+# -- a new user's first requests (held-out trial of 2026-12-07) ---------------------------------
+def _window(tools: RegionTools, text: str) -> tuple[str, str]:
+    read = _understand(tools, text)
+    assert read.request is not None, read.questions
+    return f"{read.request.depart_at:%d %H:%M}", f"{read.request.return_by:%d %H:%M}"
+
+
+@pytest.mark.parametrize(
+    ("text", "window"),
+    [
+        # "14 starting" is no "14 stars": the range's end was lost
+        ("Wednesday 16 December from 10 to 14 starting at Ateneum, a museum", ("16 10:00", "16 14:00")),
+        ("Saturday 12 December, leave at 9, back by 11, Ateneum", ("12 09:00", "12 11:00")),  # not 23:00
+        ("Saturday 12 December, a sales meeting that ends 16:30, then a steak dinner", ("12 16:30", "12 21:30")),
+        ("Saturday 12 December: my meeting finishes at 3, then museums", ("12 15:00", "12 19:00")),  # not 03:00
+        ("a museum tomorrow at 8", ("10 08:00", "10 16:00")),
+        ("Lauantaina 12. joulukuuta museo, takaisin klo 15", ("12 09:00", "12 15:00")),  # back, not leaving at 15
+        ("Huomenna Kiasmaan, takaisin kello 16", ("10 09:00", "10 16:00")),
+    ],
+)
+def test_windows_a_new_user_typed(tools: RegionTools, text: str, window: tuple[str, str]) -> None:
+    assert _window(tools, text) == window
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("Saturday 12 December, leave at 10, back by 8 in the morning, a museum", "before leaving at 10:00"),
+        ("Saturday 12 December from 16:00 to 10:00, a museum", "before leaving at 16:00"),
+        ("tomorrow, Sunday, museums", "is a Thursday"),  # tomorrow is Thursday 10 December
+    ],
+)
+def test_a_window_or_day_said_against_itself_is_asked(tools: RegionTools, text: str, asked: str) -> None:
+    read = _understand(tools, text)
+    assert read.request is None
+    assert any(asked in q for q in read.questions), read.questions
+
+
+def test_two_full_dates_make_a_trip_of_several_days(tools: RegionTools) -> None:
+    read = _understand(tools, "Friday 18 December till Sunday 20 December, museums")
+    assert read.request is not None
+    assert read.stated["end_date"] == "2026-12-20"
+    assert read.request.return_by.date() == date(2026, 12, 20)
+
+
+def test_a_start_given_as_coordinates_is_the_start_and_no_clock(tools: RegionTools) -> None:
+    read = _understand(tools, "Saturday 12 December from 60.1699,24.9384, a park, back by 15")
+    assert read.request is not None
+    assert (read.request.origin.lat, read.request.origin.lon) == (60.1699, 24.9384)
+    assert read.request.depart_at.hour == 9  # "24" of the longitude was read as midnight
+
+
+def test_a_text_in_another_script_is_asked_about_not_planned_as_a_default_day(tools: RegionTools) -> None:
+    read = _understand(tools, "12月12日星期六，去Ateneum博物馆，吃素食午餐，下午3点回来")  # noqa: RUF001
+    assert read.request is None
+    assert read.questions
+    assert [n.kind for n in read.not_understood] == ["not_read"]
+    assert "CJK" in read.not_understood[0].reason.upper()
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Saturday 12 December from Helsinki Central Station, a museum", "Helsinki Central Station"),
+        ("EMMA and then Ateneum", "EMMA"),  # capitals first in the sentence are a name, not the word "Emma"
+        ("Saturday 12 December from the railway station to um kiasma, back by 15", "the railway station"),
+    ],
+)
+def test_a_start_or_place_the_region_lacks_is_said(tools: RegionTools, text: str, said: str) -> None:
+    read = _understand(tools, text)
+    assert said in [n.said for n in read.not_understood]
+
+
+def test_where_someone_comes_from_is_no_start_and_no_wish(tools: RegionTools) -> None:
+    read = _understand(tools, "my sister is visiting from Tampere, she loves churches; we just came from the park")
+    assert read.not_understood == []
+    assert read.stated["interests"] == {"place_of_worship": 1.0}
+
+
+def test_names_and_days_a_new_user_typed(tools: RegionTools) -> None:
+    assert tools.gazetteer is not None
+
+    def names(text: str) -> list[str]:
+        read = _understand(tools, text)
+        return [tools.gazetteer.lookup(p).name for p in read.stated.get("must_visit", [])]  # type: ignore[union-attr]
+
+    # "Base Camp (Nepalese cuisine)", not Himshikhar, whose old name is "Basecamp"
+    assert names("Saturday 12 December, lunch at Base Camp, back by 14") == ["Base Camp (Nepalese cuisine)"]
+    assert names("Saturday 12 December from the railway station to um kiasma") == ["Kiasma"]
+    holiday = _understand(tools, "Independence Day museums")
+    assert holiday.not_understood == []  # the day's name is no place the region lacks
+    assert holiday.stated["interests"] == {"museum": 1.0}
+    swedish = _understand(tools, "Lördag från Rautatientori, ett museum")
+    assert swedish.stated["origin"]["name"] == "Rautatientori"
+    assert "must_visit" not in swedish.stated
+
+
+def test_a_budget_for_two_is_a_party_of_two(tools: RegionTools) -> None:
+    read = _understand(tools, "budget 20 euros for two, a museum")
+    assert read.stated["party"]["adults"] == 2
+    assert read.stated["budget"] == 20.0
+
+
+def test_an_electric_car_without_its_charge_is_planned_with_the_charge_assumed(tools: RegionTools) -> None:
+    read = _understand(tools, "electric car with CCS, top it up to 80% while we have lunch")
+    assert read.request is not None
+    assert read.request.vehicle.soc == 0.8
+    assert any("battery 80% charged" in a for a in read.assumptions)
