@@ -21,6 +21,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -72,12 +73,18 @@ _LOCAL_CHARGER_M = 100_000.0
 _CHARGER_DETOUR_S = 1800.0  # chargers farther off the trip (and off twice the detour limit) are not looked at
 _SLICE_S = 1800.0  # candidates are spread over slices of this much driving (at most _SLICES of them)
 _SLICES = 8
+#: places of one interest category considered: this many per stop the plan may make of it, and a few more
+#: (some fail later checks: no road near, closed all day)
+_SPARE_PER_STOP = 3
+_SPARE = 2
 _CHARGER_SLICE_S = 1200.0
 _CHARGER_SLICES = 12
 _MAX_CHARGES_PER_LEG = 3
 _LOCAL_S = 1800.0  # a trip with less driving than this between its anchors is local: ranked by distance from the start
 _CHARGE_OVERHEAD_S = 120
 _KEEP_BONUS = 100.0  # value of keeping a stop of the plan being repaired: beats any new place
+_ASKED_BONUS = 50.0  # value of one of the best places of a kind asked for in words that the plan lacks
+_ASKED_BOOSTED = 3  # places of such a kind that get it
 # Seconds (and metres) put for a drive no road connects (a place on a stretch of road an external
 # router does not link to the rest): far beyond any day, so the optimizer never plans it.
 _UNREACHABLE = 10_000_000.0
@@ -93,6 +100,8 @@ class Adjustments:
     exclude: frozenset[str] = frozenset()
     without_chargers: frozenset[str] = frozenset()
     start_stint_s: int = 0
+    #: kinds of place visited already today: an interest asked for that they meet needs no stop again
+    met: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -371,18 +380,33 @@ class _Builder:
         room = max(0, self.max_candidates - len(musts) - len(kept))
         food_share = min(room, max(4, self.max_candidates // 3)) if request.meals else 0
         chosen = self._food(food, at, food_share, drive=drive, slices=slices)
-        reachable = [e for e in interesting if math.isfinite(at[e.poi_id][0])]
+
+        def rank(e: PlaceEntry) -> tuple[float, float, str]:
+            return (-request.interests[e.category], at[e.poi_id][0], e.poi_id)
+
+        # At most a few more places of a kind than the plan may stop at (build() skips the rest): the
+        # nearest cafés must not fill the pool and crowd out the playground that was asked for too.
+        reachable: list[PlaceEntry] = []
+        for category in dict.fromkeys(e.category for e in interesting):
+            cap = request.constraints.per_category.get(category, request.constraints.max_per_category)
+            mine = sorted(
+                (e for e in interesting if e.category == category and math.isfinite(at[e.poi_id][0])), key=rank
+            )
+            reachable += mine[: _SPARE_PER_STOP * cap + _SPARE]
         chosen += spread(
-            reachable,
-            [at[e.poi_id][1] for e in reachable],
-            drive,
-            room - len(chosen),
-            key=lambda e: (-request.interests[e.category], at[e.poi_id][0], e.poi_id),
-            slices=slices,
+            reachable, [at[e.poi_id][1] for e in reachable], drive, room - len(chosen), key=rank, slices=slices
         )
         pool = [(e, self._value(e), True) for e in musts]
         pool += [(e, self._value(e) + _KEEP_BONUS, False) for e in kept]
-        pool += [(e, self._value(e), False) for e in chosen]
+        # a kind of place asked for in words should have a stop: its best few places are worth more than
+        # any place of a kind nobody asked for (but less than keeping a stop of the plan being repaired)
+        asked = set(asked_interests(request)) - self.adjust.met - {e.category for e in (*musts, *kept)}
+        boosted: dict[str, int] = {}
+        for e in chosen:
+            bonus = _ASKED_BONUS if e.category in asked and boosted.get(e.category, 0) < _ASKED_BOOSTED else 0.0
+            if bonus:
+                boosted[e.category] = boosted.get(e.category, 0) + 1
+            pool.append((e, self._value(e) + bonus, False))
         return pool
 
     def _food(
@@ -614,6 +638,25 @@ class _Builder:
         )
 
 
+def asked_interests(request: TripRequest) -> list[str]:
+    """The kinds of place the traveller asked for in words: the interests of a request whose ``understood``
+    names them (a request read from text replaces default interests with the ones said). None for a form."""
+    if not any(u.field == "interests" for u in request.understood):
+        return []
+    return [category for category, weight in request.interests.items() if weight > 0]
+
+
+def _stated_interests(request: TripRequest, problem: PlanningProblem, zone: ZoneInfo) -> tuple[tuple[str, str], ...]:
+    """The kinds of place asked for in words, each with why the plan may have none."""
+    offered = {c.category for c in problem.candidates}
+    start, end = request.depart_at.astimezone(zone), request.return_by.astimezone(zone)
+    closed = f"none the car can get near is open between {start:%H:%M} and {end:%H:%M}"
+    return tuple(
+        (category, "no room for one in the plan with the rest of the trip" if category in offered else closed)
+        for category in asked_interests(request)
+    )
+
+
 def build_problem(
     request: TripRequest, tools: RegionTools, *, max_candidates: int = 30, adjust: Adjustments | None = None
 ) -> PlanningProblem:
@@ -640,12 +683,15 @@ def plan_trip(
         from codriver.planning._days import plan_days  # noqa: PLC0415  (the layer above this engine)
 
         return plan_days(request, tools, max_candidates=max_candidates, time_limit_s=time_limit_s, adjust=adjust)
-    problem, matrix = _Builder(request, tools, max_candidates, adjust or Adjustments()).build()
+    adjust = adjust or Adjustments()
+    problem, matrix = _Builder(request, tools, max_candidates, adjust).build()
     world = RegionWorld(tools, request, matrix=matrix)
     requirements = Requirements.from_request(request, tools.zone, world)
     if request.stops is not None and not request.add_stops:
         planned = solve_sequence(problem, request.stops, world=world, requirements=requirements)
     else:
+        asked = _stated_interests(request, problem, tools.zone)
+        requirements = replace(requirements, interests=tuple((c, why) for c, why in asked if c not in adjust.met))
         planned = solve(problem, world=world, requirements=requirements, time_limit_s=time_limit_s).itinerary
     return with_wishes_not_met(planned.model_copy(update={"request": request, "region": tools.region.name}))
 

@@ -44,6 +44,7 @@ VIOLATION_CODES: dict[str, str] = {
     "CHARGER_UNVERIFIED": "warning: the charger's sockets are not recorded; the plan assumes a Type 2 AC socket",
     "MISSING_MEAL": "no meal stop serving the wanted meal (and diet) inside its window",
     "MUST_VISIT_MISSING": "a must-visit place is not among the stops",
+    "INTEREST_MISSING": "a kind of place the traveller asked for in words has no stop",
     "AVOIDED_PLACE": "a stop is at a place the request's constraints.avoid_places excludes",
     "VISITED_TWICE": "a visit or meal at a place the plan already visits or eats at (one place planned as two stops)",
     "STOP_ORDER": "the traveller's own stops (request.stops) are not visited in the order they gave",

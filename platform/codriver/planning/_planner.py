@@ -119,6 +119,7 @@ def solve(
 _RELAXES = {
     "MISSING_MEAL": "meals",
     "MUST_VISIT_MISSING": "must_visit",
+    "INTEREST_MISSING": "interests",
     "SOC_BELOW_RESERVE": "vehicle.reserve_soc",
     "SOC_BELOW_TARGET": "vehicle.target_soc",
     "TIME_WINDOW": "return_by",

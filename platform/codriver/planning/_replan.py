@@ -263,6 +263,7 @@ def replan(
         exclude=frozenset(excluded),
         without_chargers=without_chargers,
         start_stint_s=round(state.driven_since_break_min * 60),
+        met=frozenset(s.category for s in itinerary.stops[1:-1] if s.poi_id in done and s.category),
     )
     repaired = plan_trip(new_request, tools, max_candidates=max_candidates, time_limit_s=time_limit_s, adjust=adjust)
     diff = _diff(itinerary, repaired, ahead, dropped_why)

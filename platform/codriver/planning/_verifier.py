@@ -314,6 +314,18 @@ class _Check:
             if stop.poi_id in avoid or (stop.charger and stop.charger in avoid):
                 self.add("AVOIDED_PLACE", f"{stop.name} ({stop.poi_id}) is a place the traveller asked to avoid", i)
 
+    def interests(self) -> None:
+        """Every kind of place asked for in words has a stop (a visit or a meal there)."""
+        kinds = set()
+        for stop in self.it.stops[1:-1]:
+            place = self.world.place(stop.poi_id) if stop.poi_id and stop.kind in ("visit", "meal") else None
+            if place is not None:
+                kinds.add(place.category)
+        for category, why in self.req.interests:
+            if category not in kinds:
+                said = category.replace("_", " ")
+                self.add("INTEREST_MISSING", f"no {said} among the stops" + (f": {why}" if why else ""))
+
     def visited_once(self) -> None:
         """A place is visited (or eaten at) once: the same place again is one stop planned twice."""
         first: dict[str, int] = {}
@@ -460,6 +472,7 @@ def verify(
     check.budget()
     check.meals()
     check.must_visits()
+    check.interests()
     check.visited_once()
     check.order()
     check.energy()

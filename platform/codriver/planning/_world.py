@@ -123,6 +123,9 @@ class Requirements:
     meals: tuple[MealRequirement, ...] = ()
     diets: tuple[str, ...] = ()
     must_visit: tuple[str, ...] = ()
+    #: kinds of place the traveller asked for in words (not default interests), each with why none may
+    #: be planned, said when the plan has no stop of it
+    interests: tuple[tuple[str, str], ...] = ()
     avoid: tuple[str, ...] = ()
     #: the traveller's own stops in the order they gave (catalogue IDs); ``exact``: no other visits or meals
     order: tuple[str, ...] = ()

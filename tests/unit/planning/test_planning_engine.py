@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,7 +11,7 @@ from planning_cases import ev_request, request
 
 from codriver.bootstrap import Runtime
 from codriver.errors import InputError
-from codriver.planning import Itinerary, MealWish, Requirements, verify
+from codriver.planning import Itinerary, MealWish, Requirements, TripRequest, verify
 from codriver.planning._engine import build_problem, plan_request, plan_trip
 from codriver.planning._region_world import RegionTools, RegionWorld
 from codriver.tools.geo import LatLon, haversine_m
@@ -139,6 +140,45 @@ def test_a_must_visit_left_out_is_said_by_name_and_why(
     missing = [v.message for v in itinerary.violations if v.code == "MUST_VISIT_MISSING"]
     assert missing == [f"Ateneum is not a stop: {why}"]
     assert itinerary.status == "infeasible"
+
+
+def _asked(interests: dict[str, float], **changes: Any) -> TripRequest:
+    """A family's morning with ``interests`` said in words (the request's ``understood`` names them)."""
+    said = ", ".join(interests)
+    return request(
+        interests=interests,
+        meals=[],
+        party={"adults": 2, "children": 2},
+        constraints={"max_per_category": 1},
+        understood=[{"field": "interests", "said": said, "text": said}],
+        **changes,
+    )
+
+
+def test_every_kind_of_place_asked_for_is_considered_not_only_the_nearest_kind(tools: RegionTools) -> None:
+    # dozens of cafés lie nearer than the one playground: they had filled the places considered
+    asked = _asked({"playground": 1.0, "cafe": 1.0}, return_by="2025-06-14T13:00:00+03:00")
+    itinerary = plan_trip(asked, tools, max_candidates=30, time_limit_s=0.6)
+    assert sorted(s.category for s in itinerary.stops[1:-1]) == ["cafe", "playground"]
+    assert itinerary.status == "feasible"
+
+
+def test_a_kind_of_place_asked_for_without_a_stop_is_said_and_not_feasible(tools: RegionTools) -> None:
+    asked = _asked({"playground": 1.0, "cafe": 1.0}, return_by="2025-06-14T10:45:00+03:00")
+    itinerary = plan_trip(asked, tools, max_candidates=30, time_limit_s=0.6)
+    kinds = {s.category for s in itinerary.stops[1:-1]}
+    missing = [v.message for v in itinerary.violations if v.code == "INTEREST_MISSING"]
+    assert missing == [
+        f"no {k} among the stops: no room for one in the plan with the rest of the trip"
+        for k in sorted({"playground", "cafe"} - kinds)
+    ]
+    assert missing
+    assert itinerary.status == "infeasible"
+    assert "interests" in itinerary.relaxed
+    # interests nobody said (defaults, preferences) are not wishes: a plan without one is not short of anything
+    unsaid = asked.model_copy(update={"understood": []})
+    again = plan_trip(unsaid, tools, max_candidates=30, time_limit_s=0.6)
+    assert not [v for v in again.violations if v.code == "INTEREST_MISSING"]
 
 
 def test_infeasible_request_gives_the_closest_plan_and_why(tools: RegionTools) -> None:
