@@ -142,8 +142,8 @@ class _Trip:
         self.time_limit_s = time_limit_s
         self.zone = tools.zone
         self.spans, self.notes = split_days(request, self.zone)
-        self.origin = resolve_location(tools, request.origin)
-        self.end = resolve_location(tools, request.end) if request.destination else self.origin
+        self.origin = resolve_location(tools, request.origin, field="origin")
+        self.end = resolve_location(tools, request.end, field="destination") if request.destination else self.origin
         self.musts = _spread(tools, request, self.spans, self.origin, self.end)
         self.near_day = self._near_days()
         ev = request.vehicle.powertrain == "ev"

@@ -130,8 +130,11 @@ def _reachable(values: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(values), values, _UNREACHABLE)
 
 
-def resolve_location(tools: RegionTools, location: Location) -> Endpoint:
-    """A request location as a position: coordinates, a catalogue ID or a name (gazetteer)."""
+def resolve_location(tools: RegionTools, location: Location, *, field: str = "location") -> Endpoint:
+    """A request location as a position: coordinates, a catalogue ID or a name (gazetteer).
+
+    An InputError names ``field``, the location's path in the request (``origin``, ``must_visit.1``).
+    """
     if location.point is not None:
         return Endpoint(location.point, location.name or f"{location.lat:.5f},{location.lon:.5f}")
     ref = location.place_id or location.name
@@ -141,8 +144,11 @@ def resolve_location(tools: RegionTools, location: Location) -> Endpoint:
         return Endpoint(LatLon(entry.lat, entry.lon), entry.name or ref, entry.poi_id)
     if tools.gazetteer is None:
         msg = f"cannot resolve {ref!r} without the region's gazetteer: give LAT,LON"
-        raise InputError(msg, field="location")
-    found = tools.gazetteer.resolve(ref)
+        raise InputError(msg, field=field)
+    try:
+        found = tools.gazetteer.resolve(ref)
+    except InputError as exc:  # the gazetteer's own words, for the value where it was given
+        raise type(exc)(str(exc), field=field) from exc
     return Endpoint(LatLon(found.lat, found.lon), found.name, found.place_id)
 
 
@@ -177,12 +183,16 @@ class _Builder:
         self.zone = tools.zone
         self.epoch = _whole_second(request.depart_at).astimezone(self.zone)
         self.deadline = math.floor(seconds_between(self.epoch, request.return_by))
-        self.origin = resolve_location(tools, request.origin)
-        self.destination = resolve_location(tools, request.end) if request.destination else self.origin
+        self.origin = resolve_location(tools, request.origin, field="origin")
+        self.destination = (
+            resolve_location(tools, request.end, field="destination") if request.destination else self.origin
+        )
         self.vehicle = vehicle_energy(request.vehicle) if request.vehicle.powertrain == "ev" else None
         # where each meal wished near a place must be taken: (the place, metres around it)
         self.meal_near: dict[str, tuple[Endpoint, float]] = {
-            m.meal: (resolve_location(tools, m.near), m.near_km * 1000.0) for m in request.meals if m.near is not None
+            m.meal: (resolve_location(tools, m.near, field=f"meals.{i}.near"), m.near_km * 1000.0)
+            for i, m in enumerate(request.meals)
+            if m.near is not None
         }
         self.corridor: Corridor | None = None
 
@@ -327,10 +337,7 @@ class _Builder:
             )
             entry = self.tools.entry(ref)
             if entry is None and ref not in placed:  # a must-visit may be a name; a placed stop is a catalogue ID
-                try:
-                    entry = self.tools.entry(resolve_location(self.tools, Location(name=ref)).poi_id or "")
-                except InputError as exc:  # the gazetteer's answer, for the value where it was given
-                    raise type(exc)(str(exc), field=field) from exc
+                entry = self.tools.entry(resolve_location(self.tools, Location(name=ref), field=field).poi_id or "")
             if entry is None:
                 msg = f"{ref!r} is not a place of this region: choose one from the place search"
                 raise InputError(msg, field=field)

@@ -117,6 +117,12 @@ def test_an_unknown_must_visit_is_an_input_error_naming_its_place_in_the_request
     with pytest.raises(InputError, match="nonsense") as caught:  # a name the gazetteer does not know
         build_problem(request(must_visit=["nonsense"]), tools)
     assert caught.value.field == "must_visit.0"
+    with pytest.raises(InputError, match="nonsense") as caught:  # not the gazetteer's own "place"
+        build_problem(request(origin={"name": "nonsense"}), tools)
+    assert caught.value.field == "origin"
+    with pytest.raises(InputError, match="nonsense") as caught:
+        build_problem(request(destination={"name": "nonsense"}), tools)
+    assert caught.value.field == "destination"
 
 
 @pytest.mark.parametrize(
