@@ -46,18 +46,18 @@ INTEREST_WORDS: dict[str, str] = {
     r"views?|viewpoints?|panorama|panoramic|lookouts?|photo spots?|sunsets?|sunrise": "viewpoint",
     r"coffee|cafes?|cafe|espresso|pastr(?:y|ies)|cake|bakery|ice ?cream|gelato|hot chocolate|cocoa|tea room|"
     r"kahvi\w*|kahvila\w*|kaffe|fika|lattes?|cappuccinos?|flat whites?|americanos?|mochas?|a cuppa": "cafe",
-    r"beers?|pints?|pubs?|bars?|drinks|a drink|cocktails?|wine|nightlife|night ?clubs?|clubbing|nightcaps?|"
+    r"beers?|pints?|pubs?|bars?|drinks|a drink|cocktails?|wine|booze|nightlife|night ?clubs?|clubbing|nightcaps?|"
     r"olut\w*|oluet\w*|oluelle|kaljal\w*|baari\w*|baare\w*|pubi\w*|drinking|go(?:ing)? out for drinks|a night out|"
     r"bar ?hopping": "bar",
     r"playgrounds?|leikkipuisto\w*|lekplats\w*|lekpark\w*|swings|slides|climbing frames?|"
     r"(?:somewhere|a place|places?) (?:for the kids )?to play|"
     r"(?:kids|children) (?:can|could|want to|wanna|need to|to) (?:run around|play)|"
     r"burn off (?:some |their )?energy|let off (?:some )?steam": "playground",
-    r"churche?s?|cathedrals?|chapels?|places? of worship|worship|mass|(?:church|sunday) services?|evensong|"
+    r"churche?s?|cathedrals?|chapels?|places? of worship|worship|mass|(?:church|sunday) services?|evensong|religious|"
     r"kyrk(?:a|or|orna|an)|kirkk?o\w*": "place_of_worship",
     r"statues?|sculptures?|street art|public art|artworks?|graffiti|murals?": "artwork",
     r"theat(?:er|re)s?|cinemas?|movies?|films?|(?:a|puppet|magic|comedy|live) shows?|shows|concerts?|opera|ballet|"
-    r"musicals?|elokuv\w*|leffa\w*|teatteri\w*|jazz|blues|stand-?up|"
+    r"musicals?|elokuv\w*|leffa\w*|teatteri\w*|jazz|blues|stand-?up|(?:pa )?bio(?:n|graf\w*)?|"
     r"live music|gigs?|comedy(?: clubs?| nights?)?|puppets?|"
     r"(?:see|watch|catch) (?:a|the) play|theatre plays?": "entertainment",
     r"beach(?:es)?|swim(?:ming)?(?! pools?| halls?| baths?)": "beach",
@@ -88,7 +88,11 @@ MISSING_KINDS = (
     r"ice skating|skating rinks?|ski(?:ing)?|climbing walls?|bouldering|swimming pools?|hot tubs?|massages?|"
     r"sledding|sledging|tobogganing|toboggan runs?|sled(?:ding)? hills?|swimming halls?|swimming baths|"
     r"uimahall\w*|indoor pools?|arcades?|amusement arcades?|trampoline parks?|"
-    r"airports?"
+    r"airports?|"
+    # errands and services no catalogue category covers: said, never dropped without a word
+    r"laundr(?:omat|ette|y)s?|atms?|cash ?machines?|cashpoints?|planetari(?:um|a)s?|science cent(?:re|er)s?|"
+    r"shoe repairs?|car washe?s?|hairdressers?|barbers?|dentists?|"
+    r"pesula\w*|pankkiautomaat\w*|tvattomat\w*|uttagsautomat\w*"
 )
 # Kinds of attraction a region may or may not have (OSM tourism=zoo, aquarium, theme_park, the place's descriptors):
 # an attraction wish where the region has one, said as not possible where it has none.
@@ -166,6 +170,7 @@ WEEKDAYS: dict[str, int] = {
 # Words that turn an interest into something to avoid when they stand right before it.
 AVOID_CUES = (
     r"(?:no|not|avoid(?:ing)?|skip(?:ping)?|without|hate|don'?t (?:want|like)|nothing with|not into|except|ei|inte|"
+    r"spare (?:me|us)|nothing|"
     r"apart from|other than|anything but)"
 )
 

@@ -589,7 +589,11 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
         r"sahkoauto\w*|elbil\w*|chademo|ccs)\b",
         text,
     )
-    ice = re.search(r"\b(petrol|diesel|gasoline|combustion|gas car|fuel tank|tank is)\b", text)
+    ice = re.search(
+        r"\b(petrol|diesel|gasoline|combustion|gas car|fuel tank|tank is|"
+        r"(?:fuel|petrol|gas) (?:warning )?light|low on (?:fuel|petrol|gas)|running out of (?:fuel|petrol|gas))\b",
+        text,
+    )
     if ev and ice and ev.group(0).startswith("charg"):
         ev = None  # "a diesel van, no charging needed"
     if ev:

@@ -51,6 +51,7 @@ CLOCK = (
 _EVENING = r"(?:in the evening|this evening|at night|tonight|pm|p\.m\.)"
 _MORNING = r"(?:in the morning|this morning|am|a\.m\.)"
 _MEAL_BEFORE = re.compile(r"\b(?:breakfast|brunch|lunch|dinner|supper|eat|meal)\b[^,.;:]{0,30}$")
+_MEAL_FIRST = re.compile(r"\W*(?:[\w'-]+\s+){0,2}(?:breakfast|brunch|lunch|dinner|supper)\b[^,.;:]{0,30}$")
 _NIGHT_OUT_FROM = 20  # a departure this late makes a bare "back at 3" three in the night
 _SMALL_HOURS_UNTIL = 5
 _EVENING_START_FROM = 17  # a departure this late makes a bare "until 1:30" half past one in the night
@@ -255,6 +256,7 @@ def _dateparser_day(span: str, now: datetime, *, order: str) -> date | None:
 def _holiday_names(country: str, year: int) -> tuple[tuple[str, date], ...]:
     """(folded name, day) of ``country``'s public holidays in ``year`` and the next, in each language known."""
     import holidays  # noqa: PLC0415  (slow to import; only when a holiday may be named)
+    from dateutil.easter import easter  # type: ignore[import-untyped]  # noqa: PLC0415
 
     names: list[tuple[str, date]] = []
     try:
@@ -285,9 +287,20 @@ def _holiday_names(country: str, year: int) -> tuple[tuple[str, date], ...]:
         "halloween": (10, 31),
         "st. patrick's day": (3, 17),
     }
+    # Finnish flag days people plan around (not days off): Runeberg's Day, Kalevala Day
+    extra |= {
+        "runeberg's day": (2, 5),
+        "runebergs day": (2, 5),
+        "runebergin paiva": (2, 5),
+        "kalevala day": (2, 28),
+        "kalevalan paiva": (2, 28),
+    }
     for name, (month, day_of_month) in extra.items():
         for y in (year, year + 1):
             names.append((_norm(name), date(y, month, day_of_month)))
+    for y in (year, year + 1):  # Shrove Tuesday (laskiainen): 47 days before Easter Sunday
+        shrove = easter(y) - timedelta(days=47)
+        names += [(_norm(name), shrove) for name in ("shrove tuesday", "pancake day", "laskiaistiistai")]
     return tuple(names)
 
 
@@ -588,6 +601,8 @@ def _read_range_of(text: str, when: When, *, meals: bool) -> str:
                 or re.match(r"\s*in the afternoon\b", text[rng.end() :])
                 # "Friday evening from 7 until 11", "tonight 8-11": the part of the day said first
                 or re.search(r"\b(?:evening|tonight|afternoon|night)\b[^.,;:]{0,12}$", before)
+                # "tonight from seven till about midnight": the day's word, already read, says evening too
+                or re.fullmatch(r"tonight|this evening|i ?kvall|tana iltana", when.said.get("date", ""))
             )
             later = (rng["qa"] or "") not in {"", "in the morning"}
             pm_first = (later or (bool(evening) and not rng["qa"])) and not _explicit_half(rng["a"])
@@ -673,7 +688,14 @@ def _read_clocks(text: str, when: When) -> str:
             or re.search(rf"\b{_BACK_NORDIC}(?P<t>{CLOCK})\b", text)
             or re.search(rf"\b(?:klo|kello|kl)\.?\s*(?P<t>{CLOCK})\s+(?:mennessa|asti|saakka)\b", text)
         )
-        homeward = back is not None and re.match(rf"(?:be )?(?:back|home|return)|{_BACK_NORDIC}", back.group(0))
+        homeward = (
+            back is not None
+            and (
+                re.match(rf"(?:be )?(?:back|home|return)|{_BACK_NORDIC}", back.group(0))
+                # "add dinner and we can stay until 9pm": how long the day lasts, not the dinner's hour
+                or re.search(r"\bstay(?:ing)?(?: out)?\s+$", text[: back.start()])
+            )
+        )
         if (
             back
             and _is_clock_context(text, back, "t")
@@ -727,13 +749,16 @@ def _read_clocks(text: str, when: When) -> str:
                 or re.search(r"[:.]|o'?clock", at["t"])
                 or re.search(r"\b(?:at|klo|kl|kello)\b", at.group(0))
             )
-            and not _MEAL_BEFORE.search(text[: at.start()][-30:])
+            # "dinner at 19, then a bar" is the meal's hour, unless the meal is the first thing ("Mexican dinner
+            # Friday at 6pm": the trip starts with it)
+            and (not _MEAL_BEFORE.search(text[: at.start()][-30:]) or _MEAL_FIRST.match(text[: at.start()]))
             # "the museum at 3" is the museum's hour; "museum tomorrow at 8" (the day blanked) is the trip's
             and not re.search(
                 r"\b(?:visit|see|museum|gallery|park|cafe|charg\w*|%)[^\w\s]?\s?$", text[: at.start()][-25:]
             )
         ):
-            clock = parse_clock(at["t"], evening=_evening_after(text, at.end()))
+            supper = re.match(r"\W*(?:[\w'-]+\s+){0,2}(?:dinner|supper)\b", text)
+            clock = parse_clock(at["t"], evening=_evening_after(text, at.end()) or supper is not None)
             small = clock is not None and 1 <= clock.hour <= _SMALL_BARE_HOUR and not _explicit_half(at["t"])
             if clock is not None and small and not _morning_after(text, at.end()):
                 clock = time(clock.hour + 12, clock.minute)  # "my meeting ends at 3": nobody sets off at 3 a.m.
@@ -751,7 +776,8 @@ def _read_length(text: str, when: When) -> None:
     duration = re.search(
         r"\b(?:for|about|around|just|only|roughly)?\s*(?P<n>\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seven|eight)"
         r"(?P<half> and a half)?[- ]?(?:hours?|hrs?|h)\b(?P<half2> and a half)?"
-        r"(?! (?:at|in|for) (?!(?:the )?(?:morning|afternoon|evening)\b)(?:the |a |each )?\w+)",
+        r"(?! (?:at|in|for) (?!(?:the )?(?:morning|afternoon|evening)\b)(?:the |a |each )?\w+)"
+        r"(?!\s+(?:later|earlier|sooner|longer|more|less|extra)\b)",  # "leave an hour later" is a shift, no length
         text,
     )
     minutes = re.search(r"\b(?:for|got|have|only|just)\b[^.,;\d]{0,12}?(?P<n>\d+) ?(?:minutes|mins?)\b", text)
@@ -824,11 +850,11 @@ def _read_part(text: str, when: When) -> None:
         return
     part = re.search(
         r"\b(?<!for the )(?<!for a )(?<!for one )(?:in the |this |tomorrow |on \w+ |\w+day )?"
-        r"(morning|afternoon|evening|night)\b|\b(tonight)\b",
+        r"(morning|afternoon|evening|night)\b|\b(tonight)\b|\b(morning|afternoon|evening)s only\b",
         text,
     )
     if part:
-        name = part.group(1) or "night"
+        name = part.group(1) or part.group(3) or "night"  # "mornings only": the morning of the day
         name = "evening" if part.group(2) else name
         if name == "night" and re.match(r"(?:tomorrow|on \w+|\w+day) ", part.group(0)):
             name = "evening"  # "Friday night", "tomorrow night": the evening of that day, not the small hours

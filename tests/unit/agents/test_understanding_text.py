@@ -811,7 +811,7 @@ def test_a_meal_time_said_after_its_day_is_kept_and_the_day_starts_by_then(tools
     assert early.request is not None
     assert early.request.meals[0].earliest <= time(8, 0) < early.request.meals[0].latest
     assert early.request.depart_at.time() == time(8, 0)  # not the default nine, after breakfast is over
-    assert "leaving at 08:00" in early.assumptions
+    assert "depart_at" in early.stated  # the breakfast, first thing, starts the day: said, not assumed
     lunch = _understand(tools, "lunch on saturday 12-13 and a museum")
     assert lunch.request is not None
     assert (lunch.request.meals[0].earliest, lunch.request.meals[0].latest) == (time(12, 0), time(13, 0))
@@ -1354,3 +1354,55 @@ def test_an_electric_car_without_its_charge_is_planned_with_the_charge_assumed(t
     assert read.request is not None
     assert read.request.vehicle.soc == 0.8
     assert any("battery 80% charged" in a for a in read.assumptions)
+
+
+def test_staying_out_is_the_return_and_a_shift_is_no_length() -> None:
+    stay = read_when("add dinner too and we can stay until 9pm", NOW)
+    assert stay.back == time(21, 0)  # the day's end, not the dinner's hour
+    shift = read_when("leave an hour later", NOW)
+    assert shift.duration_h is None  # a shift of the departure (the follow-up reader's), not a trip of one hour
+
+
+@pytest.mark.parametrize(
+    ("text", "depart", "back"),
+    [
+        ("Mexican dinner Friday at 6pm and a bar after", time(18, 0), None),  # the meal first: the day starts then
+        ("Dinner on Saturday at 19:00 for 4 adults", time(19, 0), None),
+        ("dinner at 7", time(19, 0), None),
+        ("a museum, then dinner at 7", None, None),  # a meal later in the day keeps its own hour
+        ("tonight from seven till about midnight drinks", time(19, 0), time(0, 0)),
+    ],
+)
+def test_a_meal_said_first_with_its_hour_starts_the_day(text: str, depart: time | None, back: time | None) -> None:
+    when = read_when(text.lower(), NOW)
+    assert (when.depart, when.back) == (depart, back)
+
+
+def test_days_people_plan_around_that_are_no_days_off() -> None:
+    assert read_when("runeberg's day: the runeberg statue", NOW, country="FI").day == date(2027, 2, 5)
+    assert read_when("shrove tuesday, a cafe", NOW, country="FI").day == date(2027, 2, 9)  # 47 days before Easter 2027
+    assert read_when("in two days, mornings only, a museum", NOW).part == "morning"
+
+
+@pytest.mark.parametrize(
+    ("text", "interests", "avoid", "missing"),
+    [
+        ("spare me the cathedrals and no booze, parks please", {"park": 1.0}, ["bar", "place_of_worship"], []),
+        ("the sights, but nothing religious please", {"attraction": 1.0}, ["place_of_worship"], []),
+        ("vi vill gå på bio i kväll", {"entertainment": 1.0}, None, []),
+        ("i need to get some cash out is there an atm", None, None, ["atm"]),
+        ("a planetarium or a science centre for a rainy day", None, None, ["planetarium", "science centre"]),
+    ],
+)
+def test_refusals_and_errands_in_everyday_words(
+    tools: RegionTools, text: str, interests: dict[str, float] | None, avoid: list[str] | None, missing: list[str]
+) -> None:
+    read = _understand(tools, text)
+    assert read.stated.get("interests") == interests
+    assert read.stated.get("avoid_categories") == avoid
+    assert [n.said for n in read.not_understood] == missing
+
+
+def test_a_fuel_warning_light_is_a_combustion_car(tools: RegionTools) -> None:
+    read = _understand(tools, "uh the fuel light just came on wheres the closest filling station")
+    assert read.stated["vehicle"]["powertrain"] == "ice"
