@@ -21,7 +21,8 @@ and the API returns them in a JSON body.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 __all__ = [
@@ -37,7 +38,20 @@ __all__ = [
     "ToolError",
     "ToolTimeout",
     "ToolUnavailable",
+    "validation_message",
 ]
+
+# pydantic puts "Value error, " / "Assertion failed, " before the message of a validator's own error
+_PYDANTIC_PREFIX = re.compile(r"^(?:Value error|Assertion failed), ")
+
+
+def validation_message(error: Mapping[str, Any]) -> str:
+    """The words of one pydantic validation error (``exc.errors()[i]``) as a person reads them.
+
+    pydantic's "Value error, " before a validator's own message names the kind of exception
+    that carried it, which tells the reader nothing: it is left out.
+    """
+    return _PYDANTIC_PREFIX.sub("", str(error.get("msg", "invalid")), count=1)
 
 
 class CodriverError(Exception):

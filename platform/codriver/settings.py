@@ -13,7 +13,7 @@ from platformdirs import user_data_dir
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from codriver.errors import InputError
+from codriver.errors import InputError, validation_message
 
 __all__ = ["ExternalSettings", "LLMSettings", "Settings", "load_settings"]
 
@@ -120,6 +120,6 @@ def load_settings(**overrides: Any) -> Settings:
         for error in exc.errors():
             dotted = ".".join(str(part) for part in error["loc"])
             variable = "CODRIVER_" + "__".join(str(part) for part in error["loc"]).upper()
-            problems.append(f"{dotted} ({variable}): {error['msg']}")
+            problems.append(f"{dotted} ({variable}): {validation_message(error)}")
         msg = "invalid setting " + "; ".join(problems)
         raise InputError(msg, field=".".join(str(p) for p in exc.errors()[0]["loc"])) from exc

@@ -27,6 +27,7 @@ from codriver.errors import (
     StoreError,
     ToolBadResponse,
     ToolError,
+    validation_message,
 )
 from codriver.store import RecordNotFound, StaleVersion
 
@@ -68,7 +69,7 @@ def _errors(errors: list[Any]) -> list[dict[str, Any]]:
             # a tagged union names its tag field: point at it, not at the whole body
             tag = str((error.get("ctx") or {}).get("discriminator", "")).strip("'\"")
             field = f"{field}.{tag}" if field not in {location, ""} else tag
-        out.append({"location": location, "field": field, "message": str(error.get("msg", "invalid")), "type": kind})
+        out.append({"location": location, "field": field, "message": validation_message(error), "type": kind})
     return out
 
 

@@ -8,7 +8,7 @@ import typer
 
 from codriver.cli._context import resolve_point, runtime
 from codriver.cli._output import JsonOption, console, print_json
-from codriver.errors import InputError
+from codriver.errors import InputError, validation_message
 
 if TYPE_CHECKING:
     from codriver.tools.charging import ChargerFilter, ChargerResult
@@ -43,8 +43,7 @@ def _filter(
     except ValidationError as exc:
         error = exc.errors()[0]
         field = str(error["loc"][0]) if error["loc"] else "filter"
-        message = str(error["msg"]).removeprefix("Value error, ")
-        msg = f"{_OPTIONS.get(field, '--' + field.replace('_', '-'))}: {message}"
+        msg = f"{_OPTIONS.get(field, '--' + field.replace('_', '-'))}: {validation_message(error)}"
         raise InputError(msg, field=field) from exc
 
 

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from codriver.errors import InputError
+from codriver.errors import InputError, validation_message
 
 __all__ = ["read_model"]
 
@@ -27,5 +27,5 @@ def read_model(path: Path, model: type[M], what: str) -> M:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or what
         more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
-        msg = f"invalid {what} {str(path)!r}: {where}: {first['msg']}{more}"
+        msg = f"invalid {what} {str(path)!r}: {where}: {validation_message(first)}{more}"
         raise InputError(msg, field=where) from exc
