@@ -169,7 +169,11 @@ class AddStopIn(_Strict):
 
 
 class ChatIn(_Strict):
-    message: str = Field(min_length=1, max_length=2000)
+    message: str = Field(
+        min_length=1,
+        description=f"the first {MAX_TEXT:,} characters are read, and the answer says so (in its reply and "
+        "not_understood) when there were more",
+    )
 
 
 class ChatOut(_Strict):

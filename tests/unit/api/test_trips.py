@@ -218,3 +218,18 @@ def test_the_clock_moves_trip_times_not_the_api(api: Api) -> None:
     health = api.client.get("/v1/health").json()
     assert health["status"] == "ok"
     assert datetime.fromisoformat(health["now"]) == before + timedelta(days=1)  # the server's clock, for head-units
+
+
+def test_a_chat_message_past_two_thousand_characters_is_read_up_to_there_and_says_so(api: Api) -> None:
+    ann = api.user()
+    trip = api.plan(ann)
+    message = "add a cafe. " + "And then some more. " * 150  # 3,012 characters
+    response = api.client.post(f"/v1/trips/{trip['id']}/chat", json={"message": message}, headers=ann)
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert ("chat", message[:2000]) in api.assistant.calls  # the assistant reads the first 2,000
+    assert answer["replanned"] is True  # what was read is acted on
+    assert "Only the first 2,000 characters of your message were read." in answer["reply"]
+    assert answer["not_understood"] == [
+        {"said": message[2000:2040], "reason": "only the first 2000 characters are read"}
+    ]

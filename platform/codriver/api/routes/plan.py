@@ -11,7 +11,7 @@ import anyio
 from fastapi import APIRouter, Path, status
 from fastapi.responses import JSONResponse
 
-from codriver.agents import no_longer_planned
+from codriver.agents import MAX_TEXT, no_longer_planned
 from codriver.api._deps import CurrentUser, ServicesDep, SessionDep, TripDep
 from codriver.api._errors import ErrorBody, heard, status_of
 from codriver.api._ports import ChatReply, NeedsAnswer
@@ -172,7 +172,18 @@ async def chat(body: ChatIn, trip: TripDep, principal: CurrentUser, services: Se
     row = await anyio.to_thread.run_sync(services.trips.load_latest, trip_id)
     itinerary = services.trips.itinerary_of(row) if row is not None else None
     context = await anyio.to_thread.run_sync(lambda: services.trips.context(trip, user_id, itinerary=itinerary))
-    answer = await services.assistant.chat(body.message, context)
+    answer = await services.assistant.chat(body.message[:MAX_TEXT], context)
+    if len(body.message) > MAX_TEXT:  # read up to there, as POST /v1/plan: what was left unread is said
+        unread = {
+            "said": body.message[MAX_TEXT : MAX_TEXT + 40],
+            "reason": f"only the first {MAX_TEXT} characters are read",
+        }
+        answer = answer.model_copy(
+            update={
+                "reply": f"{answer.reply} (Only the first {MAX_TEXT:,} characters of your message were read.)",
+                "not_understood": [*answer.not_understood, unread],
+            }
+        )
     heard = {"understood": answer.understood, "not_understood": answer.not_understood}
     if answer.request is None:
         return ChatOut(reply=answer.reply, replanned=False, itinerary_version=row.version if row else None, **heard)
