@@ -41,6 +41,7 @@ from codriver.planning._region_world import (
     vehicle_energy,
 )
 from codriver.planning._replan import (
+    CAR_POSITION,
     ChargerOut,
     Delay,
     NewWish,
@@ -73,6 +74,7 @@ from codriver.planning._verifier import verify
 from codriver.planning._world import PlaceFacts, ProblemWorld, Requirements, StopRef, World
 
 __all__ = [
+    "CAR_POSITION",
     "DIETS",
     "UNVERIFIED_SOCKET",
     "VIOLATION_CODES",

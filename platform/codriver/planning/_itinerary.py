@@ -181,6 +181,11 @@ class Itinerary(_Model):
         default_factory=list, description="requirements this plan gives up because no plan meets them"
     )
     notes: list[str] = Field(default_factory=list)
+    visited: list[ItineraryStop] = Field(
+        default_factory=list,
+        description="a re-plan: the stops already made on this trip under its earlier versions, before this "
+        "plan starts (kept through every re-plan; their places are not planned again)",
+    )
     request: TripRequest | None = Field(default=None, description="what was asked; the verifier checks against it")
     days: list[Itinerary] = Field(
         default_factory=list,

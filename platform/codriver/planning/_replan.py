@@ -16,12 +16,13 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from codriver.errors import InputError
 from codriver.planning._engine import Adjustments, plan_trip
-from codriver.planning._itinerary import Itinerary
+from codriver.planning._itinerary import Itinerary, ItineraryStop
 from codriver.planning._problem import at_time, seconds_between
 from codriver.planning._region_world import RegionTools
 from codriver.planning._request import Diet, Location, MealName, MealWish, TripRequest
 
 __all__ = [
+    "CAR_POSITION",
     "ChargerOut",
     "Delay",
     "NewWish",
@@ -35,6 +36,10 @@ __all__ = [
     "replan",
     "state_at",
 ]
+
+
+#: the name of a re-plan's start: the car's position when the trip was re-planned
+CAR_POSITION = "where the car is now"
 
 
 class _Model(BaseModel):
@@ -155,17 +160,41 @@ def state_at(itinerary: Itinerary, at: datetime) -> TripState:
     return TripState(at=ready, lat=current.lat, lon=current.lon, soc=soc, done=done, car_lat=car_lat, car_lon=car_lon)
 
 
-def _describe(event: Delay | PlaceClosed | ChargerOut | NewWish | StopSkipped) -> str:
+def _describe(event: Delay | PlaceClosed | ChargerOut | NewWish | StopSkipped, names: dict[str, str]) -> str:
+    """The event in words, places by their names (``names``: catalogue ID -> name), never by their IDs."""
     if isinstance(event, Delay):
         return f"a delay of {event.minutes} min"
     if isinstance(event, PlaceClosed):
-        return f"{event.poi_id} is closed"
+        return f"{names.get(event.poi_id, 'a place of the plan')} is closed"
     if isinstance(event, ChargerOut):
-        return f"charger {event.poi_id} is out of service"
+        named = names.get(event.poi_id)
+        return f"the charger {named} is out of service" if named else "a charger of the plan is out of service"
     if isinstance(event, StopSkipped):
-        return f"{event.poi_id} was skipped"
+        return f"{names.get(event.poi_id, 'a stop of the plan')} was skipped"
     diets = f" ({', '.join(event.diet)})" if event.diet else ""
     return f"a wish for {event.meal}{diets} within {event.within_min} min"
+
+
+def _names(itinerary: Itinerary, event: ReplanEvent, tools: RegionTools) -> dict[str, str]:
+    """Catalogue ID -> name of the plan's places (its earlier versions' too) and of the event's place."""
+    names = {s.poi_id: s.name for s in [*itinerary.visited, *itinerary.stops] if s.poi_id}
+    concerned = getattr(event, "poi_id", None)
+    if concerned and concerned not in names:  # a charger used at a stop of another name
+        entry = tools.entry(concerned)
+        if entry is not None and entry.name:
+            names[concerned] = entry.name
+    return names
+
+
+def _made(itinerary: Itinerary, state: TripState) -> list[ItineraryStop]:
+    """The stops made on the trip by ``state.at``: the earlier versions' (``visited``), then this one's done.
+
+    The trip's record: a re-plan starts where the car is, so a stop made under an earlier
+    version is in none of the later versions' stops, only here.
+    """
+    done = set(state.done)
+    earlier = [s for s in itinerary.visited if s.arrive_at is None or _utc(s.arrive_at) <= _utc(state.at)]
+    return [*earlier, *(s for s in itinerary.stops[1:-1] if s.poi_id and s.poi_id in done)]
 
 
 def _utc(moment: datetime) -> datetime:
@@ -201,7 +230,7 @@ def _remaining_request(
         raise InputError(msg, field="at")
     return request.model_copy(
         update={
-            "origin": Location(lat=state.lat, lon=state.lon, name="Current position"),
+            "origin": Location(lat=state.lat, lon=state.lon, name=CAR_POSITION),
             "destination": request.end,
             "depart_at": start,
             "must_visit": [m for m in request.must_visit if m not in done],
@@ -240,10 +269,13 @@ def replan(
         state = state_at(itinerary, at)
     now = state.at.astimezone(tools.zone)
     new_request = _remaining_request(request, itinerary, state, event, now)
+    made = _made(itinerary, state)
+    # a place visited (or eaten at) under an earlier version is not planned again as a new visit
+    earlier = {s.poi_id for s in made if s.poi_id and s.kind in ("visit", "meal")} - set(state.done)
     done = set(state.done)
     ahead = [s.poi_id for s in itinerary.stops[1:-1] if s.poi_id and s.poi_id not in done and s.kind != "charge"]
-    excluded = set(done)
-    dropped_why: dict[str, str] = {}
+    excluded = done | earlier
+    dropped_why: dict[str, str] = dict.fromkeys(earlier & set(ahead), "visited already")
     without_chargers: frozenset[str] = frozenset()
     if isinstance(event, PlaceClosed | StopSkipped):
         excluded.add(event.poi_id)
@@ -263,16 +295,18 @@ def replan(
         exclude=frozenset(excluded),
         without_chargers=without_chargers,
         start_stint_s=round(state.driven_since_break_min * 60),
-        met=frozenset(s.category for s in itinerary.stops[1:-1] if s.poi_id in done and s.category),
+        met=frozenset(s.category for s in made if s.category and s.kind in ("visit", "meal")),
     )
     repaired = plan_trip(new_request, tools, max_candidates=max_candidates, time_limit_s=time_limit_s, adjust=adjust)
     diff = _diff(itinerary, repaired, ahead, dropped_why)
     reason = (
-        f"Re-planned from {now.strftime('%H:%M')} after {_describe(event)}: kept {len(diff.kept)} of "
-        f"{len(ahead)} stops ahead, dropped {len(diff.dropped)}, added {len(diff.added)}."
+        f"Re-planned from {now.strftime('%H:%M')} after {_describe(event, _names(itinerary, event, tools))}: kept "
+        f"{len(diff.kept)} of {len(ahead)} stops ahead, dropped {len(diff.dropped)}, added {len(diff.added)}."
     )
     notes = [*repaired.notes, reason]
-    return ReplanResult(itinerary=repaired.model_copy(update={"notes": notes}), diff=diff, reason=reason)
+    # what was done stays in the trip's record, through every later re-plan
+    kept = repaired.model_copy(update={"notes": notes, "visited": made})
+    return ReplanResult(itinerary=kept, diff=diff, reason=reason)
 
 
 def _diff(old: Itinerary, new: Itinerary, ahead: list[str], why: dict[str, str]) -> PlanDiff:

@@ -327,12 +327,21 @@ class _Check:
                 self.add("INTEREST_MISSING", f"no {said} among the stops" + (f": {why}" if why else ""))
 
     def visited_once(self) -> None:
-        """A place is visited (or eaten at) once: the same place again is one stop planned twice."""
+        """A place is visited (or eaten at) once: the same place again is one stop planned twice.
+
+        A re-plan's places visited under the trip's earlier versions (``visited``) count: the
+        trip does not go back to them as a new visit.
+        """
+        earlier = {s.poi_id: s for s in self.it.visited if s.kind in ("visit", "meal") and s.poi_id}
         first: dict[str, int] = {}
         for i, stop in enumerate(self.it.stops[1:-1], start=1):
             if stop.kind not in ("visit", "meal") or not stop.poi_id:
                 continue
-            if stop.poi_id in first:
+            if stop.poi_id in earlier:
+                made = earlier[stop.poi_id].arrive_at
+                when = f" at {made.strftime('%H:%M')}" if made is not None else ""
+                self.add("VISITED_TWICE", f"{stop.name} ({stop.poi_id}) was visited already{when} on this trip", i)
+            elif stop.poi_id in first:
                 self.add(
                     "VISITED_TWICE", f"{stop.name} ({stop.poi_id}) is already stop {first[stop.poi_id]} of the plan", i
                 )

@@ -158,3 +158,37 @@ def test_event_documents_parse_by_kind() -> None:
         {"event": {"kind": "skipped", "poi_id": "osm:way/2"}, "at": "2025-06-14T12:00+03:00"}
     )
     assert isinstance(parsed.event, StopSkipped)
+
+
+def test_a_place_visited_under_an_earlier_version_is_not_planned_again(tools: RegionTools) -> None:
+    # family-ev-museums: Esplanadinpuisto visited at 10:04, planned again at 14:14 after two re-plans; the
+    # second re-plan followed a version that starts where the car was, without the stop made before it
+    parks = request(
+        constraints={"max_walk_m": 0}, interests={"museum": 1.0, "park": 1.0}, return_by="2025-06-14T16:00:00+03:00"
+    )
+    driven = plan_trip(parks, tools, max_candidates=14, time_limit_s=0.4)
+    first = driven.stops[1]
+    assert first.poi_id is not None
+    assert first.depart_at is not None
+    second = replan(driven, Delay(minutes=5), tools, at=first.depart_at).itinerary
+    assert second.stops[0].name == "where the car is now"
+    assert [s.poi_id for s in second.visited] == [first.poi_id]  # what was done is in the trip's record
+    assert first.poi_id not in [s.poi_id for s in second.stops[1:-1]]
+    start = second.stops[0].depart_at
+    assert start is not None
+    # room again near the car (the first park, before the fix): the next stop ahead is skipped, then 5 min late
+    ahead = [s.poi_id for s in second.stops[1:-1] if s.poi_id and s.kind == "visit"]
+    third = replan(second, StopSkipped(poi_id=ahead[0]), tools, at=start).itinerary
+    fourth = replan(third, Delay(minutes=5), tools, at=start).itinerary
+    for later in (third, fourth):
+        assert first.poi_id in [s.poi_id for s in later.visited]  # kept through every re-plan
+        assert first.poi_id not in [s.poi_id for s in later.stops[1:-1]]
+        assert "VISITED_TWICE" not in {v.code for v in later.violations}
+
+
+def test_a_replan_names_places_and_the_cars_position_never_ids(plan: Itinerary, tools: RegionTools) -> None:
+    closed = next(s for s in plan.stops[2:-1] if s.poi_id and s.kind == "visit")
+    result = replan(plan, PlaceClosed(poi_id=closed.poi_id or ""), tools, at=plan.stops[1].depart_at)
+    assert f"after {closed.name} is closed:" in result.reason
+    assert "osm:" not in result.reason
+    assert result.itinerary.stops[0].name == "where the car is now"

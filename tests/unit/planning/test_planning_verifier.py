@@ -269,3 +269,18 @@ def test_a_place_visited_twice(plan: Itinerary, problem: PlanningProblem) -> Non
     found = codes(plan.model_copy(update={"stops": stops}), problem)
     assert found.get("VISITED_TWICE") == [index + 1]
     assert "VISITED_TWICE" not in codes(plan, problem)
+
+
+def test_a_place_visited_under_an_earlier_version_is_not_a_new_visit(plan: Itinerary, problem: PlanningProblem) -> None:
+    # a re-plan's record (visited) holds the stops made before it; one of its places again is a repeat
+    index, stop = next((i, s) for i, s in enumerate(plan.stops) if s.kind == "visit")
+    assert stop.arrive_at is not None
+    earlier = stop.model_copy(update={"arrive_at": stop.arrive_at.replace(hour=8, minute=4)})
+    found = verify(
+        plan.model_copy(update={"visited": [earlier]}), ProblemWorld(problem), Requirements.from_problem(problem)
+    )
+    twice = [v for v in found if v.code == "VISITED_TWICE"]
+    assert [(v.stop_index, v.poi_id) for v in twice] == [(index, stop.poi_id)]
+    assert twice[0].message == f"{stop.name} ({stop.poi_id}) was visited already at 08:04 on this trip"
+    other = earlier.model_copy(update={"poi_id": "osm:node/77"})
+    assert "VISITED_TWICE" not in codes(plan.model_copy(update={"visited": [other]}), problem)
