@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, ValidationError
 from codriver.agents._followup import follow_up, refine_request
 from codriver.agents._session import TripSession
 from codriver.agents._understand import NotUnderstood, Understanding, build_request, describe, understand
-from codriver.planning import Itinerary, TripRequest, plan_trip
+from codriver.planning import CAR_POSITION, Itinerary, TripRequest, plan_trip
 from codriver.tools.geocoding import Gazetteer, fold
 
 __all__ = [
@@ -68,7 +68,8 @@ def template_summary(itinerary: Itinerary) -> str:
             what = "charging"
         parts.append(f"{stop.name} ({what}, {_clock(stop.arrive_at)}-{_clock(stop.depart_at)})")
     totals = itinerary.totals
-    head = f"Leaving {stops[0].name} at {_clock(stops[0].depart_at)}"
+    start = f"from {CAR_POSITION}" if stops[0].name == CAR_POSITION else stops[0].name  # a re-plan's start
+    head = f"Leaving {start} at {_clock(stops[0].depart_at)}"
     body = f"{len(inner)} stop{'s' if len(inner) != 1 else ''}: " + "; ".join(parts) if parts else "no stops"
     tail = f"arriving at {stops[-1].name} at {_clock(stops[-1].arrive_at)}"
     figures = f"{totals.distance_m / 1000:.1f} km, {totals.drive_s / 60:.0f} min driving"

@@ -140,14 +140,19 @@ def describe(result: ReplanResult, previous: Itinerary) -> str:
     """The reason and the diff in words, places by name."""
     diff = result.diff
     parts = [result.reason]
-    names = {s.poi_id: s.name for s in [*previous.stops[1:-1], *result.itinerary.stops[1:-1]]}
+    stops = [*previous.visited, *previous.stops[1:-1], *result.itinerary.stops[1:-1]]
+    names = {s.poi_id: s.name for s in stops if s.poi_id}
+
+    def name(pid: str) -> str:  # a catalogue ID is never said: the diff's places are the plans' stops
+        return names.get(pid) or "a stop of the plan"
+
     if diff.dropped:
-        parts.append("Dropped: " + ", ".join(f"{names.get(pid, pid)} ({why})" for pid, why in diff.dropped.items()))
+        parts.append("Dropped: " + ", ".join(f"{name(pid)} ({why})" for pid, why in diff.dropped.items()))
     if diff.added:
-        parts.append("Added: " + ", ".join(names.get(pid, pid) or pid for pid in diff.added))
+        parts.append("Added: " + ", ".join(name(pid) for pid in diff.added))
     moved = {pid: m for pid, m in diff.retimed_min.items() if abs(m) >= 1}
     if moved:
-        parts.append("Moved: " + ", ".join(f"{names.get(pid, pid)} {m:+.0f} min" for pid, m in moved.items()))
+        parts.append("Moved: " + ", ".join(f"{name(pid)} {m:+.0f} min" for pid, m in moved.items()))
     return " ".join(parts)
 
 

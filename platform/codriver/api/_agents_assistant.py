@@ -51,15 +51,19 @@ logger = logging.getLogger(__name__)
 _ASK_CHANGE = "What would you like to change: times, places, food or the budget?"
 
 
-def _said(change: TripChange) -> str:
-    """What happened, in words, for the re-plan's explanation."""
+def _said(change: TripChange, place: str | None) -> str:
+    """What happened, in words, for the re-plan's explanation; ``place`` is the name of the change's place.
+
+    A place is said by its name, never by its catalogue ID.
+    """
+    kind = (change.category or "").replace("_", " ")
     return {
         "delay": f"Running {change.minutes or 0:g} min late",
-        "closure": f"{change.poi_id or 'A place on the way'} is closed",
-        "charger_broken": f"Charger {change.poi_id} is out of order",
-        "wish": f"You asked for {change.text or change.category or change.poi_id}",
+        "closure": f"{place or 'A place on the way'} is closed",
+        "charger_broken": f"The charger {place} is out of order" if place else "A charger is out of order",
+        "wish": f"You asked for {change.text or place or kind or 'a change'}",
         "soc_below_plan": f"The battery is lower than planned ({(change.soc or 0):.0%})",
-        "accepted_place": f"You accepted {change.poi_id}",
+        "accepted_place": f"You accepted {place or 'a suggested place'}",
         "chat": "You asked for a change",
     }[change.kind]
 
@@ -269,10 +273,22 @@ class AgentsAssistant:
                     reply = None
                 if reply is not None and reply.itinerary is not None:
                     return change.model_copy(update={"planned": reply.itinerary}), (
-                        f"{_said(change)}: {first_line(reply.text)}"
+                        f"{_said(change, self._name(change.poi_id, context))}: {first_line(reply.text)}"
                     )
             change, unmet = await self._read_wish(change, context)
-        return change, f"{_said(change)}: the rest of the trip was re-planned from here.{unmet}"
+        said = _said(change, self._name(change.poi_id, context))
+        return change, f"{said}: the rest of the trip was re-planned from here.{unmet}"
+
+    def _name(self, poi_id: str | None, context: AssistantContext) -> str | None:
+        """The name of a place of the trip or the catalogue; None when it has none (its ID is never said)."""
+        if not poi_id:
+            return None
+        if context.itinerary is not None:
+            for stop in [*context.itinerary.visited, *context.itinerary.stops]:
+                if stop.poi_id == poi_id:
+                    return stop.name
+        brief = self.planner.place(context.region, poi_id)
+        return brief.name if brief is not None and brief.name else None
 
     async def _read_wish(self, change: TripChange, context: AssistantContext) -> tuple[TripChange, str]:
         assert change.text is not None

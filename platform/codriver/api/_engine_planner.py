@@ -20,7 +20,7 @@ from codriver.api._charger_views import charger_options
 from codriver.api._place_search import search_places
 from codriver.api._ports import Alternative, ChargerOption, PlaceBrief, PlaceHit, RegionBrief, RegionMap, TripChange
 from codriver.api._region_views import region_map, stop_alternatives
-from codriver.api._revise import revise_request
+from codriver.api._revise import revise_request, trip_record
 from codriver.bootstrap import Runtime, import_identity
 from codriver.errors import PlaceNotFound
 from codriver.planning import (
@@ -97,7 +97,11 @@ class EnginePlanner:
         event = _engine_event(change)
         if event is None or now < request.depart_at:
             # not an event the repair models, or the trip has not begun: plan the revised request afresh
-            return await self.plan(revise_request(request, current, change, car=car, now=now))
+            planned = await self.plan(revise_request(request, current, change, car=car, now=now))
+            if now < request.depart_at:
+                return planned
+            # what was done stays in the trip's record, as after a repair
+            return planned.model_copy(update={"visited": trip_record(current, now)})
         base = current if current.request is not None else current.model_copy(update={"request": request})
         done = [s.poi_id for s in base.stops[1:-1] if s.poi_id and s.depart_at is not None and s.depart_at <= now]
         position = car or planned_position(base, now)

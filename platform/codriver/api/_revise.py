@@ -13,11 +13,17 @@ from datetime import datetime, timedelta
 
 from codriver.api._ports import TripChange
 from codriver.errors import InputError
-from codriver.planning import Itinerary, Location, TripRequest
+from codriver.planning import CAR_POSITION, Itinerary, ItineraryStop, Location, TripRequest, visited_by
 from codriver.regions import CATEGORIES
 from codriver.tools.geo import LatLon
 
-__all__ = ["revise_request"]
+__all__ = ["revise_request", "trip_record"]
+
+
+def trip_record(current: Itinerary, now: datetime) -> list[ItineraryStop]:
+    """The stops made on the trip by ``now``: the earlier versions' record, then those of ``current`` left by then."""
+    left = [s.poi_id for s in current.stops[1:-1] if s.poi_id and s.depart_at is not None and s.depart_at <= now]
+    return visited_by(current, now, left)
 
 
 def revise_request(
@@ -27,6 +33,11 @@ def revise_request(
     started = now >= request.depart_at
     done = [s for s in current.stops[1:-1] if s.depart_at is not None and s.depart_at <= now] if started else []
     done_ids = {s.poi_id for s in done if s.poi_id}
+    # the places visited on the trip, under this version and the earlier ones: not planned again
+    made = trip_record(current, now) if started else []
+    visited = {s.poi_id for s in made if s.poi_id and s.kind in ("visit", "meal")}
+    if change.kind in {"wish", "accepted_place"} and change.poi_id:
+        visited.discard(change.poi_id)  # asked for again, by name: going back is the traveller's wish
     update: dict[str, object] = {}
     must = [m for m in request.must_visit if m not in done_ids]
     meals = [m for m in request.meals if m.meal not in {s.meal for s in done if s.meal}]
@@ -36,9 +47,12 @@ def revise_request(
     if started:
         depart = now.astimezone(request.depart_at.tzinfo)
         if car is not None:
-            update["origin"] = Location(lat=car.lat, lon=car.lon, name="current position")
+            update["origin"] = Location(lat=car.lat, lon=car.lon, name=CAR_POSITION)
             if request.destination is None:
                 update["destination"] = request.origin
+        if visited - set(request.constraints.avoid_places):
+            avoid = sorted({*request.constraints.avoid_places, *visited})
+            update["constraints"] = request.constraints.model_copy(update={"avoid_places": avoid})
     if change.kind == "delay" and change.minutes:
         depart = depart + timedelta(minutes=change.minutes)
     elif change.kind in {"closure", "charger_broken"} and change.poi_id:

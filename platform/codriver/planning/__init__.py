@@ -54,6 +54,7 @@ from codriver.planning._replan import (
     TripState,
     replan,
     state_at,
+    visited_by,
 )
 from codriver.planning._request import (
     DIETS,
@@ -149,4 +150,5 @@ __all__ = [
     "vehicle_energy",
     "verify",
     "verify_trip",
+    "visited_by",
 ]

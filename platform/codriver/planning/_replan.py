@@ -9,6 +9,7 @@ verified like any plan and comes with a diff against the old one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, time
 from typing import Annotated, Literal
 
@@ -35,6 +36,7 @@ __all__ = [
     "TripState",
     "replan",
     "state_at",
+    "visited_by",
 ]
 
 
@@ -186,15 +188,16 @@ def _names(itinerary: Itinerary, event: ReplanEvent, tools: RegionTools) -> dict
     return names
 
 
-def _made(itinerary: Itinerary, state: TripState) -> list[ItineraryStop]:
-    """The stops made on the trip by ``state.at``: the earlier versions' (``visited``), then this one's done.
+def visited_by(itinerary: Itinerary, at: datetime, done: Iterable[str]) -> list[ItineraryStop]:
+    """The stops made on the trip by ``at``: the earlier versions' (``visited``), then the stops ``done`` of this one.
 
-    The trip's record: a re-plan starts where the car is, so a stop made under an earlier
-    version is in none of the later versions' stops, only here.
+    The trip's record, for the ``visited`` of a plan that re-plans ``itinerary``: a re-plan
+    starts where the car is, so a stop made under an earlier version is in none of the
+    later versions' stops, only here.
     """
-    done = set(state.done)
-    earlier = [s for s in itinerary.visited if s.arrive_at is None or _utc(s.arrive_at) <= _utc(state.at)]
-    return [*earlier, *(s for s in itinerary.stops[1:-1] if s.poi_id and s.poi_id in done)]
+    made = set(done)
+    earlier = [s for s in itinerary.visited if s.arrive_at is None or _utc(s.arrive_at) <= _utc(at)]
+    return [*earlier, *(s for s in itinerary.stops[1:-1] if s.poi_id and s.poi_id in made)]
 
 
 def _utc(moment: datetime) -> datetime:
@@ -269,7 +272,7 @@ def replan(
         state = state_at(itinerary, at)
     now = state.at.astimezone(tools.zone)
     new_request = _remaining_request(request, itinerary, state, event, now)
-    made = _made(itinerary, state)
+    made = visited_by(itinerary, state.at, state.done)
     # a place visited (or eaten at) under an earlier version is not planned again as a new visit
     earlier = {s.poi_id for s in made if s.poi_id and s.kind in ("visit", "meal")} - set(state.done)
     done = set(state.done)

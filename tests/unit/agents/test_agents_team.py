@@ -114,6 +114,12 @@ async def test_replanning_after_a_delay_and_a_closure(tools: RegionTools) -> Non
     assert closed.itinerary is not None
     assert museums[0].poi_id not in [s.poi_id for s in closed.itinerary.stops[1:-1]]
     assert len(assistant.session.versions) == 3
+    # the replies name places, never by catalogue ID, and the start by where the car is
+    assert f"after {museums[0].name} is closed:" in closed.text
+    for reply in (late, closed):
+        assert "osm:" not in reply.text, reply.text
+        assert "Current position" not in reply.text
+        assert "Leaving from where the car is now at " in reply.text
 
 
 async def test_a_new_wish_adds_a_meal(tools: RegionTools) -> None:

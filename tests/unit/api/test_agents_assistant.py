@@ -171,3 +171,14 @@ async def test_recommendations_come_from_the_agents_and_respect_wheelchair_acces
             assert pick.detour_s <= req.constraints.max_detour_min * 60 + 1
             if req is wheelchair:
                 assert (places.get_sync(pick.poi_id, at=NOW).wheelchair or "").lower() in {"yes", "designated"}
+
+
+async def test_a_change_is_explained_naming_places_never_by_their_ids(assistant: AgentsAssistant) -> None:
+    context = AssistantContext(user_id=1, now=NOW, car={"lat": 60.1699, "lon": 24.9384})
+    _, closed = await assistant.replan(TripChange(kind="closure", poi_id="osm:way/8033120"), context)
+    assert closed.startswith("Ateneum is closed: ")
+    _, accepted = await assistant.replan(TripChange(kind="accepted_place", poi_id="osm:way/8042215"), context)
+    assert accepted.startswith("You accepted Kiasma: ")
+    _, unknown = await assistant.replan(TripChange(kind="charger_broken", poi_id="osm:node/1"), context)
+    assert unknown.startswith("A charger is out of order: ")
+    assert not any("osm:" in said for said in (closed, accepted, unknown))

@@ -45,6 +45,22 @@ def test_mid_trip_starts_at_the_car_without_what_is_done() -> None:
     assert revised.depart_at == now
     assert revised.must_visit == ["osm:node/3"]
     assert revised.vehicle.soc == 0.35
+    assert revised.origin.name == "where the car is now"
+    assert first.poi_id in revised.constraints.avoid_places  # visited: not planned again
+
+
+def test_a_place_visited_under_an_earlier_version_is_not_planned_again() -> None:
+    # the version followed starts where the car was; the stop made before it is only in its record
+    first = PLAN.stops[1]
+    assert first.depart_at is not None
+    now = first.depart_at + timedelta(minutes=1)
+    followed = PLAN.model_copy(update={"stops": [PLAN.stops[0], *PLAN.stops[2:]], "visited": [first]})
+    car = LatLon(60.171, 24.941)
+    revised = revise_request(REQUEST, followed, TripChange(kind="wish", category="park"), car=car, now=now)
+    assert first.poi_id is not None
+    assert first.poi_id in revised.constraints.avoid_places
+    again = revise_request(REQUEST, followed, TripChange(kind="accepted_place", poi_id=first.poi_id), car=car, now=now)
+    assert first.poi_id not in again.constraints.avoid_places  # going back, when asked by name, is the wish
 
 
 def test_wishes_closures_and_the_end_of_the_window() -> None:
