@@ -13,8 +13,10 @@ and ``understanding_heldout*.yaml``). For each request:
   must-visits, start and end by their catalogue name, exact, through the region's gazetteer;
   meals in their usual hours with the cuisine (a cuisine said without a meal goes on the meal whose
   hours the trip covers most); diet; budget or a price word as a cap; party; vehicle; and the
-  wishes the writers expect the region cannot meet as ``not_met``. Requests whose ``expect`` asks
-  a question, or holds nothing plannable beyond wishes the region cannot meet, are skipped;
+  wishes the writers expect the region cannot meet as ``not_met``; its interests are marked as said
+  (``understood``), so a plan without one of those kinds is short of a wish on both sides. Requests
+  whose ``expect`` asks a question, or holds nothing plannable beyond wishes the region cannot meet,
+  are skipped;
 * the TEXT is ``understand(text)``'s request, on the same context (same start, same "now").
 
 Both are planned by the engine ``codriver plan`` uses (``RegionTools.load`` + ``plan_trip``, its
@@ -174,6 +176,9 @@ def form_request(
             meals=wishes,
             vehicle=VehicleSpec(**{k: expect[k] for k in _VEHICLE if k in expect}),
             constraints={"avoid_categories": avoid},
+            # the kinds the writers read from the words are asked for, as the reader's are (a plan without one
+            # says so); the form stands for the same words
+            understood=[{"field": "interests", "said": ", ".join(interests)}] if interests else [],
             not_met=[
                 WishNotMet(said=w, reason="the writers expect no such place here") for w in expect.get("not_met", [])
             ],

@@ -747,12 +747,14 @@ _ORIGIN_BEFORE = re.compile(
     r"(?:start|starting point|origin|from|begin):|(?:(?:my|our|the) )?hotel is|"
     r"pick(?:ing)? (?:us |me |them )?up (?:at|from)|set(?:ting)? off from|begin(?:ning)? at|"
     # "we're staying at the Torni hotel": where the day starts (not "staying at the museum for an hour")
-    r"(?:we'?re|we are|i'?m|i am) staying (?:at|in))\s+(?:the\s+)?$"
+    r"(?:we'?re|we are|i'?m|i am) staying (?:at|in)|"
+    # "Start Hotel Kämp, end GLO Hotel Kluuvi": the word alone, first in its clause
+    r"(?:^|[.,;:!?]\s*)(?:start|begin))\s+(?:the\s+)?$"
 )
 _END_BEFORE = re.compile(
     r"\b(?:end(?:ing)? (?:at|in|up at)|finish(?:ing)? at|drop (?:us |me |them )?(?:off )?at|ends? at|"
     r"(?<!go )(?<!come )(?<!get )(?:back|return(?:ing)?|head(?:ing)? back) to|destination(?: is)?:?|"
-    r"(?:end|ending point|finish|to):)\s+(?:the\s+)?$"
+    r"(?:end|ending point|finish|to):|(?:^|[.,;:!?]\s*)(?:end|finish))\s+(?:the\s+)?$"
 )
 _FROM_ELSEWHERE_TO = re.compile(
     r"(?:^|[.!?]\s*|\b(?:drive|go|going|driving|ride|get|getting)\s+)from\s+[^,.;]{2,40}?\s+to\s+(?:the\s+)?$"

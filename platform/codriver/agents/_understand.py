@@ -796,6 +796,8 @@ async def understand(
                 "understood": [
                     UnderstoodField(field=u.field, said=u.said[:300], text=_chip(u)[:300], source=u.source)
                     for u in understood[:60]
+                    # "need a gas station" where there is none: the day planned on default kinds asks for none
+                    if u.field != "interests" or set(draft.fields.get("interests") or {}) & set(request.interests)
                 ],
                 "assumptions": [*draft.assumptions, *assumptions][:30],
             }

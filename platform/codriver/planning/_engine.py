@@ -403,6 +403,10 @@ class _Builder:
         chosen += spread(
             reachable, [at[e.poi_id][1] for e in reachable], drive, room - len(chosen), key=rank, slices=slices
         )
+        # "art, history and a bit of nature": a kind asked for at a lower weight still gets its best places in
+        # the pool (the spread had filled it with the full-weight kinds, and the plan then said no park was open)
+        for category in set(asked_interests(request)) - {e.category for e in (*musts, *kept, *chosen)}:
+            chosen += [e for e in reachable if e.category == category][:_ASKED_BOOSTED]
         pool = [(e, self._value(e), True) for e in musts]
         pool += [(e, self._value(e) + _KEEP_BONUS, False) for e in kept]
         # a kind of place asked for in words should have a stop: its best few places are worth more than

@@ -1406,3 +1406,31 @@ def test_refusals_and_errands_in_everyday_words(
 def test_a_fuel_warning_light_is_a_combustion_car(tools: RegionTools) -> None:
     read = _understand(tools, "uh the fuel light just came on wheres the closest filling station")
     assert read.stated["vehicle"]["powertrain"] == "ice"
+
+
+def test_a_kind_asked_for_at_a_lower_weight_is_planned_not_said_closed(tools: RegionTools) -> None:
+    from codriver.planning import plan_trip
+
+    # "a bit of nature" (a park at half weight): the full-weight kinds had filled the places considered, and
+    # the plan said no park was open between 10:00 and 16:00 (parks are open all day)
+    read = _understand(tools, "next wednesday, 10-ish to 4, art, history AND a bit of nature, vegetarian lunch")
+    assert read.request is not None
+    plan = plan_trip(read.request, tools)
+    assert "park" in {s.category for s in plan.stops}
+    assert not [v for v in plan.violations if v.code == "INTEREST_MISSING"]
+
+
+def test_a_kind_the_region_lacks_asks_for_no_default_kind(tools: RegionTools) -> None:
+    # "need a gas station" where there is none: the day is planned on default kinds, none of them asked for
+    read = _understand(tools, "petrol car running low, need a gas station")
+    assert read.request is not None
+    assert "interests" not in {u.field for u in read.request.understood}
+    assert [n.said for n in read.not_understood] == ["gas station"]
+
+
+def test_start_and_end_said_as_bare_words_first_in_their_clause(tools: RegionTools) -> None:
+    read = _understand(tools, "Start Hotel Kämp, end GLO Hotel Kluuvi, lunch at Hiisi in between")
+    assert read.stated["origin"]["name"] == "Hotel Kämp"
+    assert read.stated["destination"]["name"] == "GLO Hotel Kluuvi"
+    assert tools.gazetteer is not None
+    assert [tools.gazetteer.lookup(p).name for p in read.stated["must_visit"]] == ["Hiisi"]  # type: ignore[union-attr]
