@@ -535,7 +535,7 @@ _ANYTHING = (
     r"\bfun (?:things|stuff|activities|places)\b|\bkids'? (?:stuff|things|activities)\b|\bsee the city\b"
 )
 _FOOD_PLACES = frozenset({"restaurant", "cafe", "fast_food", "bar", "pub", "food_court", "ice_cream"})
-_AT_PLACE_KM = 0.03  # "lunch at Kappeli": at that place (its building), not one near it
+_AT_PLACE_KM = 0.005  # "lunch at Kappeli": at that very place, not the restaurant next door (30 m had let one in)
 
 
 def _meals_near(text: str, draft: RequestDraft) -> None:
@@ -547,6 +547,7 @@ def _meals_near(text: str, draft: RequestDraft) -> None:
                 rf"\b(?:{words})\b(?: \w+)?? (?:in|near|around|close to|by) (?:the )?{re.escape(said)}\b", text
             )
             # "lunch at Kappeli", "Kappeli for lunch": the meal is taken at that food place, which stays a must-visit
+            # (the lunch is the visit; within 30 m the lunch had been eaten next door and the place "visited" apart)
             at = re.search(rf"\b(?:{words})\b(?: \w+)?? at (?:the )?{re.escape(said)}", text) or re.search(
                 rf"{re.escape(said)}(?:'s)? (?:\w+ )?for (?:a )?(?:quick )?(?:{words})\b", text
             )
@@ -554,14 +555,15 @@ def _meals_near(text: str, draft: RequestDraft) -> None:
                 link.get("value") == where.get("place_id") and link.get("category") in _FOOD_PLACES
                 for link in draft.linked
             )
-            if near is None and at is not None and food and where.get("place_id"):
+            at_food = near is None and at is not None and food and where.get("place_id")
+            if at_food and at is not None:
                 meal["near"] = where
                 meal["near_km"] = _AT_PLACE_KM
                 draft.evidence[f"meal:{meal['meal']}:near"] = at.group(0)
-                break
             if near is not None:
                 meal["near"] = where
                 draft.evidence[f"meal:{meal['meal']}:near"] = near.group(0)
+            if near is not None:
                 # where to eat is not one more place to visit
                 place_id = where.get("place_id")
                 must = [p for p in draft.fields.get("must_visit", []) if p != place_id]
@@ -749,7 +751,9 @@ _ORIGIN_BEFORE = re.compile(
     # "we're staying at the Torni hotel": where the day starts (not "staying at the museum for an hour")
     r"(?:we'?re|we are|i'?m|i am) staying (?:at|in)|"
     # "Start Hotel Kämp, end GLO Hotel Kluuvi": the word alone, first in its clause
-    r"(?:^|[.,;:!?]\s*)(?:start|begin))\s+(?:the\s+)?$"
+    r"(?:^|[.,;:!?]\s*)(?:start|begin)|"
+    # "leave Senate Square at 10:00", "starting Kauppatori 9am": the verb alone before the place
+    r"(?:leav(?:e|ing)|start(?:ing)?|depart(?:ing)?))\s+(?:the\s+)?$"
 )
 _END_BEFORE = re.compile(
     r"\b(?:end(?:ing)? (?:at|in|up at)|finish(?:ing)? at|drop (?:us |me |them )?(?:off )?at|ends? at|"

@@ -634,6 +634,11 @@ _DEPART_CUE = (
     r"(?: \w+)?\s+(?:at|around|about|from|after|by|no earlier than|not before)?\s*"
 )
 # "a sales meeting that ends 16:30", "after work finishes at 5": free, so the trip starts, from then
+_WRITTEN_CLOCK = r"(?:\d{1,2}[:.]\d{2}(?:\s?(?:am|pm))?|\d{1,2}\s?(?:am|pm))"
+_START_AT_PLACE = (
+    r"(?:from|start(?:ing)?(?: at| from)?|leav(?:e|ing)(?: from)?|depart(?:ing)?(?: from)?)\s+"
+    r"(?:[^\W\d][\w'-]*\s+){1,4}?(?:at\s+|@\s*)?"
+)
 _BUSY_UNTIL = (
     r"(?:meeting|work|conference|class(?:es)?|lectures?|shift|appointment|school|seminar|workshop|training|"
     r"exam|match|game|concert|show)(?: \w+){0,2}? (?:ends?|finish(?:es)?|is over|wraps? up|is done)\s+"
@@ -661,6 +666,8 @@ def _read_clocks(text: str, when: When) -> str:
             re.search(rf"\b{_DEPART_CUE}(?P<t>{CLOCK})", text)
             or re.search(rf"\b{_BUSY_UNTIL}(?P<t>{CLOCK})", text)
             or re.search(rf"\b(?:after|from|starting|not before|no earlier than)\s+(?P<t>{CLOCK})", text)
+            # "start at Senate Square 10:00", "from Kamppi at 19:30": the start's place said before its hour
+            or re.search(rf"\b{_START_AT_PLACE}(?P<t>{_WRITTEN_CLOCK})\b", text)
         )
         if leave and _is_clock_context(text, leave, "t") and not _MEAL_BEFORE.search(text[: leave.start()][-30:]):
             # "tonight after 6": a bare hour of an evening said anywhere is in the evening
@@ -684,6 +691,8 @@ def _read_clocks(text: str, when: When) -> str:
             or re.search(rf"\b(?:until|till|til|no later than|by|latest|before)\s+(?P<t>{CLOCK})", text)
             # "start 9.30 finish 15.30": a clock with its minutes needs no "at"
             or re.search(r"\b(?:finish(?:ing)?|end(?:ing)?|done|back)\s+(?P<t>\d{1,2}[:.]\d{2})\b", text)
+            # "back 4pm", "back 15": an hour that cannot be anything else
+            or re.search(r"\bback\s+(?P<t>\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)|1[3-9]|2[0-3])\b", text)
             # "takaisin klo 15", "tillbaka kl 16", "klo 15 mennessa": back, in Finnish and Swedish
             or re.search(rf"\b{_BACK_NORDIC}(?P<t>{CLOCK})\b", text)
             or re.search(rf"\b(?:klo|kello|kl)\.?\s*(?P<t>{CLOCK})\s+(?:mennessa|asti|saakka)\b", text)

@@ -1434,3 +1434,31 @@ def test_start_and_end_said_as_bare_words_first_in_their_clause(tools: RegionToo
     assert read.stated["destination"]["name"] == "GLO Hotel Kluuvi"
     assert tools.gazetteer is not None
     assert [tools.gazetteer.lookup(p).name for p in read.stated["must_visit"]] == ["Hiisi"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("text", "origin", "depart"),
+    [
+        ("Saturday 12 December, start at Senate Square 10:00, visit Ateneum", "Senaatintori", time(10, 0)),
+        ("Saturday 12 December, leave Senate Square at 10:00, visit Ateneum and Kiasma", "Senaatintori", time(10, 0)),
+        ("Friday dinner at a steak house, party of 6, from Kauppatori at 19:30", "Kauppatori", time(19, 30)),
+    ],
+)
+def test_a_start_said_before_its_hour(tools: RegionTools, text: str, origin: str, depart: time) -> None:
+    # the hour after the place had been dropped (leaving at 09:00), and "leave X" had made X a visit
+    read = _understand(tools, text)
+    assert read.request is not None
+    assert read.stated["origin"]["name"] == origin
+    assert read.request.depart_at.time() == depart
+    assert read.request.origin.place_id not in read.request.must_visit
+
+
+def test_lunch_at_a_restaurant_is_lunch_there_not_lunch_next_door(tools: RegionTools) -> None:
+    from codriver.planning import plan_trip
+
+    read = _understand(tools, "Saturday 12 December, Ateneum, lunch at Restaurant Savoy, back 15:00")
+    assert read.request is not None
+    assert tools.gazetteer is not None
+    plan = plan_trip(read.request, tools)
+    assert [s.name for s in plan.stops if s.meal == "lunch"] == ["Ravintola Savoy"]  # had been Presto, next door
+    assert [s.name for s in plan.stops].count("Ravintola Savoy") == 1  # the lunch is the visit
