@@ -457,6 +457,12 @@ _PART_OF = re.compile(
     re.IGNORECASE,
 )
 
+_KIND_OF_NAME = re.compile(
+    r"(?<=\b[Tt]he )(?P<kind>(?i:statue|monument|memorial|bust|grave|tomb|sculpture))\s+of\s+"
+    r"(?P<name>[A-ZÅÄÖ][\w'-]*(?:\s+[A-ZÅÄÖ][\w'-]*)*)"
+)
+_KIND_OF_NAME_SCORE = 0.95  # above a name read inside it ("Mannerheim" of Mannerheimin aukio, 0.9)
+
 # "the cathedral's crypt": the same, said with a possessive
 _PART_OF_OWNER = re.compile(
     r"\bthe\s+(?P<whole>(?:old |new |city |main )?(?:" + "|".join(sorted(_DESCRIBED)) + r"))(?:'s|\u2019s)\s+"
@@ -667,7 +673,14 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             # "Ateljée bar" of Ateljée Bar Hotel Torni: every word said, in order, in one place's name (before a
             # near miss: "Ravintola Aino" is no slip of Ravintola Bank)
             named_start = said[:1].isupper() and tokens[0] not in _GENERIC
-            if not score and (proper or named_start) and n > 1 and set(tokens) - _GENERIC - _LINKERS:
+            if (
+                not score
+                and (proper or named_start)
+                and n > 1
+                and set(tokens) - _GENERIC - _LINKERS
+                # "Finnish cuisine" is a food wish, not Ravintola Aino (Finnish cuisine)
+                and not (tokens[-1] in {"cuisine", "food", "kitchen"} and read_cuisines(" ".join(tokens)))
+            ):
                 inside = _name_around(gazetteer, by_name, tokens)
                 if inside is not None:
                     key, score = inside, _INFLECTED_SCORE
@@ -785,6 +798,11 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
         described = _described(gazetteer, [*fold(by["name"]).split(), by["kind"].lower()], single_ok=False)
         if described is not None:
             found.append(_mention(gazetteer, by.group(0), by.span(), described, score=0.9))
+    # "the statue of Mannerheim" is "the Mannerheim statue" (not Mannerheimin aukio, the square named after him)
+    for whose in _KIND_OF_NAME.finditer(text):
+        described = _described(gazetteer, [*fold(whose["name"]).split(), whose["kind"].lower()], single_ok=True)
+        if described is not None:
+            found.append(_mention(gazetteer, whose.group(0), whose.span(), described, score=_KIND_OF_NAME_SCORE))
     # "the crypt under the cathedral", "the tower of the town hall": a place named by what it is part of
     for part in [*_PART_OF.finditer(text), *_PART_OF_OWNER.finditer(text)]:
         tokens = [*fold(part.group("whole")).split(), *fold(part.group("part")).split()]

@@ -477,6 +477,17 @@ def _diets(text: str, draft: RequestDraft) -> None:
         diets = [(v, w) for v, w in diets if v not in {"vegetarian", "lactose_free"}] + [("vegan", said)]
     if diets:
         draft.put("diet", sorted({d for d, _ in diets}), ", ".join(s for _, s in diets))
+    # "allergic to nuts", "a shellfish allergy": OSM records no allergens, so it is said, never silently dropped
+    allergy = re.search(
+        r"\ballergic to (?:[a-z-]+ )?(?P<a>[a-z-]+)|\b(?P<b>[a-z-]+)[- ](?:allergy|allergies)\b|"
+        r"\b(?P<c>(?:pea)?nut|tree nut|egg|soy|soya|shellfish|sesame|wheat|celery|mustard)-free\b",
+        text,
+    )
+    what = (allergy["a"] or allergy["b"] or allergy["c"]) if allergy else None
+    if allergy and what and what not in {"gluten", "lactose", "dairy", "meat", "sugar", "alcohol", "smoke", "car"}:
+        draft.not_understood.append(
+            {"said": allergy.group(0), "reason": "places here record no allergens: ask the restaurant before you order"}
+        )
 
 
 _DAY_BETWEEN = (

@@ -1462,3 +1462,23 @@ def test_lunch_at_a_restaurant_is_lunch_there_not_lunch_next_door(tools: RegionT
     plan = plan_trip(read.request, tools)
     assert [s.name for s in plan.stops if s.meal == "lunch"] == ["Ravintola Savoy"]  # had been Presto, next door
     assert [s.name for s in plan.stops].count("Ravintola Savoy") == 1  # the lunch is the visit
+
+
+def test_a_cuisine_named_like_a_restaurant_s_note_is_a_food_wish(tools: RegionTools) -> None:
+    read = _understand(tools, "dinner Nordic or Finnish cuisine")
+    assert "must_visit" not in read.stated  # had been Ravintola Aino (Finnish cuisine), as a visit
+    assert read.stated["meals"][0]["cuisine"] == ["nordic", "finnish"]
+
+
+def test_an_allergy_is_said_as_not_known_to_the_catalogue(tools: RegionTools) -> None:
+    for text, said in (("I'm vegan and allergic to nuts, lunch", "allergic to nuts"), ("nut-free dinner", "nut-free")):
+        read = _understand(tools, text)
+        assert [n.said for n in read.not_understood] == [said]
+        assert "allergens" in read.not_understood[0].reason
+    assert _understand(tools, "a stress-free day, a museum").not_understood == []
+
+
+def test_the_statue_of_someone_is_their_statue_not_the_square_named_after_them(tools: RegionTools) -> None:
+    assert tools.gazetteer is not None
+    mentions, _ = link_places("see the statue of Mannerheim and Kiasma", tools.gazetteer)
+    assert [m.name for m in mentions] == ["Marsalkka Mannerheimin ratsastajapatsas", "Kiasma"]
