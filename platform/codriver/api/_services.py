@@ -313,10 +313,13 @@ class TripService:
         current = self.itinerary_of(row)
         context = await anyio.to_thread.run_sync(lambda: self.context(trip, trip.user_id, itinerary=current))
         change, explanation = await self.assistant.replan(change, context)
-        # The request the current version answers: it holds the wishes of earlier events, which
-        # the trip's own request (set only by the traveller's edits) does not; planning from that
-        # one would drop them unsaid.
-        request = current.request if current.request is not None else TripRequest.model_validate(trip.request)
+        # A wish builds on the request the current version answers: it holds the wishes of earlier
+        # events, which the trip's own request (set only by the traveller's edits) does not. A delay,
+        # a closure or a broken charger repairs the trip's own request: the current version's is a
+        # mid-trip one (starting where the car was), and repairing from it had planned a park visited
+        # before again and lost the trip's end (the family-ev-museums scenario over HTTP).
+        own = TripRequest.model_validate(trip.request)
+        request = current.request if current.request is not None and change.kind == "wish" else own
         car = context.car or {}
         position = LatLon(car["lat"], car["lon"]) if "lat" in car and "lon" in car else None
         if change.planned is not None:  # the agents re-planned it already (verified): stored as it is
