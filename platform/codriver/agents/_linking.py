@@ -501,6 +501,9 @@ _KIND_FITS = {
         ("cathedral", "place_of_worship attraction historic"),
         ("library", "library"),
         ("park", "park"),
+        ("chapel", "place_of_worship attraction historic"),
+        *((kind, "historic artwork attraction memorial monument") for kind in ("statue", "monument", "memorial")),
+        *((kind, "historic artwork attraction memorial monument") for kind in ("bust", "tomb", "grave")),
     )
 }
 
@@ -509,6 +512,9 @@ def _with_kind_after(text: str, mention: Mention) -> Mention | None:
     """The mention with the kind said around it ("the statue of", "museum"); None when that kind is not its own."""
     before = _KIND_BEFORE.search(text[: mention.start])
     if before is not None and mention.place_id is not None:
+        fits = _KIND_FITS.get(before.group(0).split()[0].lower())
+        if fits is not None and mention.category is not None and mention.category not in fits:
+            return None  # "the Statue of Liberty" is no statue of the bar Liberty Or Death
         mention = replace(mention, start=before.start(), said=text[before.start() : mention.end])
     kind = _KIND_AFTER.match(text, mention.end)
     if kind is None or mention.place_id is None:
@@ -1234,6 +1240,8 @@ def _lower_case_sights(
             and w.isalpha()
             and w not in _FOOD_WORDS
         ]
+        # "the national museum": there is one of it, so it names a place (the region may lack it)
+        naming = naming or [w for w in tokens[:1] if w == "national" and re.search(r"\bthe$", before, re.I)]
         if naming:
             said = text[start:end]
             unresolved.append((" ".join(w[:1].upper() + w[1:] for w in said.split(" ")), start))

@@ -1482,3 +1482,19 @@ def test_the_statue_of_someone_is_their_statue_not_the_square_named_after_them(t
     assert tools.gazetteer is not None
     mentions, _ = link_places("see the statue of Mannerheim and Kiasma", tools.gazetteer)
     assert [m.name for m in mentions] == ["Marsalkka Mannerheimin ratsastajapatsas", "Kiasma"]
+
+
+def test_a_statue_the_region_lacks_is_said_not_linked_to_a_bar_of_the_same_word(tools: RegionTools) -> None:
+    assert tools.gazetteer is not None
+    mentions, unresolved = link_places("the Statue of Liberty and Kiasma", tools.gazetteer)
+    assert [m.name for m in mentions] == ["Kiasma"]  # had been the bar Liberty Or Death
+    assert [name for name, _ in unresolved] == ["Statue of Liberty"]
+
+
+def test_the_national_museum_the_region_lacks_is_said_not_read_as_any_museum(tools: RegionTools) -> None:
+    read = _understand(tools, "the national museum and a cafe")
+    assert [n.said for n in read.not_understood] == ["National Museum"]
+    assert tools.gazetteer is not None
+    assert [m.name for m in link_places("the national theatre tonight", tools.gazetteer)[0]] == [
+        "Suomen Kansallisteatteri"
+    ]
