@@ -505,7 +505,8 @@ def _meals(text: str, draft: RequestDraft) -> None:
         duration = 30 if re.search(r"\b(quick|fast|short)\b", text[max(0, start - 25) : start]) else 60
         after = text[start : start + 60]
         # "breakfast tomorrow at 8", "lunch on Sunday 12-13": the day may come between the meal and its time
-        lead = rf"^\w+(?:\s+(?:{_DAY_BETWEEN}))?"
+        # "lunch later, around 13:00": how the time moves may come between too
+        lead = rf"^\w+(?:\s+(?:{_DAY_BETWEEN}))?(?:\s+(?:a (?:bit|little) )?(?:later|earlier|sooner),?)?"
         span = re.search(rf"{lead} (?:from |between )?{_TIME}\s*(?:-|\u2013|to|till|until|and)\s*{_TIME}", after)
         at = re.search(rf"{lead} (?:at|around|about|near) {_TIME}", after)
         before = re.search(rf"{lead} (?:before|by|no later than) {_TIME}", after)

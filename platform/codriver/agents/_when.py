@@ -52,6 +52,9 @@ _EVENING = r"(?:in the evening|this evening|at night|tonight|pm|p\.m\.)"
 _MORNING = r"(?:in the morning|this morning|am|a\.m\.)"
 _MEAL_BEFORE = re.compile(r"\b(?:breakfast|brunch|lunch|dinner|supper|eat|meal)\b[^,.;:]{0,30}$")
 _MEAL_FIRST = re.compile(r"\W*(?:[\w'-]+\s+){0,2}(?:breakfast|brunch|lunch|dinner|supper)\b[^,.;:]{0,30}$")
+_MEAL_MOVED = re.compile(
+    r"\b(?:breakfast|brunch|lunch|dinner|supper)\s+(?:a (?:bit|little)\s+)?(?:later|earlier|sooner)\b[^.;:]{0,12}$"
+)
 _NIGHT_OUT_FROM = 20  # a departure this late makes a bare "back at 3" three in the night
 _SMALL_HOURS_UNTIL = 5
 _EVENING_START_FROM = 17  # a departure this late makes a bare "until 1:30" half past one in the night
@@ -761,6 +764,8 @@ def _read_clocks(text: str, when: When) -> str:
             # "dinner at 19, then a bar" is the meal's hour, unless the meal is the first thing ("Mexican dinner
             # Friday at 6pm": the trip starts with it)
             and (not _MEAL_BEFORE.search(text[: at.start()][-30:]) or _MEAL_FIRST.match(text[: at.start()]))
+            # "can we have lunch later, around 13:00?": the lunch's new hour, not the trip's
+            and not _MEAL_MOVED.search(text[: at.start()])
             # "the museum at 3" is the museum's hour; "museum tomorrow at 8" (the day blanked) is the trip's
             and not re.search(
                 r"\b(?:visit|see|museum|gallery|park|cafe|charg\w*|%)[^\w\s]?\s?$", text[: at.start()][-25:]

@@ -1498,3 +1498,11 @@ def test_the_national_museum_the_region_lacks_is_said_not_read_as_any_museum(too
     assert [m.name for m in link_places("the national theatre tonight", tools.gazetteer)[0]] == [
         "Suomen Kansallisteatteri"
     ]
+
+
+def test_moving_a_meal_moves_the_meal_not_the_trip(tools: RegionTools) -> None:
+    # "can we have lunch later, around 13:00?" had moved the whole trip to leave at 13:00, and lost the lunch
+    read = _understand(tools, "can we have lunch later, around 13:00?")
+    assert "depart_at" not in read.stated
+    (lunch,) = read.stated["meals"]
+    assert (lunch["earliest"], lunch["latest"]) == ("12:30", "14:30")
