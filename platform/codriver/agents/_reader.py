@@ -433,6 +433,15 @@ def _interests(text: str, draft: RequestDraft) -> None:
         ]
         if singular and len(singular) == len(interests):
             draft.put("max_per_category", 1, ", ".join(singular))
+        # "3 museums", "two parks": that many of the kind (it had been one, or the default two)
+        counted: dict[str, int] = {}
+        for category, said, start in _categories(text, INTEREST_WORDS):
+            number = re.search(r"\b(\d|two|three|four|five|six)\s+(?:\w+\s+)?$", text[max(0, start - 14) : start])
+            if category in interests and said.endswith("s") and number is not None:
+                counted[category] = int(number[1]) if number[1].isdigit() else NUMBER_WORDS[number[1]]
+        if counted := {c: n for c, n in counted.items() if 1 < n <= _MOST_OF_A_KIND}:
+            counted |= {c: 1 for c in singular if c not in counted}  # "two parks and a cafe": one café
+            draft.put("per_category", counted, ", ".join(f"{n} {c}" for c, n in counted.items()))
     if avoid:
         draft.put("avoid_categories", sorted(set(avoid)), ", ".join(evidence))
 
@@ -906,6 +915,7 @@ _START_DESCRIBED = re.compile(
     r"(the (?:[a-z]+ ){0,2}(?:station|square|harbou?r|port|airport|terminal|hotel|hostel|museum|church|cathedral|"
     r"market(?: hall)?|library|park|centre|center|mall|bridge))\b"
 )
+_MOST_OF_A_KIND = 6  # "3 museums" is a count of stops; "10 museums" in a day is no plan anyone drives
 _FILLERS = re.compile(r"\b(?:u+m+|u+h+|e+r+m+|h+m+|u+h+m+|e+h+m+)\b,?\s*", re.IGNORECASE)
 
 

@@ -528,6 +528,7 @@ def build_request(
             "avoid_places",
             "max_stint_min",
             "max_per_category",
+            "per_category",
         )
         if key in stated
     }
@@ -626,6 +627,8 @@ def describe(understood: list[Understood]) -> str:
             parts.append(", ".join(people))
         elif item.field == "max_per_category":
             parts.append("one stop per kind")
+        elif item.field == "per_category":
+            parts.append(", ".join(f"{n} {c.replace('_', ' ')} stops" for c, n in value.items()))
         elif item.field == "avoid_places":
             parts.append(f"avoiding {len(value)} place{'s' if len(value) != 1 else ''}")
         elif item.field == "price":

@@ -1506,3 +1506,16 @@ def test_moving_a_meal_moves_the_meal_not_the_trip(tools: RegionTools) -> None:
     assert "depart_at" not in read.stated
     (lunch,) = read.stated["meals"]
     assert (lunch["earliest"], lunch["latest"]) == ("12:30", "14:30")
+
+
+def test_a_count_of_a_kind_is_that_many_stops(tools: RegionTools) -> None:
+    from codriver.planning import plan_trip
+
+    read = _understand(tools, "Saturday 12 December, 3 museums, no lunch, back 16:00")
+    assert read.request is not None
+    assert read.request.constraints.per_category == {"museum": 3}
+    plan = plan_trip(read.request, tools)
+    assert [s.category for s in plan.stops[1:-1]].count("museum") == 3  # had been one, back by 11:42
+    two = _understand(tools, "two parks and a cafe")
+    assert two.request is not None
+    assert two.request.constraints.per_category == {"park": 2, "cafe": 1}
