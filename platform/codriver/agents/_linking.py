@@ -586,6 +586,8 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 and tokens
                 and tokens[-1] in _DESCRIBED
                 and tokens[0] not in _LINKERS
+                # "Esplanadi and a cafe" is two things; "Ehrenström and Engel memorial" one name
+                and not re.search(r"\b(?:and|or|then|plus|och|ja)\s+[a-zåäö]", said)
                 and folded not in by_name  # a name said exactly is that name, not a description
                 # "an Italian restaurant", "a Burgers place": a food wish, not a description of one place
                 and not (

@@ -1519,3 +1519,11 @@ def test_a_count_of_a_kind_is_that_many_stops(tools: RegionTools) -> None:
     two = _understand(tools, "two parks and a cafe")
     assert two.request is not None
     assert two.request.constraints.per_category == {"park": 2, "cafe": 1}
+
+
+def test_a_description_does_not_run_across_and(tools: RegionTools) -> None:
+    assert tools.gazetteer is not None
+    # "Esplanadi and a cafe" had been one description, linked to a café named after the street
+    assert link_places("Esplanadi and a cafe", tools.gazetteer)[0] == []
+    mentions, _ = link_places("Ehrenström and Engel memorial by the senate square", tools.gazetteer)
+    assert [m.name for m in mentions][:1] == ["Ehrenström ja Engel"]  # a name with "and" in it still links
