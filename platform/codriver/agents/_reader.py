@@ -1042,6 +1042,7 @@ def read_request(
     """
     # "musuems and a galery": slips of the reader's own words are read as those words, and said
     text = _FILLERS.sub("", text)  # "to um kiasma": what a voice says while thinking
+    text = re.sub(r"\b([Ss])q\b\.?", r"\1quare", text)  # "senate sq": typed short
     text, slips = correct_slips(text, known_words(gazetteer) if gazetteer is not None else frozenset())
     text = corrected(text)  # "4 people, wait no, 5": the number said last
     draft = RequestDraft(

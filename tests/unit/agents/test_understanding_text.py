@@ -1527,3 +1527,10 @@ def test_a_description_does_not_run_across_and(tools: RegionTools) -> None:
     assert link_places("Esplanadi and a cafe", tools.gazetteer)[0] == []
     mentions, _ = link_places("Ehrenström and Engel memorial by the senate square", tools.gazetteer)
     assert [m.name for m in mentions][:1] == ["Ehrenström ja Engel"]  # a name with "and" in it still links
+
+
+def test_square_typed_short(tools: RegionTools) -> None:
+    read = _understand(tools, "from senate sq 10:00, kiasma")
+    assert read.stated["origin"]["name"] == "Senaatintori"
+    assert read.request is not None
+    assert read.request.depart_at.time() == time(10, 0)
