@@ -184,9 +184,9 @@ async def chat(body: ChatIn, trip: TripDep, principal: CurrentUser, services: Se
                 "not_understood": [*answer.not_understood, unread],
             }
         )
-    heard = {"understood": answer.understood, "not_understood": answer.not_understood}
+    read_back = {"understood": answer.understood, "not_understood": answer.not_understood}
     if answer.request is None:
-        return ChatOut(reply=answer.reply, replanned=False, itinerary_version=row.version if row else None, **heard)
+        return ChatOut(reply=answer.reply, replanned=False, itinerary_version=row.version if row else None, **read_back)
     request = TripRequest.model_validate(answer.request)
     try:
         planned = await services.trips.plan(
@@ -207,7 +207,7 @@ async def chat(body: ChatIn, trip: TripDep, principal: CurrentUser, services: Se
             reply="That change could not be planned, so the trip stays as it was. Could you say it another way?",
             replanned=False,
             itinerary_version=row.version if row else None,
-            **heard,
+            **read_back,
         )
     version = planned.row.version if planned.row is not None else None
     reply = answer.reply
@@ -219,4 +219,4 @@ async def chat(body: ChatIn, trip: TripDep, principal: CurrentUser, services: Se
         if after.status != "feasible" and after.relaxed:
             reply += f" No plan meets every wish; the closest gives up: {', '.join(after.relaxed)}."
     services.trips.publish(trip_id, "chat", {"message": body.message, "reply": reply}, dedupe_key=None)
-    return ChatOut(reply=reply, replanned=True, itinerary_version=version, **heard)
+    return ChatOut(reply=reply, replanned=True, itinerary_version=version, **read_back)
