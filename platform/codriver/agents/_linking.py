@@ -969,7 +969,9 @@ def _missing_name(
 
 
 _NAME_RUN = r"((?:[A-ZÅÄÖ][\w'\u2019-]*)(?:\s+(?:of\s+|de\s+|la\s+|du\s+)?[A-ZÅÄÖ][\w'\u2019-]*)*)"
-_LIST_SEPARATOR = r"\s*(?:,|;|&|\+|/|->|→|>|\s(?:and|then|and then|or)\s)\s*(?:(?i:the)\s+)?"
+# "Kunsthalle Helsinki (Taidehalli) and then Kiasma": a name's other name in brackets goes with it
+_BRACKETED = r"(?:\s*\([^()]{1,40}\))?"
+_LIST_SEPARATOR = _BRACKETED + r"\s*(?:,|;|&|\+|/|->|→|>|\s(?:and|then|and then|or)\s)\s*(?:(?i:the)\s+)?"
 _NEXT_IN_LIST = re.compile(rf"{_LIST_SEPARATOR}{_NAME_RUN}(?=\s*(?:$|[,;.!?&+/>→)]|-|\s(?:and|then|or)\s))")
 _BEFORE_IN_LIST = re.compile(
     rf"(?:^|[,;:!?(]\s*|\s(?:and|then|to|at|see|visit)\s+)(?:(?i:the)\s+)?{_NAME_RUN}{_LIST_SEPARATOR}$"
@@ -995,7 +997,8 @@ def _listed_beside(text: str, gazetteer: Gazetteer, chosen: list[Mention], unres
             set(folded.split()) <= _GENERIC
             or folded in towns
             or _NOT_NAMES.fullmatch(name)
-            or (" " not in name and LEXICAL.fullmatch(folded))
+            # "Kiasma and Taidehalli": a word of ours grown into a compound and capitalised mid-sentence is a name
+            or (" " not in name and LEXICAL.fullmatch(folded) and (first or english_frequency(folded) > 0))
             # "EMMA, Kiasma and Oodi": a word in capitals is a name even first in its sentence
             or (first and " " not in name and _english_word(folded) and not (name.isupper() and len(name) > 2))
             or taken(start, start + len(name))
@@ -1010,7 +1013,8 @@ def _listed_beside(text: str, gazetteer: Gazetteer, chosen: list[Mention], unres
             edges.append((after.start(1), after.end(1)))
         before = _BEFORE_IN_LIST.search(text[:start])
         if before is not None and a_name(before.group(1), before.start(1)):
-            unresolved.append((before.group(1), before.start(1)))
+            note = re.match(r"\s*\([^()]{1,40}\)", text[before.end(1) :])
+            unresolved.append((before.group(1) + (note.group(0) if note else ""), before.start(1)))
             edges.append((before.start(1), before.end(1)))
 
 
@@ -1310,6 +1314,32 @@ def _lower_case_elsewhere(
             continue
         said = match.group(0)
         unresolved.append((said[:1].upper() + said[1:], start))
+
+
+def unknown_names(text: str, gazetteer: Gazetteer) -> list[tuple[str, int]]:
+    """Words of a request nothing was read from that are no English word, nor one of the region's names.
+
+    "porvoo old town day trip", "Kaapelitehdas, the old cable factory": when nothing else of a text is
+    read, such a word is a place named that the region lacks, said rather than planned around in silence.
+    """
+    known = known_words(gazetteer)
+    towns = _town_words(gazetteer)
+    found = []
+    for match in re.finditer(r"\b[^\W\d_][^\W\d_'\u2019-]{3,}\b", text):
+        word = fold(match.group(0))
+        if (
+            word in known
+            or word in towns
+            or (_uninflected(word) or "") in known
+            or word in _GENERIC
+            or word in _FOOD_WORDS
+            or LEXICAL.fullmatch(word)
+            or _english_word(word)
+            or re.search(r"[bcdfghjklmnpqrstvwxz]{5}", word)  # "asdfgh": keys pressed, no name
+        ):
+            continue
+        found.append((match.group(0)[:1].upper() + match.group(0)[1:], match.start()))
+    return found
 
 
 _MEAL_AFTER = re.compile(r"^[^.;:!?]*?\bfor (?:a |an |the )?(?:breakfast|brunch|lunch|dinner|supper|a snack)\b")

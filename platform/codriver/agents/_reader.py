@@ -27,7 +27,15 @@ from codriver.agents._lexicon import (
     NUMBER_WORDS,
     SPECIAL_ATTRACTIONS,
 )
-from codriver.agents._linking import Mention, english_frequency, known_words, link_places, local_kind_words, near_what
+from codriver.agents._linking import (
+    Mention,
+    english_frequency,
+    known_words,
+    link_places,
+    local_kind_words,
+    near_what,
+    unknown_names,
+)
 from codriver.agents._spelling import correct_slips
 from codriver.agents._when import COORDINATES, corrected, parse_clock, read_when
 from codriver.tools.geocoding import Gazetteer
@@ -604,7 +612,65 @@ def _meals_near(text: str, draft: RequestDraft) -> None:
                 break
 
 
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fourty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_SPELLED_PERCENT = re.compile(
+    rf"\b(?:(?P<hundred>(?:a |one )?hundred)|(?P<tens>{'|'.join(_TENS)})(?:[- ](?P<unit>{'|'.join(_UNITS[1:10])}))?"
+    rf"|(?P<small>{'|'.join(_UNITS)}))\b(?=\s*(?:%|percent|per cent|left\b|(?:percent )?(?:battery|charge)\b))"
+)
+
+
+def _digits_for_percent(text: str) -> str:
+    """Spoken percentages as digits: "twenty percent" is "20 percent", "sixty five percent left" "65 percent left".
+
+    A head-unit's voice transcript spells its numbers out; only a number word right before a percent sign,
+    "percent", "left", "battery" or "charge" is turned, so "one museum" or "two kids" stay as they are.
+    """
+
+    def digits(found: re.Match[str]) -> str:
+        if found.group("hundred"):
+            return "100"
+        if found.group("tens"):
+            return str(_TENS[found.group("tens")] + (_UNITS.index(found.group("unit")) if found.group("unit") else 0))
+        return str(_UNITS.index(found.group("small")))
+
+    spoken = _SPELLED_PERCENT.sub(digits, text)
+    return re.sub(r"\btype (one|two)\b", lambda m: f"type {_UNITS.index(m.group(1))}", spoken)
+
+
 def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
+    text = _digits_for_percent(text)
     vehicle: dict[str, Any] = {}
     evidence = []
     ev = re.search(
@@ -681,7 +747,7 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
     )
     target = target or re.search(
         # "keep at least 20% when back", "at least 15% left when I'm back": the charge at the end of the day
-        r"\b(?:at least|keep|min(?:imum)?|still have)\s+(?:at least\s+)?(\d{1,3})\s*(?:%|percent|per cent)"
+        r"\b(?:at least|keep|min(?:imum)?|still have)\s+(?:at least\s+)?(\d{1,3})\s*(?:%|percent|per cent|(?=\s+left\b))"
         r"(?:\s+(?:left|remaining|charge|battery|in the battery))?\s+(?:when|once|by the time|on)?\s*"
         r"(?:i'?m |we'?re |we are |i am |we get |i get |getting |get |we |i )?(?:back|home|return\w*|arriv\w*)",
         text,
@@ -693,6 +759,8 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
         r"(?:%|percent|per cent|(?=\s*(?:$|[,.;!]|before\b|by\b|while\b|during\b|when\b|so\b)))",
         text,
     )
+    if target and vehicle.get("powertrain") != "ev" and not re.search(r"%|per ?cent", target.group(0)):
+        target = None  # "at least 2 left when we get home" is a charge only when the car is electric
     if target:
         vehicle["target_soc"] = int(target.group(1)) / 100
         evidence.append(target.group(0))
@@ -1097,4 +1165,10 @@ def read_request(
         for name in ("depart_at", "return_by"):  # "lunch between 12 and 2, and a gallery": lunch's hours only
             draft.fields.pop(name, None)
             draft.evidence.pop(name, None)
+    if gazetteer is not None and not draft.fields and not draft.not_understood and not draft.questions:
+        # "porvoo old town day trip": nothing read but a name of no place here; said, never a silent default day
+        where = f"region {gazetteer.region!r}" if gazetteer.region else "this region"
+        for name, _ in unknown_names(text, gazetteer)[:3]:
+            draft.unresolved_places.append(name)
+            draft.not_understood.append({"said": name, "reason": f"no place called {name!r} in {where}"})
     return draft

@@ -991,8 +991,15 @@ _CORRECTED = re.compile(
 )
 
 
+# "leave at eight no nine home by one": a spoken hour taken back by the next one
+_CORRECTED_WORD = re.compile(
+    rf"\b(?:at|by|from|until|till) ({_WORD})\s*,?\s*(?:sorry|wait,? no|no,? wait|i mean|no|or rather),?\s+({_WORD})\b"
+)
+
+
 def corrected(text: str) -> str:
     """The text with a number taken back replaced by the one said after it ("9, sorry, 9:30" -> "9:30")."""
+    text = _CORRECTED_WORD.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + m.group(2), text)
     return _CORRECTED.sub(lambda m: m.group(3) + (m.group(2) or ""), text)
 
 

@@ -1534,3 +1534,53 @@ def test_square_typed_short(tools: RegionTools) -> None:
     assert read.stated["origin"]["name"] == "Senaatintori"
     assert read.request is not None
     assert read.request.depart_at.time() == time(10, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "vehicle"),
+    [
+        ("battery's at twenty percent find me a charger", {"powertrain": "ev", "soc": 0.2}),
+        (
+            "we're at sixty five percent and i need at least thirty left when we get home",
+            {"powertrain": "ev", "soc": 0.65, "target_soc": 0.3},
+        ),
+        (
+            "charge it to a hundred percent while were in the museum its a type two plug",
+            {"powertrain": "ev", "target_soc": 1.0, "connectors": ["type2"]},
+        ),
+    ],
+)
+def test_a_spoken_charge_is_read_as_digits(tools: RegionTools, text: str, vehicle: dict[str, object]) -> None:
+    assert _understand(tools, text).stated["vehicle"] == vehicle
+
+
+def test_spoken_numbers_that_are_no_charge_stay_words(tools: RegionTools) -> None:
+    read = _understand(tools, "one museum and two kids, at least 2 left when we get home")
+    assert "vehicle" not in read.stated  # no electric car: "at least 2 left" is no charge
+    assert read.stated["party"]["children"] == 2
+
+
+def test_a_spoken_hour_taken_back_is_the_next_one(tools: RegionTools) -> None:
+    read = _understand(tools, "a week from today leave at eight no nine home by one")
+    assert (read.stated["depart_at"][11:16], read.stated["return_by"][11:16]) == ("09:00", "13:00")
+    assert _understand(tools, "leave at eight, sorry, nine, museums").stated["depart_at"][11:16] == "09:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("porvoo old town day trip", "Porvoo"),  # had been a default day with nothing said
+        ("Kaapelitehdas, the old cable factory", "Kaapelitehdas"),
+        ("Kunsthalle Helsinki (Taidehalli) and then Kiasma", "Kunsthalle Helsinki (Taidehalli)"),
+        ("Kiasma and Taidehalli", "Taidehalli"),  # "taide" (art) grown into a name is no wish for art
+    ],
+)
+def test_a_name_nothing_else_explains_is_said_not_dropped(tools: RegionTools, text: str, said: str) -> None:
+    read = _understand(tools, text)
+    assert [n.said for n in read.not_understood if n.kind == "not_here"] == [said]
+
+
+def test_keys_pressed_at_random_are_asked_about_not_said_as_a_place(tools: RegionTools) -> None:
+    read = _understand(tools, "asdfgh")
+    assert read.questions
+    assert [n.kind for n in read.not_understood] == ["not_read"]
