@@ -125,7 +125,9 @@ export function chatBox(ctx) {
     ctx.chat.push(entry);
     log.append(line(entry));
   };
-  const input = h("input", { type: "text", name: "message", maxlength: 2000, autocomplete: "off",
+  // No maxlength: the browser would cut a long message silently. The planner reads the first
+  // 2,000 characters and its reply says so when there were more (POST /trips/{id}/chat).
+  const input = h("input", { type: "text", name: "message", autocomplete: "off",
     placeholder: "e.g. “add a café” or “back by 17:00”" });
   const send = h("button", { type: "submit" }, "Send");
   const form = h("form", { class: "chat-form" }, field("Message the planner", input), send);
