@@ -113,6 +113,13 @@ class Runtime:
             progress=self.progress,
         )
 
+    def country(self, region: Region) -> str | None:
+        """ISO code of the region's country (from its time zone, as the request reader finds it): whose public
+        holidays apply to its plans."""
+        from codriver.agents import country_of_zone  # noqa: PLC0415  (the agents package loads on first use)
+
+        return country_of_zone(region.timezone)
+
     def graph(self, region: Region) -> RoadGraph:
         """The region's drive graph."""
         return load_graph(self.settings, region)

@@ -229,3 +229,42 @@ def test_the_days_of_a_trip_of_several_days_are_edited_as_days(web_server: Serve
     assert len(trip["itinerary"]["itinerary"]["days"]) == 3
     api.close()
     assert watch.errors == []
+
+
+def test_a_holiday_is_said_at_its_stops_and_a_long_chat_message_is_not_cut(
+    web_server: ServeProcess, browser: Browser
+) -> None:
+    # Independence Day 2027, a Monday: the places' OSM hours mostly say nothing of holidays
+    watch = ConsoleWatch()
+    page, api = _sign_in(browser, web_server.url, DESKTOP, "holiday@example.org")
+    watch.watch(page)
+    request = {**_request(), "depart_at": "2027-12-06T10:00:00+02:00", "return_by": "2027-12-06T17:00:00+02:00"}
+    answer = api.post("/plan", json={"request": request, "title": "Independence Day"})
+    assert answer.status_code == 201, answer.text
+    trip = answer.json()
+    itinerary = trip["itinerary"]["itinerary"]
+    warned = {v["stop_index"]: v["message"] for v in itinerary["violations"] if v["code"] == "HOLIDAY_HOURS"}
+    assert warned
+    page.goto(f"{web_server.url}/#/trips/{trip['id']}")
+    page.locator("ol.timeline").wait_for()
+    stops = page.locator("ol.timeline li.stop")
+    for index, message in warned.items():
+        note = stops.nth(index).locator(".hours").inner_text()
+        assert note == message  # not "Open at arrival (checked against its opening hours)"
+        assert "public holiday (Independence Day)" in note
+    warnings = page.locator(".problems li.violation[data-code='HOLIDAY_HOURS']")
+    assert warnings.count() == len(warned)
+
+    # the chat box keeps all of a long message (a browser's maxlength would cut it silently); the planner reads
+    # the first 2,000 characters and its reply says so
+    message = "add a café please. " + "We would also like a quiet afternoon with time to rest. " * 40
+    assert len(message) > 2000
+    box = page.get_by_label("Message the planner")
+    box.fill(message)
+    assert box.input_value() == message
+    box.press("Enter")
+    reply = page.locator("ol.chat-log li.from-planner").first
+    reply.wait_for(timeout=300_000)
+    assert "Only the first 2,000 characters of your message were read." in reply.inner_text()
+    assert watch.errors == []
+    api.close()

@@ -74,7 +74,7 @@ def verify_itinerary(itinerary: Itinerary, session: TripSession) -> list[Violati
     if request.multi_day:
         return verify_trip(itinerary, tools)
     world = RegionWorld(tools, request)
-    return verify(itinerary, world, Requirements.from_request(request, tools.zone, world))
+    return verify(itinerary, world, Requirements.from_request(request, tools.zone, world, interests=True))
 
 
 def _stops_json(itinerary: Itinerary) -> list[dict[str, Any]]:

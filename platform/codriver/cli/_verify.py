@@ -25,9 +25,10 @@ def command(
 ) -> None:
     """Recompute travel times, opening hours, costs and state of charge; list the violations.
 
-    The requirements (time window, budget, meals, must-visits, vehicle) come from the
-    itinerary's ``request``; a trip of several days is checked day by day and along its
-    chain of nights. Exit status 3 when there is at least one error.
+    The requirements (time window, budget, meals, must-visits, the kinds of place asked for
+    in words, vehicle) come from the itinerary's ``request``; a trip of several days is
+    checked day by day and along its chain of nights. Exit status 3 when there is at least
+    one error.
     """
     from codriver.planning import (  # noqa: PLC0415  (OR-Tools)
         Itinerary,
@@ -49,7 +50,9 @@ def command(
         if itinerary.request.multi_day:  # several days: each day, and the chain of days and nights
             violations = verify_trip(itinerary, tools)
         else:
-            violations = verify(itinerary, world, Requirements.from_request(itinerary.request, tools.zone, world))
+            violations = verify(
+                itinerary, world, Requirements.from_request(itinerary.request, tools.zone, world, interests=True)
+            )
     errors = [v for v in violations if v.severity == "error"]
     if as_json:
         print_json(

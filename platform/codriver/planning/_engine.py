@@ -21,12 +21,14 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from codriver.errors import InputError
 from codriver.planning._access import ACCESS_REFUSE_M, access_fact, access_m, with_walks
+from codriver.planning._budget import over_budget
 from codriver.planning._corridor import Corridor, order_anchors, spread
 from codriver.planning._itinerary import Itinerary
 from codriver.planning._planner import solve, with_wishes_not_met
@@ -54,7 +56,7 @@ from codriver.planning._region_world import (
 from codriver.planning._request import Location, MealWish, TripRequest
 from codriver.planning._sequence import order_of, solve_sequence
 from codriver.planning._walking import parking_sites, walk_limits, walking_for
-from codriver.planning._world import Requirements
+from codriver.planning._world import Requirements, asked_interests
 from codriver.tools.charging import ChargerFilter, ChargerResult
 from codriver.tools.geo import LatLon, haversine_m
 from codriver.tools.places import PlaceEntry
@@ -649,23 +651,37 @@ class _Builder:
         )
 
 
-def asked_interests(request: TripRequest) -> list[str]:
-    """The kinds of place the traveller asked for in words: the interests of a request whose ``understood``
-    names them (a request read from text replaces default interests with the ones said). None for a form."""
-    if not any(u.field == "interests" for u in request.understood):
-        return []
-    return [category for category, weight in request.interests.items() if weight > 0]
-
-
 def _stated_interests(request: TripRequest, problem: PlanningProblem, zone: ZoneInfo) -> tuple[tuple[str, str], ...]:
-    """The kinds of place asked for in words, each with why the plan may have none."""
+    """The kinds of place asked for in words, each with why the plan may have none: none open in the trip's
+    hours, even the cheapest open within reach over the whole budget, else no room with the rest of the trip."""
     offered = {c.category for c in problem.candidates}
     start, end = request.depart_at.astimezone(zone), request.return_by.astimezone(zone)
     closed = f"none the car can get near is open between {start:%H:%M} and {end:%H:%M}"
-    return tuple(
-        (category, "no room for one in the plan with the rest of the trip" if category in offered else closed)
-        for category in asked_interests(request)
-    )
+
+    def why(category: str) -> str:
+        if category not in offered:
+            return closed
+        cheapest = min(c.cost for c in problem.candidates if c.category == category)
+        said = f"the cheapest {category.replace('_', ' ')} open within reach"
+        costly = over_budget(said, cheapest, **_money(request))
+        return costly or "no room for one in the plan with the rest of the trip"
+
+    return tuple((category, why(category)) for category in asked_interests(request))
+
+
+def _meal_reasons(request: TripRequest, problem: PlanningProblem, requirements: Requirements) -> Requirements:
+    """``requirements`` whose meals say why none is planned when even the cheapest food place open within reach
+    that serves it costs more than the whole budget."""
+    meals = []
+    for meal in requirements.meals:
+        cheapest = min((c.cost for c in problem.candidates if meal.meal in c.meals), default=None)
+        said = f"the cheapest {meal.meal} open within reach"
+        meals.append(replace(meal, why=over_budget(said, cheapest, **_money(request)) or ""))
+    return replace(requirements, meals=tuple(meals))
+
+
+def _money(request: TripRequest) -> dict[str, Any]:
+    return {"budget": request.budget, "party_size": request.party.size, "currency": request.currency}
 
 
 def build_problem(
@@ -697,7 +713,7 @@ def plan_trip(
     adjust = adjust or Adjustments()
     problem, matrix = _Builder(request, tools, max_candidates, adjust).build()
     world = RegionWorld(tools, request, matrix=matrix)
-    requirements = Requirements.from_request(request, tools.zone, world)
+    requirements = _meal_reasons(request, problem, Requirements.from_request(request, tools.zone, world))
     if request.stops is not None and not request.add_stops:
         planned = solve_sequence(problem, request.stops, world=world, requirements=requirements)
     else:

@@ -34,6 +34,8 @@ VIOLATION_CODES: dict[str, str] = {
     "CLOSED_AT_ARRIVAL": "the place is closed when the stop begins",
     "CLOSES_DURING_VISIT": "the place is open at arrival but closes before the stop ends",
     "HOURS_UNKNOWN": "warning: the place has no usable opening hours, it may be closed",
+    "HOLIDAY_HOURS": "warning: the stop is on a public holiday and the place's opening hours have no holiday (PH) "
+    "rule: they are its usual hours, not confirmed for the holiday",
     "TRAVEL_TIME_MISMATCH": "a leg is shorter than the recomputed travel time, or its duration disagrees",
     "TIME_WINDOW": "a stop lies outside the trip's window or a meal outside its meal window",
     "OVER_BUDGET": "the recomputed cost of the stops exceeds the budget",

@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from codriver.errors import InputError
+from codriver.planning._holidays import holiday_name
 from codriver.planning._pricing import cost_per_person
 from codriver.planning._request import TripRequest, VehicleSpec
 from codriver.planning._walking import road_points, walk_m
@@ -56,6 +57,7 @@ class RegionRuntime(Protocol):
     def places(self, region: Region) -> EmbeddedPlaces: ...
     def chargers(self, region: Region) -> OsmChargers: ...
     def gazetteer(self, region: Region) -> Gazetteer: ...
+    def country(self, region: Region) -> str | None: ...
 
 
 @dataclass
@@ -67,6 +69,7 @@ class RegionTools:
     searches along a drive); it defaults to ``router`` when that is the embedded one.
     ``opening_hours`` reads a place's hours and ``energy`` answers consumption and charge
     times: the engine and the verifier use them through their protocols (embedded by default).
+    ``country`` names whose public holidays apply (the runtime finds it from the region's zone).
     """
 
     region: Region
@@ -79,6 +82,9 @@ class RegionTools:
     walk: WalkRouter | None = None
     opening_hours: HoursProvider = hours_for
     energy: EnergyModel = EMBEDDED_ENERGY
+    #: ISO code of the region's country, whose public holidays a plan's days are checked against
+    #: (``HOLIDAY_HOURS``); None: no holiday is known
+    country: str | None = None
     _stations: dict[str, ChargingStationInfo] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -113,6 +119,7 @@ class RegionTools:
             runtime.gazetteer(found),
             runtime.graph_router(found),
             walk=load_walk_router(runtime.settings, found),
+            country=runtime.country(found),
         )
 
     @property
@@ -297,6 +304,12 @@ class RegionWorld:
     def hours_state(self, poi_id: str, at: datetime) -> HoursState:
         hours = self._hours(poi_id)
         return "unknown" if hours is None else hours.state_at(at)[0]
+
+    def holiday_hours(self, poi_id: str, at: datetime) -> str | None:
+        hours = self._hours(poi_id)
+        if hours is None or not hours.parsed or hours.mentions_holidays:
+            return None
+        return holiday_name(self.tools.country, at.astimezone(self.tools.zone).date())
 
     def open_throughout(self, poi_id: str, start: datetime, end: datetime) -> bool | None:
         hours = self._hours(poi_id)

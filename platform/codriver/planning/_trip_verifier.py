@@ -80,7 +80,7 @@ class _TripCheck:
                 self.add("INVALID_ITINERARY", f"day {k + 1} has no request or fewer than two stops")
                 return self.found
             world = RegionWorld(self.tools, day.request)
-            requirements = Requirements.from_request(day.request, self.tools.zone, world)
+            requirements = Requirements.from_request(day.request, self.tools.zone, world, interests=True)
             if check_days:
                 for v in verify(day, world, requirements):
                     self.found.append(v.model_copy(update={"message": f"day {k + 1}: {v.message}"}))

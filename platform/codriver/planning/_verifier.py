@@ -4,7 +4,9 @@ It trusts nothing in the document but the order of the stops, their catalogue ID
 positions and times, and the claimed charging: places, travel times, opening hours,
 costs, energy and charger compatibility are recomputed from a :class:`World`. Each
 broken constraint becomes a :class:`Violation` with a code of ``VIOLATION_CODES`` and the
-offending stop. Warnings: ``HOURS_UNKNOWN``, ``CHARGER_UNVERIFIED`` (a charger whose
+offending stop. Warnings: ``HOURS_UNKNOWN``, ``HOLIDAY_HOURS`` (a stop on a public holiday
+of the region's country at a place whose hours have no holiday rule: its usual hours, not
+confirmed for the day), ``CHARGER_UNVERIFIED`` (a charger whose
 sockets are not recorded, planned at an assumed Type 2 AC power), and
 ``SOC_BELOW_RESERVE`` on the way to the first charger of a car that started below the
 reserve (above empty); every other code is an error.
@@ -111,13 +113,24 @@ class _Check:
             state = self.world.hours_state(stop.poi_id, stop.arrive_at)
             if state == "closed":
                 self.add("CLOSED_AT_ARRIVAL", f"{stop.name} is closed at {_when(stop.arrive_at)}", i)
-            elif state == "unknown":
+                continue
+            if state == "unknown":
                 self.add("HOURS_UNKNOWN", f"opening hours of {stop.name} are unknown", i, warning=True)
-            elif self.world.open_throughout(stop.poi_id, stop.arrive_at, stop.depart_at) is False:
+                continue
+            if self.world.open_throughout(stop.poi_id, stop.arrive_at, stop.depart_at) is False:
                 self.add(
                     "CLOSES_DURING_VISIT",
                     f"{stop.name} closes before the stay ends at {_when(stop.depart_at)}",
                     i,
+                )
+            holiday = self.world.holiday_hours(stop.poi_id, stop.arrive_at)
+            if holiday is not None:
+                self.add(
+                    "HOLIDAY_HOURS",
+                    f"{stop.arrive_at:%A %d %B} is a public holiday ({holiday}): the hours of {stop.name} are its "
+                    "usual hours, not confirmed for the holiday (OpenStreetMap records no holiday hours for it)",
+                    i,
+                    warning=True,
                 )
 
     # -- time -------------------------------------------------------------------------------
@@ -299,7 +312,7 @@ class _Check:
                 self.add(
                     "MISSING_MEAL",
                     f"no {wish.meal}{diets} at a food place{near} between {_when(wish.earliest)} and "
-                    f"{_when(wish.latest)}",
+                    f"{_when(wish.latest)}" + (f": {wish.why}" if wish.why else ""),
                 )
 
     def must_visits(self) -> None:
@@ -307,7 +320,7 @@ class _Check:
         for ref in self.req.must_visit:
             if ref not in present:
                 zone = ZoneInfo(self.it.timezone) if self.it.timezone else None
-                message = missing_must_visit(self.world, ref, self.req.depart_at, self.req.return_by, zone)
+                message = missing_must_visit(self.world, ref, self.req, zone)
                 self.found.append(Violation(code="MUST_VISIT_MISSING", message=message, poi_id=ref))
         avoid = set(self.req.avoid)
         for i, stop in enumerate(self.it.stops[1:-1], start=1):
@@ -315,9 +328,10 @@ class _Check:
                 self.add("AVOIDED_PLACE", f"{stop.name} ({stop.poi_id}) is a place the traveller asked to avoid", i)
 
     def interests(self) -> None:
-        """Every kind of place asked for in words has a stop (a visit or a meal there)."""
+        """Every kind of place asked for in words has a stop (a visit or a meal there); a re-plan's stops
+        made already on the trip (``visited``) count, as the engine counts them."""
         kinds = set()
-        for stop in self.it.stops[1:-1]:
+        for stop in [*self.it.visited, *self.it.stops[1:-1]]:
             place = self.world.place(stop.poi_id) if stop.poi_id and stop.kind in ("visit", "meal") else None
             if place is not None:
                 kinds.add(place.category)

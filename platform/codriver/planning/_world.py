@@ -31,6 +31,8 @@ __all__ = [
     "Requirements",
     "StopRef",
     "World",
+    "asked_interests",
+    "stated_interests",
 ]
 
 HoursState = Literal["open", "closed", "unknown"]
@@ -83,6 +85,10 @@ class World(Protocol):
     def open_throughout(self, poi_id: str, start: datetime, end: datetime) -> bool | None:
         """Whether open for the whole span (None: unknown)."""
 
+    def holiday_hours(self, poi_id: str, at: datetime) -> str | None:
+        """The name of the public holiday (of the region's country) on ``at``'s local day when the place's
+        opening hours have no holiday rule, so they are its usual hours, unconfirmed for the day; else None."""
+
     def cost(self, poi_id: str, kind: str, party_size: int) -> float:
         """Estimated cost of the stop for the party, in the request's currency."""
 
@@ -110,6 +116,8 @@ class MealRequirement:
     near: tuple[float, float] | None = None
     near_name: str = ""
     near_m: float = 0.0
+    #: why no plan may serve it, said when the plan has none ("" when not known beforehand)
+    why: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,6 +128,7 @@ class Requirements:
     return_by: datetime
     budget: float | None = None
     party_size: int = 1
+    currency: str = "EUR"
     meals: tuple[MealRequirement, ...] = ()
     diets: tuple[str, ...] = ()
     must_visit: tuple[str, ...] = ()
@@ -146,10 +155,15 @@ class Requirements:
     walk_m_per_s: float = WALK_M_PER_S
 
     @classmethod
-    def from_request(cls, request: TripRequest, zone: ZoneInfo, world: World) -> Requirements:
+    def from_request(
+        cls, request: TripRequest, zone: ZoneInfo, world: World, *, interests: bool = False
+    ) -> Requirements:
         """The limits of a request; meal windows are on the departure's local date.
 
         Must-visit names that do not resolve are kept as written (and reported missing).
+        ``interests``: also the kinds of place asked for in words (:func:`stated_interests`), as
+        the check of a plan made elsewhere (a file, an agent) needs; the engine sets its own,
+        with its reasons.
         """
         day = request.depart_at.astimezone(zone).date()
 
@@ -163,12 +177,14 @@ class Requirements:
             return_by=request.return_by,
             budget=request.budget,
             party_size=request.party.size,
+            currency=request.currency,
             meals=tuple(
                 MealRequirement(m.meal, local(m.earliest), local(m.latest), *_near(world, m.near), m.near_km * 1000.0)
                 for m in request.meals
             ),
             diets=tuple(request.diet),
             must_visit=tuple(world.resolve(ref) or ref for ref in request.must_visit),
+            interests=stated_interests(request) if interests else (),
             avoid=tuple(request.constraints.avoid_places),
             order=tuple(s.poi_id for s in request.stops or []),
             exact=request.stops is not None and not request.add_stops,
@@ -211,6 +227,23 @@ class Requirements:
             max_walk_m=problem.walking.max_m if problem.walking else 0.0,
             walk_m_per_s=problem.walking.m_per_s if problem.walking else WALK_M_PER_S,
         )
+
+
+def asked_interests(request: TripRequest) -> list[str]:
+    """The kinds of place the traveller asked for in words: the interests of a request whose ``understood``
+    names them (a request read from text replaces default interests with the ones said). None for a form."""
+    if not any(u.field == "interests" for u in request.understood):
+        return []
+    return [category for category, weight in request.interests.items() if weight > 0]
+
+
+def stated_interests(request: TripRequest) -> tuple[tuple[str, str], ...]:
+    """The kinds of place asked for in words that a plan of ``request`` is checked for, as the engine
+    checks its own plans (``INTEREST_MISSING``), with no reason known beforehand; none when the traveller
+    gave the exact stops (``stops`` without ``add_stops``: the engine plans no other visit then)."""
+    if request.stops is not None and not request.add_stops:
+        return ()
+    return tuple((category, "") for category in asked_interests(request))
 
 
 def _near(world: World, location: Location | None) -> tuple[tuple[float, float] | None, str]:
@@ -325,6 +358,10 @@ class ProblemWorld:
             return "open"
         t = seconds_between(self.problem.epoch, at)
         return "open" if any(a <= t < b for a, b in windows) else "closed"
+
+    def holiday_hours(self, poi_id: str, at: datetime) -> str | None:
+        del poi_id, at  # a problem's windows are all it knows of hours: no calendar
+        return None
 
     def open_throughout(self, poi_id: str, start: datetime, end: datetime) -> bool | None:
         known, windows = self._windows(poi_id)

@@ -118,3 +118,53 @@ def test_the_itinerary_schema_names_the_contract_fields() -> None:
     assert {"poi_id", "arrive_at", "depart_at", "charger_verified", "soc_depart"} <= set(
         schema["$defs"]["Night"]["properties"]
     )
+
+
+def test_verify_reports_a_kind_of_place_asked_for_in_words_that_the_plan_lacks(
+    helsinki_env: Runtime, tmp_path: Path
+) -> None:
+    # "a playground and a café" said in words: a plan of the café alone gives up a wish, whoever made the file
+    said = [{"field": "interests", "said": "playground, cafe", "text": "playground, cafe"}]
+    asked = request(interests={"playground": 1.0, "cafe": 1.0}, meals=[], understood=said)
+    path = tmp_path / "request.json"
+    path.write_text(asked.model_dump_json(), encoding="utf-8")
+    _, plan = run("plan", "--request-file", str(path), "--time-limit-s", "0.4", "--json")
+    assert plan["status"] == "feasible", plan["violations"]
+    code, report = run("verify", str(_saved(tmp_path, plan)), "--json")
+    assert code == 0, report
+    playground = next(i for i, s in enumerate(plan["stops"]) if s["category"] == "playground")
+    removed = plan["stops"].pop(playground)
+    plan["legs"] = []  # the plan's legs went with the stop: the verifier routes each drive itself
+    code, report = run("verify", str(_saved(tmp_path, plan)), "--json")
+    assert code == _plan.VIOLATIONS_EXIT, report
+    missing = [v["message"] for v in report["violations"] if v["code"] == "INTEREST_MISSING"]
+    assert missing == ["no playground among the stops"]
+    # interests nobody said in words (a form's defaults) are not wishes
+    unsaid = {**plan, "request": {**plan["request"], "understood": []}}
+    _, report = run("verify", str(_saved(tmp_path, unsaid)), "--json")
+    assert "INTEREST_MISSING" not in [v["code"] for v in report["violations"]]
+    # a re-plan: the playground visited before it (the trip's visited stops) meets the wish, as in the engine
+    _, report = run("verify", str(_saved(tmp_path, {**plan, "visited": [removed]})), "--json")
+    assert "INTEREST_MISSING" not in [v["code"] for v in report["violations"]]
+
+
+def _saved(tmp_path: Path, plan: dict[str, Any]) -> Path:
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    return path
+
+
+def test_plan_on_a_public_holiday_prints_that_the_hours_are_the_usual_ones(
+    helsinki_env: Runtime, tmp_path: Path
+) -> None:
+    # Independence Day 2027 is a Monday: most places' OSM hours say nothing of holidays
+    path = tmp_path / "request.json"
+    holiday = request(depart_at="2027-12-06T10:00:00+02:00", return_by="2027-12-06T17:00:00+02:00")
+    path.write_text(holiday.model_dump_json(), encoding="utf-8")
+    result = runner.invoke(app, ["plan", "--request-file", str(path), "--time-limit-s", "0.3"])
+    assert result.exit_code == 0, result.stdout
+    lines = [line for line in result.stdout.splitlines() if line.startswith("warning HOLIDAY_HOURS")]
+    assert lines
+    assert all("Monday 06 December is a public holiday (Independence Day)" in line for line in lines)
+    _, plan = run("plan", "--request-file", str(path), "--time-limit-s", "0.3", "--json")
+    assert [v for v in plan["violations"] if v["code"] == "HOLIDAY_HOURS"]

@@ -358,3 +358,40 @@ def test_explanations_word_the_hours_for_people(poi_id: str, said: str, tools: R
     facts = " ".join(cand.facts)
     assert said in facts
     assert "00:00-00:00" not in facts
+
+
+def test_a_budget_too_small_for_any_wish_is_said_as_the_reason(tools: RegionTools) -> None:
+    # "budget 10 euros for 4 people": lunch, a museum said in words and the Ateneum each cost more than the whole
+    # budget; the day has hours to spare, so "no room in the plan" would be false
+    ateneum = next(e.poi_id for e in tools.places.index.entries if e.name == "Ateneum")
+    said = [{"field": "interests", "said": "a museum", "text": "a museum"}]
+    asked = request(budget=10, party={"adults": 4}, interests={"museum": 1.0}, must_visit=[ateneum], understood=said)
+    itinerary = plan_trip(asked, tools, max_candidates=16, time_limit_s=0.4)
+    assert [s.kind for s in itinerary.stops] == ["start", "end"]
+    assert {v.code: v.message for v in itinerary.errors} == {
+        "MISSING_MEAL": "no lunch at a food place between 2025-06-14T11:30+03:00 and 2025-06-14T14:00+03:00: "
+        "the cheapest lunch open within reach costs about 40.00 EUR for 4 people, over the budget of 10.00 EUR",
+        "MUST_VISIT_MISSING": "Ateneum is not a stop: it costs about 60.00 EUR for 4 people, "
+        "over the budget of 10.00 EUR",
+        "INTEREST_MISSING": "no museum among the stops: the cheapest museum open within reach costs about "
+        "60.00 EUR for 4 people, over the budget of 10.00 EUR",
+    }
+    # the figures are the catalogue's prices, as the plan counts them: with that much money the same day fits
+    enough = plan_trip(asked.model_copy(update={"budget": 160}), tools, max_candidates=16, time_limit_s=0.4)
+    assert enough.status == "feasible", enough.violations
+    assert {s.kind for s in enough.stops[1:-1]} == {"visit", "meal"}
+
+
+def test_a_budget_that_covers_the_wish_alone_keeps_the_reason_of_time(tools: RegionTools) -> None:
+    # 20 minutes for the Ateneum: the budget pays for it, the time does not
+    ateneum = next(e.poi_id for e in tools.places.index.entries if e.name == "Ateneum")
+    asked = request(
+        must_visit=[ateneum],
+        depart_at="2025-06-17T12:00:00+03:00",
+        return_by="2025-06-17T12:20:00+03:00",
+        meals=[],
+        budget=30,
+    )
+    itinerary = plan_trip(asked, tools, max_candidates=12, time_limit_s=0.4)
+    missing = [v.message for v in itinerary.violations if v.code == "MUST_VISIT_MISSING"]
+    assert missing == ["Ateneum is not a stop: no room for it in the plan with the rest of the trip"]

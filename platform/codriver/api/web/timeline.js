@@ -7,7 +7,8 @@ import { clock, distance, duration, label, markerLabel, money, percent, stopName
 import { navigationLinks } from "./navigate.js";
 import { plainWords } from "./ui.js";
 
-const HOURS_CODES = new Set(["CLOSED_AT_ARRIVAL", "CLOSES_DURING_VISIT", "HOURS_UNKNOWN"]);
+// HOLIDAY_HOURS: open by its usual hours on a public holiday its hours say nothing of (unconfirmed)
+const HOURS_CODES = new Set(["CLOSED_AT_ARRIVAL", "CLOSES_DURING_VISIT", "HOURS_UNKNOWN", "HOLIDAY_HOURS"]);
 // Stops at catalogue places; the traveller may replace or remove visits and meals
 // (the charging planner places charging and fuel stops itself).
 const PLACE_KINDS = new Set(["visit", "meal", "charge", "fuel"]);

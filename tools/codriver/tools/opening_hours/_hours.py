@@ -141,6 +141,11 @@ class PlaceHours:
         """Whether the tag exists and parses."""
         return self._expr is not None
 
+    @property
+    def mentions_holidays(self) -> bool:
+        """Whether the tag has a public-holiday rule (``PH``): without one, a holiday reads as a usual day."""
+        return self._holidays
+
     # -- evaluation -------------------------------------------------------------------------
     def _map(self, state: opening_hours.State, comment: str) -> tuple[HoursState, str | None]:
         text = comment or None

@@ -82,6 +82,12 @@ class OpeningHours(Protocol):
         """Whether the place has hours that could be read (False: every answer is unknown)."""
         ...
 
+    @property
+    def mentions_holidays(self) -> bool:
+        """Whether the hours have a public-holiday rule (OSM ``PH``); without one a holiday is read as
+        the usual weekday, which nobody confirmed for the holiday."""
+        ...
+
     def state_at(self, at: datetime) -> tuple[HoursState, str | None]:
         """Open, closed or unknown at ``at``, with the OSM comment in force."""
         ...
