@@ -65,6 +65,7 @@ SETS = {
     "development 7": "understanding_dev7.yaml",
     "development 8": "understanding_dev8.yaml",
     "development 9": "understanding_dev9.yaml",
+    "development 10": "understanding_dev10.yaml",
 }
 HELD_OUT = {
     "held-out": "understanding_heldout.yaml",
@@ -76,8 +77,9 @@ HELD_OUT = {
     "held-out 7": "understanding_heldout7.yaml",
     "held-out 8": "understanding_heldout8.yaml",
     "held-out 9": "understanding_heldout9.yaml",
+    "held-out 10": "understanding_heldout10.yaml",
 }
-DEVELOPMENT = {f"development{n}" for n in ("", " 2", " 3", " 4", " 5", " 6", " 7", " 8", " 9")}
+DEVELOPMENT = {f"development{n}" for n in ("", " 2", " 3", " 4", " 5", " 6", " 7", " 8", " 9", " 10")}
 ORIGIN = {"place_id": "osm:way/8033120"}  # Ateneum: where every request of the sets starts
 SGD_SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "sgd-train-travel.yaml"
 SGD_SAMPLE = DATA / "sgd-sample.yaml"
@@ -352,7 +354,8 @@ def sgd_rows() -> tuple[list[dict[str, Any]], str]:
 def sgd_hit(understanding: Understanding, target: tuple[str, str], span: str) -> bool:
     """The asked kind was read (by its canonical value or the words the annotators marked), or said absent."""
     kind, value = target
-    said = " ".join(f"{n.said} {n.reason}" for n in understanding.not_understood)
+    # only a wish said to be absent answers it; words said to be unread ("none of these words could be read") do not
+    said = " ".join(f"{n.said} {n.reason}" for n in understanding.not_understood if n.kind == "not_here")
     if kind == "cuisine":
         wishes = understanding.stated.get("cuisine", [])
         if any(value in w["values"] for w in wishes):

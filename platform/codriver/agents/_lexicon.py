@@ -33,7 +33,8 @@ INTEREST_WORDS: dict[str, str] = {
     r"(?<!car )(?<!to )(?<!can )(?<!amusement )(?<!theme )(?<!water )(?<!caravan )(?<!rv )(?<!trampoline )(?<!trailer )"
     r"parks?(?! the car| near| nearby| close)|"
     r"gardens?|green spaces?|(?:something|somewhere) green|greenery|outdoors|be outdoor|nature|fresh air|"
-    r"walk in the park|picnic|"
+    r"walk in the park|picnic|patch of grass|grassy|lawns?|"
+    r"(?:the )?dogs? (?:can )?(?:run|play)|walk the dog|dog park|off (?:the )?lead|off[- ]leash|"
     r"stretch (?:our|my|the kids'?|their) legs|"
     r"(?:a|for a|go for a) (?:walk|stroll)|strolls?|stroll(?:ing)? (?:along|around|by|through)": "park",
     # zoos, aquariums and theme parks are attractions only where the region has one (see SPECIAL_ATTRACTIONS)
@@ -52,7 +53,8 @@ INTEREST_WORDS: dict[str, str] = {
     r"playgrounds?|leikkipuisto\w*|lekplats\w*|lekpark\w*|swings|slides|climbing frames?|"
     r"(?:somewhere|a place|places?) (?:for the kids )?to play|"
     r"(?:kids|children) (?:can|could|want to|wanna|need to|to) (?:run around|play)|"
-    r"burn off (?:some |their )?energy|let off (?:some )?steam": "playground",
+    r"burn off (?:some |their )?energy|let off (?:some )?steam|sandpits?|sandbox(?:es)?|"
+    r"kiipeil\w*|keinu\w*|liukum\w*|hiekkalaatik\w*": "playground",
     r"churche?s?|cathedrals?|chapels?|places? of worship|worship|mass|(?:church|sunday) services?|evensong|religious|"
     r"kyrk(?:a|or|orna|an)|kirkk?o\w*": "place_of_worship",
     r"statues?|sculptures?|street art|public art|artworks?|graffiti|murals?": "artwork",
@@ -65,7 +67,8 @@ INTEREST_WORDS: dict[str, str] = {
     r"(?:somewhere|a place|place) (?:quiet )?to read|reading rooms?|"
     r"kirjasto\w*|bibliotek\w*": "library",
     r"chemists?|pharmac(?:y|ies)|drugstores?|apteek\w*": "pharmacy",
-    r"groceries|grocery(?: store| shop)?|supermarkets?|food shop|\w+kauppa(?:an|ssa|a)?|matbutik\w*": "supermarket",
+    r"groceries|grocery(?: store| shop)?|supermarkets?|food shop|\w+kauppa(?:an|ssa|a)?|matbutik\w*|"
+    r"(?:somewhere|a place|a shop) to buy (?:the |some )?(?:food|groceries|snacks|bread|milk)": "supermarket",
     r"loo|toilets?|restrooms?|bathroom|wc|washroom|vessa\w*": "toilets",
     r"camping|campsites?|camp ?sites?|caravan parks?|rv parks?|somewhere to camp|leirinta\w*": "campsite",
     r"squares|town squares?|plazas?|market squares?|(?:a|one) square(?: or two)?(?! meal)": "square",
@@ -78,13 +81,14 @@ INTEREST_WORDS: dict[str, str] = {
     r"restaurants?|fine dining|good food|foodie": "restaurant",
     r"fast food|street food|junk food": "fast_food",
     r"parking (?:garages?|lots?|places?|spaces?|spots?|house)|car parks?|multi-storey|somewhere to park|"
-    r"(?:a )?place to park": "parking",
+    r"(?:a )?place to park|(?:somewhere|a place|where) to leave the car": "parking",
 }
 
 # Kinds of place people ask for that the catalogue has no category for: said as not possible, never dropped.
 MISSING_KINDS = (
     r"saunas?|spas?|shopping|shops?|\w+shops?|bookstores?|souvenirs?|boutiques?|malls?|flea markets?|"
-    r"bowling|escape rooms?|karaoke|casinos?|gyms?|golf|"
+    r"bowling(?: alleys?)?|escape rooms?|karaoke|casinos?|gyms?|golf|tennis(?: courts?)?|"
+    r"record (?:stores?|shops?)|petting (?:farms?|zoos?)|"
     r"ice skating|skating rinks?|ski(?:ing)?|climbing walls?|bouldering|swimming pools?|hot tubs?|massages?|"
     r"sledding|sledging|tobogganing|toboggan runs?|sled(?:ding)? hills?|swimming halls?|swimming baths|"
     r"uimahall\w*|indoor pools?|arcades?|amusement arcades?|trampoline parks?|"

@@ -44,9 +44,26 @@ LEXICAL = re.compile(
     + r"|(?:histor\w*|old|new|big|small|nice|great|famous|local|modern|ancient|public|beautiful|some|any|our|my)"
 )
 _LINKER_WORDS = """
-    a an the of and or in on at to for from with by my our your then also
+    a an the of and or in on at to for from with by my our your then also ja tai och eller
 """
 _LINKERS = frozenset(_LINKER_WORDS.split())
+_CUE_VERBS = frozenset(
+    [
+        "start",
+        "starting",
+        "end",
+        "ending",
+        "finish",
+        "finishing",
+        "leave",
+        "leaving",
+        "begin",
+        "visit",
+        "visiting",
+        "see",
+        "meet",
+    ]
+)
 _EVERYDAY_WORDS = """
     we us me i it is are be this that these those some any museum museums gallery galleries park parks cafe
     cafes coffee church churches cathedral square market hall station restaurant restaurants bar bars pub
@@ -85,7 +102,10 @@ _NOT_NAMES = re.compile(
     r"June|July|August|September|October|November|December|"
     # "Independence Day museums": a day's name, read as the day, is no place
     r"Independence Day|Midsummer|Boxing Day|Valentine'?s|Halloween|New Year|Epiphany|Ascension|Good Friday|"
-    r"Whitsun|Lucia|Vappu|May Day|All Saints)\b.*"
+    r"Whitsun|Lucia|Vappu|May Day|All Saints|Mother'?s Day|Father'?s Day|"
+    # "Thu 22.4.", "Sat, 10-14": a weekday or month said short, before its date or at a clause's end
+    r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+    r"(?=\.?\s*(?:\d|$|,|;)))\b.*"
 )
 _LEADING_CUE = re.compile(r"(?:From|To|Then|And|Start|Visit|See|At|In|On|Near|Via|Past)\s+(?=[A-ZÅÄÖ])")
 _WORD = re.compile(r"[\w'\u2019&.-]+", re.UNICODE)
@@ -614,6 +634,8 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 or (set(tokens) <= _GENERIC and not proper)
                 or tokens[0] in _LINKERS
                 or tokens[-1] in _LINKERS
+                # "start at original sokos hotel vaakuna": the words saying a start or an end are no part of a name
+                or (tokens[0] in _CUE_VERBS and len(tokens) > 1 and tokens[1] in _LINKERS)
             ):
                 continue
             named_exactly = n > 1 and folded in by_name and bool(set(tokens) - _GENERIC - _town_words(gazetteer))
@@ -917,6 +939,9 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
         for name, start in unresolved
         if not any(c.place_id and _QUALIFIER.fullmatch(text[c.end : start]) for c in chosen if c.end <= start)
     ]
+    # ", Nepalese, 2 adults": a word of a cuisine, capitalised, is the food wished for, no place
+    if re.search(r"\b(?:breakfast|brunch|lunch|dinner|supper|food|meal|eat|restaurant)", text, re.IGNORECASE):
+        unresolved = [(n, u) for n, u in unresolved if " " in n or not read_cuisines(f"{n.lower()} food")]
     # "in the Ioniq 5, 58 kWh": a car's model, a name followed by its number where the car is spoken of
     if re.search(r"kwh|batter|\bev\b|electric|charg|%", text, re.IGNORECASE):
         unresolved = [(n, u) for n, u in unresolved if not re.match(r"\s*\d", text[u + len(n) :])]
@@ -934,7 +959,8 @@ _WISHED_KIND = (
     r"kahvila\w*|ravintola\w*|baari\w*|apteek\w*|kauppa\w*"
 )
 _NEAR_BEFORE = re.compile(
-    rf"\b(?:{_WISHED_KIND})\s+(?:(?:that is|that's|which is|right|just|somewhere)\s+)?"
+    # "vegan lunch for 2 adults near Oodi": a few words of the wish may come between it and "near"
+    rf"\b(?:{_WISHED_KIND})\s+(?:[\w-]+\s+){{0,4}}?(?:(?:that is|that's|which is|right|just|somewhere)\s+)?"
     r"(?:near|nearby|by|next to|close to|beside|behind|opposite|around|in front of|not far from|"
     r"(?:across|over) (?:the (?:street|road) )?from|(?:a )?(?:short )?walk(?:ing distance)? from|"
     r"within walking distance of|"

@@ -65,6 +65,8 @@ class RequestDraft:
     kind_words: tuple[tuple[str, str], ...] = ()  # the region's own words for kinds of place
     capitalised: frozenset[str] = frozenset()  # folded words written with a capital inside a sentence
     positions: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (words said, location) per place
+    spans: list[tuple[int, int, str | None]] = field(default_factory=list)  # (start, end, category) per place linked
+    marked: str = ""  # the folded text with each place linked as "@category@"
 
     def put(self, name: str, value: Any, evidence: str) -> None:
         self.fields[name] = value
@@ -84,9 +86,17 @@ def _clock(text: str, *, evening_bias: bool = False) -> time | None:
     return clock
 
 
-_LOCAL_PARTY = {"kahdelle": 2, "kolmelle": 3, "neljalle": 4, "viidelle": 5, "kuudelle": 6}
+# "kahdelle" (for two): the party in Finnish
+_LOCAL_PARTY = {
+    "kahdelle": 2,
+    "kolmelle": 3,
+    "neljalle": 4,
+    "viidelle": 5,
+    "kuudelle": 6,
+}
+_FROM_PEOPLE = {"kahdelta": 2, "kolmelta": 3, "neljalta": 4}
 _SWEDISH_NUMBERS = {"tva": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6}
-_FINNISH_NUMBERS = {"kaksi": 2, "kolme": 3, "nelja": 4, "viisi": 5, "kuusi": 6}
+_FINNISH_NUMBERS = {"yksi": 1, "kaksi": 2, "kolme": 3, "nelja": 4, "viisi": 5, "kuusi": 6}
 
 
 def _count(word: str) -> int:
@@ -99,19 +109,33 @@ def _local_party(said: str) -> int | None:
     return _LOCAL_PARTY.get(last) or _SWEDISH_NUMBERS.get(last) or _FINNISH_NUMBERS.get(last)
 
 
+_KIN_AFTER_POSSESSIVE = re.compile(
+    r"\b(?:my|with|our|and|a)\s+(?:(?:elderly|old|aged|older|younger|little|big|kid|best)\s+)?"
+    r"(dad|mum|mom|father|mother|brother|sister|friend)\b(?!'?s\b|-in-law)"
+)
+
+
 def _party(text: str, draft: RequestDraft) -> None:
     adults, children = 1, 0
     said = []
     if re.search(r"\b(alone|solo|just me|by myself|on my own)\b", text):
         said.append("alone")
     if re.search(
-        r"\b(wife|husband|partner|girlfriend|boyfriend|spouse|couple(?! of)|two of us|the 2 of us|us two|we two|a friend|"
-        r"(?:my|with) (?:(?:elderly|old|aged|older|younger|little|big|kid) )?(?:dad|mum|mom|father|mother|brother|sister)|"
+        r"\b(couple(?! of)|two of us|the 2 of us|us two|us 2|we two|me kaksi|"
         r"(?:my|a) (?:colleague|coworker|co-worker|workmate))\b",
         text,
     ):
         adults = 2
         said.append("two adults")
+    # "me, my partner, our baby and my dad", "for mum, dad and me": each grown-up named comes along
+    spouse = re.search(r"\b(?:wife|husband|partner|girlfriend|boyfriend|spouse|fianc\w+)\b(?!'s\b)", text)
+    kin = _KIN_AFTER_POSSESSIVE.findall(text)
+    if re.search(r"\b(?:and me|and i|me and|i and|, me)\b", text):
+        kin += re.findall(r"\b(mum|mom|dad|mother|father)\b(?!'?s\b|-in-law)", text)
+    named = (1 if spouse else 0) + len(set(kin))
+    if named and 1 + named > adults:
+        adults = 1 + named
+        said.append(", ".join(dict.fromkeys([*(spouse.group(0) for _ in [0] if spouse), *kin])))
     if re.search(r"\b(?:we(?:'re| are) both|both of us)\b", text):
         adults = 2
         said.append("both of us")
@@ -142,18 +166,26 @@ def _party(text: str, draft: RequestDraft) -> None:
             text,
         )
     )
-    # "kahdelle" (for two), "för tre": the party in Finnish and Swedish
+    # "kahdelle" (for two), "för tre": the party in Finnish and Swedish; "25 euroa kahdelta" (25 euros from two,
+    # where "kahdelta" alone is also "at two o'clock")
+    counted = counted or re.search(r"(?:euro\w*|eur|e|€)\s+(kahdelta|kolmelta|neljalta)\b", text)
     counted = counted or re.search(
         rf"\b(?:{'|'.join(_LOCAL_PARTY)})\b|\b(?:for|vi ar|meita on) (?:tva|tre|fyra|fem|sex|kaksi|kolme|nelja|viisi|kuusi)\b",
         text,
     )
-    total = _local_party(counted.group(0)) if counted and counted.lastindex is None else None
+    total: int | None
+    if counted and counted.lastindex == 1 and counted.group(1) in _FROM_PEOPLE:
+        total = _FROM_PEOPLE[counted.group(1)]
+    else:
+        total = _local_party(counted.group(0)) if counted and counted.lastindex is None else None
     total = total or (_number(next(g for g in counted.groups() if g)) if counted else None)
     if counted:
         adults = total - children if total is not None else adults
         said.append(counted.group(0))
     grown = re.search(
-        rf"\b{_NUM} (?:adults?|ad|grown-?ups|dads|moms|mums|fathers|mothers|grandparents|aikuista|aikuinen|vuxna|vuxen)\b",
+        rf"\b({_NUM[1:-1]}|yksi|kaksi|kolme|nelja|viisi|kuusi|tva|tre|fyra|fem) (?:adults?|ad|grown-?ups|dads|moms|mums|"
+        r"fathers|mothers|grandparents|teachers|leaders|chaperones|"
+        r"aikuista|aikuinen|vuxna|vuxen)\b",
         text,
     ) or re.search(r"\b(tva|tre|fyra) vuxna\b", text)
     if grown:
@@ -164,14 +196,16 @@ def _party(text: str, draft: RequestDraft) -> None:
         said.append(grown.group(0))
     kids = re.search(
         rf"\b{_NUM} (?:kids?|children|child|toddlers?|sons?|daughters?|little ones|boys?|girls?|bab(?:y|ies)|"
-        r"grandkids?|grandchild|grandchildren|grandsons?|granddaughters?|teens|teenagers|lasta|lapsi|barn)\b",
+        r"grandkids?|grandchild|grandchildren|grandsons?|granddaughters?|teens|teenagers|pupils|schoolchildren|"
+        r"lasta|lapsi|barn)\b",
         text,
     )
-    kids = kids or re.search(r"\b(tva|tre|fyra|kaksi|kolme|nelja) (?:barn|lasta)\b", text)
+    # "kolme lastani" (my three children), "yksi lapsi", "två barn"
+    kids = kids or re.search(r"\b(tva|tre|fyra|yksi|kaksi|kolme|nelja|viisi) (?:barn|lasta\w*|lapsi|lapse\w*)\b", text)
     # "the kids (6 and 9)", "my grandkids (3 of them)": the ages or the count said in brackets
     bracketed = re.search(
         r"\b(?:kids|children|grandkids|grandchildren|boys|girls|teens|teenagers) \((\d+) of them\)"
-        r"|\b(?:kids|children|grandkids|grandchildren|boys|girls|teens|teenagers) \((\d+(?:(?:,| and|,? &) \d+)+)\)",
+        r"|\b(?:kids|children|grandkids|grandchildren|boys|girls|teens|teenagers) \(?(\d+(?:(?:,| and|,? &) \d+)+)\b\)?",
         text,
     )
     # "our 8yo", "my 10-year-old", "a toddler": one child each
@@ -225,7 +259,12 @@ def _party(text: str, draft: RequestDraft) -> None:
         adults = total  # "we are 2 person + 1 baby": the baby is more than the two
     elif total is not None and not grown:
         adults = max(1, total - children)  # "we're six: ... our two kids": the kids are of the six
-    elif not grown and re.search(r"\b(grand(?:ma|pa|mother|father|parents))\b", text):
+    # "grandma (wheelchair)", "mummo": a grandparent comes along; "my grandfather fought in the war" does not
+    elif not grown and re.search(
+        r"\b(grand(?:ma|pa|mother|father|parents)|mummo|mummi|isoaiti|isoisa|ukki|vaari|mormor|farmor|morfar|farfar)\b"
+        r"(?!\s+(?:fought|was|were|used to|died|lived|built|worked|grew up|told|had|served))",
+        text,
+    ):
         adults += 2 if "parents" in text else 1
         said.append("grandparents")
     elif re.search(r"\b(?:my|our) (?:mother|father|sister|brother)-in-law\b", text) and adults >= 2:
@@ -244,7 +283,7 @@ def _party(text: str, draft: RequestDraft) -> None:
         draft.assumptions[:] = [a for a in draft.assumptions if "(how many was not said)" not in a]
         said.append(short.group(0))
     access = []
-    if re.search(r"\bwheel ?chairs?\b", text):
+    if re.search(r"\bwheel ?chairs?\b|\bpyoratuoli\w*|\brullstol\w*", text):
         access.append("wheelchair")
     if re.search(r"\b(stroller|pram|buggy|step[- ]free|no stairs|walker|limited mobility)\b", text):
         access.append("step_free")
@@ -317,8 +356,11 @@ def _categories(text: str, words: dict[str, str]) -> list[tuple[str, str, int]]:
 
 
 def is_negated(text: str, start: int) -> bool:
-    before = text[max(0, start - 28) : start]
-    cue = re.search(rf"\b{AVOID_CUES}\b(?: \w+){{0,2}} $", before)
+    before = text[max(0, start - 40) : start]
+    # "not one of those big museums": the refusal's words may run longer
+    cue = re.search(rf"\b{AVOID_CUES}\b(?: \w+){{0,2}} $", before) or re.search(
+        r"\bnot (?:one of |any of )?(?:those|these|the|any) (?:\w+ ){0,2}$", before
+    )
     # "not too pricey lunch", "not so early dinner": a degree of the next word, not "no lunch"
     return cue is not None and not re.match(r"not (?:too|so|very|that|overly)\b", cue.group(0))
 
@@ -363,6 +405,18 @@ def _taken_back(text: str, mentions: list[tuple[str, str, int]]) -> set[int]:
     return dropped
 
 
+def _kind_of_the_place_named(said: str, category: str, marked: str) -> bool:
+    """Whether a kind word only says what the place named right beside it is ("theatre Avoimet Ovet").
+
+    ``marked`` is the text with each linked place's name replaced by ``@category@``.
+    """
+    word, mark = re.escape(said), f"@{re.escape(category)}@"
+    return (
+        re.search(rf"\b{word}(?:\s+(?:of|on|at|in|to|the|by|a|an|up)\b)*\s+{mark}|{mark}\s+{word}\b", marked)
+        is not None
+    )
+
+
 def _interests(text: str, draft: RequestDraft) -> None:
     interests: dict[str, float] = {}
     avoid: list[str] = []
@@ -383,6 +437,8 @@ def _interests(text: str, draft: RequestDraft) -> None:
             r"\b(?:breakfast|brunch|lunch|dinner|coffee) (?:at|in) (?:the|a) \w+(?:'s|s') (?:\w+ )?$", text[:start]
         ):
             continue  # "lunch at the museum's café": where lunch is, no wish for one more café
+        if category == "beach" and said.startswith("swim") and re.search(r"swimming (?:pool|hall|bath)|uimahall", text):
+            continue  # "a swimming hall for a morning swim": the swim is the pool's, no wish for a beach
         if _LOCATOR.search(text[max(0, start - 30) : start]):
             continue  # "we're staying next to a park", "opposite a church": where something is, no wish
         if said.endswith(("walk", "stroll")) and re.match(_WALK_BY_WATER, text[start + len(said) :]):
@@ -400,6 +456,8 @@ def _interests(text: str, draft: RequestDraft) -> None:
             continue  # "kahvit Ekbergillä" (coffee at Ekberg's): the place said right after is where
         if re.match(_KIND_AS_MODIFIER, text[start + len(said) :]):
             continue  # "the museum cafe", "a church concert": the place is the café, the event the concert
+        if draft.marked and _kind_of_the_place_named(said, category, draft.marked):
+            continue  # "the sculpture of the wise mouse", "drinks on the Stockmann rooftop": that place's kind
         # "no bars", "museums yes, bars no"; in "coffee and cake, no museums" the "no" is the museums'
         if is_negated(text, start) or re.match(
             r",? no\b(?=\s*(?:[,.;:!?)]|$|(?:and|but|please|thanks|thank you)\b))", text[start + len(said) :]
@@ -561,7 +619,10 @@ def _meals(text: str, draft: RequestDraft) -> None:
 # "something fun", "things to do", "kids' stuff": things to do, of no kind said
 _ANYTHING = (
     r"\b(?:something|anything|somewhere|things?|stuff|activities|places?) (?:fun|nice|interesting|to do|to see|to visit)\b|"
-    r"\bfun (?:things|stuff|activities|places)\b|\bkids'? (?:stuff|things|activities)\b|\bsee the city\b"
+    r"\bfun (?:things|stuff|activities|places)\b|\bkids'? (?:stuff|things|activities)\b|\bsee the city\b|"
+    # "plan a day trip", "a day out", "surprise us": a day of the usual kinds wished for, nothing more said
+    r"\b(?:a |the )?day (?:trip|out)\b|\b(?:plan|organi[sz]e)\b[^.,;]{0,20}\b(?:day|trip|outing|tour)\b|"
+    r"\bsurprise (?:me|us)\b"
 )
 _FOOD_PLACES = frozenset({"restaurant", "cafe", "fast_food", "bar", "pub", "food_court", "ice_cream"})
 _AT_PLACE_KM = 0.005  # "lunch at Kappeli": at that very place, not the restaurant next door (30 m had let one in)
@@ -573,7 +634,10 @@ def _meals_near(text: str, draft: RequestDraft) -> None:
         words = "|".join(pattern for pattern, value in MEAL_WORDS.items() if value == meal["meal"])
         for said, where in draft.positions:
             near = re.search(
-                rf"\b(?:{words})\b(?: \w+)?? (?:in|near|around|close to|by) (?:the )?{re.escape(said)}\b", text
+                # "vegan lunch for 2 adults near Oodi": a few words of the meal may come between
+                rf"\b(?:{words})\b(?: (?!(?:and|then|after|before|with|a|an)\b)[\w-]+){{0,4}}? (?:in|near|around|close to|by) "
+                rf"(?:the )?{re.escape(said)}\b",
+                text,
             )
             # "lunch at Kappeli", "Kappeli for lunch": the meal is taken at that food place, which stays a must-visit
             # (the lunch is the visit; within 30 m the lunch had been eaten next door and the place "visited" apart)
@@ -732,6 +796,12 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
     # "reserve 20%", "a 15 % buffer"
     reserve = reserve or re.search(r"\b(?:reserve|buffer)(?: of| at|:)?\s*(\d{1,2})\s*%", text)
     reserve = reserve or re.search(r"\b(\d{1,2})\s*%\s*(?:reserve|buffer)\b", text)
+    # "keep at least 15 %" with no word of the end of the day: never below it, all day
+    reserve = reserve or re.search(
+        r"\b(?:keep|with|always have) at least (\d{1,2})\s*(?:%|percent|per cent)"
+        r"(?!\s*(?:left |remaining |charge |in the battery )?(?:when|once|by the time|on|at the end|back|home|arriv))",
+        text,
+    )
     if reserve:
         vehicle["reserve_soc"] = int(reserve.group(1)) / 100
         evidence.append(reserve.group(0))
@@ -759,6 +829,15 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
         r"(?:%|percent|per cent|(?=\s*(?:$|[,.;!]|before\b|by\b|while\b|during\b|when\b|so\b)))",
         text,
     )
+    # "charge it full while we eat", "ladataan täyteen" (charged full): to 100 %
+    full = re.search(
+        r"\b(?:charg\w*|top(?:ping)? (?:it |her )?up|ladat\w*|lataa)(?: it| her| the car| the battery)?(?: up)?"
+        r" (?:to )?(?:full|fully|taytee?n)\b",
+        text,
+    )
+    if full and not target:
+        vehicle["target_soc"] = 1.0
+        evidence.append(full.group(0))
     if target and vehicle.get("powertrain") != "ev" and not re.search(r"%|per ?cent", target.group(0)):
         target = None  # "at least 2 left when we get home" is a charge only when the car is electric
     if target:
@@ -845,7 +924,8 @@ _ORIGIN_BEFORE = re.compile(
     r"(?:leav(?:e|ing)|start(?:ing)?|depart(?:ing)?))\s+(?:the\s+)?$"
 )
 _END_BEFORE = re.compile(
-    r"\b(?:end(?:ing)? (?:at|in|up at)|finish(?:ing)? at|drop (?:us |me |them )?(?:off )?at|ends? at|"
+    r"\b(?:end(?:ing)? (?:at|in|up at)|finish(?:ing)? at|(?:end|finish)(?:ing)? (?:the|our|my) (?:day|trip) (?:at|in)|"
+    r"(?:the )?day ends (?:at|in)|drop (?:us |me |them )?(?:off )?at|ends? at|"
     r"(?<!go )(?<!come )(?<!get )(?:back|return(?:ing)?|head(?:ing)? back) to|destination(?: is)?:?|"
     r"(?:end|ending point|finish|to):|(?:^|[.,;:!?]\s*)(?:end|finish))\s+(?:the\s+)?$"
 )
@@ -904,6 +984,7 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
             else {"lat": round(mention.lat, 6), "lon": round(mention.lon, 6), "name": mention.name}
         )
         draft.positions.append((_normalise(mention.said), value))
+        draft.spans.append((start, end, mention.category))
         if mention.place_id is not None or _ORIGIN_BEFORE.search(before) or _END_BEFORE.search(before):
             masked = masked[:start] + " " * (end - start) + masked[end:]
         note = f"{mention.said} -> {mention.name}" + (f" ({mention.place_id})" if mention.place_id else " (street)")
@@ -957,7 +1038,8 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
     if avoid:
         draft.put("avoid_places", avoid, ", ".join(avoid))
     where = f"region {region!r}" if region else "this region"
-    start_said = _START_DESCRIBED.search(original)
+    # "start at the sokos vaakuna": a start said with its verb, whatever words name it
+    start_said = _START_DESCRIBED.search(original) or _START_NAMED.search(original)
     if (
         start_said
         and not CAME_FROM.search(original[: start_said.start()])
@@ -978,6 +1060,11 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
     return masked
 
 
+_START_NAMED = re.compile(
+    r"\b(?:start(?:ing)? (?:at|from)|begin(?:ning)? at|set(?:ting)? off from|leaving from)\s+"
+    r"(?!(?:noon|midday|midnight|dawn|sunrise|home|here|now|my|our|your|his|her|their|it|where)\b)"
+    r"((?:the )?[a-zåäöé][\w'-]+(?: [a-zåäöé][\w'-]+){0,3}?)(?=\s*(?:$|[,.;!?]|\s(?:and|then|at|by|to)\b))"
+)
 _START_DESCRIBED = re.compile(
     r"\b(?:from|starting (?:at|from)|start(?:s)? (?:at|from)|leaving from|depart(?:ing)? from)\s+"
     r"(the (?:[a-z]+ ){0,2}(?:station|square|harbou?r|port|airport|terminal|hotel|hostel|museum|church|cathedral|"
@@ -1125,6 +1212,10 @@ def read_request(
     if not draft.linked and not draft.unresolved_places:  # "🏛️ ateneum ➡️ 🎭 kansallisteatteri": pictures of places
         masked = _EMOJI_WORD.sub(lambda m: _EMOJI_WORDS[m.group(0)], masked)
     lowered = _normalise(masked)
+    marked = text
+    for span_start, span_end, kind in sorted(draft.spans, reverse=True):
+        marked = f"{marked[:span_start]} @{kind}@ {marked[span_end:]}"
+    draft.marked = _normalise(marked)
     when = read_when(_normalise(text), now, country=country)
     draft.evidence.update({k: v for k, v in when.said.items() if k in {"date", "depart_at", "return_by"}})
     draft.questions.extend(when.questions)
@@ -1165,7 +1256,10 @@ def read_request(
         for name in ("depart_at", "return_by"):  # "lunch between 12 and 2, and a gallery": lunch's hours only
             draft.fields.pop(name, None)
             draft.evidence.pop(name, None)
-    if gazetteer is not None and not draft.fields and not draft.not_understood and not draft.questions:
+    words = re.findall(r"[^\W\d_]{2,}", text.casefold())
+    english = sum(1 for w in words if english_frequency(w) > 0) >= len(words) / 2  # not a Finnish sentence
+    read = {name for name in draft.fields if not name.startswith("_")}
+    if gazetteer is not None and english and not read and not draft.not_understood and not draft.questions:
         # "porvoo old town day trip": nothing read but a name of no place here; said, never a silent default day
         where = f"region {gazetteer.region!r}" if gazetteer.region else "this region"
         for name, _ in unknown_names(text, gazetteer)[:3]:

@@ -709,6 +709,9 @@ def _script(letter: str) -> str:
 MAX_TEXT = 2000
 _THANKS = re.compile(r"\s*(?:thanks|thank you|thx|ty|cheers|kiitos|tack)\b", re.IGNORECASE)
 _NO_TRIP = "nothing in it says what trip you want"
+_NOTHING_READ = (
+    "none of these words could be read as a day, a time, a place or a wish: planned as a day of the usual kinds"
+)
 # "how cold does it get in December?", "whats the speed limit on motorways": a question about something
 # else, not a trip to plan (with or without its "?")
 _QUESTION_ONLY = re.compile(
@@ -783,6 +786,10 @@ async def understand(
             not_understood=[NotUnderstood(said=text.strip()[:40], reason=_NO_TRIP, kind="not_read")],
             questions=["What would you like to do next? For example: a museum and lunch tomorrow."],
         )
+    if not draft.fields and not unmet and not draft.questions and context.request is None:
+        # "Tre smeder-statyn vid Aleksandersgatan": nothing of it was read; the day planned on the usual kinds
+        # says so, rather than passing for what was asked
+        unmet.append(NotUnderstood(said=text.strip()[:80], reason=_NOTHING_READ, kind="not_read"))
     request: TripRequest | None = None
     assumptions: list[str] = []
     questions: list[str] = []

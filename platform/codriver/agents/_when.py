@@ -304,7 +304,52 @@ def _holiday_names(country: str, year: int) -> tuple[tuple[str, date], ...]:
     for y in (year, year + 1):  # Shrove Tuesday (laskiainen): 47 days before Easter Sunday
         shrove = easter(y) - timedelta(days=47)
         names += [(_norm(name), shrove) for name in ("shrove tuesday", "pancake day", "laskiaistiistai")]
+        names += [
+            (name, _mothers_day(y, country)) for name in ("mother's day", "mothers day", "aitienpaiva", "mors dag")
+        ]
+        names += [(name, _fathers_day(y, country)) for name in ("father's day", "fathers day", "isanpaiva", "fars dag")]
+        if country in {"GB", "IE"}:
+            names.append(("mothering sunday", _mothers_day(y, country)))
     return tuple(names)
+
+
+def _sunday(year: int, month: int, nth: int) -> date:
+    """The ``nth`` Sunday of a month (``-1``: the last)."""
+    if nth < 0:
+        last = date(year, month + 1, 1) - timedelta(days=1) if month < 12 else date(year, 12, 31)
+        return last - timedelta(days=(last.weekday() + 1) % 7)
+    first = date(year, month, 1)
+    return first + timedelta(days=(6 - first.weekday()) % 7 + 7 * (nth - 1))
+
+
+def _mothers_day(year: int, country: str) -> date:
+    """Mother's Day as the country keeps it: the second Sunday of May in most (Finland, the US, Germany)."""
+    from dateutil.easter import easter  # noqa: PLC0415
+
+    if country in {"GB", "IE"}:
+        lent: date = easter(year) - timedelta(days=21)  # Mothering Sunday, the fourth Sunday of Lent
+        return lent
+    if country in {"SE", "FR"}:
+        return _sunday(year, 5, -1)
+    if country == "NO":
+        return _sunday(year, 2, 2)
+    return _sunday(year, 5, 2)
+
+
+def _fathers_day(year: int, country: str) -> date:
+    """Father's Day as the country keeps it: the second Sunday of November in the Nordic countries."""
+    from dateutil.easter import easter  # noqa: PLC0415
+
+    if country in {"FI", "SE", "NO", "EE", "IS"}:
+        return _sunday(year, 11, 2)
+    if country in {"DE", "AT"}:
+        ascension: date = easter(year) + timedelta(days=39)  # Vatertag is Ascension Day
+        return ascension
+    if country in {"AU", "NZ"}:
+        return _sunday(year, 9, 1)
+    if country in {"IT", "ES", "PT"}:
+        return date(year, 3, 19)  # St Joseph's Day
+    return _sunday(year, 6, 3)
 
 
 def _norm(text: str) -> str:
@@ -652,7 +697,9 @@ _BACK_NORDIC = (
     r"(?:(?:klo|kello|kl|ennen|viimeistaan|senast|till|vid|noin|ungefar)\.?\s+)*"
 )
 _RETURN_CUE = (
-    r"(?:back|home|return(?:ing)?|done|finish(?:ed)?|end(?:ing)?|be (?:back|home)|arriv(?:e|ing) (?:home|back)|over)"
+    # "from home at 9" is when the trip leaves home, not when it is back
+    r"(?:back|(?<!from )(?<!leave )(?<!leaving )(?<!left )home|return(?:ing)?|done|finish(?:ed)?|end(?:ing)?|"
+    r"be (?:back|home)|arriv(?:e|ing) (?:home|back)|over)"
     r"(?: \w+){0,2}?\s+(?:by|at|before|around|about|no later than|until|till|latest)\s*(?:(?:like|say|roughly)\s+)?"
 )
 
@@ -672,7 +719,13 @@ def _read_clocks(text: str, when: When) -> str:
             # "start at Senate Square 10:00", "from Kamppi at 19:30": the start's place said before its hour
             or re.search(rf"\b{_START_AT_PLACE}(?P<t>{_WRITTEN_CLOCK})\b", text)
         )
-        if leave and _is_clock_context(text, leave, "t") and not _MEAL_BEFORE.search(text[: leave.start()][-30:]):
+        # "Sunday dinner from 18:00": a meal that is the first thing of the outing starts it, as "dinner at 19" does
+        meal_said = _MEAL_BEFORE.search(text[: leave.start()][-30:]) if leave else None
+        if (
+            leave
+            and _is_clock_context(text, leave, "t")
+            and (not meal_said or _MEAL_FIRST.match(text[: leave.start()]))
+        ):
             # "tonight after 6": a bare hour of an evening said anywhere is in the evening
             evening = _evening_after(text, leave.end()) or (
                 re.search(

@@ -1584,3 +1584,140 @@ def test_keys_pressed_at_random_are_asked_about_not_said_as_a_place(tools: Regio
     read = _understand(tools, "asdfgh")
     assert read.questions
     assert [n.kind for n in read.not_understood] == ["not_read"]
+
+
+@pytest.mark.parametrize(
+    ("text", "adults", "children"),
+    [
+        ("me, my partner, our baby and my dad in his wheelchair; a park", 3, 1),  # each grown-up named counts
+        ("lunch for mum, dad and me", 3, 0),
+        ("3 generations: grandma (wheelchair), us 2, kids 7 & 11, museum", 3, 2),
+        ("a school class: 20 pupils and 2 teachers, a museum visit", 2, 20),
+        ("kaksi aikuista ja kaksi lasta, leikkipuisto", 2, 2),
+        ("minä ja kolme lastani, leikkipuistoon", 1, 3),
+        ("lounas max 25 euroa kahdelta", 2, 0),
+    ],
+)
+def test_the_party_as_people_list_it(tools: RegionTools, text: str, adults: int, children: int) -> None:
+    party = _understand(tools, text).stated["party"]
+    assert (party["adults"], party["children"]) == (adults, children)
+
+
+def test_someone_spoken_of_in_the_past_is_no_companion(tools: RegionTools) -> None:
+    assert "party" not in _understand(tools, "war memorials please, my grandfather fought in the winter war").stated
+    # "puoli kahdelta" is half past one, not "from two people"
+    assert "party" not in _understand(tools, "ensi lauantaina puoli kahdelta Kiasmaan").stated
+
+
+@pytest.mark.parametrize(
+    ("country", "mothers", "fathers"),
+    [
+        ("FI", date(2027, 5, 9), date(2027, 11, 14)),
+        ("US", date(2027, 5, 9), date(2027, 6, 20)),
+        ("GB", date(2027, 3, 7), date(2027, 6, 20)),  # Mothering Sunday: three weeks before Easter
+        ("DE", date(2027, 5, 9), date(2027, 5, 6)),  # Vatertag: Ascension Day
+    ],
+)
+def test_mothers_and_fathers_day_as_each_country_keeps_them(country: str, mothers: date, fathers: date) -> None:
+    now = datetime(2027, 1, 12, 10, 0, tzinfo=HELSINKI)
+    assert read_when("mother's day lunch", now, country=country).day == mothers
+    assert read_when("fathers day brunch", now, country=country).day == fathers
+
+
+@pytest.mark.parametrize(
+    ("text", "vehicle"),
+    [
+        (
+            "Leaf 40 kWh, CHAdeMO, 35 % now, keep at least 15 %; Ateneum",
+            {"powertrain": "ev", "soc": 0.35, "battery_kwh": 40.0, "reserve_soc": 0.15, "connectors": ["chademo"]},
+        ),
+        ("sähköauto, akku 60 %, ladataan täyteen lounaan aikana", {"powertrain": "ev", "soc": 0.6, "target_soc": 1.0}),
+    ],
+)
+def test_a_floor_all_day_and_a_full_charge(tools: RegionTools, text: str, vehicle: dict[str, object]) -> None:
+    assert _understand(tools, text).stated["vehicle"] == vehicle
+
+
+def test_a_cuisine_or_a_short_weekday_capitalised_in_a_list_is_no_place(tools: RegionTools) -> None:
+    nepalese = _understand(tools, "Friday dinner at 19:00, Nepalese, 2 adults")
+    assert nepalese.not_understood == []  # had been "no place called 'Nepalese'", and the cuisine lost
+    assert nepalese.stated["meals"][0]["cuisine"] == ["nepalese"]
+    thursday = _understand(tools, "6 adults from the office, Thu 17.12. after 17, a bar")
+    assert thursday.not_understood == []
+    assert thursday.stated["date"] == "2026-12-17"
+
+
+def test_a_meal_that_starts_the_outing_from_an_hour_starts_the_trip(tools: RegionTools) -> None:
+    read = _understand(tools, "Sunday dinner from 18:00, kosher, 4 adults")
+    assert read.stated["depart_at"][11:16] == "18:00"
+    later = _understand(tools, "museum, then dinner from 18:00")
+    assert "depart_at" not in later.stated  # the dinner's hour, not the trip's
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["drinks on the stockmann rooftop", "the sculpture of the wise mouse", "theatre Avoimet Ovet tonight"],
+)
+def test_a_kind_word_that_says_what_the_named_place_is_asks_for_no_other(tools: RegionTools, text: str) -> None:
+    read = _understand(tools, text)
+    assert len(read.stated["must_visit"]) == 1
+    assert "interests" not in read.stated
+
+
+@pytest.mark.parametrize(
+    ("text", "interests", "avoid"),
+    [
+        ("a small gallery, not one of those big museums", {"gallery"}, ["museum"]),
+        ("somewhere the dog can run around off the lead, then a cafe", {"park", "cafe"}, None),
+        ("somewhere to leave the car while we walk around", {"parking"}, None),
+        ("a patch of grass for a picnic and somewhere to buy the food", {"park", "supermarket"}, None),
+        ("lapset haluaa jonnekin kiipeilemään ja keinumaan", {"playground"}, None),
+    ],
+)
+def test_kinds_said_by_what_people_want_to_do(
+    tools: RegionTools, text: str, interests: set[str], avoid: list[str] | None
+) -> None:
+    read = _understand(tools, text)
+    assert set(read.stated["interests"]) == interests
+    assert read.stated.get("avoid_categories") == avoid
+
+
+def test_a_pool_swim_is_no_beach_and_sports_the_region_lacks_are_said(tools: RegionTools) -> None:
+    swim = _understand(tools, "a swimming hall for a morning swim tomorrow")
+    assert "interests" not in swim.stated
+    assert [n.said for n in swim.not_understood] == ["swimming hall"]
+    sports = _understand(tools, "can we play tennis somewhere or hit some golf balls")
+    assert [n.said for n in sports.not_understood] == ["tennis", "golf"]
+
+
+def test_where_the_day_ends_and_a_start_not_found_are_read(tools: RegionTools) -> None:
+    end = _understand(tools, "end the day at the omena hotel on lönnrotinkatu")
+    assert end.stated["destination"]["name"] == "Omenahotelli Lönnrotinkatu"
+    assert "must_visit" not in end.stated
+    start = _understand(tools, "start at original sokos hotel vaakuna")
+    assert start.stated["origin"]["name"] == "Original Sokos Hotel Vaakuna"  # "start at" had joined the name
+    unknown = _understand(tools, "start at the grand marina, then kiasma")
+    assert [n.said for n in unknown.not_understood] == ["the grand marina"]
+    assert [n.said for n in _understand(tools, "starting at noon, a park").not_understood] == []
+
+
+def test_leaving_home_at_an_hour_is_the_start_not_the_return(tools: RegionTools) -> None:
+    read = _understand(tools, "start from home at 9, museums")
+    assert read.stated["depart_at"][11:16] == "09:00"
+    assert "return_by" not in read.stated
+
+
+def test_a_meal_near_a_place_with_words_between(tools: RegionTools) -> None:
+    read = _understand(tools, "Saturday 11:30-13:00, vegan lunch for 2 adults near Oodi")
+    assert read.stated["meals"][0]["near"]["name"] == "Helsingin keskustakirjasto Oodi"
+    assert "must_visit" not in read.stated
+    walk = _understand(tools, "lunch and then a walk in Kaisaniemen puisto")
+    assert "near" not in walk.stated["meals"][0]  # the walk is a visit of its own
+    assert len(walk.stated["must_visit"]) == 1
+
+
+def test_a_text_nothing_was_read_from_says_so_with_its_plan(tools: RegionTools) -> None:
+    read = _understand(tools, "Tre smeder-statyn vid Aleksandersgatan")
+    assert [n.kind for n in read.not_understood] == ["not_read"]
+    assert read.request is not None
+    assert read.request.not_met  # the plan's status says a wish was not met
