@@ -703,9 +703,15 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             # "Ateljée bar" of Ateljée Bar Hotel Torni: every word said, in order, in one place's name (before a
             # near miss: "Ravintola Aino" is no slip of Ravintola Bank)
             named_start = said[:1].isupper() and tokens[0] not in _GENERIC
+            # "start at the sokos vaakuna", typed in lower case: words of no language read here, each a name's
+            unusual = (
+                lower_case_text
+                and n > 1
+                and all(len(t) >= 4 and t not in _GENERIC and not _english_word(t) for t in tokens)
+            )
             if (
                 not score
-                and (proper or named_start)
+                and (proper or named_start or unusual)
                 and n > 1
                 and set(tokens) - _GENERIC - _LINKERS
                 # "Finnish cuisine" is a food wish, not Ravintola Aino (Finnish cuisine)
@@ -1069,7 +1075,11 @@ def _name_around(gazetteer: Gazetteer, by_name: dict[str, list[int]], tokens: li
             continue
         position = 0
         for word in words:
-            if position < len(tokens) and word == tokens[position]:
+            # "teatteri unioniin" (to Teatteri Union): the last word said may be inflected
+            last = position == len(tokens) - 1
+            if position < len(tokens) and (
+                word == tokens[position] or (last and len(word) >= 4 and _uninflected(tokens[position]) == word)
+            ):
                 position += 1
         if position == len(tokens):
             hits[name] = owners

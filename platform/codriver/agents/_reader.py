@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Any
 
 from codriver.agents._cuisine import read_cuisines
@@ -508,8 +509,33 @@ def _interests(text: str, draft: RequestDraft) -> None:
         if counted := {c: n for c, n in counted.items() if 1 < n <= _MOST_OF_A_KIND}:
             counted |= {c: 1 for c in singular if c not in counted}  # "two parks and a cafe": one café
             draft.put("per_category", counted, ", ".join(f"{n} {c}" for c, n in counted.items()))
+        _alternatives(text, mentions, interests, draft)
     if avoid:
         draft.put("avoid_categories", sorted(set(avoid)), ", ".join(evidence))
+
+
+_OR_BETWEEN = re.compile(r"\s*,?\s*(?:or|tai|eller)\s+(?:(?:a|an|some|the|maybe|perhaps)\s+)?")
+
+
+def _alternatives(
+    text: str, mentions: list[tuple[str, str, int]], interests: dict[str, float], draft: RequestDraft
+) -> None:
+    """ "a museum or a cinema": kinds said as alternatives, of which one stop is enough (``constraints.either``)."""
+    groups: list[list[str]] = []
+    said: list[str] = []
+    for (first, first_said, at), (second, _, then) in pairwise(mentions):
+        if first == second or first not in interests or second not in interests:
+            continue
+        if not _OR_BETWEEN.fullmatch(text[at + len(first_said) : then]):
+            continue
+        joined = next((g for g in groups if first in g), None)
+        if joined is None:
+            groups.append([first, second])
+        elif second not in joined:
+            joined.append(second)
+        said.append(text[at:then].strip() + " " + second.replace("_", " "))
+    if groups:
+        draft.put("either", groups, "; ".join(said))
 
 
 def _missing_kinds(text: str, draft: RequestDraft) -> None:

@@ -529,6 +529,7 @@ def build_request(
             "max_stint_min",
             "max_per_category",
             "per_category",
+            "either",
         )
         if key in stated
     }
@@ -629,6 +630,10 @@ def describe(understood: list[Understood]) -> str:
             parts.append("one stop per kind")
         elif item.field == "per_category":
             parts.append(", ".join(f"{n} {c.replace('_', ' ')} stops" for c, n in value.items()))
+        elif item.field == "either":
+            parts.append(
+                "; ".join(" or ".join(c.replace("_", " ") for c in group) + ": one is enough" for group in value)
+            )
         elif item.field == "avoid_places":
             parts.append(f"avoiding {len(value)} place{'s' if len(value) != 1 else ''}")
         elif item.field == "price":

@@ -56,7 +56,7 @@ from codriver.planning._region_world import (
 from codriver.planning._request import Location, MealWish, TripRequest
 from codriver.planning._sequence import order_of, solve_sequence
 from codriver.planning._walking import parking_sites, walk_limits, walking_for
-from codriver.planning._world import Requirements, asked_interests
+from codriver.planning._world import Requirements, asked_interests, interest_checks
 from codriver.tools.charging import ChargerFilter, ChargerResult
 from codriver.tools.geo import LatLon, haversine_m
 from codriver.tools.places import PlaceEntry
@@ -658,15 +658,16 @@ def _stated_interests(request: TripRequest, problem: PlanningProblem, zone: Zone
     start, end = request.depart_at.astimezone(zone), request.return_by.astimezone(zone)
     closed = f"none the car can get near is open between {start:%H:%M} and {end:%H:%M}"
 
-    def why(category: str) -> str:
-        if category not in offered:
+    def why(check: str) -> str:
+        kinds = set(check.split(" or ")) & offered  # "museum or entertainment": either
+        if not kinds:
             return closed
-        cheapest = min(c.cost for c in problem.candidates if c.category == category)
-        said = f"the cheapest {category.replace('_', ' ')} open within reach"
+        cheapest = min(c.cost for c in problem.candidates if c.category in kinds)
+        said = f"the cheapest {check.replace('_', ' ')} open within reach"
         costly = over_budget(said, cheapest, **_money(request))
         return costly or "no room for one in the plan with the rest of the trip"
 
-    return tuple((category, why(category)) for category in asked_interests(request))
+    return tuple((check, why(check)) for check in interest_checks(request))
 
 
 def _meal_reasons(request: TripRequest, problem: PlanningProblem, requirements: Requirements) -> Requirements:
@@ -718,7 +719,10 @@ def plan_trip(
         planned = solve_sequence(problem, request.stops, world=world, requirements=requirements)
     else:
         asked = _stated_interests(request, problem, tools.zone)
-        requirements = replace(requirements, interests=tuple((c, why) for c, why in asked if c not in adjust.met))
+        requirements = replace(
+            requirements,
+            interests=tuple((c, why) for c, why in asked if not set(c.split(" or ")) & set(adjust.met)),
+        )
         planned = solve(problem, world=world, requirements=requirements, time_limit_s=time_limit_s).itinerary
     return with_wishes_not_met(planned.model_copy(update={"request": request, "region": tools.region.name}))
 

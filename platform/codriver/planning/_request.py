@@ -178,6 +178,12 @@ class Constraints(_Model):
         default_factory=dict,
         description="category -> at most this many stops of it, instead of max_per_category ('add a café': one more)",
     )
+    either: list[Annotated[list[str], Field(min_length=2, max_length=5)]] = Field(
+        default_factory=list,
+        max_length=10,
+        description="interest categories said as alternatives ('a museum or a cinema'): a stop of one of them is "
+        "enough for the plan to have what was asked",
+    )
 
     @field_validator("avoid_categories")
     @classmethod
@@ -189,6 +195,11 @@ class Constraints(_Model):
     def _per_category(cls, value: dict[str, int]) -> dict[str, int]:
         _check_categories(list(value), "per_category")
         return value
+
+    @field_validator("either")
+    @classmethod
+    def _either(cls, value: list[list[str]]) -> list[list[str]]:
+        return [_check_categories(group, "either") for group in value]
 
     @field_validator("avoid_places", "use_chargers")
     @classmethod

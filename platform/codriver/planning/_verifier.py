@@ -336,7 +336,7 @@ class _Check:
             if place is not None:
                 kinds.add(place.category)
         for category, why in self.req.interests:
-            if category not in kinds:
+            if not set(category.split(" or ")) & kinds:  # "museum or entertainment": a stop of either is enough
                 said = category.replace("_", " ")
                 self.add("INTEREST_MISSING", f"no {said} among the stops" + (f": {why}" if why else ""))
 

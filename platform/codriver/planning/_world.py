@@ -32,6 +32,7 @@ __all__ = [
     "StopRef",
     "World",
     "asked_interests",
+    "interest_checks",
     "stated_interests",
 ]
 
@@ -237,13 +238,23 @@ def asked_interests(request: TripRequest) -> list[str]:
     return [category for category, weight in request.interests.items() if weight > 0]
 
 
+def interest_checks(request: TripRequest) -> list[str]:
+    """The kinds asked for in words as the plan is checked for them: one each, and "museum or entertainment"
+    for kinds said as alternatives (``constraints.either``), met by a stop of either."""
+    asked = asked_interests(request)
+    groups = [[c for c in group if c in asked] for group in request.constraints.either]
+    groups = [group for group in groups if len(group) > 1]
+    grouped = {c for group in groups for c in group}
+    return [" or ".join(group) for group in groups] + [c for c in asked if c not in grouped]
+
+
 def stated_interests(request: TripRequest) -> tuple[tuple[str, str], ...]:
     """The kinds of place asked for in words that a plan of ``request`` is checked for, as the engine
     checks its own plans (``INTEREST_MISSING``), with no reason known beforehand; none when the traveller
     gave the exact stops (``stops`` without ``add_stops``: the engine plans no other visit then)."""
     if request.stops is not None and not request.add_stops:
         return ()
-    return tuple((category, "") for category in asked_interests(request))
+    return tuple((category, "") for category in interest_checks(request))
 
 
 def _near(world: World, location: Location | None) -> tuple[tuple[float, float] | None, str]:

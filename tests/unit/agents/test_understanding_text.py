@@ -1721,3 +1721,26 @@ def test_a_text_nothing_was_read_from_says_so_with_its_plan(tools: RegionTools) 
     assert [n.kind for n in read.not_understood] == ["not_read"]
     assert read.request is not None
     assert read.request.not_met  # the plan's status says a wish was not met
+
+
+def test_kinds_said_as_alternatives_are_met_by_a_stop_of_either(tools: RegionTools) -> None:
+    from codriver.planning import plan_trip
+
+    read = _understand(tools, "Saturday 12 December 10:00-11:30, a museum or a library")
+    assert read.request is not None
+    assert read.request.constraints.either == [["museum", "library"]]
+    plan = plan_trip(read.request, tools)
+    assert len(plan.stops) == 3  # one visit fits in an hour and a half, and one was asked for
+    assert "INTEREST_MISSING" not in [v.code for v in plan.violations]
+    both = _understand(tools, "Saturday 12 December 10:00-11:30, a museum and a library")
+    assert both.request is not None
+    assert both.request.constraints.either == []
+    assert "INTEREST_MISSING" in [v.code for v in plan_trip(both.request, tools).violations]
+
+
+def test_words_of_a_name_typed_in_lower_case_find_the_one_place_with_them(tools: RegionTools) -> None:
+    start = _understand(tools, "start at the sokos vaakuna, finish at hotel st george")
+    assert start.stated["origin"]["name"] == "Original Sokos Hotel Vaakuna"
+    assert tools.gazetteer is not None
+    # the last word inflected: "to Teatteri Union"
+    assert [m.name for m in link_places("teatteri unioniin huomenna", tools.gazetteer)[0]] == ["WHS Teatteri Union"]
