@@ -698,6 +698,7 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 and folded not in _GENERIC
                 and folded not in _FOOD_WORDS
                 and not LEXICAL.fullmatch(folded)
+                and english_frequency(folded) < _RARE_IN_ENGLISH  # "fountains" is a word, no slip of a name
             )
             # "Hilton Strand" of Hilton Helsinki Strand, "Ravintola Aino" of Ravintola Aino (Finnish cuisine),
             # "Ateljée bar" of Ateljée Bar Hotel Torni: every word said, in order, in one place's name (before a
@@ -951,9 +952,26 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
     # "in the Ioniq 5, 58 kWh": a car's model, a name followed by its number where the car is spoken of
     if re.search(r"kwh|batter|\bev\b|electric|charg|%", text, re.IGNORECASE):
         unresolved = [(n, u) for n, u in unresolved if not re.match(r"\s*\d", text[u + len(n) :])]
+    # "to Suomenlinna fortress", "seurasaaren ulkomuseoon": the kind said right after a name missing here is part
+    # of that name, no wish for a fortress or a museum of its own
+    unresolved = [(_with_kind_after_name(text, name, start, chosen), start) for name, start in unresolved]
     unresolved.sort(key=lambda u: u[1])
     chosen = [replace(m, landmark=True) if near_what(text, m) else m for m in chosen]
     return _without_qualifiers(text, chosen), unresolved
+
+
+_LOCAL_KINDS = r"\w*(?:museo|puisto|kirkko|linna|tori|aukio|halli|kirjasto|teatteri)\w*"
+
+
+def _with_kind_after_name(text: str, name: str, start: int, chosen: list[Mention]) -> str:
+    """The name with the kind of place said right after it ("Suomenlinna fortress"), unless that is a place."""
+    kind = re.match(rf"\s+(?i:(?:{_PLACE_WORDS})s?|{_LOCAL_KINDS})\b", text[start + len(name) :])
+    if kind is None or name.lower().endswith(kind.group(0).strip().lower()):
+        return name
+    end = start + len(name) + kind.end()
+    if any(c.start < end and start + len(name) < c.end for c in chosen):
+        return name
+    return text[start:end]
 
 
 # "a cafe near Havis Amanda", "a pub across the street from the theatre", "kahvila tuomiokirkon lähellä": a

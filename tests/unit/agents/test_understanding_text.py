@@ -1744,3 +1744,22 @@ def test_words_of_a_name_typed_in_lower_case_find_the_one_place_with_them(tools:
     assert tools.gazetteer is not None
     # the last word inflected: "to Teatteri Union"
     assert [m.name for m in link_places("teatteri unioniin huomenna", tools.gazetteer)[0]] == ["WHS Teatteri Union"]
+
+
+def test_an_english_word_typed_in_lower_case_is_no_slip_of_a_name(tools: RegionTools) -> None:
+    read = _understand(tools, "fountains, sculptures and squares - whatever is free to look at")
+    assert "must_visit" not in read.stated  # had been the Bank of Finland's fountain, by one letter
+    assert _understand(tools, "ateneumm and kiasma").stated["must_visit"] == ["osm:way/8033120", "osm:way/8042215"]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("ferry over to Suomenlinna fortress on Saturday", "Suomenlinna fortress"),
+        ("seurasaaren ulkomuseoon sunnuntaina", "seurasaaren ulkomuseoon"),
+    ],
+)
+def test_the_kind_after_a_name_the_region_lacks_is_part_of_it(tools: RegionTools, text: str, said: str) -> None:
+    read = _understand(tools, text)
+    assert [n.said for n in read.not_understood] == [said]
+    assert "interests" not in read.stated  # no wish for some other fortress or museum
