@@ -955,12 +955,31 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
     # "to Suomenlinna fortress", "seurasaaren ulkomuseoon": the kind said right after a name missing here is part
     # of that name, no wish for a fortress or a museum of its own
     unresolved = [(_with_kind_after_name(text, name, start, chosen), start) for name, start in unresolved]
+    unresolved = [_with_name_before_town(text, name, start, chosen) for name, start in unresolved]
     unresolved.sort(key=lambda u: u[1])
     chosen = [replace(m, landmark=True) if near_what(text, m) else m for m in chosen]
     return _without_qualifiers(text, chosen), unresolved
 
 
 _LOCAL_KINDS = r"\w*(?:museo|puisto|kirkko|linna|tori|aukio|halli|kirjasto|teatteri)\w*"
+
+
+def _with_name_before_town(text: str, town: str, start: int, chosen: list[Mention]) -> tuple[str, int]:
+    """ "EMMA in Espoo", "the Louvre in Paris": the place named before a town the region lacks is what is missing,
+    said with its town (the town alone had been said, the place dropped)."""
+    before = re.search(r"(?:(?i:the)\s+)?([A-ZÅÄÖ][\w'-]*(?:\s+[A-ZÅÄÖ][\w'-]*){0,3})\s+in\s+$", text[:start])
+    if before is None or any(c.start < start and before.start(1) < c.end for c in chosen):
+        return town, start
+    name = before.group(1)
+    if (
+        " " not in name
+        and not (name.isupper() and len(name) > 2)
+        and (_english_word(fold(name)) or LEXICAL.fullmatch(fold(name)))
+    ):
+        return town, start  # "Lunch in Espoo": a word, no name
+    if _NOT_NAMES.fullmatch(name):
+        return town, start
+    return text[before.start(1) : start + len(town)], before.start(1)
 
 
 def _with_kind_after_name(text: str, name: str, start: int, chosen: list[Mention]) -> str:

@@ -947,13 +947,17 @@ _ORIGIN_BEFORE = re.compile(
     # "Start Hotel Kämp, end GLO Hotel Kluuvi": the word alone, first in its clause
     r"(?:^|[.,;:!?]\s*)(?:start|begin)|"
     # "leave Senate Square at 10:00", "starting Kauppatori 9am": the verb alone before the place
-    r"(?:leav(?:e|ing)|start(?:ing)?|depart(?:ing)?))\s+(?:the\s+)?$"
+    r"(?:leav(?:e|ing)|start(?:ing)?|depart(?:ing)?)|"
+    # "lähdetään Kauppatorilta" (we leave from Kauppatori), "lähtö Kampista": the start, in Finnish
+    r"l[aä]hdet[aä][aä]n|l[aä]ht[oö]|aloitetaan)\s+(?:the\s+)?$"
 )
 _END_BEFORE = re.compile(
     r"\b(?:end(?:ing)? (?:at|in|up at)|finish(?:ing)? at|(?:end|finish)(?:ing)? (?:the|our|my) (?:day|trip) (?:at|in)|"
     r"(?:the )?day ends (?:at|in)|drop (?:us |me |them )?(?:off )?at|ends? at|"
     r"(?<!go )(?<!come )(?<!get )(?:back|return(?:ing)?|head(?:ing)? back) to|destination(?: is)?:?|"
-    r"(?:end|ending point|finish|to):|(?:^|[.,;:!?]\s*)(?:end|finish))\s+(?:the\s+)?$"
+    r"(?:end|ending point|finish|to):|(?:^|[.,;:!?]\s*)(?:end|finish)|"
+    # "päivä päättyy Omenahotelliin" (the day ends at), "lopuksi hotelliin" (finally, to the hotel): the end
+    r"p[aä]iv[aä] p[aä][aä]ttyy|p[aä][aä]tet[aä][aä]n|lopetetaan)\s+(?:the\s+)?$"
 )
 _FROM_ELSEWHERE_TO = re.compile(
     r"(?:^|[.!?]\s*|\b(?:drive|go|going|driving|ride|get|getting)\s+)from\s+[^,.;]{2,40}?\s+to\s+(?:the\s+)?$"

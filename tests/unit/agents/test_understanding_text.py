@@ -1763,3 +1763,14 @@ def test_the_kind_after_a_name_the_region_lacks_is_part_of_it(tools: RegionTools
     read = _understand(tools, text)
     assert [n.said for n in read.not_understood] == [said]
     assert "interests" not in read.stated  # no wish for some other fortress or museum
+
+
+def test_a_place_in_a_town_the_region_lacks_is_said_with_its_town(tools: RegionTools) -> None:
+    read = _understand(tools, "EMMA in espoo and then Ateneum")
+    assert [n.said for n in read.not_understood] == ["EMMA in espoo"]  # had said Espoo, and dropped EMMA
+    assert [n.said for n in _understand(tools, "Lunch in Espoo").not_understood] == ["Espoo"]
+
+
+def test_a_start_said_in_finnish(tools: RegionTools) -> None:
+    read = _understand(tools, "lähdetään Kauppatorilta ja sitten Kiasmaan")
+    assert read.stated["origin"]["name"] == "Kauppatori"
