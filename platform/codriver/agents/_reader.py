@@ -995,6 +995,19 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
     avoid: list[str] = []
     said_must: list[str] = []
     origin_end: int | None = None
+    # "Hotel Lilla Robert → Kaisaniemi park → Scandic Paasi": a hotel at either end of a chain of places is
+    # where the day starts or ends, not a visit
+    chained = [m for m in mentions if m.place_id is not None and not m.landmark]
+    chain = [chained[0]] if chained else []
+    for before_it, mention in pairwise(chained):
+        if re.fullmatch(r"\s*(?:->|→|=>|>|—>)\s*", original[before_it.end : mention.start]):
+            chain.append(mention)
+        elif len(chain) < 3:
+            chain = [mention]
+        else:
+            break
+    hotel_first = chain[0] if len(chain) >= 3 and chain[0].category == "hotel" else None
+    hotel_last = chain[-1] if len(chain) >= 3 and chain[-1].category == "hotel" else None
     # "From A to B, and finish at C": with an end said, "to B" after the start is a visit, not the end
     end_said = any(_END_BEFORE.search(original[max(0, m.start - 40) : m.start].lower()) for m in mentions)
     for mention in mentions:
@@ -1032,7 +1045,7 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
             and re.search(r"(?:iin|aan|een|oon|uun|yyn|ään|öön|lle|in|an|en|on|un)$", pair.said.lower()) is not None
         )
         finnish_to = origin_end is not None and re.fullmatch(r"\s*(?:->|→|-)?\s*", original[origin_end : mention.start])
-        if (_ORIGIN_BEFORE.search(before) or finnish_from) and "origin" not in draft.fields:
+        if (_ORIGIN_BEFORE.search(before) or finnish_from or mention is hotel_first) and "origin" not in draft.fields:
             draft.put("origin", value, mention.said)
             linked("origin")
             origin_end = mention.end
@@ -1041,6 +1054,7 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
                 _END_BEFORE.search(before)
                 or after_origin
                 or (finnish_to and re.search(r"(?:n|lle)$", mention.said.lower()))
+                or mention is hotel_last
                 # "from helsinki airport to hotel arthur": a start the region lacks still makes this the end
                 or ("origin" not in draft.fields and _FROM_ELSEWHERE_TO.search(original[: mention.start].lower()))
             )

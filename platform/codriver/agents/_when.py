@@ -1056,6 +1056,42 @@ def corrected(text: str) -> str:
     return _CORRECTED.sub(lambda m: m.group(3) + (m.group(2) or ""), text)
 
 
+# "kahdelta" (at two), "puoli kahdelta" (at half past one), "klockan tre", "halv tre" (half past two): hours said
+# in Finnish or Swedish words, as a day out reads them (1..7 in the afternoon)
+_FINNISH_AT = [
+    "yhdelta",
+    "kahdelta",
+    "kolmelta",
+    "neljalta",
+    "viidelta",
+    "kuudelta",
+    "seitsemalta",
+    "kahdeksalta",
+    "yhdeksalta",
+    "kymmenelta",
+    "yhdeltatoista",
+    "kahdeltatoista",
+]
+_SWEDISH_HOURS = ["ett", "tva", "tre", "fyra", "fem", "sex", "sju", "atta", "nio", "tio", "elva", "tolv"]
+_NORDIC_HOUR = re.compile(
+    rf"\b(?:(?P<fi_half>puoli )?(?P<fi>{'|'.join(sorted(_FINNISH_AT, key=len, reverse=True)).replace('a', '[aä]')})"
+    rf"|(?:(?P<sv_half>halv )|(?:klockan|kl\.?) )(?P<sv>{'|'.join(_SWEDISH_HOURS).replace('a', '[aå]')}))\b"
+)
+
+
+def _nordic_hours(text: str) -> str:
+    def clock(found: re.Match[str]) -> str:
+        hour = (_FINNISH_AT.index(_norm(found["fi"])) if found["fi"] else _SWEDISH_HOURS.index(_norm(found["sv"]))) + 1
+        half = bool(found["fi_half"] or found["sv_half"])
+        if half:
+            hour -= 1
+        if 1 <= hour <= 7:
+            hour += 12
+        return f"klo {hour or 12}.{30 if half else 0:02d}"
+
+    return _NORDIC_HOUR.sub(clock, text)
+
+
 def read_when(text: str, now: datetime, *, country: str | None = None) -> When:
     """The time fields of ``text`` (folded: lower case, no accents), relative to ``now`` (aware).
 
@@ -1063,6 +1099,7 @@ def read_when(text: str, now: datetime, *, country: str | None = None) -> When:
     numeric dates is day-month except for the United States.
     """
     when = When()
+    text = _nordic_hours(text)
     text = _MISSPELT_TOMORROW.sub("tomorrow", text)
     text = re.sub(r"\bx-?mas\b", "christmas", text)
     text = re.sub(r"\b(\d{1,2}(?:[:.]\d{2})?)\s*-?ish\b", r"\1", text)  # "10-ish to 4": about ten

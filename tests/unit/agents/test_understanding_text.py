@@ -1774,3 +1774,25 @@ def test_a_place_in_a_town_the_region_lacks_is_said_with_its_town(tools: RegionT
 def test_a_start_said_in_finnish(tools: RegionTools) -> None:
     read = _understand(tools, "lähdetään Kauppatorilta ja sitten Kiasmaan")
     assert read.stated["origin"]["name"] == "Kauppatori"
+
+
+@pytest.mark.parametrize(
+    ("text", "depart"),
+    [
+        ("ensi lauantaina puoli kahdelta kiasmaan", time(13, 30)),  # half to two, at: 13:30
+        ("huomenna kahdelta", time(14)),
+        ("huomenna yhdeksältä", time(9)),
+        ("i morgon klockan tre", time(15)),
+        ("halv tre på lördag", time(14, 30)),
+    ],
+)
+def test_hours_said_in_finnish_and_swedish_words(text: str, depart: time) -> None:
+    assert when(text)[1] == depart
+
+
+def test_a_hotel_at_either_end_of_a_chain_of_places_is_the_start_or_the_end(tools: RegionTools) -> None:
+    read = _understand(tools, "Hotel Lilla Robert → Kaisaniemi park → Scandic Paasi")
+    assert (read.stated["origin"]["name"], read.stated["destination"]["name"]) == ("Hotel Lilla Robert", "Scandic Paasi")
+    assert len(read.stated["must_visit"]) == 1
+    museums = _understand(tools, "Kiasma -> Ateneum -> Oodi")
+    assert len(museums.stated["must_visit"]) == 3 and "origin" not in museums.stated
