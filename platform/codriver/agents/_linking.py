@@ -999,6 +999,7 @@ _WISHED_KIND = (
     r"cafes?|coffee|pubs?|bars?|restaurants?|pharmac(?:y|ies)|chemists?|supermarkets?|shops?|toilets?|loo|"
     r"parking|car park|hotels?|hostels?|playgrounds?|chargers?|charging(?: station)?|atm|kiosk|bakery|"
     r"somewhere to (?:eat|sit|park|sleep)|(?:a )?place to (?:eat|sit|park|sleep)|something to eat|"
+    r"somewhere|anywhere|something|hungry|"
     r"kahvila\w*|ravintola\w*|baari\w*|apteek\w*|kauppa\w*"
 )
 _NEAR_BEFORE = re.compile(

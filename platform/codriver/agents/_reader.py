@@ -637,9 +637,39 @@ def _meals(text: str, draft: RequestDraft) -> None:
             }
         )
         draft.evidence[f"meal:{meal}"] = said
+    bite = _A_BITE.search(text)
+    if not meals and bite and not is_negated(text, bite.start()):
+        # "drinks and a bite to eat" tonight is dinner; in the morning breakfast; else lunch
+        depart = draft.fields.get("depart_at")
+        hour = datetime.fromisoformat(depart).hour if depart else None
+        part = draft.fields.get("part_of_day")
+        meal = (
+            "dinner"
+            if part in {"evening", "night"} or (hour is not None and hour >= _DINNER_FROM_HOUR)
+            else "breakfast"
+            if part == "morning" and (hour is None or hour < _BREAKFAST_UNTIL_HOUR)
+            else "lunch"
+        )
+        earliest, latest = MEAL_WINDOWS[meal]
+        meals.append(
+            {
+                "meal": meal,
+                "earliest": earliest.isoformat("minutes"),
+                "latest": latest.isoformat("minutes"),
+                "duration_min": 45,
+            }
+        )
+        draft.evidence[f"meal:{meal}"] = bite.group(0)
     if meals:
         draft.fields["meals"] = meals
         draft.evidence["meals"] = ", ".join(m["meal"] for m in meals)
+
+
+_A_BITE = re.compile(
+    r"\b(?:a bite(?: to eat)?|something to eat|(?:grab|get) (?:some )?food|eat something|(?:we'?re|i'?m) (?:so )?hungry)\b"
+)
+_DINNER_FROM_HOUR = 16
+_BREAKFAST_UNTIL_HOUR = 10
 
 
 # "something fun", "things to do", "kids' stuff": things to do, of no kind said

@@ -1792,7 +1792,18 @@ def test_hours_said_in_finnish_and_swedish_words(text: str, depart: time) -> Non
 
 def test_a_hotel_at_either_end_of_a_chain_of_places_is_the_start_or_the_end(tools: RegionTools) -> None:
     read = _understand(tools, "Hotel Lilla Robert → Kaisaniemi park → Scandic Paasi")
-    assert (read.stated["origin"]["name"], read.stated["destination"]["name"]) == ("Hotel Lilla Robert", "Scandic Paasi")
+    assert (read.stated["origin"]["name"], read.stated["destination"]["name"]) == (
+        "Hotel Lilla Robert",
+        "Scandic Paasi",
+    )
     assert len(read.stated["must_visit"]) == 1
     museums = _understand(tools, "Kiasma -> Ateneum -> Oodi")
     assert len(museums.stated["must_visit"]) == 3 and "origin" not in museums.stated
+
+
+def test_a_bite_to_eat_is_the_meal_of_its_hour(tools: RegionTools) -> None:
+    evening = _understand(tools, "tonight from seven till about midnight drinks and a bite to eat")
+    assert [m["meal"] for m in evening.stated["meals"]] == ["dinner"]
+    assert [m["meal"] for m in _understand(tools, "a museum and a bite to eat").stated["meals"]] == ["lunch"]
+    near = _understand(tools, "we're hungry, somewhere near Kiasma")
+    assert "must_visit" not in near.stated  # Kiasma says where, it is no visit
