@@ -1798,7 +1798,8 @@ def test_a_hotel_at_either_end_of_a_chain_of_places_is_the_start_or_the_end(tool
     )
     assert len(read.stated["must_visit"]) == 1
     museums = _understand(tools, "Kiasma -> Ateneum -> Oodi")
-    assert len(museums.stated["must_visit"]) == 3 and "origin" not in museums.stated
+    assert len(museums.stated["must_visit"]) == 3
+    assert "origin" not in museums.stated
 
 
 def test_a_bite_to_eat_is_the_meal_of_its_hour(tools: RegionTools) -> None:
