@@ -952,6 +952,15 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
     # "in the Ioniq 5, 58 kWh": a car's model, a name followed by its number where the car is spoken of
     if re.search(r"kwh|batter|\bev\b|electric|charg|%", text, re.IGNORECASE):
         unresolved = [(n, u) for n, u in unresolved if not re.match(r"\s*\d", text[u + len(n) :])]
+    # "kallion kirkko", "Yrjönkadun uimahalliin", "hietalahden kirpputori": a Finnish name (a genitive and the kind)
+    # the region lacks, said rather than read as a wish for any church, pool or flea market
+    for found in _GENITIVE_AND_KIND.finditer(text):
+        start, end = found.start(), found.end()
+        if fold(found.group(1)) in _COMMON_GENITIVES or any(c.start < end and start < c.end for c in chosen):
+            continue
+        if any(start < u + len(n) and u < end for n, u in unresolved):
+            unresolved = [(n, u) for n, u in unresolved if not (start <= u < end)]
+        unresolved.append((found.group(0), start))
     # "to Suomenlinna fortress", "seurasaaren ulkomuseoon": the kind said right after a name missing here is part
     # of that name, no wish for a fortress or a museum of its own
     unresolved = [(_with_kind_after_name(text, name, start, chosen), start) for name, start in unresolved]
@@ -961,6 +970,46 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
     return _without_qualifiers(text, chosen), unresolved
 
 
+_GENITIVE_AND_KIND = re.compile(
+    # a genitive ends in one vowel and "n": "mennään kirkkoon" (let's go to church) and "Kiasmaan" are no genitives
+    r"\b([^\W\d_][\w-]{2,}(?<!aa)(?<!ää)(?<!ee)(?<!ii)(?<!oo)(?<!uu)(?<!yy)(?<!öö)n)\s+((?:kirkk?o|uimahall|ostoskeskuks|ostoskeskus|kirpputor|kauppahall|museo|kirjasto|"
+    r"teatteri|linna|kappel)\w*)\b",
+    re.IGNORECASE,
+)
+# genitives of everyday words: "lasten museo" (a children's museum), "vanhan kirkon" are kinds, no names
+_COMMON_GENITIVES = frozenset(
+    [
+        "lasten",
+        "mieluummin",
+        "sitten",
+        "ennen",
+        "myohemmin",
+        "aikaisemmin",
+        "meidan",
+        "teidan",
+        "heidan",
+        "minun",
+        "sinun",
+        "hanen",
+        "taman",
+        "tuon",
+        "sen",
+        "kaupungin",
+        "vanhan",
+        "uuden",
+        "ison",
+        "pienen",
+        "suuren",
+        "kauniin",
+        "hyvan",
+        "lahimman",
+        "lahin",
+        "jonkin",
+        "jonkun",
+        "yhden",
+        "kahden",
+    ]
+)
 _LOCAL_KINDS = r"\w*(?:museo|puisto|kirkko|linna|tori|aukio|halli|kirjasto|teatteri)\w*"
 
 

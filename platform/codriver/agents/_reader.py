@@ -295,9 +295,10 @@ def _party(text: str, draft: RequestDraft) -> None:
 
 
 def _budget(text: str, draft: RequestDraft) -> None:
-    money = r"(?:€|eur(?:os?)?\b|euros?\b|\$|dollars?\b|£|pounds?\b)"
+    # "40 e", "40e": euros as Finns write them, right after the number
+    money = r"(?:€|eur(?:os?)?\b|euros?\b|\$|dollars?\b|£|pounds?\b|(?<=\d )e\b|(?<=\d)e\b)"
     match = re.search(
-        rf"\b(?:budget(?: is| of)?|under|max(?:imum)?|at most|less than|no more than|up to|spend(?:ing)?|cap(?:ped)? at)"
+        rf"\b(?:budget(?: is| of)?|budjetti(?:mme)?|budget(?:en)?|under|max(?:imum)?|at most|less than|no more than|up to|spend(?:ing)?|cap(?:ped)? at)"
         rf"\s*(?:(?:about|around|roughly|approximately|approx\.?|~)\s*)?{money}?\s*(\d+(?:[.,]\d+)?)\s*{money}?",
         text,
     ) or re.search(
@@ -595,6 +596,18 @@ _DAY_BETWEEN = (
     r"today|tomorrow|tonight|(?:on )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
     r"(?:on )?(?:mon|tue|wed|thu|fri|sat|sun)|(?:on )?the \d{1,2}(?:st|nd|rd|th)?"
 )
+
+
+# "sushilounas" (a sushi lunch), "pizzaillallinen": the food said as the first part of the meal's Finnish word
+_FOOD_MEAL = re.compile(r"\b([a-z]{3,}?)(lounas\w*|lounaa\w*|illalli\w*|paivalli\w*|aamiai\w*)\b")
+
+
+def _food_meal_words(text: str) -> str:
+    def split(found: re.Match[str]) -> str:
+        food = found.group(1)
+        return f"{food} {found.group(2)}" if read_cuisines(f"{food} food") else found.group(0)
+
+    return _FOOD_MEAL.sub(split, text)
 
 
 def _meals(text: str, draft: RequestDraft) -> None:
@@ -1318,6 +1331,7 @@ def read_request(
     _missing_kinds(lowered, draft)
     _special_attractions(lowered, draft, gazetteer)
     _diets(lowered, draft)
+    lowered = _food_meal_words(lowered)
     _meals(lowered, draft)
     _cuisines(lowered, draft, region_cuisines)
     _vehicle(lowered, draft, networks)

@@ -1808,3 +1808,31 @@ def test_a_bite_to_eat_is_the_meal_of_its_hour(tools: RegionTools) -> None:
     assert [m["meal"] for m in _understand(tools, "a museum and a bite to eat").stated["meals"]] == ["lunch"]
     near = _understand(tools, "we're hungry, somewhere near Kiasma")
     assert "must_visit" not in near.stated  # Kiasma says where, it is no visit
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("kallion kirkko ja sit kahville", "kallion kirkko"),  # had been a wish for any church
+        ("hietalahden kirpputori lauantaina", "hietalahden kirpputori"),
+        ("Kampin ostoskeskus ja Kampin kappeli", "Kampin ostoskeskus"),
+    ],
+)
+def test_a_finnish_name_of_a_place_the_region_lacks_is_said(tools: RegionTools, text: str, said: str) -> None:
+    read = _understand(tools, text)
+    assert said in [n.said for n in read.not_understood if n.kind == "not_here"]
+    assert "place_of_worship" not in read.stated.get("interests", {})
+
+
+def test_finnish_budget_and_a_food_said_in_the_meal_word(tools: RegionTools) -> None:
+    read = _understand(tools, "Oodi, sitten nepalilainen lounas, budjetti 40 e kahdelle")
+    assert read.stated["budget"] == 40.0
+    sushi = _understand(tools, "sushilounas ja sitten Kinopalatsiin")
+    assert sushi.stated["meals"][0]["cuisine"][:1] == ["sushi"]
+    assert "cuisine" not in _understand(tools, "lasten museo ja lounas").stated
+
+
+def test_a_finnish_verb_or_adverb_before_a_kind_is_no_name(tools: RegionTools) -> None:
+    read = _understand(tools, "ei baareja, mennään mieluummin kirkkoon")
+    assert read.stated["interests"] == {"place_of_worship": 1.0}
+    assert read.not_understood == []
