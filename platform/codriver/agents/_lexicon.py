@@ -46,7 +46,8 @@ INTEREST_WORDS: dict[str, str] = {
     r"architecture|(?:old|historic|historical) buildings|heritage": "historic",
     r"views?|viewpoints?|panorama|panoramic|lookouts?|photo spots?|sunsets?|sunrise": "viewpoint",
     r"coffee|cafes?|cafe|espresso|pastr(?:y|ies)|cake|bakery|ice ?cream|gelato|hot chocolate|cocoa|tea room|"
-    r"kahvi\w*|kahvila\w*|kaffe|fika|lattes?|cappuccinos?|flat whites?|americanos?|mochas?|a cuppa": "cafe",
+    r"kahvi\w*|kahvila\w*|kaffe|fika|lattes?|cappuccinos?|flat whites?|americanos?|mochas?|a cuppa|"
+    r"(?:(?<=a cup of )|(?<=some )|(?<=and )|(?<=afternoon )|(?<=high ))tea": "cafe",
     r"beers?|pints?|pubs?|bars?|drinks|a drink|cocktails?|wine|booze|nightlife|night ?clubs?|clubbing|nightcaps?|"
     r"olut\w*|oluet\w*|oluelle|kaljal\w*|baari\w*|baare\w*|pubi\w*|drinking|go(?:ing)? out for drinks|a night out|"
     r"bar ?hopping": "bar",
@@ -87,7 +88,8 @@ INTEREST_WORDS: dict[str, str] = {
 # Kinds of place people ask for that the catalogue has no category for: said as not possible, never dropped.
 MISSING_KINDS = (
     r"saunas?|spas?|shopping|shops?|\w+shops?|bookstores?|souvenirs?|boutiques?|malls?|flea markets?|"
-    r"bowling(?: alleys?)?|escape rooms?|karaoke|casinos?|gyms?|golf|tennis(?: courts?)?|"
+    r"bowling(?: alleys?)?|escape rooms?|karaoke|casinos?|gyms?|(?<!petrol )(?<!diesel )(?<!vw )(?<!volkswagen )golf|"
+    r"tennis(?: courts?)?|"
     r"record (?:stores?|shops?)|petting (?:farms?|zoos?)|"
     r"ice skating|skating rinks?|ski(?:ing)?|climbing walls?|bouldering|swimming pools?|hot tubs?|massages?|"
     r"sledding|sledging|tobogganing|toboggan runs?|sled(?:ding)? hills?|swimming halls?|swimming baths|"

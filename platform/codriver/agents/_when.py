@@ -1081,6 +1081,8 @@ _NORDIC_HOUR = re.compile(
 
 def _nordic_hours(text: str) -> str:
     def clock(found: re.Match[str]) -> str:
+        if re.search(r"(?:euro\w*|eur|e|€)\s*$", found.string[: found.start()]):
+            return found.group(0)  # "25 euroa kahdelta": 25 euros from two people, no hour
         hour = (_FINNISH_AT.index(_norm(found["fi"])) if found["fi"] else _SWEDISH_HOURS.index(_norm(found["sv"]))) + 1
         half = bool(found["fi_half"] or found["sv_half"])
         if half:

@@ -1836,3 +1836,12 @@ def test_a_finnish_verb_or_adverb_before_a_kind_is_no_name(tools: RegionTools) -
     read = _understand(tools, "ei baareja, mennään mieluummin kirkkoon")
     assert read.stated["interests"] == {"place_of_worship": 1.0}
     assert read.not_understood == []
+
+
+def test_tea_is_a_cafe_a_golf_a_car_and_euros_from_two_no_hour(tools: RegionTools) -> None:
+    assert "cafe" in _understand(tools, "Friday afternoon, a gallery and tea").stated["interests"]
+    golf = _understand(tools, "petrol Golf, 2 adults, the Ateneum")
+    assert golf.not_understood == []  # the car, no wish to play golf
+    lunch = _understand(tools, "lounas max 25 euroa kahdelta")
+    assert "depart_at" not in lunch.stated
+    assert lunch.stated["party"]["adults"] == 2
