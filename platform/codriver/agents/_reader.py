@@ -1126,12 +1126,18 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
         draft.put("avoid_places", avoid, ", ".join(avoid))
     where = f"region {region!r}" if region else "this region"
     # "start at the sokos vaakuna": a start said with its verb, whatever words name it
-    start_said = _START_DESCRIBED.search(original) or _START_NAMED.search(original)
+    named = _START_NAMED.search(original)
+    if named is not None and not any(
+        english_frequency(w) == 0 and w not in NUMBER_WORDS for w in re.findall(r"[^\W\d_]+", named.group(1).lower())
+    ):
+        named = None  # "starting at around ten", "start at the museum": no name in the words, nothing to say missing
+    start_said = _START_DESCRIBED.search(original) or named
     if (
         start_said
         and not CAME_FROM.search(original[: start_said.start()])
         and "origin" not in draft.fields
         and not any(m.start < start_said.end(1) and start_said.start(1) < m.end for m in mentions)
+        and not any(start_said.start(1) <= at < start_said.end(1) for _, at in unresolved)  # said below already
     ):
         # "from the railway station": a start described, not found, is said (the plan starts elsewhere)
         said = start_said.group(1)

@@ -1696,9 +1696,10 @@ def test_where_the_day_ends_and_a_start_not_found_are_read(tools: RegionTools) -
     assert "must_visit" not in end.stated
     start = _understand(tools, "start at original sokos hotel vaakuna")
     assert start.stated["origin"]["name"] == "Original Sokos Hotel Vaakuna"  # "start at" had joined the name
-    unknown = _understand(tools, "start at the grand marina, then kiasma")
-    assert [n.said for n in unknown.not_understood] == ["the grand marina"]
-    assert [n.said for n in _understand(tools, "starting at noon, a park").not_understood] == []
+    unknown = _understand(tools, "start at the kalastajatorppa, then kiasma")
+    assert [n.said for n in unknown.not_understood] == ["Kalastajatorppa"]
+    for text in ("starting at noon, a park", "starting at around ten, a park", "start at the museum, then a park"):
+        assert _understand(tools, text).questions == [], text
 
 
 def test_leaving_home_at_an_hour_is_the_start_not_the_return(tools: RegionTools) -> None:
