@@ -870,6 +870,11 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 break
             if _missing_name(gazetteer, name, start, chosen, unresolved):
                 unresolved.append((name, start))
+    # "from Kauppatori to Tampere", "drive from Helsinki to Turku": the end of a journey said with "from ... to"
+    for journey in re.finditer(rf"\b(?i:from)\s+[^,.;]{{2,40}}?\s+(?i:to)\s+(?:(?i:the)\s+)?{name_run}", text):
+        start, name = journey.start(1), journey.group(1)
+        if name[:1].isupper() and _missing_name(gazetteer, name, start, chosen, unresolved):
+            unresolved.append((name, start))
     # "sushi at Zuma", "tapas at Barcelona Bar": a dish had at a name
     for dish in re.finditer(rf"\b([^\W\d_]+)\s+at\s+(?:(?i:the)\s+)?{name_run}", text):
         start, name = dish.start(2), dish.group(2)

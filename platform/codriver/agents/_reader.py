@@ -298,7 +298,7 @@ def _budget(text: str, draft: RequestDraft) -> None:
     # "40 e", "40e": euros as Finns write them, right after the number
     money = r"(?:€|eur(?:os?)?\b|euros?\b|\$|dollars?\b|£|pounds?\b|(?<=\d )e\b|(?<=\d)e\b)"
     match = re.search(
-        rf"\b(?:budget(?: is| of)?|budjetti(?:mme)?|budget(?:en)?|under|max(?:imum)?|at most|less than|no more than|up to|spend(?:ing)?|cap(?:ped)? at)"
+        rf"\b(?:budget(?: is| of|:)?|budjetti(?:mme)?:?|budget(?:en)?|under|max(?:imum)?|at most|less than|no more than|up to|spend(?:ing)?|cap(?:ped)? at)"
         rf"\s*(?:(?:about|around|roughly|approximately|approx\.?|~)\s*)?{money}?\s*(\d+(?:[.,]\d+)?)\s*{money}?",
         text,
     ) or re.search(
@@ -592,6 +592,39 @@ def _diets(text: str, draft: RequestDraft) -> None:
         )
 
 
+# Wishes no field of the request holds: said, so the plan never passes for having kept them
+_UNHELD_WISHES = (
+    (
+        r"\b(?:no|avoid(?:ing)?|without|not on|stay off(?: the)?) (?:highways?|motorways?|freeways?|tolls?|toll roads?)\b",
+        "routes are not planned around a kind of road",
+    ),
+    (
+        r"\b(?:(?:we|i|he|she|they) )?(?:don'?t|do not|doesn'?t|does not|can'?t|cannot) eat [a-z]+\b",
+        "places record diets (vegan, vegetarian, halal, kosher...), not single foods: ask the restaurant",
+    ),
+    (r"\bpesc[ae]tarian\b", "places record no pescatarian menus: a vegetarian place is the nearest"),
+    (
+        r"\b(?:with|and|bring(?:ing)?) (?:my|our|the) (?:dog|dogs|puppy|cat)\b|\bdog[- ]friendly\b",
+        "whether pets are welcome is not known for places here",
+    ),
+    (
+        r"\b(?:no more than|at most|max(?:imum)?|only) (?:\d|two|three|four|five) stops\b",
+        "the number of stops is not set from words; the plan may have more",
+    ),
+    (
+        r"\b(?:anything|any food|any cuisine) (?:except|but|other than) [a-z]+\b",
+        "a cuisine cannot be ruled out, only asked for",
+    ),
+)
+
+
+def _unheld(text: str, draft: RequestDraft) -> None:
+    for pattern, reason in _UNHELD_WISHES:
+        found = re.search(pattern, text)
+        if found:
+            draft.not_understood.append({"said": found.group(0), "reason": reason, "kind": "not_read"})
+
+
 _DAY_BETWEEN = (
     r"today|tomorrow|tonight|(?:on )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
     r"(?:on )?(?:mon|tue|wed|thu|fri|sat|sun)|(?:on )?the \d{1,2}(?:st|nd|rd|th)?"
@@ -607,7 +640,13 @@ def _food_meal_words(text: str) -> str:
         food = found.group(1)
         return f"{food} {found.group(2)}" if read_cuisines(f"{food} food") else found.group(0)
 
-    return _FOOD_MEAL.sub(split, text)
+    text = _FOOD_MEAL.sub(split, text)
+    # "cuisine Finnish", "cuisine: thai": a form's label before the food
+    return re.sub(
+        r"\bcuisine:?\s+([a-z]+)",
+        lambda m: f"{m.group(1)} food" if read_cuisines(f"{m.group(1)} food") else m.group(0),
+        text,
+    )
 
 
 def _meals(text: str, draft: RequestDraft) -> None:
@@ -682,6 +721,7 @@ _A_BITE = re.compile(
     r"\b(?:a bite(?: to eat)?|something to eat|(?:grab|get) (?:some )?food|eat something|(?:we'?re|i'?m) (?:so )?hungry)\b"
 )
 _DINNER_FROM_HOUR = 16
+_LOW_CHARGE = 0.1
 _BREAKFAST_UNTIL_HOUR = 10
 
 
@@ -881,6 +921,20 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
         vehicle["soc"] = 0.5
         vehicle.setdefault("powertrain", "ev")
         evidence.append(half.group(0))
+    # "battery almost empty", "low battery": a charge said without its number; 80 % would be false
+    low = re.search(
+        r"\b(?:battery|charge)\b[^.,;]{0,12}\b(?:almost|nearly|practically|pretty much)?\s*(?:empty|flat|dead)\b|"
+        r"\blow (?:battery|charge)\b|\bbattery(?: is| is running| running)? low\b|"
+        r"\brunning (?:low|out) (?:on|of) (?:battery|charge)\b",
+        text,
+    )
+    if low and "soc" not in vehicle:
+        vehicle["soc"] = _LOW_CHARGE
+        vehicle.setdefault("powertrain", "ev")
+        evidence.append(low.group(0))
+        draft.assumptions.append(
+            f"'{low.group(0)}' read as {_LOW_CHARGE:.0%} charge (say the charge, e.g. 'battery 12%')"
+        )
     target = re.search(
         r"\b(?:arriv\w*|back|return\w*|end\w*|home)\b[^.%]{0,25}?\bwith (?:at least )?(\d{1,3})\s*%", text
     )
@@ -1006,7 +1060,8 @@ _FROM_ELSEWHERE_TO = re.compile(
     r"(?:^|[.!?]\s*|\b(?:drive|go|going|driving|ride|get|getting)\s+)from\s+[^,.;]{2,40}?\s+to\s+(?:the\s+)?$"
 )
 # "From Senate Square to the Kamppi Chapel": the end of a from-to pair
-_TO_AFTER_FROM = re.compile(r"^\s+to\s+(?:the\s+)?$")
+# "from Senaatintori to Kauppatori", "from Senaatintori 10:00 to Kauppatori 18:00": the end
+_TO_AFTER_FROM = re.compile(r"^\s+(?:(?:at\s+)?\d{1,2}[:.]\d{2}\s+)?to\s+(?:the\s+)?$")
 _AVOID_BEFORE = re.compile(r"\b(?:not|no|avoid(?:ing)?|skip(?:ping)?|except|without|anything but)\s+(?:the\s+)?$")
 
 
@@ -1341,6 +1396,7 @@ def read_request(
     _meals(lowered, draft)
     _cuisines(lowered, draft, region_cuisines)
     _vehicle(lowered, draft, networks)
+    _unheld(lowered, draft)
     _constraints(lowered, draft)
     _visit_minutes(lowered, draft)
     if re.search(r"\b(?:back home|return home|home again|round trip|loop)\b", lowered):

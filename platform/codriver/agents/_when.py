@@ -527,6 +527,10 @@ class _DayReader:
     def _named_weekday(self, text: str, today: date) -> str:
         """ "Saturday", "next Monday", "Wednesday next week", "a week on Friday", "this weekend"."""
         past = re.search(rf"\b(?:last|past|previous) (?:{_WEEKDAY_NAMES}|weekend)\b", text)
+        # "from Kauppatori yesterday 10-14": a day gone by asked as the trip's day (not "yesterday's tour was ...")
+        gone = re.search(r"\b(?:yesterday|eilen|igar)\b(?!'s)", text)
+        if past is None and gone and not re.search(r"\b(?:was|were|went|had|did|left|visited|came|saw)\b", text):
+            past = gone
         if past:  # "last Saturday": a day gone by is asked about, not read as the next one
             self.when.questions.append(
                 f"{past.group(0)} has passed (today is {today:%A %d %B}): which day do you mean?"
@@ -655,6 +659,12 @@ def _read_range_of(text: str, when: When, *, meals: bool) -> str:
             later = (rng["qa"] or "") not in {"", "in the morning"}
             pm_first = (later or (bool(evening) and not rng["qa"])) and not _explicit_half(rng["a"])
             small = _bare_hour(rng["a"]) in range(1, 7) and _bare_hour(rng["b"]) in range(1, 8)
+            # "half past two until six": an hour in words with its minutes is a bare hour too
+            spoken = [parse_clock(rng[k]) for k in ("a", "b")]
+            small = small or (
+                not re.search(r"\d|am|pm|noon|midday|midnight", rng["a"] + rng["b"])
+                and all(c is not None and 1 <= c.hour <= 7 for c in spoken)
+            )
             pm_first = pm_first or (bool(small) and not rng["qa"])  # "Sunday 2 to 5": nobody means the night
             first = parse_clock(rng["a"], evening=pm_first)
             second = parse_clock(rng["b"], evening=(bool(evening) or bool(small)) and not _explicit_half(rng["b"]))
@@ -751,6 +761,12 @@ def _read_clocks(text: str, when: When) -> str:
             or re.search(r"\bback\s+(?P<t>\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)|1[3-9]|2[0-3])\b", text)
             # "takaisin klo 15", "tillbaka kl 16", "klo 15 mennessa": back, in Finnish and Swedish
             or re.search(rf"\b{_BACK_NORDIC}(?P<t>{CLOCK})\b", text)
+            # "from Senaatintori 10:00 to Kauppatori 18:00": the end's hour said after it, as the start's was
+            or (
+                re.search(rf"\bto\s+(?:[^\W\d][\w'-]*\s+){{1,4}}?(?:by\s+|at\s+)?(?P<t>{_WRITTEN_CLOCK})\b", text)
+                if when.said.get("depart_at", "").startswith("from ")
+                else None
+            )
             or re.search(rf"\b(?:klo|kello|kl)\.?\s*(?P<t>{CLOCK})\s+(?:mennessa|asti|saakka)\b", text)
         )
         homeward = (
@@ -777,6 +793,13 @@ def _read_clocks(text: str, when: When) -> str:
                 and _minutes(night) - _minutes(when.depart) >= _SHORTEST_TRIP_MIN
             ):
                 clock = night  # "leave at 9, back by 11": two hours out, not fourteen
+            if (
+                when.depart is not None
+                and when.depart.hour >= 13
+                and night is not None
+                and re.fullmatch(r"\d{1,2}[:.]\d{2}", back["t"].strip())
+            ):
+                clock = night  # "leaving 16:00 back by 10:00": the same 24-hour clock, asked about as said backwards
             if (
                 when.depart is not None
                 and when.depart.hour >= _EVENING_START_FROM

@@ -1846,3 +1846,34 @@ def test_tea_is_a_cafe_a_golf_a_car_and_euros_from_two_no_hour(tools: RegionTool
     lunch = _understand(tools, "lounas max 25 euroa kahdelta")
     assert "depart_at" not in lunch.stated
     assert lunch.stated["party"]["adults"] == 2
+
+
+def test_what_a_new_user_typed_in_the_round_of_pair_10(tools: RegionTools) -> None:
+    # "half past two ... until six" had been 02:30-06:00, planned as feasible
+    day, depart, back, _, _, _ = when("half past two tomorrow until six")
+    assert (day, depart, back) == (date(2026, 12, 10), time(14, 30), time(18))
+    # "leaving 16:00 back by 10:00" had been back by 22:00 with nothing said
+    assert when("tomorrow leaving 16:00 back by 10:00")[5]
+    assert when("from kauppatori yesterday 10-14 lunch")[5]  # a day gone by is asked about
+    assert when("yesterday's tour was lovely, can you email me the receipt?")[5] == []
+    budget = _understand(tools, "Saturday 12 December 10-16. Budget: 50 EUR. Lunch, cuisine Finnish.")
+    assert budget.stated["budget"] == 50.0
+    assert budget.stated["meals"][0]["cuisine"] == ["finnish"]
+    empty = _understand(tools, "Saturday 12 December, electric car, battery almost empty, lunch")
+    assert empty.stated["vehicle"]["soc"] == 0.1  # had been assumed 80 %
+    journey = _understand(tools, "from Kauppatori to Tampere on Saturday 12 December")
+    assert [n.said for n in journey.not_understood] == ["Tampere"]
+    web = _understand(tools, "Friday 11.12.2026, from Senaatintori 10:00 to Kauppatori 18:00. Visit: Kiasma")
+    assert web.stated["destination"]["name"] == "Kauppatori"
+    assert (web.stated["depart_at"][11:16], web.stated["return_by"][11:16]) == ("10:00", "18:00")
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["no highways", "we don't eat pork", "pescatarian", "with my dog", "no more than 2 stops", "anything except sushi"],
+)
+def test_wishes_no_field_holds_are_said(tools: RegionTools, said: str) -> None:
+    read = _understand(tools, f"Saturday 12 December, a museum and lunch, {said}")
+    assert said in [n.said for n in read.not_understood if n.kind == "not_read"]
+    assert read.request is not None
+    assert read.request.not_met  # the plan does not pass for having kept it
