@@ -959,13 +959,13 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
         unresolved = [(n, u) for n, u in unresolved if not re.match(r"\s*\d", text[u + len(n) :])]
     # "kallion kirkko", "Yrjönkadun uimahalliin", "hietalahden kirpputori": a Finnish name (a genitive and the kind)
     # the region lacks, said rather than read as a wish for any church, pool or flea market
-    for found in _GENITIVE_AND_KIND.finditer(text):
-        start, end = found.start(), found.end()
-        if fold(found.group(1)) in _COMMON_GENITIVES or any(c.start < end and start < c.end for c in chosen):
+    for genitive in _GENITIVE_AND_KIND.finditer(text):
+        start, end = genitive.start(), genitive.end()
+        if fold(genitive.group(1)) in _COMMON_GENITIVES or any(c.start < end and start < c.end for c in chosen):
             continue
         if any(start < u + len(n) and u < end for n, u in unresolved):
             unresolved = [(n, u) for n, u in unresolved if not (start <= u < end)]
-        unresolved.append((found.group(0), start))
+        unresolved.append((genitive.group(0), start))
     # "to Suomenlinna fortress", "seurasaaren ulkomuseoon": the kind said right after a name missing here is part
     # of that name, no wish for a fortress or a museum of its own
     unresolved = [(_with_kind_after_name(text, name, start, chosen), start) for name, start in unresolved]
