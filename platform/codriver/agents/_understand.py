@@ -465,7 +465,30 @@ def _food_wishes(
                 "cuisine": list(dict.fromkeys(kept)),
             }
         )
+    for meal in meals:
+        _fit_to_trip(meal, depart, back)
     return meals
+
+
+_MEAL_STRETCH = timedelta(hours=2)  # how far past its usual hours a meal is still that meal ("dinner at 22")
+
+
+def _fit_to_trip(meal: dict[str, Any], depart: datetime, back: datetime) -> None:
+    """A meal at its usual hours that leave no room in the trip ("20-23, dinner": the usual 17:30-21:00 ends
+    as the trip starts) is taken within the trip's hours instead, at most two hours past its usual ones."""
+    first, last = MEAL_WINDOWS[meal["meal"]]
+    if (meal["earliest"], meal["latest"]) != (first.isoformat("minutes"), last.isoformat("minutes")):
+        return  # a time said for it stays
+    usual_start = datetime.combine(depart.date(), first, depart.tzinfo)
+    usual_end = datetime.combine(depart.date(), last, depart.tzinfo)
+    room = (min(usual_end, back) - max(usual_start, depart)).total_seconds() / 60
+    needed = meal.get("duration_min", 60) + 30
+    if room >= needed:
+        return
+    earliest = max(usual_start - _MEAL_STRETCH, depart)
+    latest = min(usual_end + _MEAL_STRETCH, back, datetime.combine(depart.date(), time(23, 59), depart.tzinfo))
+    if (latest - earliest).total_seconds() / 60 >= needed:
+        meal["earliest"], meal["latest"] = earliest.time().isoformat("minutes"), latest.time().isoformat("minutes")
 
 
 def build_request(

@@ -1877,3 +1877,16 @@ def test_wishes_no_field_holds_are_said(tools: RegionTools, said: str) -> None:
     assert said in [n.said for n in read.not_understood if n.kind == "not_read"]
     assert read.request is not None
     assert read.request.not_met  # the plan does not pass for having kept it
+
+
+def test_a_meal_at_its_usual_hours_outside_the_trip_is_taken_within_it(tools: RegionTools) -> None:
+    from codriver.planning import plan_trip
+
+    read = _understand(tools, "Saturday 12 December 20-23, dinner")
+    assert read.request is not None
+    (dinner,) = read.request.meals
+    assert (dinner.earliest, dinner.latest) == (time(20), time(23))  # the usual 17:30-21:00 left no room
+    assert "MISSING_MEAL" not in [v.code for v in plan_trip(read.request, tools).violations]
+    said = _understand(tools, "Saturday 12 December 20-23, dinner at 18")
+    assert said.request is not None
+    assert said.request.meals[0].latest <= time(19, 30)  # a time said for the meal stays
