@@ -465,8 +465,9 @@ def _food_wishes(
                 "cuisine": list(dict.fromkeys(kept)),
             }
         )
-    for meal in meals:
-        _fit_to_trip(meal, depart, back)
+    if "depart_at" in stated and "return_by" in stated:  # hours the traveller said, not a default or "now"
+        for meal in meals:
+            _fit_to_trip(meal, depart, back)
     return meals
 
 
