@@ -858,6 +858,11 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
     )
     if ev and ice and ev.group(0).startswith("charg"):
         ev = None  # "a diesel van, no charging needed"
+    # "a plug-in hybrid": it runs on fuel when the battery is spent, so no charge is planned for it
+    hybrid = re.search(r"\b(?:plug-?in hybrid|phev|hybrid)\b", text)
+    if hybrid:
+        ev, ice = None, hybrid
+        draft.assumptions.append(f"'{hybrid.group(0)}' planned as a fuel car: no charging stop is planned")
     if ev:
         vehicle["powertrain"] = "ev"
         evidence.append(ev.group(0))

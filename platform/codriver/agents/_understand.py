@@ -270,7 +270,11 @@ def _hour_said(text: str, clock: time) -> bool:
     hours = {clock.hour, clock.hour - 12 if clock.hour > 12 else clock.hour}
     words = {w for w, n in NUMBER_WORDS.items() if n in hours and " " not in w and len(w) > 2}
     digits = "|".join(str(h) for h in hours)
-    return re.search(rf"(?<![\d.:])(?:{digits})(?![\d])|\b(?:{'|'.join(words) or '$^'})\b", text) is not None
+    # "lunch under 15 euros", "2 adults", "40 %": a number with a unit is no hour
+    unit = r"(?!\s*(?:€|e\b|eur|euros?|dollars?|\$|%|percent|per cent|km|kwh|adults?|people|persons?|kids?|children|"
+    unit += r"stops?|hours?|h\b|min|minutes?|stars?|days?|nights?|museums?|places?))"
+    hour = rf"(?<![\d.:€$])(?:{digits})(?![\d]){unit}|\b(?:{'|'.join(words) or '$^'})\b{unit}"
+    return re.search(hour, text) is not None
 
 
 def _merge_when_and_where(

@@ -108,6 +108,7 @@ def test_a_street_start_keeps_its_name(tools: RegionTools) -> None:
         ("the trip", {"date": "2026-11-28"}, {}),
         ("out the door at ten, home late", {"depart": "10:00"}, {"depart_at": "2026-11-25T10:00:00+02:00"}),
         ("out the door soon", {"depart": "10:00"}, {}),
+        ("lunch under 15 euros, cheap", {"back": "15:00"}, {}),  # a price, not the hour to be back
         ("Kiasma would be nice", {"places": ["Kiasma"]}, {"must_visit": ["osm:way/8042215"]}),
         ("a museum would be nice", {"places": ["Kiasma"]}, {}),  # the model's place, not the traveller's
         ("something with noodles", {"food": ["noodles"]}, {"cuisine": [{"said": "noodles"}]}),

@@ -1890,3 +1890,9 @@ def test_a_meal_at_its_usual_hours_outside_the_trip_is_taken_within_it(tools: Re
     said = _understand(tools, "Saturday 12 December 20-23, dinner at 18")
     assert said.request is not None
     assert said.request.meals[0].latest <= time(19, 30)  # a time said for the meal stays
+
+
+def test_a_plug_in_hybrid_is_planned_as_a_fuel_car_and_said(tools: RegionTools) -> None:
+    read = _understand(tools, "Saturday 12 December, our plug-in hybrid, lunch")
+    assert read.stated["vehicle"]["powertrain"] == "ice"  # had been an EV, with charging planned
+    assert any("hybrid" in a for a in read.assumptions)
