@@ -66,7 +66,6 @@ class RequestDraft:
     kind_words: tuple[tuple[str, str], ...] = ()  # the region's own words for kinds of place
     capitalised: frozenset[str] = frozenset()  # folded words written with a capital inside a sentence
     positions: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (words said, location) per place
-    spans: list[tuple[int, int, str | None]] = field(default_factory=list)  # (start, end, category) per place linked
     marked: str = ""  # the folded text with each place linked as "@category@"
 
     def put(self, name: str, value: Any, evidence: str) -> None:
@@ -95,6 +94,14 @@ _LOCAL_PARTY = {
     "viidelle": 5,
     "kuudelle": 6,
 }
+
+
+def _english(text: str) -> bool:
+    """Whether at least half the words are English ones (no Finnish sentence whose words are all "unknown")."""
+    words = re.findall(r"[^\W\d_]{2,}", text.casefold())
+    return sum(1 for w in words if english_frequency(w) > 0) >= len(words) / 2
+
+
 _FROM_PEOPLE = {"kahdelta": 2, "kolmelta": 3, "neljalta": 4}
 _SWEDISH_NUMBERS = {"tva": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6}
 _FINNISH_NUMBERS = {"yksi": 1, "kaksi": 2, "kolme": 3, "nelja": 4, "viisi": 5, "kuusi": 6}
@@ -1097,6 +1104,7 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
     must: list[str] = []
     avoid: list[str] = []
     said_must: list[str] = []
+    spans: list[tuple[int, int, str | None]] = []  # (start, end, category) of each place linked
     origin_end: int | None = None
     # "Hotel Lilla Robert → Kaisaniemi park → Scandic Paasi": a hotel at either end of a chain of places is
     # where the day starts or ends, not a visit
@@ -1130,7 +1138,7 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
             else {"lat": round(mention.lat, 6), "lon": round(mention.lon, 6), "name": mention.name}
         )
         draft.positions.append((_normalise(mention.said), value))
-        draft.spans.append((start, end, mention.category))
+        spans.append((start, end, mention.category))
         if mention.place_id is not None or _ORIGIN_BEFORE.search(before) or _END_BEFORE.search(before):
             masked = masked[:start] + " " * (end - start) + masked[end:]
         note = f"{mention.said} -> {mention.name}" + (f" ({mention.place_id})" if mention.place_id else " (street)")
@@ -1180,6 +1188,10 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
                 f"{mention.said!r} could be several places; took {mention.name} ({mention.label}), "
                 f"others: {', '.join(mention.others[:3])}"
             )
+    marked = original
+    for first, last, kind in sorted(spans, reverse=True):
+        marked = f"{marked[:first]} @{kind}@ {marked[last:]}"
+    draft.marked = _normalise(marked)
     if must:
         draft.put("must_visit", must, "; ".join(said_must))
     if avoid:
@@ -1365,10 +1377,6 @@ def read_request(
     if not draft.linked and not draft.unresolved_places:  # "🏛️ ateneum ➡️ 🎭 kansallisteatteri": pictures of places
         masked = _EMOJI_WORD.sub(lambda m: _EMOJI_WORDS[m.group(0)], masked)
     lowered = _normalise(masked)
-    marked = text
-    for span_start, span_end, kind in sorted(draft.spans, reverse=True):
-        marked = f"{marked[:span_start]} @{kind}@ {marked[span_end:]}"
-    draft.marked = _normalise(marked)
     when = read_when(_normalise(text), now, country=country)
     draft.evidence.update({k: v for k, v in when.said.items() if k in {"date", "depart_at", "return_by"}})
     draft.questions.extend(when.questions)
@@ -1411,10 +1419,8 @@ def read_request(
         for name in ("depart_at", "return_by"):  # "lunch between 12 and 2, and a gallery": lunch's hours only
             draft.fields.pop(name, None)
             draft.evidence.pop(name, None)
-    words = re.findall(r"[^\W\d_]{2,}", text.casefold())
-    english = sum(1 for w in words if english_frequency(w) > 0) >= len(words) / 2  # not a Finnish sentence
     read = {name for name in draft.fields if not name.startswith("_")}
-    if gazetteer is not None and english and not read and not draft.not_understood and not draft.questions:
+    if gazetteer is not None and not read and not draft.not_understood and not draft.questions and _english(text):
         # "porvoo old town day trip": nothing read but a name of no place here; said, never a silent default day
         where = f"region {gazetteer.region!r}" if gazetteer.region else "this region"
         for name, _ in unknown_names(text, gazetteer)[:3]:
