@@ -48,7 +48,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench_understanding import DEVELOPMENT, HELD_OUT, SETS, load_region, plan_context, request_sets
+from bench_understanding import DEVELOPMENT, HELD_OUT, SETS, Regions, request_sets
 from codriver.agents import understand
 from codriver.agents._cuisine import read_cuisines
 from codriver.agents._lexicon import MEAL_WINDOWS
@@ -133,7 +133,13 @@ def _meal_covered(depart: datetime, back: datetime) -> str:
 
 
 def form_request(
-    expect: dict[str, Any], *, now: datetime, origin: Location, gazetteer: Gazetteer, facts: dict[str, Any]
+    expect: dict[str, Any],
+    *,
+    now: datetime,
+    origin: Location,
+    gazetteer: Gazetteer,
+    facts: dict[str, Any],
+    region: str = "helsinki",
 ) -> TripRequest | None:
     """The request a form filled with ``expect``'s slots gives, or None when there is nothing to plan.
 
@@ -161,7 +167,7 @@ def form_request(
     weights = dict.fromkeys(interests, 1.0) or ({} if must_visit or wishes else dict(_DEFAULT_INTERESTS))
     try:
         return TripRequest(
-            region="helsinki",
+            region=region,
             origin=Location(place_id=catalogue_id(gazetteer, expect["origin"])) if "origin" in expect else origin,
             destination=Location(place_id=catalogue_id(gazetteer, expect["destination"]))
             if "destination" in expect
@@ -298,22 +304,27 @@ def _timed(into: list[float], call: Callable[..., Any], *args: Any) -> Any:
     return result
 
 
-def run_set(
-    data: dict[str, Any], *, tools: RegionTools, facts: dict[str, Any], limit: int | None, control: bool
-) -> dict[str, Any]:
+def run_set(data: dict[str, Any], *, regions: Regions, limit: int | None, control: bool) -> dict[str, Any]:
     """The set's aggregates, with each compared request's shortfalls under ``rows`` (never printed for held-out)."""
+    tools, facts, context = regions.of_set(data)
     gazetteer = tools.gazetteer
     assert gazetteer is not None
     judge = Judge(tools)
-    now = datetime.fromisoformat(data["now"])
-    context = plan_context(now, facts)
+    now = context.now
     times: dict[str, list[float]] = {"understand": [], "plan": []}
     out: dict[str, Any] = {"requests": 0, "skipped": {}, "rows": [], "control": []}
     for item in data["requests"][:limit]:
         out["requests"] += 1
         try:
             assert context.origin is not None
-            form = form_request(item["expect"], now=now, origin=context.origin, gazetteer=gazetteer, facts=facts)
+            form = form_request(
+                item["expect"],
+                now=now,
+                origin=context.origin,
+                gazetteer=gazetteer,
+                facts=facts,
+                region=tools.region.name,
+            )
         except FormError as exc:
             out["skipped"]["no valid form"] = out["skipped"].get("no valid form", 0) + 1
             out["rows"].append({"text": item["text"], "form_error": str(exc)})
@@ -394,9 +405,9 @@ def main() -> int:
     names = {k: v for k, v in {**SETS, **HELD_OUT}.items() if k in DEVELOPMENT or k in HELD_OUT}
     report: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        _, tools, facts = load_region(Path(tmp))
+        regions = Regions(Path(tmp))
         for set_name, data in request_sets(names, args.only):
-            report[set_name] = run_set(data, tools=tools, facts=facts, limit=args.limit, control=args.control)
+            report[set_name] = run_set(data, regions=regions, limit=args.limit, control=args.control)
             if set_name not in DEVELOPMENT:
                 del report[set_name]["rows"]  # held-out: aggregates only, never a request
             if not args.json:

@@ -50,6 +50,7 @@ import yaml
 from codriver.agents._understand import PlanContext, Understanding, region_facts, understand
 from codriver.bootstrap import Runtime
 from codriver.planning import RegionTools
+from codriver.regions.importer import import_region
 from codriver.settings import Settings
 from codriver.tools.geocoding import Gazetteer, fold
 
@@ -66,6 +67,7 @@ SETS = {
     "development 8": "understanding_dev8.yaml",
     "development 9": "understanding_dev9.yaml",
     "development 10": "understanding_dev10.yaml",
+    "development liechtenstein": "understanding_dev_liechtenstein.yaml",
 }
 HELD_OUT = {
     "held-out": "understanding_heldout.yaml",
@@ -78,9 +80,12 @@ HELD_OUT = {
     "held-out 8": "understanding_heldout8.yaml",
     "held-out 9": "understanding_heldout9.yaml",
     "held-out 10": "understanding_heldout10.yaml",
+    "held-out liechtenstein": "understanding_heldout_liechtenstein.yaml",
 }
-DEVELOPMENT = {f"development{n}" for n in ("", " 2", " 3", " 4", " 5", " 6", " 7", " 8", " 9", " 10")}
-ORIGIN = {"place_id": "osm:way/8033120"}  # Ateneum: where every request of the sets starts
+DEVELOPMENT = {f"development{n}" for n in ("", " 2", " 3", " 4", " 5", " 6", " 7", " 8", " 9", " 10", " liechtenstein")}
+ORIGIN = {"place_id": "osm:way/8033120"}  # Ateneum: where every Helsinki request of the sets starts
+# Regions of sets other than the embedded Helsinki: a real extract each (see data/regions/README.md)
+REGION_FILES = {"liechtenstein": DATA / "regions" / "liechtenstein-2013-08-03.osm.pbf"}
 SGD_SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "sgd-train-travel.yaml"
 SGD_SAMPLE = DATA / "sgd-sample.yaml"
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -230,9 +235,46 @@ def load_region(data_dir: Path) -> tuple[Runtime, RegionTools, dict[str, Any]]:
     return runtime, tools, region_facts(tools)
 
 
-def plan_context(now: datetime, facts: dict[str, Any]) -> PlanContext:
+def plan_context(
+    now: datetime, facts: dict[str, Any], *, region: str = "helsinki", origin: dict[str, Any] | None = None
+) -> PlanContext:
     """What the reader knows before a request of the sets is read: the clock, the region and the start."""
-    return PlanContext(now=now, region="helsinki", origin=ORIGIN, **facts)
+    return PlanContext(now=now, region=region, origin=origin or ORIGIN, **facts)
+
+
+class Regions:
+    """The region of each set (``region:`` in its file, default the embedded Helsinki), imported once."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.runtime = Runtime(Settings(data_dir=data_dir))
+        self._loaded: dict[str, tuple[RegionTools, dict[str, Any]]] = {}
+
+    def get(self, name: str) -> tuple[RegionTools, dict[str, Any]]:
+        """The region's tools and the reader's facts of it."""
+        if name not in self._loaded:
+            if name in REGION_FILES:
+                import_region(REGION_FILES[name], settings=self.runtime.settings, engine=self.runtime.engine, name=name)
+            tools = RegionTools.load(self.runtime, name)
+            self._loaded[name] = (tools, region_facts(tools))
+        return self._loaded[name]
+
+    def of_set(self, data: dict[str, Any]) -> tuple[RegionTools, dict[str, Any], PlanContext]:
+        """A set's region tools, facts and reading context (its ``now``, region and start)."""
+        region = str(data.get("region", "helsinki"))
+        tools, facts = self.get(region)
+        origin = ORIGIN
+        if "origin" in data:
+            assert tools.gazetteer is not None
+            found = [
+                e.place_id
+                for e in tools.gazetteer.entries
+                if e.kind == "place" and e.place_id and e.name == str(data["origin"])
+            ]
+            if len(found) != 1:
+                msg = f"the set's origin {data['origin']!r} is not one place of {region}"
+                raise SystemExit(msg)
+            origin = {"place_id": found[0]}
+        return tools, facts, plan_context(datetime.fromisoformat(data["now"]), facts, region=region, origin=origin)
 
 
 def request_sets(names: dict[str, str], only: list[str] | None) -> list[tuple[str, dict[str, Any]]]:
@@ -378,8 +420,11 @@ def main() -> int:
     parser.add_argument("--only", action="append", help="run only these sets (repeatable; e.g. 'development 2')")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        runtime, tools, facts = load_region(Path(tmp))
-        gazetteer = tools.gazetteer
+        regions = Regions(Path(tmp))
+        runtime = regions.runtime
+        home_tools, home_facts = regions.get("helsinki")
+        home = plan_context(datetime.fromisoformat("2026-12-09T10:00:00+02:00"), home_facts)
+        gazetteer = home_tools.gazetteer
         assert gazetteer is not None
         client = None
         if args.llm != "none":
@@ -388,26 +433,29 @@ def main() -> int:
             client = make_chat_client(runtime.settings, backend=args.llm, cache=False)
         timings: list[float] = []
 
-        def ours(text: str, now: datetime) -> Understanding:
-            context = plan_context(now, facts)
+        def ours(text: str, context: PlanContext, gazetteer: Gazetteer) -> Understanding:
             started = time.perf_counter()
             result = asyncio.run(understand(text, context=context, gazetteer=gazetteer, client=client))
             timings.append(time.perf_counter() - started)
             return result
 
-        def baseline(text: str, now: datetime) -> Understanding:
-            return Understanding(stated=keyword_baseline(text, now))
+        def baseline(text: str, context: PlanContext, _gazetteer: Gazetteer) -> Understanding:
+            return Understanding(stated=keyword_baseline(text, context.now))
 
         label = "codriver (rules)" if client is None else f"codriver (rules + {args.llm} model)"
-        readers: dict[str, Callable[[str, datetime], Understanding]] = {"keyword baseline": baseline, label: ours}
+        readers: dict[str, Callable[[str, PlanContext, Gazetteer], Understanding]] = {
+            "keyword baseline": baseline,
+            label: ours,
+        }
         report: dict[str, Any] = {"sets": {}}
         for set_name, data in request_sets({**SETS, **HELD_OUT}, args.only):
-            now = datetime.fromisoformat(data["now"])
-            entry: dict[str, Any] = {"requests": len(data["requests"])}
+            tools, _facts, context = regions.of_set(data)
+            assert tools.gazetteer is not None
+            entry: dict[str, Any] = {"requests": len(data["requests"]), "region": tools.region.name}
             for reader_name, reader in readers.items():
                 rows = []
                 for item in data["requests"]:
-                    got = slots_of(reader(item["text"], now), gazetteer)
+                    got = slots_of(reader(item["text"], context, tools.gazetteer), tools.gazetteer)
                     want = expected_slots(item["expect"])
                     rows.append((got, want))
                     if args.show_dev_errors and set_name in DEVELOPMENT and reader is ours:
@@ -420,7 +468,7 @@ def main() -> int:
         halves: dict[str, list[bool]] = {"development half": [], "held-out half": []}
         for row in picked:
             half = "development half" if int(str(row["dialogue"]).split("_")[1]) % 2 == 0 else "held-out half"
-            result = ours(row["utterance"], datetime.fromisoformat("2026-12-09T10:00:00+02:00"))
+            result = ours(row["utterance"], home, gazetteer)
             span = str((row.get("spans") or {}).get(row["target"][0], ""))
             halves[half].append(sgd_hit(result, row["target"], span))
         report["sgd"] = {
@@ -439,7 +487,7 @@ def main() -> int:
         return 0
     for set_name, entry in report["sets"].items():
         names = [n for n in entry if isinstance(entry[n], dict)]
-        print(f"\n== {set_name}: {entry['requests']} requests")
+        print(f"\n== {set_name}: {entry['requests']} requests ({entry['region']})")
         print(f"{'field':<14}" + "".join(f"{n:>34}" for n in names))
         for field in FIELDS:
             print(f"{field:<14}" + "".join(f"{entry[n]['per_field'][field]:>34.1%}" for n in names))

@@ -115,22 +115,29 @@ _DISHES: dict[str, tuple[str, ...]] = {
     r"buffet": ("buffet",),
     r"fine dining|gourmet|tasting menu": ("fine_dining",),
     r"local food|local cuisine|traditional food|reindeer|karelian pies?|lohikeitto": ("finnish", "regional", "nordic"),
+    # "a traditional local lunch", "regional specialities": the region's own food, whatever the region
+    r"(?:local|traditional)(?: local)? (?:lunch|dinner|meal|dish(?:es)?|specialit(?:y|ies)|fare)|"
+    r"regional (?:food|cuisine|lunch|dinner|meal|dish(?:es)?|specialit(?:y|ies)|fare)": ("regional",),
 }
-# Finnish and Swedish adjectives of the same cuisines, as stems: "nepalilaista ruokaa", "japansk mat".
+# Finnish, Swedish and German adjectives of the same cuisines, as stems: "nepalilaista ruokaa", "japansk mat",
+# "thailändisches Abendessen" (folded: "thailandisches")
 _LOCAL_STEMS: dict[str, tuple[str, ...]] = {
-    "japanese": ("japanilai", "japansk"),
-    "chinese": ("kiinalai", "kinesisk"),
-    "indian": ("intialai", "indisk"),
-    "nepalese": ("nepalilai", "nepalesisk"),
-    "thai": ("thaimaalai", "thailandsk"),
-    "italian": ("italialai", "italiensk"),
-    "mexican": ("meksikolai", "mexikansk"),
-    "vietnamese": ("vietnamilai", "vietnamesisk"),
-    "turkish": ("turkkilai", "turkisk"),
-    "greek": ("kreikkalai", "grekisk"),
-    "french": ("ranskalai", "fransk"),
-    "spanish": ("espanjalai", "spansk"),
-    "korean": ("korealai", "koreansk"),
+    "japanese": ("japanilai", "japansk", "japanisch"),
+    "chinese": ("kiinalai", "kinesisk", "chinesisch"),
+    "indian": ("intialai", "indisk", "indisch"),
+    "nepalese": ("nepalilai", "nepalesisk", "nepalesisch"),
+    "thai": ("thaimaalai", "thailandsk", "thailandisch"),
+    "italian": ("italialai", "italiensk", "italienisch"),
+    "mexican": ("meksikolai", "mexikansk", "mexikanisch"),
+    "vietnamese": ("vietnamilai", "vietnamesisk", "vietnamesisch"),
+    "turkish": ("turkkilai", "turkisk", "turkisch"),
+    "greek": ("kreikkalai", "grekisk", "griechisch"),
+    "french": ("ranskalai", "fransk", "franzosisch"),
+    "spanish": ("espanjalai", "spansk", "spanisch"),
+    "korean": ("korealai", "koreansk", "koreanisch"),
+    "swiss": ("schweizer",),
+    "austrian": ("osterreichisch",),
+    "german": ("deutsch",),
     "lebanese": ("libanonilai", "libanesisk"),
     "american": ("amerikkalai", "amerikansk"),
     "finnish": ("suomalai", "finsk"),
@@ -140,6 +147,7 @@ _LOCAL_STEMS: dict[str, tuple[str, ...]] = {
 }
 _FOOD_NOUN = (
     r"(?:ruoka\w*|ravintola\w*|lounas\w*|lounaa\w*|\w*illalli\w*|mat|maten|restaurang\w*|"
+    r"essen|mittagessen|abendessen|kuche|kueche|kost|kuchen|"
     r"food|cuisine|restaurants?|resturants?|restaraunts?|places?|spots?|lunch|dinner|supper|breakfast|brunch|meal|"
     r"dishes|bite|takeaway|"
     r"take-away|kitchen|eatery|diner|bistro|joint)"

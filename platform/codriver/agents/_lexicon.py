@@ -109,21 +109,23 @@ SPECIAL_ATTRACTIONS: dict[str, str] = {
 }
 
 DIET_WORDS: dict[str, str] = {
-    # Finnish and Swedish words too, compounds included ("kasvisillallinen": a vegetarian dinner)
-    r"vegan|plant[- ]based|vegaani\w*|vegansk\w*": "vegan",
-    r"vegetarian|veggie|no meat|meat[- ]free|kasvis\w*|vegetaari\w*|vegetarisk\w*": "vegetarian",
+    # Finnish, Swedish and German words too, compounds included ("kasvisillallinen": a vegetarian dinner)
+    r"vegan|plant[- ]based|vegaani\w*|vegansk\w*|vegane[nrs]?": "vegan",
+    r"vegetarian|veggie|no meat|meat[- ]free|kasvis\w*|vegetaari\w*|vegetarisk\w*|vegetarisch\w*": "vegetarian",
     r"halal": "halal",
     r"kosher": "kosher",
-    r"gluten[- ]free|coeliac|celiac|no gluten|gluteeniton\w*|glutenfri\w*": "gluten_free",
-    r"lactose[- ]free|dairy[- ]free|no dairy|lactose intolerant|laktoositon\w*|laktosfri\w*": "lactose_free",
+    r"gluten[- ]free|coeliac|celiac|no gluten|gluteeniton\w*|glutenfri\w*|glutenfrei\w*": "gluten_free",
+    r"lactose[- ]free|dairy[- ]free|no dairy|lactose intolerant|laktoositon\w*|laktosfri\w*|laktosefrei\w*": (
+        "lactose_free"
+    ),
 }
 
 MEAL_WORDS: dict[str, str] = {
-    r"breakfast|aamiai\w*|aamupala\w*|frukost\w*": "breakfast",
+    r"breakfast|aamiai\w*|aamupala\w*|frukost\w*|fruhstuck\w*": "breakfast",
     r"brunch|brunssi\w*": "lunch",
     # "lounaaksi" (for lunch), "kasvisillallinen" (vegetarian dinner), "middagen": Finnish and Swedish
-    r"lunch|lounas\w*|lounaa\w*|\w+lounas": "lunch",
-    r"dinner|supper|evening meal|\w*illalli\w*|paivalli\w*|middag\w*": "dinner",
+    r"lunch|lounas\w*|lounaa\w*|\w+lounas|mittagessen": "lunch",
+    r"dinner|supper|evening meal|\w*illalli\w*|paivalli\w*|middag\w*|abendessen|abendbrot|nachtessen": "dinner",
 }
 
 # Default windows (local wall-clock) when a meal is wanted without a time.

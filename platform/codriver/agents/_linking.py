@@ -80,7 +80,9 @@ _GENERIC = _LINKERS | frozenset(_EVERYDAY_WORDS.split())
 _CUE = (
     r"(?:lunch|dinner|breakfast|brunch|supper|eat|coffee|drinks?) (?:in|near|around|at)|(?:day )?trip to|"
     r"(?:ferry|boat|cruise|train|bus|flight|fly|flying|sail(?:ing)?) (?:over )?to|"
-    r"driv(?:e|ing) to|head(?:ing)? to|tak(?:e|ing) (?:the kids|the family) to|"
+    r"driv(?:e|ing) (?:over |up |down |out )?to|head(?:ing)? (?:over |up |down |out )?to|"
+    r"(?:go|going|pop|popping) (?:over|up|down|out) to|(?:boat|ferry|canoe) (?:trip|ride|tour) (?:on|to|across)|"
+    r"tak(?:e|ing) (?:the kids|the family) to|"
     r"must[- ]see|must[- ]visit|have to see|want to see|want to visit|would like to see|visit(?:ing)?|see|"
     r"stop (?:at|by)|including|include|go to|take (?:us|me|them) to|show (?:us|me|them)|start(?:ing)? (?:at|from)|"
     r"end(?:ing)? (?:at|in)|finish(?:ing)? at|drop (?:us |me )?off at|"
@@ -157,6 +159,18 @@ def _town_words(gazetteer: Gazetteer) -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=4)
+def _towns_named(gazetteer: Gazetteer) -> frozenset[str]:
+    """Folded one-word names of the region's towns and districts, the region itself and its country, 5+ letters."""
+    names = {fold(alias) for town in gazetteer.localities for alias in town.aliases}
+    names.add(fold(gazetteer.region))
+    return frozenset(n for n in names if len(n) >= 5 and " " not in n)
+
+
+_FOOD_AFTER = re.compile(
+    r"\s+(?:food|cuisine|dinner|lunch|breakfast|brunch|supper|meal|dishes|take-?away|curry|restaurant|buffet)\b",
+    re.IGNORECASE,
+)
 _FIRST_WORD_SCORE = 0.9
 _INFLECTED_SCORE = 0.95
 _LOW_TYPO_MIN = 7  # letters of a lower-case word that may be a name typed with a slip
@@ -236,6 +250,7 @@ def _alias_index(gazetteer: Gazetteer) -> tuple[dict[str, list[int]], list[str]]
             if bare != fold(alias) and len(bare) >= _SHORT_NAME_MIN and bare not in by_name:
                 by_name[bare] = [index]
     towns = _town_words(gazetteer)
+    places_of = _towns_named(gazetteer)
     for index, entry in enumerate(gazetteer.entries):
         if entry.kind != "place" or (entry.category or "") in _SIGHTS_FIRST | _EVERYDAY:
             continue
@@ -245,6 +260,23 @@ def _alias_index(gazetteer: Gazetteer) -> tuple[dict[str, list[int]], list[str]]
                 short = " ".join(tokens[1:])
                 if len(short) >= _SHORT_NAME_MIN and short not in by_name and set(tokens[1:]) - _GENERIC:
                     by_name[short] = [index]
+            # "Kunstmuseum Liechtenstein" is the Kunstmuseum, "Liechtensteinisches Landesmuseum Vaduz" the
+            # Landesmuseum: a town, the region or the country (or its adjective) before or after the name
+            rest = list(tokens)
+            while len(rest) > 1 and rest[-1] in places_of:
+                rest = rest[:-1]
+            while len(rest) > 1 and any(rest[0].startswith(town) for town in places_of):
+                rest = rest[1:]
+            short = " ".join(rest)
+            if (
+                len(rest) < len(tokens)
+                and len(short) >= _SHORT_NAME_MIN
+                and short not in by_name
+                and set(rest) - _GENERIC
+                and not LEXICAL.fullmatch(short)
+                and not _english_word(short)
+            ):
+                by_name[short] = [index]
     # "tuomiokirkko" is Helsingin tuomiokirkko: a long last word that ends one sight's names only
     last_owners: dict[str, set[int]] = {}
     for index, entry in enumerate(gazetteer.entries):
@@ -643,6 +675,8 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 continue  # "a nice cafe" is no name; "karl fazer cafe" is the name of one
             if n == 1 and folded in _town_words(gazetteer):
                 continue  # "in Helsinki": the town itself, not the hotel or café named after it
+            if n == 1 and folded in _FOOD_WORDS and _FOOD_AFTER.match(text[end:]):
+                continue  # "Thai food for dinner": the cuisine, not the restaurant called "Thai"
             if not capitalised and (tokens[0] in _COUNT_WORDS or tokens[0].isdigit()):
                 continue  # "tre vuxna och två barn": a count of the party, not the statue called "Två barn"
             score = _EXACT if folded in by_name else 0.0
@@ -1414,6 +1448,9 @@ def _english_word(word: str) -> bool:
     english = _english()
     if english.word_usage_frequency(word) >= _RARE_IN_ENGLISH:
         return True
+    parts = re.split(r"[-\s]", word)
+    if len(parts) > 1 and all(parts):  # "mid-range", "kid-friendly": English words joined
+        return all(_english_word(part) for part in parts)
     return any(english.word_usage_frequency(c) >= _COMMON_IN_ENGLISH for c in english.candidates(word) or ())
 
 

@@ -67,6 +67,8 @@ class RequestDraft:
     capitalised: frozenset[str] = frozenset()  # folded words written with a capital inside a sentence
     positions: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (words said, location) per place
     marked: str = ""  # the folded text with each place linked as "@category@"
+    # towns, villages and districts named as where to be ("lunch in Schaan"): (said, name, kind, lat, lon)
+    towns: list[tuple[str, str, str, float, float]] = field(default_factory=list)
 
     def put(self, name: str, value: Any, evidence: str) -> None:
         self.fields[name] = value
@@ -193,7 +195,7 @@ def _party(text: str, draft: RequestDraft) -> None:
     grown = re.search(
         rf"\b({_NUM[1:-1]}|yksi|kaksi|kolme|nelja|viisi|kuusi|tva|tre|fyra|fem) (?:adults?|ad|grown-?ups|dads|moms|mums|"
         r"fathers|mothers|grandparents|teachers|leaders|chaperones|"
-        r"aikuista|aikuinen|vuxna|vuxen)\b",
+        r"aikuista|aikuinen|vuxna|vuxen|erwachsene|erwachsener)\b",
         text,
     ) or re.search(r"\b(tva|tre|fyra) vuxna\b", text)
     if grown:
@@ -205,7 +207,7 @@ def _party(text: str, draft: RequestDraft) -> None:
     kids = re.search(
         rf"\b{_NUM} (?:kids?|children|child|toddlers?|sons?|daughters?|little ones|boys?|girls?|bab(?:y|ies)|"
         r"grandkids?|grandchild|grandchildren|grandsons?|granddaughters?|teens|teenagers|pupils|schoolchildren|"
-        r"lasta|lapsi|barn)\b",
+        r"lasta|lapsi|barn|kinder|kind)\b",
         text,
     )
     # "kolme lastani" (my three children), "yksi lapsi", "två barn"
@@ -267,11 +269,22 @@ def _party(text: str, draft: RequestDraft) -> None:
         adults = total  # "we are 2 person + 1 baby": the baby is more than the two
     elif total is not None and not grown:
         adults = max(1, total - children)  # "we're six: ... our two kids": the kids are of the six
-    # "grandma (wheelchair)", "mummo": a grandparent comes along; "my grandfather fought in the war" does not
-    elif not grown and re.search(
-        r"\b(grand(?:ma|pa|mother|father|parents)|mummo|mummi|isoaiti|isoisa|ukki|vaari|mormor|farmor|morfar|farfar)\b"
-        r"(?!\s+(?:fought|was|were|used to|died|lived|built|worked|grew up|told|had|served))",
-        text,
+    # "grandma (wheelchair)", "mummo": a grandparent comes along; "my grandfather fought in the war" does not;
+    # "2 adults + 3 kids + grandma": one more besides the adults counted
+    elif (
+        elder := re.search(
+            r"\b(grand(?:ma|pa|mother|father|parents)|mummo|mummi|isoaiti|isoisa|ukki|vaari|mormor|farmor|morfar|farfar)\b"
+            r"(?!\s+(?:fought|was|were|used to|died|lived|built|worked|grew up|told|had|served))",
+            text,
+        )
+    ) and (
+        not grown
+        or (
+            elder.start() > grown.end()
+            and "grand" not in grown.group(0)
+            and "(" not in text[grown.end() : elder.start()]
+            and re.search(r"(?:\+|\bplus|\band|&)\s*(?:(?:my|our|the|a)\s+)?$", text[: elder.start()]) is not None
+        )
     ):
         adults += 2 if "parents" in text else 1
         said.append("grandparents")
@@ -302,8 +315,11 @@ def _party(text: str, draft: RequestDraft) -> None:
 
 
 def _budget(text: str, draft: RequestDraft) -> None:
-    # "40 e", "40e": euros as Finns write them, right after the number
-    money = r"(?:€|eur(?:os?)?\b|euros?\b|\$|dollars?\b|£|pounds?\b|(?<=\d )e\b|(?<=\d)e\b)"
+    # "40 e", "40e": euros as Finns write them, right after the number; the amount is kept in the currency said
+    money = (
+        r"(?:€|eur(?:os?)?\b|euros?\b|\$|dollars?\b|usd\b|£|pounds?\b|gbp\b|chf\b|sfr\.?|francs?\b|franken\b|"
+        r"fr\.(?=\s*\d)|(?<=\d)\s?fr\.|kr\b|kronor\b|kroner\b|sek\b|nok\b|dkk\b|(?<=\d )e\b|(?<=\d)e\b)"
+    )
     match = re.search(
         rf"\b(?:budget(?: is| of|:)?|budjetti(?:mme)?:?|budget(?:en)?|under|max(?:imum)?|at most|less than|no more than|up to|spend(?:ing)?|cap(?:ped)? at)"
         rf"\s*(?:(?:about|around|roughly|approximately|approx\.?|~)\s*)?{money}?\s*(\d+(?:[.,]\d+)?)\s*{money}?",
@@ -321,6 +337,11 @@ def _budget(text: str, draft: RequestDraft) -> None:
     )
     if match is None and each is not None:
         match = each
+    if match is None:
+        # "..., 2 adults, €150": the one sum of money in a trip request is its budget
+        sums = list(re.finditer(rf"(?:{money}\s*(\d+(?:[.,]\d+)?)|(\d+(?:[.,]\d+)?)\s*{money})", text))
+        if len(sums) == 1:
+            match = sums[0]
     if not match:
         _price_words(text, draft)
         return
@@ -586,6 +607,7 @@ def _diets(text: str, draft: RequestDraft) -> None:
         diets = [(v, w) for v, w in diets if v not in {"vegetarian", "lactose_free"}] + [("vegan", said)]
     if diets:
         draft.put("diet", sorted({d for d, _ in diets}), ", ".join(s for _, s in diets))
+        draft.fields["_diet_said"] = dict(reversed(diets))  # "glutenfrei": the words said, first kept
     # "allergic to nuts", "a shellfish allergy": OSM records no allergens, so it is said, never silently dropped
     allergy = re.search(
         r"\ballergic to (?:[a-z-]+ )?(?P<a>[a-z-]+)|\b(?P<b>[a-z-]+)[- ](?:allergy|allergies)\b|"
@@ -725,7 +747,8 @@ def _meals(text: str, draft: RequestDraft) -> None:
 
 
 _A_BITE = re.compile(
-    r"\b(?:a bite(?: to eat)?|something to eat|(?:grab|get) (?:some )?food|eat something|(?:we'?re|i'?m) (?:so )?hungry)\b"
+    r"\b(?:a bite(?: to eat)?|something to eat|(?:grab|get) (?:some )?food|eat something|(?:we'?re|i'?m) (?:so )?hungry|"
+    r"essen gehen|(?:etwas|was) (?:zu )?essen)\b"
 )
 _DINNER_FROM_HOUR = 16
 _LOW_CHARGE = 0.1
@@ -1188,6 +1211,7 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
                 f"{mention.said!r} could be several places; took {mention.name} ({mention.label}), "
                 f"others: {', '.join(mention.others[:3])}"
             )
+    masked = _towns(original, masked, draft, gazetteer, mentions, unresolved, after=origin_end)
     marked = original
     for first, last, kind in sorted(spans, reverse=True):
         marked = f"{marked[:first]} @{kind}@ {marked[last:]}"
@@ -1216,12 +1240,94 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
         draft.not_understood.append({"said": said, "reason": f"no place found for {said!r} in {where}"})
         draft.fields.setdefault("_origin_unresolved", said)
     for name, start in unresolved:
+        if gazetteer.locality(name) is not None:
+            continue  # a town of the region, read above
         # "Uspenski Cathedral": the kind of place in a name the region lacks is no wish for that kind
         masked = masked[:start] + " " * len(name) + masked[start + len(name) :]
         draft.unresolved_places.append(name)
         draft.not_understood.append({"said": name, "reason": f"no place called {name!r} in {where}"})
         if _ORIGIN_BEFORE.search(original[max(0, start - 40) : start].lower()) and "origin" not in draft.fields:
             draft.fields.setdefault("_origin_unresolved", name)  # the question about the start names it
+    return masked
+
+
+_KIND_AFTER_TOWN = re.compile(
+    r"\s+(?:[a-z]+\s+)?(?:airport|station|harbou?r|port|terminal|castle|palace|fortress|museum|church|cathedral|chapel|bridge|"
+    r"hotel|hostel|cent(?:re|er)|square|park|market|hall|zoo|library|stadium|university|hospital|gallery|tower|"
+    r"lake|river|beach|island|old town)\b",
+    re.IGNORECASE,
+)
+_TOWN_WORDS = r"[A-Za-zÀ-ÿ][\w'\u2019-]*(?:\s+[A-Za-zÀ-ÿ][\w'\u2019-]*){0,3}"
+
+
+def _towns(
+    original: str,
+    masked: str,
+    draft: RequestDraft,
+    gazetteer: Gazetteer,
+    mentions: list[Mention],
+    unresolved: list[tuple[str, int]],
+    *,
+    after: int | None,
+) -> str:
+    """Towns, villages and districts of the region named in the text: a start or an end, or where to be.
+
+    "from Schaan", "ending in Triesen": the trip's start or end at the town's position. "lunch in
+    Schaan", "a day in Vaduz": where the traveller wants to be, kept in ``draft.towns`` (the plan
+    picks places across the region, which the reader says where the town is not the start's).
+    Words of a catalogue place's name ("Landesmuseum Vaduz") are the place's, not the town's, and so
+    are those of a name the region lacks ("Helsinki Central Station").
+    """
+    if not gazetteer.localities:
+        return masked
+    taken = [(m.start, m.end) for m in mentions] + [
+        (at, at + len(name)) for name, at in unresolved if gazetteer.locality(name) is None
+    ]
+    seen: set[str] = set()
+    for found in re.finditer(rf"(?<![\w'\u2019-])(?={_TOWN_WORDS})", original):
+        start = found.start()
+        if any(first <= start < last for first, last in taken):
+            continue
+        words = re.match(_TOWN_WORDS, original[start:])
+        assert words is not None
+        tokens = words.group(0).split()
+        for size in range(len(tokens), 0, -1):  # the longest run of words that names a town
+            said = " ".join(tokens[:size])
+            town = gazetteer.locality(said)
+            if town is None or (size == 1 and said.islower() and len(said) < 5):
+                continue
+            end = start + len(said)
+            if _KIND_AFTER_TOWN.match(original[end:]):
+                break  # "Helsinki Airport", "Vaduz Castle": a place named after the town, not the town
+            taken.append((start, end))
+            masked = masked[:start] + " " * (end - start) + masked[end:]
+            before = original[max(0, start - 40) : start].lower()
+            value = {"lat": round(town.lat, 6), "lon": round(town.lon, 6), "name": town.name}
+            role = None
+            if _ORIGIN_BEFORE.search(before) and "origin" not in draft.fields:
+                role = "origin"
+            elif (
+                _END_BEFORE.search(before)
+                or (after is not None and _TO_AFTER_FROM.match(original[after:start]) is not None)
+            ) and "destination" not in draft.fields:
+                role = "destination"
+            if role is not None:
+                draft.put(role, value, said)
+                draft.positions.append((_normalise(said), value))
+                draft.linked.append(
+                    {
+                        "field": role,
+                        "said": said,
+                        "value": f"{town.kind}:{town.name}",
+                        "name": town.name,
+                        "score": 1.0,
+                        "category": town.category,
+                    }
+                )
+            elif town.name not in seen:
+                seen.add(town.name)
+                draft.towns.append((said, town.name, town.category or town.kind, town.lat, town.lon))
+            break
     return masked
 
 
@@ -1336,6 +1442,14 @@ def _cuisines(text: str, draft: RequestDraft, region_cuisines: frozenset[str]) -
         "cuisine", [{"said": w.said, "values": list(w.values)} for w in wishes], ", ".join(w.said for w in wishes)
     )
     meals = draft.fields.get("meals", [])
+    if not meals and re.search(r"\btonight\b", text):
+        # "sushi tonight?": food wished for the evening is dinner
+        earliest, latest = MEAL_WINDOWS["dinner"]
+        values = list(dict.fromkeys(v for w in wishes for v in w.values))
+        meal = {"meal": "dinner", "earliest": earliest.isoformat("minutes"), "latest": latest.isoformat("minutes")}
+        draft.fields["meals"] = [{**meal, "duration_min": 60, "cuisine": values}]
+        draft.evidence["meals"] = draft.evidence["meal:dinner"] = wishes[0].said
+        return
     if not meals:
         return
     positions = {m["meal"]: text.find(draft.evidence.get(f"meal:{m['meal']}", m["meal"])) for m in meals}

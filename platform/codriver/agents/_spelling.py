@@ -21,7 +21,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from codriver.agents._cuisine import food_words
+from codriver.agents._cuisine import food_words, read_cuisines
 from codriver.agents._linking import LEXICAL, english_frequency, english_words
 
 _SHORT_MAX = 6  # letters: a word this long may be one edit off; a longer one two
@@ -65,8 +65,8 @@ def correct_slips(text: str, known: frozenset[str]) -> tuple[str, list[tuple[str
 
     def fix(match: re.Match[str]) -> str:
         typed = match.group(0)
-        if typed in known or english_frequency(typed) > 0:
-            return typed
+        if typed in known or english_frequency(typed) > 0 or read_cuisines(typed):
+            return typed  # "doner" is a dish of its own, not a slip of "diner"
         vocabulary, share = _vocabulary()
         limit = 1 if len(typed) <= _SHORT_MAX else 2
         hits = process.extract(typed, vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=8)

@@ -36,6 +36,7 @@ from codriver.planning import (
     WishNotMet,
 )
 from codriver.regions import CATEGORIES
+from codriver.tools.geo import LatLon, haversine_m
 from codriver.tools.geocoding import Gazetteer, fold
 from codriver.tools.places import PlaceIndex
 
@@ -356,6 +357,31 @@ def _merge_when_and_where(
     return added
 
 
+_TOWN_NEAR_M = 3000.0  # a town this close to the start is where the day is anyway ("a day in Vaduz" from Vaduz)
+
+
+def _towns_elsewhere(draft: RequestDraft, context: PlanContext, gazetteer: Gazetteer | None) -> list[NotUnderstood]:
+    """ "lunch in Schaan" from Vaduz: the plan picks places across the region, which is said, naming the town."""
+    if not draft.towns:
+        return []
+    start = draft.fields.get("origin") or (context.origin.model_dump() if context.origin is not None else None)
+    at: LatLon | None = None
+    if isinstance(start, dict) and start.get("lat") is not None and start.get("lon") is not None:
+        at = LatLon(float(start["lat"]), float(start["lon"]))
+    elif isinstance(start, dict) and start.get("place_id") and gazetteer is not None:
+        found = gazetteer.lookup(str(start["place_id"]))
+        at = LatLon(found.lat, found.lon) if found is not None else None
+    return [
+        NotUnderstood(
+            said=said,
+            reason=f"{name} is a {kind} of the region: places are picked across the region, not only in {name}",
+            kind="not_read",
+        )
+        for said, name, kind, lat, lon in draft.towns
+        if at is None or haversine_m(at, LatLon(lat, lon)) > _TOWN_NEAR_M
+    ]
+
+
 async def _ask_model(client: ChatCompletionClient, text: str, now: datetime) -> ModelHints | None:
     system = f"{_SYSTEM} Today is {now:%A %Y-%m-%d}."
     result = await client.create(
@@ -521,12 +547,12 @@ def build_request(
             unmet.append(NotUnderstood(said=said, reason=f"no {category.replace('_', ' ')} in this region"))
             interests.pop(category)
     meals = _food_wishes(stated, context, depart, back, unmet)
-    if context.diets is not None and meals:
+    if context.diets is not None:  # "anywhere serving halal food?": said with or without a meal
         for diet in stated.get("diet", []):
             if diet not in context.diets:
                 unmet.append(
                     NotUnderstood(
-                        said=diet.replace("_", "-"),
+                        said=stated.get("_diet_said", {}).get(diet, diet.replace("_", "-")),
                         reason=f"no place in this region is tagged as serving {diet.replace('_', '-')} food",
                     )
                 )
@@ -687,7 +713,8 @@ _FINNISH = (
 )
 _SWEDISH = "och vill imorgon idag middag barnen tillbaka kaffe gärna efter innan också"
 _GERMAN = (
-    "und mit wir möchten morgen heute zum zur nach bitte mittagessen abendessen kinder dann zurück kaffee gerne uhr"
+    "und mit wir möchten morgen heute zum zur nach bitte mittagessen abendessen kinder dann zurück kaffee gerne uhr "
+    "danach ein eine einen der die das dem den im ins am um von bis für"
 )
 _FOREIGN_WORDS = {
     "Finnish": frozenset(_FINNISH.split()),
@@ -702,14 +729,17 @@ def _foreign(text: str, evidence: dict[str, str]) -> list[NotUnderstood]:
     if len(words) < 2:
         return []
     for language, common in _FOREIGN_WORDS.items():
-        hits = [w for w in words if w in common]
+        hits = [w for w in words if w in common or fold(w) in common]
         if len(hits) >= 2 and len(hits) >= 0.25 * len(words):
-            used = " ".join(evidence.values()).casefold()
-            unread = [w for w in words if w not in used]
-            if unread and not all(w in common for w in unread):  # "ja" alone: nothing of a wish was missed
+            used = fold(" ".join(evidence.values()))
+            # "thailändisches" read as "thailandisches": compared without accents; the language's little words
+            # ("und", "danach") carry no wish of their own
+            unread = [w for w in words if fold(w) not in used and w not in common and fold(w) not in common]
+            if unread:
                 said = " ".join(dict.fromkeys(unread))[:120]
                 reason = (
-                    f"this looks like {language}: Codriver reads English (and days and times in Finnish or Swedish)"
+                    f"this looks like {language}: Codriver reads English, and days, times, meals, food and the "
+                    "party in Finnish, Swedish and German"
                 )
                 return [NotUnderstood(said=said, reason=reason, kind="not_read")]
     return []
@@ -728,7 +758,9 @@ def _ignored(text: str) -> list[NotUnderstood]:
     # "12月12日星期六 去Ateneum博物馆": not a language read here, so asked, not guessed
     if len(other) > len(letters) / 2:
         script = max(set(other), key=other.count).title()
-        reason = f"written in {script} script: Codriver reads English (and days and times in Finnish or Swedish)"
+        reason = (
+            f"written in {script} script: Codriver reads English (and days, times and food in Finnish, Swedish, German)"
+        )
         return [NotUnderstood(said=stripped[:40], reason=reason, kind="not_read")]
     return []
 
@@ -811,6 +843,7 @@ async def understand(
             merged = merge_hints(draft, hints, text, now=context.now, gazetteer=gazetteer)
             sources.update(dict.fromkeys(merged, "model"))
     unmet += [NotUnderstood(**item) for item in draft.not_understood]
+    unmet += _towns_elsewhere(draft, context, gazetteer)
     unmet += _foreign(text, draft.evidence)
     if not draft.fields and not unmet and context.request is None and _THANKS.match(text):
         # "thanks, that was a great trip yesterday!": nothing asked, so nothing planned

@@ -90,6 +90,8 @@ _MONTH_NAMES = (
             # Finnish and Swedish month names, read by dateparser
             r"(?:tammi|helmi|maalis|huhti|touko|kesa|heina|elo|syys|loka|marras|joulu)(?:kuu\w*)",
             r"januari|februari|mars|juni|juli|augusti|oktober",
+            # German ones that English does not share
+            r"januar|februar|marz|maerz|mai|dezember",
         ]
     )
     + r")\.?"
@@ -97,7 +99,8 @@ _MONTH_NAMES = (
 _WEEKDAY_NAMES = (
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|"
     r"maanantai\w*|tiistai\w*|keskiviikko\w*|torstai\w*|perjantai\w*|lauantai\w*|sunnuntai\w*|"
-    r"mandag|tisdag|onsdag|torsdag|fredag|lordag|sondag"
+    r"mandag|tisdag|onsdag|torsdag|fredag|lordag|sondag|"
+    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag"
 )
 _WEEKDAY_INDEX = {
     "mon": 0,
@@ -120,6 +123,10 @@ _WEEKDAY_INDEX = {
     "fre": 4,
     "lor": 5,
     "son": 6,
+    "die": 1,
+    "mit": 2,
+    "don": 3,
+    "sam": 5,
 }
 _PARTS = {
     "morning": (time(9, 0), time(12, 0)),
@@ -133,14 +140,16 @@ _RELATIVE = (
     r"in (?:\d+|two|three|four|five|six|a couple of) days|a week from (?:today|now)|"
     r"(?:\d|two|three|four|five|six) days from (?:today|now)|"
     r"in (?:\d|one|two|three|four|a couple of) weeks?|in a fortnight|a fortnight from (?:today|now)|"
-    r"huomenna|ylihuomenna|tanaan|i morgon|imorgon|i overmorgon|i dag|idag|i ?kvall|tana iltana"
+    r"huomenna|ylihuomenna|tanaan|i morgon|imorgon|i overmorgon|i dag|idag|i ?kvall|tana iltana|"
+    # German: "heute Abend", "morgen" (tomorrow; "morgen früh" tomorrow morning), "übermorgen"
+    r"heute|ubermorgen|morgen(?=,?\s+(?:\d|(?:fruh|vormittag|nachmittag|abend|mittag|um|ab|von)\b))"
 )
 # words that name a day, first in a sentence before a place's name ("Huomenna Kiasmaan"): no part of the name
 DAY_WORDS = re.compile(rf"(?:{_WEEKDAY_NAMES}|{_RELATIVE})\b")
 
 
 def weekday_of(word: str) -> int | None:
-    """0 (Monday) .. 6 (Sunday) for an English, Finnish or Swedish weekday name."""
+    """0 (Monday) .. 6 (Sunday) for an English, Finnish, Swedish or German weekday name."""
     word = word.casefold()
     if word.startswith("sunnuntai"):
         return 6
@@ -245,7 +254,7 @@ def _dateparser_day(span: str, now: datetime, *, order: str) -> date | None:
         warnings.simplefilter("ignore")
         parsed = dateparser.parse(
             span,
-            languages=["en", "fi", "sv"],
+            languages=["en", "fi", "sv", "de"],
             settings={
                 "RELATIVE_BASE": now.replace(tzinfo=None),
                 "PREFER_DATES_FROM": "future",
@@ -301,6 +310,12 @@ def _holiday_names(country: str, year: int) -> tuple[tuple[str, date], ...]:
     for name, (month, day_of_month) in extra.items():
         for y in (year, year + 1):
             names.append((_norm(name), date(y, month, day_of_month)))
+    # English names beside the tables' own ("Pentecost Monday" is Whit Monday, "Saint Joseph's Day" St Joseph's)
+    names += [
+        (other, day)
+        for name, day in list(names)
+        for other in (*_OTHER_NAMES.get(name, ()), *((f"st. {name[6:]}",) if name.startswith("saint ") else ()))
+    ]
     for y in (year, year + 1):  # Shrove Tuesday (laskiainen): 47 days before Easter Sunday
         shrove = easter(y) - timedelta(days=47)
         names += [(_norm(name), shrove) for name in ("shrove tuesday", "pancake day", "laskiaistiistai")]
@@ -311,6 +326,21 @@ def _holiday_names(country: str, year: int) -> tuple[tuple[str, date], ...]:
         if country in {"GB", "IE"}:
             names.append(("mothering sunday", _mothers_day(y, country)))
     return tuple(names)
+
+
+_OTHER_NAMES = {
+    "pentecost": ("whit sunday", "whitsunday", "whitsun", "pentecost sunday"),
+    "whit sunday": ("pentecost", "whitsun", "pentecost sunday"),
+    "pentecost monday": ("whit monday", "whitmonday"),
+    "whit monday": ("pentecost monday",),
+    "labor day": ("labour day", "may day"),
+    "labour day": ("labor day", "may day"),
+    "easter sunday": ("easter",),
+    "ascension day": ("ascension",),
+    "christmas day": ("christmas",),
+    "assumption day": ("assumption",),
+    "assumption of mary": ("assumption",),
+}
 
 
 def _sunday(year: int, month: int, nth: int) -> date:
@@ -361,6 +391,17 @@ def _norm(text: str) -> str:
 _NOT_THE_DAY = r"shopping|markets?|lights|presents|gifts|party|parties|songs|carols|trees?|decorations|music|spirit"
 
 
+@lru_cache(maxsize=1024)
+def _holiday_pattern(name: str) -> re.Pattern[str]:
+    """The words of a holiday's name as typed: compiled once (a country's names in all its languages are many)."""
+    # "st stephens day" is "St. Stephen's Day"; "vappu eve" is the day before Vappu
+    pattern = r"\s+".join(re.escape(w).replace(r"\.", r"\.?").replace("'", "'?") for w in name.split())
+    if pattern.endswith("nen"):  # "loppiainen" is "loppiaisena" on the day: the stem turns -nen into -se-
+        pattern = pattern[:-3] + "(?:nen|se(?=na|lla|ksi|sta|ssa|n\\b))"
+    # a Finnish or Swedish case ending may follow the name: "tapaninpäivänä" is on Tapaninpäivä
+    return re.compile(rf"\b{pattern}(?:na|lla|ksi|sta|ssa)?\b(?:\s+eve\b)?(?!\s+(?:{_NOT_THE_DAY}))")
+
+
 def _holiday(text: str, now: datetime, country: str | None) -> tuple[date, str] | None:
     if not country:
         return None
@@ -369,12 +410,7 @@ def _holiday(text: str, now: datetime, country: str | None) -> tuple[date, str] 
     for name, holiday in _holiday_names(country, today.year):
         if len(name) < 5:
             continue
-        # "st stephens day" is "St. Stephen's Day"; "vappu eve" is the day before Vappu
-        pattern = r"\s+".join(re.escape(w).replace(r"\.", r"\.?").replace("'", "'?") for w in name.split())
-        if pattern.endswith("nen"):  # "loppiainen" is "loppiaisena" on the day: the stem turns -nen into -se-
-            pattern = pattern[:-3] + "(?:nen|se(?=na|lla|ksi|sta|ssa|n\\b))"
-        # a Finnish or Swedish case ending may follow the name: "tapaninpäivänä" is on Tapaninpäivä
-        match = re.search(rf"\b{pattern}(?:na|lla|ksi|sta|ssa)?\b(?:\s+eve\b)?(?!\s+(?:{_NOT_THE_DAY}))", text)
+        match = _holiday_pattern(name).search(text)
         if match is None:
             continue
         day = holiday - timedelta(days=1) if match.group(0).endswith("eve") and not name.endswith("eve") else holiday
@@ -479,6 +515,16 @@ class _DayReader:
                 first, second = second, first
             year = int(numeric["y"]) if numeric["y"] else today.year
             year += 2000 if year < 100 else 0
+            said_wd = weekday_of(numeric["wd"]) if numeric["wd"] else None
+            if numeric["sep"] == "/" and first <= 12 and second <= 12 and said_wd is not None:
+                # "Monday 5/3": the order whose day is a Monday (3 May), whichever order the country writes
+                def upcoming(d: int, m: int) -> date:
+                    said = date(year, m, d)
+                    return said.replace(year=year + 1) if said < today and not numeric["y"] else said
+
+                fits = [(d, m) for d, m in ((first, second), (second, first)) if upcoming(d, m).weekday() == said_wd]
+                if len(fits) == 1:
+                    first, second = fits[0]
             try:
                 day = date(year, second, first)
             except ValueError:
@@ -490,12 +536,14 @@ class _DayReader:
         relative = re.search(rf"\b(?:{_RELATIVE})\b", text)
         if relative:
             word = relative.group(0)
-            if word in {"ylihuomenna", "i overmorgon"}:
+            if word in {"ylihuomenna", "i overmorgon", "ubermorgen"}:
                 parsed = today + timedelta(days=2)
-            elif word in {"tonight", "ikvall", "i kvall", "tana iltana"} or word.startswith(
+            elif word in {"tonight", "ikvall", "i kvall", "tana iltana", "heute"} or word.startswith(
                 ("this ", "today", "tanaan", "i dag", "idag")
             ):
                 parsed = today
+            elif word == "morgen":
+                parsed = today + timedelta(days=1)
             elif re.match(r"\w+ days from", word):
                 count = word.split()[0]
                 parsed = today + timedelta(days=int(count) if count.isdigit() else _NUMBERS[count])
@@ -618,8 +666,8 @@ def _is_clock_context(text: str, match: re.Match[str], group: str) -> bool:
 _PART = r"in the (?:morning|afternoon|evening)|at night"
 # "10 to 14", "from six till nine", "9 in the morning to 5 in the afternoon", "between 10am and 2pm"
 _RANGE = re.compile(
-    rf"\b(?P<cue>from|between)?\s*(?P<a>{CLOCK})(?:\s+(?P<qa>{_PART}))?\s*"
-    rf"(?P<sep>-|\u2013|to|till|til|until|and|through)\s*(?:(?:about|around|roughly|approximately|approx\.?|ca\.?)\s+)?"
+    rf"\b(?P<cue>from|between|von|zwischen)?\s*(?P<a>{CLOCK})(?:\s+(?P<qa>{_PART}))?\s*"
+    rf"(?P<sep>-|\u2013|to|till|til|until|and|through|bis|und)\s*(?:(?:about|around|roughly|approximately|approx\.?|ca\.?)\s+)?"
     rf"(?P<b>{CLOCK})\b"
 )
 
@@ -866,7 +914,7 @@ def _read_length(text: str, when: When) -> None:
     duration = re.search(
         r"\b(?:for|about|around|just|only|roughly)?\s*(?P<n>\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|seven|eight)"
         r"(?P<half> and a half)?[- ]?(?:hours?|hrs?|h)\b(?P<half2> and a half)?"
-        r"(?! (?:at|in|for) (?!(?:the )?(?:morning|afternoon|evening)\b)(?:the |a |each )?\w+)"
+        r"(?! (?:at|in|for) (?!(?:the )?(?:morning|afternoon|evening)\b|total\b|all\b)(?:the |a |each )?\w+)"
         r"(?!\s+(?:later|earlier|sooner|longer|more|less|extra)\b)",  # "leave an hour later" is a shift, no length
         text,
     )
@@ -930,10 +978,18 @@ _LOCAL_PARTS = {
     "iltapaiva": "afternoon",
     "illalla": "evening",
 }
+# German: "heute Abend", "am Nachmittag", "morgen Vormittag" (not "Abendessen", the dinner)
+_GERMAN_PARTS = {"abend": "evening", "nachmittag": "afternoon", "vormittag": "morning"}
 
 
 def _read_part(text: str, when: When) -> None:
-    local = re.search(rf"\b({'|'.join(_LOCAL_PARTS)})\w*", text)
+    local = re.search(rf"\b({'|'.join(_LOCAL_PARTS)})\w*", text) or re.search(
+        rf"\b({'|'.join(_GERMAN_PARTS)})s?\b", text
+    )
+    if local and local.group(1) in _GERMAN_PARTS:
+        when.part = _GERMAN_PARTS[local.group(1)]
+        when.said["part_of_day"] = local.group(0)
+        return
     if local:
         when.part = _LOCAL_PARTS[local.group(1)]
         when.said["part_of_day"] = local.group(0)

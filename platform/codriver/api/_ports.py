@@ -98,7 +98,9 @@ class PlaceHit(_Model):
     """A place search answer: a catalogue place or a street of the region, with how far it is."""
 
     name: str
-    kind: Literal["place", "street", "address"] = Field(description="a catalogue place or a street")
+    kind: Literal["place", "street", "address", "locality"] = Field(
+        description="a catalogue place, a street, an address or a town, village or district"
+    )
     poi_id: str | None = Field(default=None, description="catalogue ID; None for a street")
     category: str | None = Field(default=None, description="catalogue category, or the street's road type")
     lat: float

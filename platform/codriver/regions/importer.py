@@ -32,11 +32,11 @@ from codriver.regions._pbf import check_pbf
 from codriver.regions._walk import walk_file_for, write_walk_network
 from codriver.regions.catalogue import ChargerRecord, PlaceRecord, parse_charger, parse_place
 from codriver.regions.graph import RoadGraph, build_graph
-from codriver.regions.stored import streets_file_for
+from codriver.regions.stored import localities_file_for, streets_file_for
 from codriver.regions.tiles import build_basemap, tiles_file_for
 from codriver.settings import Settings
 from codriver.store import ChargingStation, Place, Region, session_scope
-from codriver.tools.geocoding import cached_street_entries
+from codriver.tools.geocoding import cached_locality_entries, cached_street_entries
 
 __all__ = [
     "ATTRIBUTION",
@@ -239,6 +239,14 @@ def _index_streets(graph: RoadGraph, cache: Path) -> None:
         logger.warning("street names not indexed at import (%s): the first lookup builds them", exc)
 
 
+def _index_localities(path: Path, cache: Path) -> None:
+    """The extract's town and district names, kept beside the graph cache (never fails the import)."""
+    try:
+        cached_locality_entries(path, localities_file_for(cache))
+    except (OSError, ValueError) as exc:
+        logger.warning("town names not indexed at import (%s): the first lookup reads them", exc)
+
+
 def import_region(
     path: Path,
     *,
@@ -323,11 +331,13 @@ def import_region(
         *region_dir.glob("tiles-*.mbtiles"),
         *region_dir.glob("walk-*.npz"),
         *region_dir.glob("streets-*.npz"),  # the gazetteer's streets of an earlier import (regions.stored)
+        *region_dir.glob("localities-*.json"),  # and its towns
     ]:
         if stale not in {cache, tiles, walk_file_for(cache)}:
             stale.unlink(missing_ok=True)
     progress("indexing the street names", 0.95)
     _index_streets(graph, cache)
+    _index_localities(path, cache)
     progress("done", 1.0)
     return ImportResult(region=region, graph=graph)
 

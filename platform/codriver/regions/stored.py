@@ -21,7 +21,7 @@ from codriver.errors import PlaceNotFound
 from codriver.regions.catalogue import opening_hours_status, parse_place
 from codriver.store import ChargingStation, Place, Region, session_scope
 from codriver.tools.charging import ChargingStationInfo, ConnectorInfo, OsmChargers
-from codriver.tools.geocoding import Gazetteer, cached_street_entries
+from codriver.tools.geocoding import Gazetteer, cached_locality_entries, cached_street_entries
 from codriver.tools.opening_hours import HoursReport
 from codriver.tools.opening_hours import opening_hours_report as hours_report
 from codriver.tools.places import EmbeddedPlaces, PlaceEntry, parse_poi_id
@@ -33,6 +33,7 @@ __all__ = [
     "load_gazetteer",
     "load_osm_stations",
     "load_places",
+    "localities_file_for",
     "opening_hours_report",
     "station_from_rows",
     "store_refreshed_tags",
@@ -135,6 +136,11 @@ def streets_file_for(graph_cache: Path) -> Path:
     return graph_cache.with_name("streets-" + graph_cache.stem.removeprefix("graph-") + ".npz")
 
 
+def localities_file_for(graph_cache: Path) -> Path:
+    """The file keeping the extract's town and district names for the gazetteer (same folder, same suffix)."""
+    return graph_cache.with_name("localities-" + graph_cache.stem.removeprefix("graph-") + ".json")
+
+
 @lru_cache(maxsize=8)
 def _cached(
     engine: Engine,
@@ -144,24 +150,32 @@ def _cached(
     _graph_path: str,
     graph: RoadGraph,
     graph_file: Path | None,
+    *,
+    source: str,
 ) -> Gazetteer:
     with session_scope(engine) as session:
         places = session.exec(select(Place).where(Place.region_id == region_id)).all()
         streets = None
+        localities = []
         if graph_file is not None and graph_file.is_file():
             streets = cached_street_entries(graph, graph_file, streets_file_for(graph_file))
-        return Gazetteer.of_region(places, graph, region=region_name, streets=streets)
+            localities = cached_locality_entries(Path(source), localities_file_for(graph_file))
+        return Gazetteer.of_region(places, graph, region=region_name, streets=streets, localities=localities)
 
 
 def load_gazetteer(engine: Engine, region: Region, graph: RoadGraph, *, data_dir: Path | None = None) -> Gazetteer:
     """The region's gazetteer (its places and the streets of ``graph``), built once per process, engine and import.
 
     With ``data_dir`` (where the region's graph cache is), the streets are kept in a file
-    beside the graph cache (:func:`streets_file_for`) and read from it by later processes.
+    beside the graph cache (:func:`streets_file_for`) and read from it by later processes; so
+    are the extract's towns and districts (:func:`localities_file_for`), read from the
+    region's source file.
     """
     assert region.id is not None
     graph_file = None if data_dir is None else data_dir / region.graph_path
-    return _cached(engine, region.id, region.name, region.imported_at, region.graph_path, graph, graph_file)
+    return _cached(
+        engine, region.id, region.name, region.imported_at, region.graph_path, graph, graph_file, source=region.source
+    )
 
 
 def opening_hours_report(engine: Engine, region: Region) -> HoursReport:

@@ -36,6 +36,7 @@ SEARCH_CUTOFF = 60.0
 RESOLVE_CUTOFF = 80.0
 HINT_CUTOFF = 70.0
 TIE_MARGIN = 3.0
+_EXACT_SCORE = 100.0  # a name matched letter for letter
 _LISTED = 5
 
 
@@ -75,6 +76,8 @@ class GazetteerEntry:
     @property
     def label(self) -> str:
         """How the entry is named in messages: its catalogue ID or ``street:NAME``, then its name."""
+        if self.kind == "locality":
+            return f"{self.name} ({self.category or self.kind})"
         if self.place_id is None:
             return f"{STREET_PREFIX}{self.name} ({self.category or self.kind})"
         return f"{self.place_id} {self.name} ({self.category or self.kind})"
@@ -230,9 +233,15 @@ class Gazetteer:
 
     source = SOURCE
 
-    def __init__(self, entries: Iterable[GazetteerEntry], *, region: str) -> None:
+    def __init__(
+        self, entries: Iterable[GazetteerEntry], *, region: str, localities: Iterable[GazetteerEntry] = ()
+    ) -> None:
         self.region = region
         self.entries = list(entries)
+        # towns, villages and districts (see _localities): where things are, never a stop; apart from
+        # ``entries`` so a catalogue place or street of the same name is always found first
+        self.localities = tuple(localities)
+        self._locality_by_name = {fold(a): e for e in reversed(self.localities) for a in e.aliases if fold(a)}
         self._by_id = {e.place_id: e for e in self.entries if e.place_id}
         self._choices: list[str] = []
         self._owner: list[int] = []
@@ -255,10 +264,12 @@ class Gazetteer:
         *,
         region: str,
         streets: Iterable[GazetteerEntry] | None = None,
+        localities: Iterable[GazetteerEntry] = (),
     ) -> Gazetteer:
         """The gazetteer of a region: its catalogue ``places`` (named ones) and the streets of ``graph``.
 
-        ``streets``: the graph's :func:`street_entries` when already at hand (kept in a file).
+        ``streets``: the graph's :func:`street_entries` when already at hand (kept in a file);
+        ``localities``: the extract's towns and districts (:func:`cached_locality_entries`).
         """
         entries = [
             GazetteerEntry(
@@ -274,9 +285,16 @@ class Gazetteer:
             for place in places
             if (aliases := place_names(place.name, place.tags or {}))
         ]
-        return cls([*entries, *(street_entries(graph) if streets is None else streets)], region=region)
+        return cls(
+            [*entries, *(street_entries(graph) if streets is None else streets)], region=region, localities=localities
+        )
 
     # -- lookups ------------------------------------------------------------------------
+    def locality(self, name: str) -> GazetteerEntry | None:
+        """The town, village or district called exactly ``name`` (any of its names, case and accents aside)."""
+        folded = fold(name)
+        return self._locality_by_name.get(folded) or self._locality_by_name.get(re.sub(r"^the ", "", folded))
+
     def lookup(self, place_id: str) -> GeocodeResult | None:
         """The catalogue place with this ID, or None."""
         entry = self._by_id.get(place_id.strip())
@@ -319,6 +337,9 @@ class Gazetteer:
         # every distinctive word of the name must be in the candidate's names or kind: "Helsinki
         # Central Station" is not "Lost In Helsinki", however well one word of it matches
         ranked = [hit for hit in self._ranked(query, kind=kind) if _covers(query, hit[0])]
+        town = self.locality(query) if kind is None else None
+        if town is not None and (not ranked or ranked[0][1] < _EXACT_SCORE):
+            return town.result(1.0, query)  # "Schaan": the village, unless a place or street has that very name
         if not ranked or ranked[0][1] < RESOLVE_CUTOFF:
             closest = ", ".join(entry.label for entry, score, _ in ranked[:3] if score >= HINT_CUTOFF)
             hint = f"; closest: {closest}" if closest else ""

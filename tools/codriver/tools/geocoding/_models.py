@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 __all__ = ["GeocodeKind", "GeocodeResult", "Geocoder"]
 
-GeocodeKind = Literal["place", "street", "address"]
+GeocodeKind = Literal["place", "street", "address", "locality"]
 
 
 class GeocodeResult(BaseModel):

@@ -1,0 +1,111 @@
+"""A second real region, Liechtenstein: imported, read and planned with nothing tuned to Helsinki.
+
+The extract is osm2pgsql's test data (``liechtenstein-2013-08-03.osm.pbf``, © OpenStreetMap
+contributors, ODbL 1.0), kept in ``benchmarks/data/regions``: German names, another country's
+holidays and currency, towns named as where things are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from codriver.agents._understand import PlanContext, Understanding, region_facts, understand
+from codriver.bootstrap import Runtime
+from codriver.planning import Location, plan_trip
+from codriver.planning._region_world import RegionTools
+from codriver.regions import import_region
+from codriver.settings import Settings
+
+EXTRACT = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "regions" / "liechtenstein-2013-08-03.osm.pbf"
+VADUZ = ZoneInfo("Europe/Vaduz")
+NOW = datetime(2027, 4, 20, 10, 15, tzinfo=VADUZ)  # a Tuesday
+
+
+@pytest.fixture(scope="module")
+def tools(tmp_path_factory: pytest.TempPathFactory) -> RegionTools:
+    runtime = Runtime(Settings(data_dir=tmp_path_factory.mktemp("li-data")))
+    import_region(EXTRACT, settings=runtime.settings, engine=runtime.engine, name="liechtenstein")
+    return RegionTools.load(runtime, "liechtenstein")
+
+
+def _id(tools: RegionTools, name: str) -> str:
+    assert tools.gazetteer is not None
+    (found,) = [e.place_id for e in tools.gazetteer.entries if e.kind == "place" and e.name == name and e.place_id]
+    return found
+
+
+def _read(tools: RegionTools, text: str) -> Understanding:
+    context = PlanContext(
+        now=NOW,
+        region="liechtenstein",
+        origin=Location(place_id=_id(tools, "Residence")),  # a hotel in Vaduz
+        **region_facts(tools),
+    )
+    return asyncio.run(understand(text, context=context, gazetteer=tools.gazetteer))
+
+
+def test_the_region_is_imported_with_its_zone_country_and_towns(tools: RegionTools) -> None:
+    assert tools.region.timezone == "Europe/Vaduz"
+    assert region_facts(tools)["country"] == "LI"
+    assert tools.gazetteer is not None
+    towns = {t.name: t.category for t in tools.gazetteer.localities}
+    assert towns["Vaduz"] == "town"
+    assert towns["Schaan"] == "village"
+    assert tools.gazetteer.resolve("Triesenberg").kind == "locality"
+
+
+def test_a_town_named_is_never_a_place_said_missing(tools: RegionTools) -> None:
+    near = _read(tools, "a coffee in Vaduz this afternoon")
+    assert not near.not_understood  # the day starts in Vaduz: nothing lost
+    away = _read(tools, "lunch somewhere Italian in Schaan")
+    said = {n.said: (n.kind, n.reason) for n in away.not_understood}
+    assert said["Schaan"][0] == "not_read"  # the plan is not held to Schaan, and says so
+    assert "not only in Schaan" in said["Schaan"][1]
+    start = _read(tools, "from Triesen to the Kunstmuseum Liechtenstein")
+    assert start.stated["origin"]["name"] == "Triesen"
+    assert start.stated["destination"]["place_id"] == _id(tools, "Kunstmuseum Liechtenstein")
+    abroad = _read(tools, "drive over to Bad Ragaz this afternoon")
+    assert [(n.said, n.kind) for n in abroad.not_understood] == [("Bad Ragaz", "not_here")]
+
+
+def test_names_without_their_town_or_country_holidays_and_francs(tools: RegionTools) -> None:
+    read = _read(tools, "Whit Monday 10 to 4, the Kunstmuseum and the Landesmuseum, 2 adults, max 80 francs")
+    assert read.stated["date"] == date(2027, 5, 17).isoformat()
+    assert read.stated["budget"] == 80.0
+    assert set(read.stated["must_visit"]) == {
+        _id(tools, "Kunstmuseum Liechtenstein"),
+        _id(tools, "Liechtensteinisches Landesmuseum Vaduz"),
+    }
+    assert _read(tools, "St Joseph's Day afternoon").stated["date"] == "2028-03-19"  # passed this year
+    assert _read(tools, "Monday 5/3 from 9 to 5").stated["date"] == "2027-05-03"  # the order that is a Monday
+    per_head = _read(tools, "30 CHF each for lunch, there are 4 of us")
+    assert per_head.stated["budget"] == 120.0
+
+
+def test_a_request_in_german(tools: RegionTools) -> None:
+    read = _read(tools, "morgen 12\u201318 Uhr, 4 Erwachsene: Kunstmuseum und danach ein thailändisches Abendessen")
+    assert read.stated["date"] == "2027-04-21"
+    assert read.stated["party"]["adults"] == 4
+    assert [m["meal"] for m in read.stated["meals"]] == ["dinner"]
+    assert read.stated["cuisine"][0]["values"] == ["thai"]
+    gluten = _read(tools, "heute Abend glutenfrei essen gehen")
+    assert gluten.stated["diet"] == ["gluten_free"]
+    assert [(n.said, n.kind) for n in gluten.not_understood] == [("glutenfrei", "not_here")]  # no place tagged
+
+
+def test_a_typed_request_plans_and_passes_the_verifier(tools: RegionTools) -> None:
+    read = _read(tools, "Saturday 10:00-15:00, Kunstmuseum Liechtenstein and lunch, 2 adults")
+    assert read.request is not None
+    plan = plan_trip(read.request, tools)
+    assert plan.status == "feasible"
+    assert [v for v in plan.violations if v.severity == "error"] == []  # hours unknown here are warnings
+    visited = [s.poi_id for s in plan.stops]
+    assert _id(tools, "Kunstmuseum Liechtenstein") in visited
+    assert any(s.kind == "meal" for s in plan.stops)
+    assert plan.stops[0].depart_at is not None
+    assert plan.stops[0].depart_at.astimezone(VADUZ).hour == 10
