@@ -93,6 +93,9 @@ def test_a_request_in_german(tools: RegionTools) -> None:
     assert read.stated["party"]["adults"] == 4
     assert [m["meal"] for m in read.stated["meals"]] == ["dinner"]
     assert read.stated["cuisine"][0]["values"] == ["thai"]
+    holiday = _read(tools, "Staatsfeiertag 15.8., 12-18 Uhr, Kunstmuseum und danach ein thailändisches Abendessen")
+    assert holiday.stated["date"] == "2027-08-15"
+    assert holiday.not_understood == []  # every word of it was read: no "this looks like German" note
     gluten = _read(tools, "heute Abend glutenfrei essen gehen")
     assert gluten.stated["diet"] == ["gluten_free"]
     assert [(n.said, n.kind) for n in gluten.not_understood] == [("glutenfrei", "not_here")]  # no place tagged

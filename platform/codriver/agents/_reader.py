@@ -1211,7 +1211,7 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
                 f"{mention.said!r} could be several places; took {mention.name} ({mention.label}), "
                 f"others: {', '.join(mention.others[:3])}"
             )
-    masked = _towns(original, masked, draft, gazetteer, mentions, unresolved, after=origin_end)
+    masked = _towns(original, masked, draft, gazetteer, mentions, unresolved=unresolved, after=origin_end)
     marked = original
     for first, last, kind in sorted(spans, reverse=True):
         marked = f"{marked[:first]} @{kind}@ {marked[last:]}"
@@ -1266,8 +1266,8 @@ def _towns(
     draft: RequestDraft,
     gazetteer: Gazetteer,
     mentions: list[Mention],
-    unresolved: list[tuple[str, int]],
     *,
+    unresolved: list[tuple[str, int]],
     after: int | None,
 ) -> str:
     """Towns, villages and districts of the region named in the text: a start or an end, or where to be.

@@ -25,7 +25,7 @@ from codriver.agents._cuisine import cuisine_label, read_cuisines
 from codriver.agents._lexicon import DIET_WORDS, INTEREST_WORDS, MEAL_WINDOWS, MEAL_WORDS, NUMBER_WORDS
 from codriver.agents._linking import link_places
 from codriver.agents._reader import RequestDraft, is_negated, read_request
-from codriver.agents._when import country_of_zone, part_window
+from codriver.agents._when import country_of_zone, holiday_words, part_window
 from codriver.planning import (
     DIETS,
     Location,
@@ -723,7 +723,7 @@ _FOREIGN_WORDS = {
 }
 
 
-def _foreign(text: str, evidence: dict[str, str]) -> list[NotUnderstood]:
+def _foreign(text: str, evidence: dict[str, str], named_days: frozenset[str] = frozenset()) -> list[NotUnderstood]:
     """Words of another language that nothing was read from: said, with what is read instead."""
     words = re.findall(r"[^\W\d_]+", text.casefold())
     if len(words) < 2:
@@ -734,7 +734,11 @@ def _foreign(text: str, evidence: dict[str, str]) -> list[NotUnderstood]:
             used = fold(" ".join(evidence.values()))
             # "thailändisches" read as "thailandisches": compared without accents; the language's little words
             # ("und", "danach") carry no wish of their own
-            unread = [w for w in words if fold(w) not in used and w not in common and fold(w) not in common]
+            unread = [
+                w
+                for w in words
+                if fold(w) not in used and w not in common and fold(w) not in common and fold(w) not in named_days
+            ]
             if unread:
                 said = " ".join(dict.fromkeys(unread))[:120]
                 reason = (
@@ -844,7 +848,7 @@ async def understand(
             sources.update(dict.fromkeys(merged, "model"))
     unmet += [NotUnderstood(**item) for item in draft.not_understood]
     unmet += _towns_elsewhere(draft, context, gazetteer)
-    unmet += _foreign(text, draft.evidence)
+    unmet += _foreign(text, draft.evidence, holiday_words(context.country, context.now.year))
     if not draft.fields and not unmet and context.request is None and _THANKS.match(text):
         # "thanks, that was a great trip yesterday!": nothing asked, so nothing planned
         return Understanding(

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from codriver.agents._lexicon import NUMBER_WORDS
 
-__all__ = ["When", "country_of_zone", "parse_clock", "read_when"]
+__all__ = ["When", "country_of_zone", "holiday_words", "parse_clock", "read_when"]
 
 # "one" .. "twelve", as the reader's lexicon spells them
 _WORD_HOURS = {w: n for w, n in NUMBER_WORDS.items() if " " not in w and len(w) > 2 and w not in {"both", "twin"}}
@@ -389,6 +389,19 @@ def _norm(text: str) -> str:
 
 # "christmas shopping", "the Christmas market": things of the season, not the day itself
 _NOT_THE_DAY = r"shopping|markets?|lights|presents|gifts|party|parties|songs|carols|trees?|decorations|music|spirit"
+
+
+@lru_cache(maxsize=32)
+def holiday_words(country: str | None, year: int) -> frozenset[str]:
+    """Words of five letters or more of the country's holiday names ("staatsfeiertag"): words of a day, read."""
+    if not country:
+        return frozenset()
+    return frozenset(w for name, _ in _holiday_names(country, year) for w in _fold_words(name) if len(w) >= 5)
+
+
+def _fold_words(text: str) -> list[str]:
+    """The words of ``text`` without accents, case or punctuation."""
+    return re.findall(r"[^\W\d_]+", _norm(text))
 
 
 @lru_cache(maxsize=1024)
