@@ -25,9 +25,11 @@ when it has: the same day; departure and return within 15 min (the return the pl
 plan back earlier because it has nothing more to do differs in content, which the next criteria
 judge); the same start and end; every
 must-visit the form plan visits; every meal the form plan has, of the same kind and, when the form
-asked one, a cuisine the form asked; the diet respected wherever the form plan respects it; the same
-status (feasible or not, as the verifier found); and every wish the form could not meet reported
-(``relaxed``). A text that gets a question instead of a plan is as good on nothing.
+asked one, a cuisine the form asked; the diet respected wherever the form plan respects it; a status
+no worse (feasible or not, as the verifier found: a text plan that passes where the form's fails is
+not worse; ``all_same_status`` is the stricter figure that counts it as a difference, as before
+2026-12-07); and every wish the form could not meet reported (``relaxed``). A text that gets a
+question instead of a plan is as good on nothing.
 
 ``--show-dev-differences`` lists the development sets' differing requests; held-out sets are only
 ever reported in aggregate. ``--control`` plans the form a second time and compares it with itself
@@ -259,7 +261,10 @@ class Judge:
                 short["meals"] += f"{wish.meal} at {theirs[0].name}, not {'/'.join(wish.cuisine)}; "
         if form.diet and self._diet_kept(form_plan, form.diet) and not self._diet_kept(text_plan, form.diet):
             short["diet"] = f"{form.diet} not kept"
-        if form_plan.status != text_plan.status:
+        # a text plan the verifier passes where the form's fails is not worse (the strict figure counts it apart)
+        if form_plan.status != text_plan.status and not (
+            form_plan.status == "infeasible" and text_plan.status == "feasible"
+        ):
             short["status"] = f"{form_plan.status} / {text_plan.status}"
         said = fold(" ".join(text_plan.relaxed))
         unsaid = [w.said for w in form.not_met if fold(w.said) not in said]
@@ -343,6 +348,7 @@ def run_set(data: dict[str, Any], *, regions: Regions, limit: int | None, contro
             {
                 "text": item["text"],
                 "short": short,
+                "status_differs": text_plan is not None and text_plan.status != form_plan.status,
                 "request": request_differences(form, text, judge.name) if text is not None else {},
                 "no_plan": text is None,
                 "questions": understanding.questions,
@@ -356,6 +362,8 @@ def run_set(data: dict[str, Any], *, regions: Regions, limit: int | None, contro
     out["compared"] = len(rows)
     out["as_good"] = {c: sum(not r["short"][c] for r in rows) / n for c in CRITERIA}
     out["as_good"]["all"] = sum(not any(r["short"].values()) for r in rows) / n
+    # as before the text's better status counted as a difference: the same status on both sides
+    out["as_good"]["all_same_status"] = sum(not any(r["short"].values()) and not r["status_differs"] for r in rows) / n
     out["text_asked"] = sum(r["no_plan"] for r in rows)
     asked = [r for r in rows if not r["no_plan"]]
     out["same_request"] = {g: sum(not r["request"][g] for r in asked) / max(1, len(asked)) for g in FIELD_GROUPS}
@@ -374,7 +382,8 @@ def _print_set(name: str, entry: dict[str, Any], *, show: bool) -> None:
     same = ", ".join(f"{g} {share:.1%}" for g, share in entry["same_request"].items())
     print(f"   the text's request the same as the form's (a diagnostic, not a criterion): {same}")
     for criterion, share in entry["as_good"].items():
-        print(f"   {'text plan as good as the form plan' if criterion == 'all' else criterion:<36} {share:6.1%}")
+        label = {"all": "text plan as good as the form plan", "all_same_status": "  the same, status equal too"}
+        print(f"   {label.get(criterion, criterion):<36} {share:6.1%}")
     if "control" in entry:
         print(f"   control: the form planned twice, the same: {entry['control']:.1%}")
     ms = entry["median_ms"]

@@ -69,6 +69,11 @@ def test_a_town_named_is_never_a_place_said_missing(tools: RegionTools) -> None:
     start = _read(tools, "from Triesen to the Kunstmuseum Liechtenstein")
     assert start.stated["origin"]["name"] == "Triesen"
     assert start.stated["destination"]["place_id"] == _id(tools, "Kunstmuseum Liechtenstein")
+    river = _read(tools, "somewhere with a view down over the Rhine valley")
+    assert river.stated["interests"] == {"viewpoint": 1.0}
+    assert [(n.said, n.kind) for n in river.not_understood] == [("the Rhine", "not_read")]  # the Rhein, no stop
+    hotel = _read(tools, "start at hotel schaanerhof and end the day at the Park-Hotel Sonnenhof")
+    assert hotel.stated["origin"]["place_id"] == _id(tools, "Schaanerhof")
     abroad = _read(tools, "drive over to Bad Ragaz this afternoon")
     assert [(n.said, n.kind) for n in abroad.not_understood] == [("Bad Ragaz", "not_here")]
 

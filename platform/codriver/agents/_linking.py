@@ -326,6 +326,10 @@ _COUNT_WORDS = frozenset(_COUNT_WORD_LIST.split())
 _KIND_WORDS_AFTER = (
     r"kahvila|cafe|caf|ravintola|restaurant|bistro|baari|bar\b|pub\b|bookshop|kirja|museo|museum|galleria"
 )
+_CUED_LOW = re.compile(
+    r"\b(?:to|at|visit|see|then|and|via)\s+(?:the\s+)?"
+    r"(?:(?:hotel|hostel|cafe|café|restaurant|bar|pub|museum|gallery|church|chapel|park)\s+)?$"
+)
 _CUED_LOW_MIN = 5  # letters of a lower-case name read after "to"/"visit" in text that has capitals: "kiasma"
 _LAST_WORD_MIN = 8  # letters of a last word known alone: "tuomiokirkko", "rahamuseo"; not "kirkko"
 _KIND_PREFIXES = frozenset(
@@ -831,7 +835,8 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 and len(folded) >= _CUED_LOW_MIN
                 and english_frequency(folded) < _RARE_IN_ENGLISH
                 and not _english_word(folded)
-                and re.search(r"\b(?:to|at|visit|see|then|and|via)\s+$", text[max(0, start - 8) : start]) is not None
+                # "and the landesmuseum", "start at hotel schaanerhof": the cue, "the" and a kind word may come between
+                and _CUED_LOW.search(text[max(0, start - 24) : start]) is not None
             )
             if (
                 n == 1
@@ -851,7 +856,11 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             # "dinner at kosmos": a word after "at" that is no English word but a restaurant's own name is that place
             at_cue = re.search(r"\b(?:at|to)\s+$", text[max(0, start - 8) : start]) is not None
             if everyday and not (
-                (typed_low or (at_cue and lower_case_text and english_frequency(folded) < _RARE_IN_ENGLISH))
+                (
+                    typed_low
+                    or (at_cue and lower_case_text and english_frequency(folded) < _RARE_IN_ENGLISH)
+                    or cued_low  # "start at hotel schaanerhof": a rare word after its cue, exactly the hotel's name
+                )
                 and score == _EXACT
             ):
                 continue  # "bar" is no name; "finnjävel" typed in lower case is the restaurant

@@ -1153,7 +1153,10 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
             if near_what(original, mention):  # "a cafe near Havis Amanda": said, as the plan cannot keep "near"
                 draft.assumptions.append(f"{mention.name}: said as where, not as a stop (places are picked on the way)")
             continue
-        before = original[max(0, mention.start - 40) : mention.start].lower()
+        # "start at hotel schaanerhof": a kind word between the cue and a name that lacks it
+        lead = _KIND_LEAD.search(original, 0, mention.start)
+        cue_at = lead.start() if lead is not None else mention.start
+        before = original[max(0, cue_at - 40) : cue_at].lower()
         # a start or end keeps its name for the plan: a catalogue place by ID, a street by its position
         value: dict[str, Any] = (
             {"place_id": mention.place_id, "name": mention.name}
@@ -1251,6 +1254,7 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
     return masked
 
 
+_KIND_LEAD = re.compile(r"\b(?:hotel|hostel|cafe|café|restaurant|bar|pub)\s+$", re.IGNORECASE)
 _KIND_AFTER_TOWN = re.compile(
     r"\s+(?:[a-z]+\s+)?(?:airport|station|harbou?r|port|terminal|castle|palace|fortress|museum|church|cathedral|chapel|bridge|"
     r"hotel|hostel|cent(?:re|er)|square|park|market|hall|zoo|library|stadium|university|hospital|gallery|tower|"

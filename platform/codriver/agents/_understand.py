@@ -37,7 +37,7 @@ from codriver.planning import (
 )
 from codriver.regions import CATEGORIES
 from codriver.tools.geo import LatLon, haversine_m
-from codriver.tools.geocoding import Gazetteer, fold
+from codriver.tools.geocoding import LOCALITY_PLACES, Gazetteer, fold
 from codriver.tools.places import PlaceIndex
 
 __all__ = [
@@ -374,10 +374,11 @@ def _towns_elsewhere(draft: RequestDraft, context: PlanContext, gazetteer: Gazet
     return [
         NotUnderstood(
             said=said,
-            reason=f"{name} is a {kind} of the region: places are picked across the region, not only in {name}",
+            reason=f"{said} is a {kind} of the region: places are picked across the region, "
+            f"not only {'in' if kind in LOCALITY_PLACES else 'by'} {said}",
             kind="not_read",
         )
-        for said, name, kind, lat, lon in draft.towns
+        for said, _name, kind, lat, lon in draft.towns
         if at is None or haversine_m(at, LatLon(lat, lon)) > _TOWN_NEAR_M
     ]
 

@@ -26,6 +26,18 @@ _EXTRACT = """<?xml version='1.0' encoding='UTF-8'?>
     <tag k="place" v="hamlet"/><tag k="name" v="Malbun"/>
   </node>
   <node id="6" lat="47.1500" lon="9.5300" version="1"><tag k="amenity" v="cafe"/><tag k="name" v="Malbun"/></node>
+  <node id="7" lat="47.0700" lon="9.6000" version="1">
+    <tag k="natural" v="peak"/><tag k="name" v="Naafkopf"/><tag k="ele" v="2570"/>
+  </node>
+  <node id="8" lat="47.2000" lon="9.5000" version="1"/>
+  <node id="9" lat="47.2100" lon="9.5100" version="1"/>
+  <node id="10" lat="47.2200" lon="9.5200" version="1"/>
+  <way id="20" version="1">
+    <nd ref="8"/><nd ref="9"/><nd ref="10"/>
+    <tag k="waterway" v="river"/><tag k="name" v="Rhein"/><tag k="name:en" v="Rhine"/>
+  </way>
+  <way id="21" version="1"><nd ref="8"/><nd ref="9"/><tag k="waterway" v="ditch"/><tag k="name" v="Graben"/></way>
+  <way id="22" version="1"><nd ref="8"/><nd ref="9"/><tag k="highway" v="residential"/><tag k="name" v="Au"/></way>
 </osm>
 """
 
@@ -39,8 +51,17 @@ def extract(tmp_path: Path) -> Path:
 
 def test_named_settlements_are_read_with_their_other_names(extract: Path) -> None:
     entries = locality_entries(extract)
-    assert [(e.name, e.category) for e in entries] == [("Malbun", "hamlet"), ("Schaan", "village"), ("Vaduz", "town")]
-    schaan = entries[1]
+    assert [(e.name, e.category) for e in entries] == [
+        ("Malbun", "hamlet"),
+        ("Naafkopf", "peak"),
+        ("Rhein", "river"),  # a ditch or a street is none
+        ("Schaan", "village"),
+        ("Vaduz", "town"),
+    ]
+    rhine = entries[2]
+    assert rhine.aliases == ("Rhein", "Rhine")
+    assert (rhine.lat, rhine.lon) == (47.21, 9.51)  # the way's middle node: a point on the river
+    schaan = entries[3]
     assert schaan.kind == "locality"
     assert schaan.place_id is None  # never a stop
     assert schaan.aliases == ("Schaan", "Schan")
@@ -54,14 +75,15 @@ def test_the_names_are_kept_and_read_again_only_when_the_extract_changes(extract
     assert cached_locality_entries(extract, kept) == first
     # the kept file is what a later process reads: a changed one is used while the extract's stamp matches
     kept.write_text(kept.read_text(encoding="utf-8").replace('"Schan"', '"Schaa"'), encoding="utf-8")
-    assert cached_locality_entries(extract, kept)[1].aliases == ("Schaan", "Schaa")
+    assert cached_locality_entries(extract, kept)[3].aliases == ("Schaan", "Schaa")
     # an extract written anew is read again
     extract.write_text(_EXTRACT.replace("Malbun", "Steg"), encoding="utf-8")
     os.utime(extract, ns=(1, 1))
-    assert [e.name for e in cached_locality_entries(extract, kept)] == ["Schaan", "Steg", "Vaduz"]
+    renamed = ["Naafkopf", "Rhein", "Schaan", "Steg", "Vaduz"]
+    assert [e.name for e in cached_locality_entries(extract, kept)] == renamed
     # with the extract gone the kept names still serve
     extract.unlink()
-    assert [e.name for e in cached_locality_entries(extract, kept)] == ["Schaan", "Steg", "Vaduz"]
+    assert [e.name for e in cached_locality_entries(extract, kept)] == renamed
 
 
 def test_an_unreadable_extract_gives_no_names_not_an_error(tmp_path: Path) -> None:

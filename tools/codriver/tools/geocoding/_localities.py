@@ -1,11 +1,13 @@
-"""The towns, villages and districts of an OSM extract, for the gazetteer.
+"""The towns, villages, districts and natural features of an OSM extract, for the gazetteer.
 
 A region's catalogue holds the places one can visit; travellers also name where things are
-("lunch in Schaan", "start in Triesen", "a day in Vaduz"). Those names are OSM's
-``place=city|town|village|hamlet|suburb|quarter|neighbourhood|locality|island|islet`` nodes,
-with every name variant (``name``, ``name:en``, ``alt_name`` ...). They are no catalogue
-places: a stop is never planned at one. The gazetteer knows them so that such a name is not
-said to be missing from the region, and a start or end given as a town gets its position.
+("lunch in Schaan", "start in Triesen", "a day in Vaduz", "a view over the Rhine valley").
+Those names are OSM's ``place=city|town|village|hamlet|suburb|quarter|neighbourhood|locality|
+island|islet`` nodes, named peaks, capes and bays (``natural=*`` nodes), and named rivers,
+canals, lakes, valleys and ridges (ways, placed at their middle node), with every name variant
+(``name``, ``name:en``, ``alt_name`` ...). They are no catalogue places: a stop is never
+planned at one. The gazetteer knows them so that such a name is not said to be missing from
+the region, and a start or end given as a town gets its position.
 
 Reading the nodes of an extract streams the file once (about 0.3 s for the embedded
 Helsinki extract); the entries are kept in a small JSON file beside the graph cache, stamped
@@ -31,33 +33,59 @@ LOCALITY_PLACES = frozenset(
     {"city", "town", "village", "hamlet", "suburb", "quarter", "neighbourhood", "borough", "locality"}
     | {"island", "islet"}
 )
-_FORMAT = 1
+#: ``natural=*`` nodes and ``waterway=*``/``natural=*`` ways whose names say where things are.
+NATURAL_NODES = frozenset({"peak", "volcano", "cape", "bay", "spring", "valley", "saddle", "glacier"})
+NATURAL_WAYS = frozenset({"river", "canal", "water", "bay", "valley", "ridge", "glacier", "mountain_range", "strait"})
+_FORMAT = 2
+
+
+def _kind(tags: dict[str, str], *, way: bool) -> str | None:
+    if not way and tags.get("place") in LOCALITY_PLACES:
+        return tags["place"]
+    natural = tags.get("natural", "")
+    if way:
+        waterway = tags.get("waterway", "")
+        return waterway if waterway in {"river", "canal"} else natural if natural in NATURAL_WAYS else None
+    return natural if natural in NATURAL_NODES else None
 
 
 def locality_entries(pbf: Path) -> list[GazetteerEntry]:
-    """Every named ``place`` node of :data:`LOCALITY_PLACES` in the extract ``pbf``, sorted by name."""
+    """Every named town, district and natural feature (see the module) of the extract ``pbf``, sorted by name."""
     import osmium  # noqa: PLC0415  (pyosmium: only needed when an extract is read)
 
     entries: dict[tuple[str, str], GazetteerEntry] = {}
-    reader = osmium.FileProcessor(str(pbf), osmium.osm.NODE).with_filter(osmium.filter.KeyFilter("place"))
-    for node in reader:
-        if not isinstance(node, osmium.osm.Node):
+    reader = (
+        osmium.FileProcessor(str(pbf), osmium.osm.NODE | osmium.osm.WAY)
+        .with_locations()
+        .with_filter(osmium.filter.KeyFilter("place", "natural", "waterway"))
+    )
+    for item in reader:
+        if isinstance(item, osmium.osm.Way):
+            tags = {tag.k: tag.v for tag in item.tags}
+            kind = _kind(tags, way=True)
+            known = [n.location for n in item.nodes if n.location.valid()]
+            at = known[len(known) // 2] if known else None  # a river is long: a point on it, not off it
+        elif isinstance(item, osmium.osm.Node):
+            tags = {tag.k: tag.v for tag in item.tags}
+            kind = _kind(tags, way=False)
+            at = item.location if item.location.valid() else None
+        else:
             continue
-        tags = {tag.k: tag.v for tag in node.tags}
-        kind = tags.get("place", "")
         aliases = place_names(tags.get("name"), tags)
-        if kind not in LOCALITY_PLACES or not aliases or not node.location.valid():
+        if kind is None or not aliases:
+            continue
+        if at is None:
             continue
         entry = GazetteerEntry(
             name=aliases[0],
-            lat=float(node.location.lat),
-            lon=float(node.location.lon),
+            lat=float(at.lat),
+            lon=float(at.lon),
             kind="locality",
             place_id=None,
             category=kind,
             aliases=aliases,
         )
-        entries.setdefault((entry.name, kind), entry)  # a village mapped twice is one name
+        entries.setdefault((entry.name, kind), entry)  # a village mapped twice, a river in many ways: one name
     return sorted(entries.values(), key=lambda e: (e.name, e.category or ""))
 
 
