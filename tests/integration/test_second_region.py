@@ -62,6 +62,7 @@ def test_the_region_is_imported_with_its_zone_country_and_towns(tools: RegionToo
 def test_a_town_named_is_never_a_place_said_missing(tools: RegionTools) -> None:
     near = _read(tools, "a coffee in Vaduz this afternoon")
     assert not near.not_understood  # the day starts in Vaduz: nothing lost
+    assert not _read(tools, "a day in Vaduz").not_understood  # read: no "none of these words could be read"
     away = _read(tools, "lunch somewhere Italian in Schaan")
     said = {n.said: (n.kind, n.reason) for n in away.not_understood}
     assert said["Schaan"][0] == "not_read"  # the plan is not held to Schaan, and says so

@@ -79,6 +79,9 @@ _EVERYDAY_WORDS = """
 _GENERIC = _LINKERS | frozenset(_EVERYDAY_WORDS.split())
 _CUE = (
     r"(?:lunch|dinner|breakfast|brunch|supper|eat|coffee|drinks?) (?:in|near|around|at)|(?:day )?trip to|"
+    # "the abbey library in St. Gallen", "a day in Zurich": a sight or a day in a town the region may lack
+    r"(?:museum|gallery|library|castle|church|cathedral|abbey|monastery|palace|zoo|day|trip|weekend|afternoon|"
+    r"morning|evening|somewhere|something)s? (?:in|at)|"
     r"(?:ferry|boat|cruise|train|bus|flight|fly|flying|sail(?:ing)?) (?:over )?to|"
     r"driv(?:e|ing) (?:over |up |down |out )?to|head(?:ing)? (?:over |up |down |out )?to|"
     r"(?:go|going|pop|popping) (?:over|up|down|out) to|(?:boat|ferry|canoe) (?:trip|ride|tour) (?:on|to|across)|"
@@ -903,7 +906,7 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
     for cue in re.finditer(rf"\b(?i:{_CUE})\s+", text):
         if re.match(r"(?i)fr(?:om|[aå]n)\b", cue.group(0)) and CAME_FROM.search(text[: cue.start()]):
             continue  # "my sister is visiting from Tampere": where she comes from, no start of the trip
-        sentence_end = re.search(r"[.!?]", text[cue.end() :])
+        sentence_end = re.search(r"(?<!\bSt)(?<!\bSte)(?<!\bMt)(?<!\bFt)[.!?]", text[cue.end() :])
         tail_end = cue.end() + (sentence_end.start() if sentence_end else len(text) - cue.end())
         # the cue's own name, then each ", Name" / "and Name" of the list it opens
         for match in re.finditer(rf"(?:^|,\s*|\s(?:and|&)\s+)(?:(?i:the)\s+)?{name_run}", text[cue.end() : tail_end]):
@@ -1135,7 +1138,10 @@ def _missing_name(
     )
 
 
-_NAME_RUN = r"((?:[A-ZÅÄÖ][\w'\u2019-]*)(?:\s+(?:of\s+|de\s+|la\s+|du\s+)?[A-ZÅÄÖ][\w'\u2019-]*)*)"
+# "St. Gallen", "Mt. Pilatus": an abbreviation's full stop does not end the name
+_NAME_RUN = (
+    r"((?:(?:St|Ste|Mt|Ft)\.\s*)?(?:[A-ZÅÄÖ][\w'\u2019-]*)(?:\s+(?:of\s+|de\s+|la\s+|du\s+)?[A-ZÅÄÖ][\w'\u2019-]*)*)"
+)
 # "Kunsthalle Helsinki (Taidehalli) and then Kiasma": a name's other name in brackets goes with it
 _BRACKETED = r"(?:\s*\([^()]{1,40}\))?"
 _LIST_SEPARATOR = _BRACKETED + r"\s*(?:,|;|&|\+|/|->|→|>|\s(?:and|then|and then|or)\s)\s*(?:(?i:the)\s+)?"

@@ -1247,6 +1247,10 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
             continue  # a town of the region, read above
         # "Uspenski Cathedral": the kind of place in a name the region lacks is no wish for that kind
         masked = masked[:start] + " " * len(name) + masked[start + len(name) :]
+        # "the abbey library in St. Gallen": a sight of a town the region lacks is no wish for its kind here
+        sight = _SIGHT_IN.search(original, 0, start)
+        if sight is not None:
+            masked = masked[: sight.start()] + " " * (sight.end() - sight.start()) + masked[sight.end() :]
         draft.unresolved_places.append(name)
         draft.not_understood.append({"said": name, "reason": f"no place called {name!r} in {where}"})
         if _ORIGIN_BEFORE.search(original[max(0, start - 40) : start].lower()) and "origin" not in draft.fields:
@@ -1254,6 +1258,12 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
     return masked
 
 
+_SIGHT_IN = re.compile(
+    # definite: "a museum in San Francisco" is a kind wished for, "the abbey library in St. Gallen" one sight
+    r"\bthe\s+(?:[a-z]+\s+)?(?:museum|gallery|library|castle|church|cathedral|abbey|monastery|palace|zoo)"
+    r"\s+(?:in|at)\s+$",
+    re.IGNORECASE,
+)
 _KIND_LEAD = re.compile(r"\b(?:hotel|hostel|cafe|café|restaurant|bar|pub)\s+$", re.IGNORECASE)
 _KIND_AFTER_TOWN = re.compile(
     r"\s+(?:[a-z]+\s+)?(?:airport|station|harbou?r|port|terminal|castle|palace|fortress|museum|church|cathedral|chapel|bridge|"

@@ -857,7 +857,7 @@ async def understand(
             not_understood=[NotUnderstood(said=text.strip()[:40], reason=_NO_TRIP, kind="not_read")],
             questions=["What would you like to do next? For example: a museum and lunch tomorrow."],
         )
-    if not draft.fields and not unmet and not draft.questions and context.request is None:
+    if not draft.fields and not unmet and not draft.questions and not draft.towns and context.request is None:
         # "Tre smeder-statyn vid Aleksandersgatan": nothing of it was read; the day planned on the usual kinds
         # says so, rather than passing for what was asked
         unmet.append(NotUnderstood(said=text.strip()[:80], reason=_NOTHING_READ, kind="not_read"))

@@ -1182,7 +1182,7 @@ def test_party_and_charge_in_other_words(
 
 def test_a_name_the_region_lacks_keeps_its_kind_and_a_start_elsewhere_still_has_an_end(tools: RegionTools) -> None:
     vasa = _understand(tools, "the Vasa ship museum in Stockholm")
-    assert [n.said for n in vasa.not_understood] == ["Vasa ship museum"]
+    assert [n.said for n in vasa.not_understood] == ["Vasa ship museum", "Stockholm"]  # its town is said too
     assert "interests" not in vasa.stated  # the museum is the one named, no wish for another
     arthur = _understand(tools, "from helsinki airport to hotel arthur")
     assert arthur.stated["destination"]["name"] == "Hotel Arthur"
@@ -1973,3 +1973,12 @@ def test_a_town_of_the_region_is_where_not_a_start_when_a_place_is_named_after_i
     start = _understand(tools, "start from Kaartinkaupunki at 10, the Ateneum")
     assert start.stated["origin"]["name"] == "Kaartinkaupunki"
     assert not start.not_understood
+
+
+def test_a_sight_of_a_town_the_region_lacks_is_said_and_a_kind_there_is_still_a_wish(tools: RegionTools) -> None:
+    abbey = _understand(tools, "then the abbey library in St. Gallen")
+    assert [(n.said, n.kind) for n in abbey.not_understood] == [("St. Gallen", "not_here")]  # not "St"
+    assert "library" not in abbey.stated.get("interests", {})  # that one library, no wish for one here
+    paris = _understand(tools, "I want to go to a Museum in Paris")
+    assert [n.said for n in paris.not_understood] == ["Paris"]
+    assert paris.stated["interests"] == {"museum": 1.0}  # a kind of place: one here will do
