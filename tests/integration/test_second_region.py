@@ -77,6 +77,10 @@ def test_a_town_named_is_never_a_place_said_missing(tools: RegionTools) -> None:
     assert hotel.stated["origin"]["place_id"] == _id(tools, "Schaanerhof")
     abroad = _read(tools, "drive over to Bad Ragaz this afternoon")
     assert [(n.said, n.kind) for n in abroad.not_understood] == [("Bad Ragaz", "not_here")]
+    heidi = _read(tools, "Heidi's village at Maienfeld")
+    assert "Maienfeld" in [n.said for n in heidi.not_understood if n.kind == "not_here"]
+    slip = _read(tools, "skimusem in vaduz then lunch at the Ratskeller")  # first word, one letter off
+    assert slip.stated["must_visit"] == [_id(tools, "Skimuseum"), _id(tools, "Ratskeller")]
 
 
 def test_names_without_their_town_or_country_holidays_and_francs(tools: RegionTools) -> None:

@@ -81,7 +81,7 @@ _CUE = (
     r"(?:lunch|dinner|breakfast|brunch|supper|eat|coffee|drinks?) (?:in|near|around|at)|(?:day )?trip to|"
     # "the abbey library in St. Gallen", "a day in Zurich": a sight or a day in a town the region may lack
     r"(?:museum|gallery|library|castle|church|cathedral|abbey|monastery|palace|zoo|day|trip|weekend|afternoon|"
-    r"morning|evening|somewhere|something)s? (?:in|at)|"
+    r"morning|evening|somewhere|something|village|town|city)s? (?:in|at)|"
     r"(?:ferry|boat|cruise|train|bus|flight|fly|flying|sail(?:ing)?) (?:over )?to|"
     r"driv(?:e|ing) (?:over |up |down |out )?to|head(?:ing)? (?:over |up |down |out )?to|"
     r"(?:go|going|pop|popping) (?:over|up|down|out) to|(?:boat|ferry|canoe) (?:trip|ride|tour) (?:on|to|across)|"
@@ -734,7 +734,9 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
             # "ateneumm" typed all in lower case: a near miss of a long word, not one of ours
             typed_low = (
                 n == 1
-                and lower_case_text
+                # all in lower case, or first in the text or after a visiting word ("skimusem in vaduz then ...")
+                and (lower_case_text or start == 0 or _CUED_LOW.search(text[max(0, start - 24) : start]) is not None)
+                and not said[:1].isupper()
                 and len(folded) >= _LOW_TYPO_MIN
                 and folded not in _GENERIC
                 and folded not in _FOOD_WORDS
@@ -800,6 +802,7 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 score < _EXACT
                 and score != _INFLECTED_SCORE  # "Rikhardinkadun kirjastoon": the name's own lower-case word, inflected
                 and not lower_case_text
+                and not typed_low  # "skimusem" first in the text: a long rare word, one slip off a sight's name
                 and any(not w[:1].isupper() and fold(w) not in _LINKERS for w, _, _ in run)
             ):
                 continue  # "get in Helsinki" is not "Lost In Helsinki": a near miss must be written as a name
