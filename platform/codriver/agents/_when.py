@@ -51,7 +51,12 @@ CLOCK = (
 _EVENING = r"(?:in the evening|this evening|at night|tonight|pm|p\.m\.)"
 _MORNING = r"(?:in the morning|this morning|am|a\.m\.)"
 _MEAL_BEFORE = re.compile(r"\b(?:breakfast|brunch|lunch|dinner|supper|eat|meal)\b[^,.;:]{0,30}$")
-_MEAL_FIRST = re.compile(r"\W*(?:[\w'-]+\s+){0,2}(?:breakfast|brunch|lunch|dinner|supper)\b[^,.;:]{0,30}$")
+# the meal first in the text: two words before it, or a few that name nothing else to do ("20 € a head for dinner")
+_MEAL_FIRST = re.compile(
+    r"\W*(?:(?:[\w'-]+\s+){0,2}|(?:(?!(?:then|and|after|before|visit|see|museum|gallery|park|walk|tour|church|"
+    r"bar|pub|cafe|coffee|drinks?|shopping)\b)[\w'€$£-]+\s+){0,6})"
+    r"(?:breakfast|brunch|lunch|dinner|supper)\b[^,.;:]{0,30}$"
+)
 _MEAL_MOVED = re.compile(
     r"\b(?:breakfast|brunch|lunch|dinner|supper)\s+(?:a (?:bit|little)\s+)?(?:later|earlier|sooner)\b[^.;:]{0,12}$"
 )

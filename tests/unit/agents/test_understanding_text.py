@@ -1982,3 +1982,11 @@ def test_a_sight_of_a_town_the_region_lacks_is_said_and_a_kind_there_is_still_a_
     paris = _understand(tools, "I want to go to a Museum in Paris")
     assert [n.said for n in paris.not_understood] == ["Paris"]
     assert paris.stated["interests"] == {"museum": 1.0}  # a kind of place: one here will do
+
+
+def test_a_meal_first_among_words_that_name_nothing_else_to_do_starts_the_trip(tools: RegionTools) -> None:
+    first = _understand(tools, "20 € a head for dinner tonight from 19:00, 5 of us, Indian")
+    assert first.stated["depart_at"] == "2026-12-09T19:00:00+02:00"  # had left at 18:00, the evening's start
+    later = _understand(tools, "a museum then dinner from 19:00")
+    assert "depart_at" not in later.stated  # the museum comes first: 19:00 is the dinner's
+    assert later.stated["meals"][0]["earliest"] == "19:00"
