@@ -1014,11 +1014,13 @@ def _read_part(text: str, when: When) -> None:
         return
     part = re.search(
         r"\b(?<!for the )(?<!for a )(?<!for one )(?:in the |this |tomorrow |on \w+ |\w+day )?"
-        r"(morning|afternoon|evening|night)\b|\b(tonight)\b|\b(morning|afternoon|evening)s only\b",
+        r"(morning|afternoon|evening|night)\b|\b(tonight)\b|\b(morning|afternoon|evening)s only\b"
+        # "for a morning swim", "an evening stroll": the part of the day of what is done
+        r"|(?<=for a )(morning|afternoon|evening) (?=(?:swim|walk|stroll|run|jog|dip|coffee|tour|visit|outing)\b)",
         text,
     )
     if part:
-        name = part.group(1) or part.group(3) or "night"  # "mornings only": the morning of the day
+        name = part.group(1) or part.group(3) or part.group(4) or "night"  # "mornings only": the morning of the day
         name = "evening" if part.group(2) else name
         if name == "night" and re.match(r"(?:tomorrow|on \w+|\w+day) ", part.group(0)):
             name = "evening"  # "Friday night", "tomorrow night": the evening of that day, not the small hours

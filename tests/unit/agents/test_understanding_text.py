@@ -1990,3 +1990,8 @@ def test_a_meal_first_among_words_that_name_nothing_else_to_do_starts_the_trip(t
     later = _understand(tools, "a museum then dinner from 19:00")
     assert "depart_at" not in later.stated  # the museum comes first: 19:00 is the dinner's
     assert later.stated["meals"][0]["earliest"] == "19:00"
+
+
+def test_a_morning_swim_is_in_the_morning() -> None:
+    assert read_when("a swimming hall for a morning swim tomorrow", NOW, country="FI").part == "morning"
+    assert read_when("for a morning, a museum", NOW, country="FI").part is None  # a length, said apart
