@@ -122,3 +122,38 @@ def test_a_typed_request_plans_and_passes_the_verifier(tools: RegionTools) -> No
     assert any(s.kind == "meal" for s in plan.stops)
     assert plan.stops[0].depart_at is not None
     assert plan.stops[0].depart_at.astimezone(VADUZ).hour == 10
+
+
+def test_what_a_new_user_typed_on_the_second_region(tools: RegionTools) -> None:
+    """Found by a helper's trial of 60 requests of its own wording through the CLI (fixed in the same round)."""
+    museums = _read(tools, "Visit the Liechtenstein National Museum on Tuesday. Then the stamp museum and coffee.")
+    assert museums.stated["must_visit"] == [
+        _id(tools, "Liechtensteinisches Landesmuseum Vaduz"),
+        _id(tools, "Postmuseum"),
+    ]  # both had been said to be missing
+    assert not museums.not_understood
+    castle = _read(tools, "i want to see vaduz castle from close and have fondue for dinner")
+    assert castle.stated["must_visit"] == [_id(tools, "Schloss Vaduz")]  # had been "no place called 'See Vaduz Castle'"
+    assert castle.stated["cuisine"][0]["values"][0] == "swiss"  # fondue had been dropped
+    assert not _read(tools, "the Rhine monument in Schaan").not_understood  # where the monument is: no wish
+    german = _read(tools, "Ich möchte morgen das Kunstmuseum besuchen und danach im Restaurant Torkel zu Mittag essen.")
+    assert german.stated["date"] == "2027-04-21"  # "morgen" had been lost, the plan made for today
+    (lunch,) = german.stated["meals"]
+    assert (lunch["meal"], lunch["near"]["place_id"]) == ("lunch", _id(tools, "Torkel"))  # not a visit at 09:00
+    assert not german.not_understood
+    three = _read(tools, "wir sind zu dritt, günstig essen, zurück um 15 Uhr")
+    assert three.stated["party"]["adults"] == 3
+    assert three.stated["price"] == "cheap"
+    assert three.stated["return_by"].endswith("T15:00:00+02:00")
+    charge = _read(tools, "ev charging stop please, my tesla is at 20%, and a museum")
+    assert [(n.said, n.kind) for n in charge.not_understood] == [("charging stop", "not_here")]  # no charger here
+    stay = _read(tools, "we arrive at 11 and must leave by 13:30, something quick to see and fast food")
+    assert (stay.stated["depart_at"][11:16], stay.stated["return_by"][11:16]) == ("11:00", "13:30")
+    fast = _read(tools, "lunch at mcdonalds in triesen and then the gasometer")
+    assert fast.stated["meals"][0]["near"]["name"] == "McDonald's"  # the apostrophe left out when typed
+    party = _read(tools, "gasthof sonne in triesen for 6 people, 2 of them kids, 200 chf")
+    assert (party.stated["party"]["adults"], party.stated["party"]["children"]) == (4, 2)
+    assert not any("not said" in a for a in party.assumptions)  # had assumed "2 children (how many was not said)"
+    assert any("200 CHF compared as 200 EUR" in a for a in party.assumptions)
+    family = _read(tools, "family with 2 kids, a playground")
+    assert (family.stated["party"]["adults"], family.stated["party"]["children"]) == (2, 2)

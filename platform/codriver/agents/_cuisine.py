@@ -115,6 +115,8 @@ _DISHES: dict[str, tuple[str, ...]] = {
     r"buffet": ("buffet",),
     r"fine dining|gourmet|tasting menu": ("fine_dining",),
     r"local food|local cuisine|traditional food|reindeer|karelian pies?|lohikeitto": ("finnish", "regional", "nordic"),
+    r"fondue|raclette": ("swiss", "fondue", "cheese", "regional"),
+    r"k[aä]e?skn[oö]e?pfle|k[aä]e?sesp[aä]e?tzle": ("regional",),
     # "a traditional local lunch", "regional specialities": the region's own food, whatever the region
     r"(?:local|traditional)(?: local)? (?:lunch|dinner|meal|dish(?:es)?|specialit(?:y|ies)|fare)|"
     r"regional (?:food|cuisine|lunch|dinner|meal|dish(?:es)?|specialit(?:y|ies)|fare)": ("regional",),

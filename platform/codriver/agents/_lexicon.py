@@ -124,8 +124,9 @@ MEAL_WORDS: dict[str, str] = {
     r"breakfast|aamiai\w*|aamupala\w*|frukost\w*|fruhstuck\w*": "breakfast",
     r"brunch|brunssi\w*": "lunch",
     # "lounaaksi" (for lunch), "kasvisillallinen" (vegetarian dinner), "middagen": Finnish and Swedish
-    r"lunch|lounas\w*|lounaa\w*|\w+lounas|mittagessen": "lunch",
-    r"dinner|supper|evening meal|\w*illalli\w*|paivalli\w*|middag\w*|abendessen|abendbrot|nachtessen": "dinner",
+    r"lunch|lounas\w*|lounaa\w*|\w+lounas|mittagessen|mittag": "lunch",
+    r"dinner|supper|evening meal|\w*illalli\w*|paivalli\w*|middag\w*|abendessen|abendbrot|nachtessen|"
+    r"zu abend essen": "dinner",
 }
 
 # Default windows (local wall-clock) when a meal is wanted without a time.

@@ -246,6 +246,12 @@ def _alias_index(gazetteer: Gazetteer) -> tuple[dict[str, list[int]], list[str]]
                 owners = by_name.setdefault(folded, [])
                 if index not in owners:
                     owners.append(index)
+    # "mcdonalds", "kittys": a possessive's apostrophe is left out when typed (folded, "McDonald's" is "mcdonald s")
+    for index, entry in enumerate(gazetteer.entries):
+        for alias in entry.aliases if entry.kind == "place" else ():
+            joined = re.sub(r"(\w) s\b", r"\1s", fold(alias))
+            if joined != fold(alias) and joined not in by_name:
+                by_name[joined] = [index]
     # "Base Camp (Nepalese cuisine)" is "Base Camp": the note in brackets is no part of what people say
     for index, entry in enumerate(gazetteer.entries):
         for alias in entry.aliases if entry.kind == "place" else ():
@@ -1394,8 +1400,10 @@ def _lower_case_sights(
             continue
         words = match.group(1).split()
         # the run of words right before the kind that are neither linking nor everyday words of ours
-        while words and (fold(words[0]) in _LINKERS or LEXICAL.fullmatch(fold(words[0]))):
-            words = words[1:]
+        while words and (
+            fold(words[0]) in _LINKERS or fold(words[0]) in _CUE_VERBS or LEXICAL.fullmatch(fold(words[0]))
+        ):
+            words = words[1:]  # "to see vaduz castle": the words of wanting and seeing are no part of a name
         if not words or any(fold(w) in _LINKERS or fold(w) in _NOT_NAMING for w in words):
             continue  # "after church", "before the museum": when, not which
         if kind == "station" and fold(words[-1]) in _SERVICE_WORDS:

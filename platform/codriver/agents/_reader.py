@@ -95,6 +95,12 @@ _LOCAL_PARTY = {
     "neljalle": 4,
     "viidelle": 5,
     "kuudelle": 6,
+    # German: "wir sind zu dritt" (there are three of us)
+    "zweit": 2,
+    "dritt": 3,
+    "viert": 4,
+    "funft": 5,
+    "sechst": 6,
 }
 
 
@@ -180,7 +186,8 @@ def _party(text: str, draft: RequestDraft) -> None:
     # where "kahdelta" alone is also "at two o'clock")
     counted = counted or re.search(r"(?:euro\w*|eur|e|€)\s+(kahdelta|kolmelta|neljalta)\b", text)
     counted = counted or re.search(
-        rf"\b(?:{'|'.join(_LOCAL_PARTY)})\b|\b(?:for|vi ar|meita on) (?:tva|tre|fyra|fem|sex|kaksi|kolme|nelja|viisi|kuusi)\b",
+        rf"\b(?:{'|'.join(k for k in _LOCAL_PARTY if not k.endswith('t'))})\b|\bzu (?:zweit|dritt|viert|funft|sechst)\b|"
+        r"\b(?:for|vi ar|meita on) (?:tva|tre|fyra|fem|sex|kaksi|kolme|nelja|viisi|kuusi)\b",
         text,
     )
     total: int | None
@@ -226,6 +233,8 @@ def _party(text: str, draft: RequestDraft) -> None:
     )
     family = re.search(rf"\bfamily of {_NUM}\b", text)
     kids = kids or re.search(r"\b(?:our|my|the|with) (twins|triplets)\b", text)
+    # "6 people, 2 of them kids": the children among those counted
+    kids = kids or re.search(rf"\b{_NUM} of (?:them|whom|us) (?:are )?(?:kids|children|teens|teenagers)\b", text)
     if (bracketed or each) and not kids and not family:
         if bracketed:
             ages = bracketed.group(2)
@@ -245,6 +254,8 @@ def _party(text: str, draft: RequestDraft) -> None:
         if family:
             adults = max(1, _number(family.group(1)) - children)
             said.append(family.group(0))
+        elif adults == 1 and not grown and re.search(r"\b(?:a |the |our |my )?family\b", text):
+            adults = 2  # "family with 2 kids": the parents come too
     elif family:
         total = _number(family.group(1))
         adults, children = 2, max(0, total - 2)
@@ -354,11 +365,24 @@ def _budget(text: str, draft: RequestDraft) -> None:
         party = draft.fields.get("party", {"adults": 1, "children": 0})
         value *= party["adults"] + party["children"]
     draft.put("budget", value, match.group(0))
+    said = match.group(0)
+    for code, pattern in _CURRENCIES.items():
+        if re.search(pattern, said):
+            draft.fields["_budget_currency"] = code  # "CHF 150": said back, as costs are estimated in euros
+            break
 
 
+_CURRENCIES = {
+    "CHF": r"\bchf\b|\bsfr\b|\bfrancs?\b|\bfranken\b|\bfr\.",
+    "SEK": r"\bsek\b|\bkronor\b",
+    "NOK": r"\bnok\b|\bkroner\b",
+    "DKK": r"\bdkk\b",
+    "USD": r"\$|\busd\b|\bdollars?\b",
+    "GBP": r"£|\bgbp\b|\bpounds?\b",
+}
 _PRICE_WORDS = {
     "cheap": r"cheap(?:ly|est)?|inexpensive|budget[- ]friendly|on a budget|low[- ]cost|affordable|cheap eats|"
-    r"low[- ]budget|(?:nothing|not) (?:expensive|pricey)|edullinen|edullista|billig\w*",
+    r"low[- ]budget|(?:nothing|not) (?:expensive|pricey)|edullinen|edullista|billig\w*|gunstig\w*",
     "moderate": r"not too (?:pricey|expensive|dear)|nothing too (?:pricey|expensive|fancy)|reasonably priced|mid[- ]range|"
     r"mid[- ]?price[ds]?|moderate(?:ly priced)?|medium[- ]priced|average prices?|normal prices?",
     "expensive": r"splurge|fancy|upscale|fine dining|high[- ]end|luxur(?:y|ious)|treat ourselves|"
@@ -748,7 +772,7 @@ def _meals(text: str, draft: RequestDraft) -> None:
 
 _A_BITE = re.compile(
     r"\b(?:a bite(?: to eat)?|something to eat|(?:grab|get) (?:some )?food|eat something|(?:we'?re|i'?m) (?:so )?hungry|"
-    r"essen gehen|(?:etwas|was) (?:zu )?essen)\b"
+    r"essen gehen|(?:etwas|was) (?:zu )?essen|(?<!zu mittag )(?<!zu abend )essen)\b"
 )
 _DINNER_FROM_HOUR = 16
 _LOW_CHARGE = 0.1
@@ -765,6 +789,24 @@ _ANYTHING = (
 )
 _FOOD_PLACES = frozenset({"restaurant", "cafe", "fast_food", "bar", "pub", "food_court", "ice_cream"})
 _AT_PLACE_KM = 0.005  # "lunch at Kappeli": at that very place, not the restaurant next door (30 m had let one in)
+
+
+def _meal_at_the_one_restaurant(draft: RequestDraft) -> None:
+    """ "the Kunstmuseum, then Restaurant Torkel for lunch", "lunch 12:00 at Restaurant Forum": one restaurant named
+    and one meal wished, with no place said for it, is where the meal is eaten (not a visit beside a meal elsewhere)."""
+    meals = [m for m in draft.fields.get("meals", []) if m["meal"] in {"lunch", "dinner"}]
+    if len(meals) != 1 or any("near" in m for m in draft.fields.get("meals", [])):
+        return
+    eateries = [
+        link
+        for link in draft.linked
+        if link["field"] == "must_visit" and link.get("category") in {"restaurant", "fast_food"}
+    ]
+    if len(eateries) != 1:
+        return
+    meals[0]["near"] = {"place_id": eateries[0]["value"], "name": eateries[0]["name"]}
+    meals[0]["near_km"] = _AT_PLACE_KM
+    draft.evidence[f"meal:{meals[0]['meal']}:near"] = eateries[0]["said"]
 
 
 def _meals_near(text: str, draft: RequestDraft) -> None:
@@ -1300,17 +1342,17 @@ def _towns(
     seen: set[str] = set()
     for found in re.finditer(rf"(?<![\w'\u2019-])(?={_TOWN_WORDS})", original):
         start = found.start()
-        if any(first <= start < last for first, last in taken):
-            continue
         words = re.match(_TOWN_WORDS, original[start:])
         assert words is not None
         tokens = words.group(0).split()
         for size in range(len(tokens), 0, -1):  # the longest run of words that names a town
             said = " ".join(tokens[:size])
             town = gazetteer.locality(said)
+            end = start + len(said)
             if town is None or (size == 1 and said.islower() and len(said) < 5):
                 continue
-            end = start + len(said)
+            if any(first < end and start < last for first, last in taken):
+                continue  # "the rhine monument": words of a place linked or said missing
             if _KIND_AFTER_TOWN.match(original[end:]):
                 break  # "Helsinki Airport", "Vaduz Castle": a place named after the town, not the town
             taken.append((start, end))
@@ -1338,6 +1380,11 @@ def _towns(
                         "category": town.category,
                     }
                 )
+            elif any(
+                m.end <= start and re.fullmatch(r"\s*,?\s*(?:in|at|near|by)\s+", original[m.end : start])
+                for m in mentions
+            ):
+                pass  # "the Rhine monument in Schaan": where the place named is, no wish of its own
             elif town.name not in seen:
                 seen.add(town.name)
                 draft.towns.append((said, town.name, town.category or town.kind, town.lat, town.lon))
@@ -1356,7 +1403,10 @@ _START_DESCRIBED = re.compile(
     r"market(?: hall)?|library|park|centre|center|mall|bridge))\b"
 )
 _MOST_OF_A_KIND = 6  # "3 museums" is a count of stops; "10 museums" in a day is no plan anyone drives
-_FILLERS = re.compile(r"\b(?:u+m+|u+h+|e+r+m+|h+m+|u+h+m+|e+h+m+)\b,?\s*", re.IGNORECASE)
+# "um" before an hour said with "Uhr" is German "at" ("zurück um 15 Uhr"), no filler
+_FILLERS = re.compile(
+    r"\b(?:u+m+(?!\s+\d{1,2}(?:[:.]\d{2})?\s*uhr\b)|u+h+|e+r+m+|h+m+|u+h+m+|e+h+m+)\b,?\s*", re.IGNORECASE
+)
 
 
 def _points(original: str, draft: RequestDraft) -> str:
@@ -1449,6 +1499,17 @@ def _cuisines(text: str, draft: RequestDraft, region_cuisines: frozenset[str]) -
     seen: set[tuple[str, ...]] = set()
     # "🍕🍕", "sushi... more sushi": one wish said twice is one wish
     wishes = [w for w in wishes if tuple(w.values) not in seen and not seen.add(tuple(w.values))]  # type: ignore[func-returns-value]
+    # "schnitzel and beer German style", "a German schnitzel": the cuisine said in the same clause as a dish of it
+    # is that one wish ("Turkish lunch tomorrow, a kebab is fine too" stays two)
+    wishes = [
+        w
+        for w in wishes
+        if not any(
+            set(w.values) < set(o.values)
+            and not re.search(r"[,.;:!?]|\bor\b", text[min(o.start, w.start) : max(o.start, w.start)])
+            for o in wishes
+        )
+    ]
     if not wishes:
         return
 
@@ -1543,6 +1604,7 @@ def read_request(
     if re.search(r"\b(?:back home|return home|home again|round trip|loop)\b", lowered):
         draft.fields["round_trip"] = True
     _meals_near(_normalise(text), draft)
+    _meal_at_the_one_restaurant(draft)
     if when.window_of_meal and {"interests", "must_visit"} & set(draft.fields):
         for name in ("depart_at", "return_by"):  # "lunch between 12 and 2, and a gallery": lunch's hours only
             draft.fields.pop(name, None)

@@ -357,6 +357,22 @@ def _merge_when_and_where(
     return added
 
 
+_CHARGING_WISH = re.compile(
+    r"\b(?:charg(?:e|ing)(?: stop| station| point| break)?s?|chargers?|recharg\w*|"
+    r"top(?:ping)? up the (?:battery|car))\b"
+)
+
+
+def _no_chargers(text: str, context: PlanContext) -> list[NotUnderstood]:
+    """ "a charging stop please" where the region has no charging station: said, never a plan that seems to keep it."""
+    if context.categories is None or "charging_station" in context.categories:
+        return []
+    wish = _CHARGING_WISH.search(text.casefold())
+    if wish is None or is_negated(text.casefold(), wish.start()):
+        return []
+    return [NotUnderstood(said=wish.group(0), reason="no charging station in this region: no charging stop is planned")]
+
+
 _TOWN_NEAR_M = 3000.0  # a town this close to the start is where the day is anyway ("a day in Vaduz" from Vaduz)
 
 
@@ -715,7 +731,8 @@ _FINNISH = (
 _SWEDISH = "och vill imorgon idag middag barnen tillbaka kaffe gärna efter innan också"
 _GERMAN = (
     "und mit wir möchten morgen heute zum zur nach bitte mittagessen abendessen kinder dann zurück kaffee gerne uhr "
-    "danach ein eine einen der die das dem den im ins am um von bis für"
+    "danach ein eine einen der die das dem den im ins am um von bis für ich möchten möchte besuchen sehen zu essen "
+    "gehen sind restaurant gasthaus café oder auch noch"
 )
 _FOREIGN_WORDS = {
     "Finnish": frozenset(_FINNISH.split()),
@@ -849,6 +866,7 @@ async def understand(
             sources.update(dict.fromkeys(merged, "model"))
     unmet += [NotUnderstood(**item) for item in draft.not_understood]
     unmet += _towns_elsewhere(draft, context, gazetteer)
+    unmet += _no_chargers(text, context)
     unmet += _foreign(text, draft.evidence, holiday_words(context.country, context.now.year))
     if not draft.fields and not unmet and context.request is None and _THANKS.match(text):
         # "thanks, that was a great trip yesterday!": nothing asked, so nothing planned
@@ -866,6 +884,12 @@ async def understand(
     questions: list[str] = []
     if context.request is None or draft.questions:
         request, assumptions, questions = build_request(draft.fields, context, unmet)
+    said_in = draft.fields.get("_budget_currency")
+    if request is not None and said_in and said_in != request.currency and request.budget is not None:
+        assumptions.append(
+            f"budget {request.budget:.0f} {said_in} compared as {request.budget:.0f} {request.currency}: "
+            f"costs here are estimates in {request.currency}"
+        )
     questions = [*draft.questions, *questions] if draft.questions else questions
     if draft.questions:
         request = None

@@ -147,7 +147,8 @@ _RELATIVE = (
     r"in (?:\d|one|two|three|four|a couple of) weeks?|in a fortnight|a fortnight from (?:today|now)|"
     r"huomenna|ylihuomenna|tanaan|i morgon|imorgon|i overmorgon|i dag|idag|i ?kvall|tana iltana|"
     # German: "heute Abend", "morgen" (tomorrow; "morgen früh" tomorrow morning), "übermorgen"
-    r"heute|ubermorgen|morgen(?=,?\s+(?:\d|(?:fruh|vormittag|nachmittag|abend|mittag|um|ab|von)\b))"
+    # "heute Morgen", "am Morgen", "guten Morgen" are a morning, not tomorrow
+    r"heute|ubermorgen|(?<!am )(?<!heute )(?<!guten )(?<!jeden )(?<!den )(?<!this )(?<!good )morgen"
 )
 # words that name a day, first in a sentence before a place's name ("Huomenna Kiasmaan"): no part of the name
 DAY_WORDS = re.compile(rf"(?:{_WEEKDAY_NAMES}|{_RELATIVE})\b")
@@ -775,8 +776,10 @@ _BACK_NORDIC = (
 _RETURN_CUE = (
     # "from home at 9" is when the trip leaves home, not when it is back
     r"(?:back|(?<!from )(?<!leave )(?<!leaving )(?<!left )home|return(?:ing)?|done|finish(?:ed)?|end(?:ing)?|"
-    r"be (?:back|home)|arriv(?:e|ing) (?:home|back)|over)"
-    r"(?: \w+){0,2}?\s+(?:by|at|before|around|about|no later than|until|till|latest)\s*(?:(?:like|say|roughly)\s+)?"
+    r"be (?:back|home)|arriv(?:e|ing) (?:home|back)|over|zuruck)"
+    # German "zurück um 15 Uhr", "zurück bis 17 Uhr": back at three, by five
+    r"(?: \w+){0,2}?\s+(?:by|at|before|around|about|no later than|until|till|latest|um|bis|gegen|spatestens)\s*"
+    r"(?:(?:like|say|roughly)\s+)?"
 )
 
 
@@ -1193,6 +1196,12 @@ def _nordic_hours(text: str) -> str:
     return _NORDIC_HOUR.sub(clock, text)
 
 
+_STAY_SPAN = re.compile(
+    rf"\b(?:arriv(?:e|ing)|get(?:ting)? there|be there)\s+(?:at\s+|around\s+)?(?P<a>{CLOCK})"
+    rf"(?P<mid>[^.;]{{0,30}}?)\b(?:must|have to|need to|got to|has to)\s+leave\s+(?:by|before|at)\s+(?P<b>{CLOCK})"
+)
+
+
 def read_when(text: str, now: datetime, *, country: str | None = None) -> When:
     """The time fields of ``text`` (folded: lower case, no accents), relative to ``now`` (aware).
 
@@ -1206,6 +1215,10 @@ def read_when(text: str, now: datetime, *, country: str | None = None) -> When:
     text = re.sub(r"\b(\d{1,2}(?:[:.]\d{2})?)\s*-?ish\b", r"\1", text)  # "10-ish to 4": about ten
     # "from like two until seven", "back by like nine": a filler before an hour
     text = re.sub(rf"\blike\s+(?={_HOUR}\b)", "", text)
+    # "we arrive at 11 and must leave by 13:30": there from one hour to the other
+    text = _STAY_SPAN.sub(
+        lambda m: f"from {m['a']} to {m['b']}" + " " * (len(m.group(0)) - len(m["a"]) - len(m["b"]) - 9), text
+    )
     order = "MDY" if country == "US" else "DMY"
     text = COORDINATES.sub(lambda m: " " * len(m.group(0)), text)  # "from 60.1699,24.9384": a place, no clock
     text = _read_days(text, now, when, order=order)
