@@ -157,3 +157,12 @@ def test_what_a_new_user_typed_on_the_second_region(tools: RegionTools) -> None:
     assert any("200 CHF compared as 200 EUR" in a for a in party.assumptions)
     family = _read(tools, "family with 2 kids, a playground")
     assert (family.stated["party"]["adults"], family.stated["party"]["children"]) == (2, 2)
+
+
+def test_a_town_before_a_linking_word_is_the_town_and_the_hotel_is_where_one_starts(tools: RegionTools) -> None:
+    assert _read(tools, "from Triesen and a museum").stated["origin"]["name"] == "Triesen"
+    then = _read(tools, "lunch in Schaan then museum")
+    assert [n.said for n in then.not_understood] == ["Schaan"]  # not "Schaan ... museum", a place named after it
+    hotel = _read(tools, "Friday, starting from the hotel at 9, a museum")
+    assert hotel.not_understood == []  # had said "no place found for 'the hotel'"
+    assert hotel.stated["depart_at"].endswith("T09:00:00+02:00")

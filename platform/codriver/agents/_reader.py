@@ -95,13 +95,9 @@ _LOCAL_PARTY = {
     "neljalle": 4,
     "viidelle": 5,
     "kuudelle": 6,
-    # German: "wir sind zu dritt" (there are three of us)
-    "zweit": 2,
-    "dritt": 3,
-    "viert": 4,
-    "funft": 5,
-    "sechst": 6,
 }
+# German: "wir sind zu dritt" (there are three of us)
+_GERMAN_PARTY = {"zu zweit": 2, "zu dritt": 3, "zu viert": 4, "zu funft": 5, "zu sechst": 6}
 
 
 def _english(text: str) -> bool:
@@ -122,7 +118,7 @@ def _count(word: str) -> int:
 
 def _local_party(said: str) -> int | None:
     last = said.rsplit(maxsplit=1)[-1]
-    return _LOCAL_PARTY.get(last) or _SWEDISH_NUMBERS.get(last) or _FINNISH_NUMBERS.get(last)
+    return _GERMAN_PARTY.get(said) or _LOCAL_PARTY.get(last) or _SWEDISH_NUMBERS.get(last) or _FINNISH_NUMBERS.get(last)
 
 
 _KIN_AFTER_POSSESSIVE = re.compile(
@@ -186,7 +182,7 @@ def _party(text: str, draft: RequestDraft) -> None:
     # where "kahdelta" alone is also "at two o'clock")
     counted = counted or re.search(r"(?:euro\w*|eur|e|€)\s+(kahdelta|kolmelta|neljalta)\b", text)
     counted = counted or re.search(
-        rf"\b(?:{'|'.join(k for k in _LOCAL_PARTY if not k.endswith('t'))})\b|\bzu (?:zweit|dritt|viert|funft|sechst)\b|"
+        rf"\b(?:{'|'.join(_LOCAL_PARTY)}|{'|'.join(_GERMAN_PARTY)})\b|"
         r"\b(?:for|vi ar|meita on) (?:tva|tre|fyra|fem|sex|kaksi|kolme|nelja|viisi|kuusi)\b",
         text,
     )
@@ -1279,6 +1275,8 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
         and "origin" not in draft.fields
         and not any(m.start < start_said.end(1) and start_said.start(1) < m.end for m in mentions)
         and not any(start_said.start(1) <= at < start_said.end(1) for _, at in unresolved)  # said below already
+        # "starting from the hotel": where the traveller stays is the trip's usual start, nothing to find
+        and not re.fullmatch(r"(?:the|our|my) (?:hotel|hostel)", start_said.group(1).lower())
     ):
         # "from the railway station": a start described, not found, is said (the plan starts elsewhere)
         said = start_said.group(1)
@@ -1308,7 +1306,9 @@ _SIGHT_IN = re.compile(
 )
 _KIND_LEAD = re.compile(r"\b(?:hotel|hostel|cafe|café|restaurant|bar|pub)\s+$", re.IGNORECASE)
 _KIND_AFTER_TOWN = re.compile(
-    r"\s+(?:[a-z]+\s+)?(?:airport|station|harbou?r|port|terminal|castle|palace|fortress|museum|church|cathedral|chapel|bridge|"
+    # one word between ("Helsinki Central Station"), but no linking word ("Schaan then a museum" is the town)
+    r"\s+(?:(?!(?:and|then|or|to|the|a|an|with|for|in|at|on|of|after|before|via)\b)[a-z]+\s+)?"
+    r"(?:airport|station|harbou?r|port|terminal|castle|palace|fortress|museum|church|cathedral|chapel|bridge|"
     r"hotel|hostel|cent(?:re|er)|square|park|market|hall|zoo|library|stadium|university|hospital|gallery|tower|"
     r"lake|river|beach|island|old town)\b",
     re.IGNORECASE,
