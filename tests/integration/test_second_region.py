@@ -166,3 +166,17 @@ def test_a_town_before_a_linking_word_is_the_town_and_the_hotel_is_where_one_sta
     hotel = _read(tools, "Friday, starting from the hotel at 9, a museum")
     assert hotel.not_understood == []  # had said "no place found for 'the hotel'"
     assert hotel.stated["depart_at"].endswith("T09:00:00+02:00")
+
+
+def test_an_evening_said_of_one_thing_leaves_room_for_the_lunch(tools: RegionTools) -> None:
+    read = _read(tools, "Date: 15 August 2027, castle, fireworks in the evening. Lunch: regional food.")
+    assert "part_of_day" not in read.stated  # the whole day had been the evening, the lunch impossible
+    assert any("kept for what it was said of" in a for a in read.assumptions)
+    assert [n.reason for n in read.not_understood if n.said == "fireworks"] == [
+        "events are not in the catalogue (it holds places): check the day's programme"
+    ]
+    assert read.request is not None
+    plan = plan_trip(read.request, tools)
+    assert any(s.meal == "lunch" for s in plan.stops)
+    errands = _read(tools, "pharmacy then supermarket then back to the hotel")
+    assert errands.stated["max_per_category"] == 1  # one of each, not two pharmacies

@@ -544,7 +544,8 @@ def _interests(text: str, draft: RequestDraft) -> None:
             c
             for c, said, start in _categories(text, INTEREST_WORDS)
             if c in interests
-            and re.search(r"\b(?:a|an|one)\s+(?:\w+\s+)?$", text[max(0, start - 12) : start])
+            # "a museum and a café"; "pharmacy then supermarket": an errand said once is one stop
+            and (re.search(r"\b(?:a|an|one)\s+(?:\w+\s+)?$", text[max(0, start - 12) : start]) or c in _ERRANDS)
             and not said.endswith("s")
         ]
         if singular and len(singular) == len(interests):
@@ -664,6 +665,10 @@ _UNHELD_WISHES = (
         r"\b(?:anything|any food|any cuisine) (?:except|but|other than) [a-z]+\b",
         "a cuisine cannot be ruled out, only asked for",
     ),
+    (
+        r"\b(?:fireworks?|feuerwerk|parades?|festivals?|celebrations?|fest|christmas market|street party)\b",
+        "events are not in the catalogue (it holds places): check the day's programme",
+    ),
 )
 
 
@@ -766,6 +771,7 @@ def _meals(text: str, draft: RequestDraft) -> None:
         draft.evidence["meals"] = ", ".join(m["meal"] for m in meals)
 
 
+_ERRANDS = frozenset({"pharmacy", "supermarket", "fuel", "parking", "charging_station"})
 _A_BITE = re.compile(
     r"\b(?:a bite(?: to eat)?|something to eat|(?:grab|get) (?:some )?food|eat something|(?:we'?re|i'?m) (?:so )?hungry|"
     r"essen gehen|(?:etwas|was) (?:zu )?essen|(?<!zu mittag )(?<!zu abend )essen)\b"
@@ -785,6 +791,21 @@ _ANYTHING = (
 )
 _FOOD_PLACES = frozenset({"restaurant", "cafe", "fast_food", "bar", "pub", "food_court", "ice_cream"})
 _AT_PLACE_KM = 0.005  # "lunch at Kappeli": at that very place, not the restaurant next door (30 m had let one in)
+
+
+def _part_of_one_thing(draft: RequestDraft) -> None:
+    """ "the castle, lunch, fireworks in the evening": a part of the day said of one thing while a meal of another
+    part is wished is no window for the whole day (the lunch could not be had, and the plan was infeasible)."""
+    part = draft.fields.get("part_of_day")
+    meals = {m["meal"] for m in draft.fields.get("meals", [])}
+    outside = {"evening": {"breakfast", "lunch"}, "night": {"breakfast", "lunch"}, "morning": {"dinner"}}
+    if part not in outside or not meals & outside[part] or {"depart_at", "return_by"} & set(draft.fields):
+        return
+    said = draft.evidence.pop("part_of_day", part)
+    draft.fields.pop("part_of_day")
+    draft.assumptions.append(
+        f"'{said}' kept for what it was said of: the day is long enough for the {' and '.join(sorted(meals & outside[part]))}"
+    )
 
 
 def _meal_at_the_one_restaurant(draft: RequestDraft) -> None:
@@ -1605,6 +1626,7 @@ def read_request(
         draft.fields["round_trip"] = True
     _meals_near(_normalise(text), draft)
     _meal_at_the_one_restaurant(draft)
+    _part_of_one_thing(draft)
     if when.window_of_meal and {"interests", "must_visit"} & set(draft.fields):
         for name in ("depart_at", "return_by"):  # "lunch between 12 and 2, and a gallery": lunch's hours only
             draft.fields.pop(name, None)
