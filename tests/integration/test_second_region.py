@@ -180,3 +180,12 @@ def test_an_evening_said_of_one_thing_leaves_room_for_the_lunch(tools: RegionToo
     assert any(s.meal == "lunch" for s in plan.stops)
     errands = _read(tools, "pharmacy then supermarket then back to the hotel")
     assert errands.stated["max_per_category"] == 1  # one of each, not two pharmacies
+
+
+def test_sights_described_in_english_by_the_words_of_their_german_names(tools: RegionTools) -> None:
+    centre = _read(tools, "the geographic centre of Liechtenstein, a playground")
+    assert centre.stated["must_visit"] == [_id(tools, "Geografischer Mittelpunkt von Liechtenstein")]
+    road = _read(tools, "Roman road and the rhine monument, then lunch")
+    assert road.stated["must_visit"] == [_id(tools, "Römerstrasse"), _id(tools, "Rheindenkmal")]
+    ruins = _read(tools, "the castle ruins at Schellenberg")
+    assert ruins.stated["must_visit"] == [_id(tools, "Burgruinie Unterer Schellenberg")]

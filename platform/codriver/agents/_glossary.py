@@ -81,6 +81,7 @@ _STEMS: dict[str, str] = {
     "centre": "keskus centrum zentrum mittelpunkt centre centro",
     "center": "keskus centrum zentrum mittelpunkt centre centro",
     "roman": "roomalai romersk romisch romer romain romano rzymsk",
+    "road": "tie vag vej strasse weg route camino strada droga",
     "ruin": "raunio ruin ruine ruina rovina",
     "ruins": "raunio ruin ruine ruina rovina",
     "rhine": "rhein rhin reno rijn ren",

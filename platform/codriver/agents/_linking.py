@@ -430,6 +430,12 @@ _DESCRIBED = frozenset(
         "sculpture",
         "cafe",
         "restaurant",
+        "centre",
+        "center",
+        "road",
+        "ruin",
+        "ruins",
+        "cellar",
     }
 )
 # "the cathedral", "the station": said in lower case they still mean the one such landmark of a town
