@@ -1216,9 +1216,7 @@ def read_when(text: str, now: datetime, *, country: str | None = None) -> When:
     # "from like two until seven", "back by like nine": a filler before an hour
     text = re.sub(rf"\blike\s+(?={_HOUR}\b)", "", text)
     # "we arrive at 11 and must leave by 13:30": there from one hour to the other
-    text = _STAY_SPAN.sub(
-        lambda m: f"from {m['a']} to {m['b']}" + " " * (len(m.group(0)) - len(m["a"]) - len(m["b"]) - 9), text
-    )
+    text = _STAY_SPAN.sub(lambda m: f"from {m['a']} to {m['b']}".ljust(len(m.group(0))), text)
     order = "MDY" if country == "US" else "DMY"
     text = COORDINATES.sub(lambda m: " " * len(m.group(0)), text)  # "from 60.1699,24.9384": a place, no clock
     text = _read_days(text, now, when, order=order)

@@ -94,10 +94,11 @@ def _stamp(pbf: Path) -> list[int]:
     return [_FORMAT, stat.st_size, stat.st_mtime_ns]
 
 
-def _read(path: Path, stamp: list[int]) -> list[GazetteerEntry] | None:
+def _read(path: Path, stamp: list[int] | None) -> list[GazetteerEntry] | None:
+    """The kept entries; ``stamp`` None takes them whatever extract they came from (that extract is gone)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("stamp") != stamp:
+        if stamp is not None and data.get("stamp") != stamp:
             return None
         return [
             GazetteerEntry(
@@ -140,7 +141,7 @@ def cached_locality_entries(pbf: Path, path: Path) -> list[GazetteerEntry]:
     try:
         stamp = _stamp(pbf)
     except OSError:
-        cached = _read(path, _read_stamp(path))
+        cached = _read(path, None)
         if cached is None:
             logger.warning("the extract %s is gone: no town or district names for the gazetteer", pbf)
         return cached or []
@@ -157,12 +158,3 @@ def cached_locality_entries(pbf: Path, path: Path) -> list[GazetteerEntry]:
     except OSError as exc:
         logger.warning("could not keep the town names of %s in %s (%s): they are read again next time", pbf, path, exc)
     return entries
-
-
-def _read_stamp(path: Path) -> list[int]:
-    """The stamp a kept file was written with (the extract it came from is gone, its names are still good)."""
-    try:
-        stamp = json.loads(path.read_text(encoding="utf-8")).get("stamp")
-    except (OSError, ValueError, AttributeError):
-        return []
-    return stamp if isinstance(stamp, list) else []
