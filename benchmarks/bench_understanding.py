@@ -68,6 +68,7 @@ SETS = {
     "development 9": "understanding_dev9.yaml",
     "development 10": "understanding_dev10.yaml",
     "development liechtenstein": "understanding_dev_liechtenstein.yaml",
+    "development monaco": "understanding_dev_monaco.yaml",
 }
 HELD_OUT = {
     "held-out": "understanding_heldout.yaml",
@@ -81,11 +82,17 @@ HELD_OUT = {
     "held-out 9": "understanding_heldout9.yaml",
     "held-out 10": "understanding_heldout10.yaml",
     "held-out liechtenstein": "understanding_heldout_liechtenstein.yaml",
+    "held-out monaco": "understanding_heldout_monaco.yaml",
 }
-DEVELOPMENT = {f"development{n}" for n in ("", " 2", " 3", " 4", " 5", " 6", " 7", " 8", " 9", " 10", " liechtenstein")}
+DEVELOPMENT = {
+    f"development{n}" for n in ("", " 2", " 3", " 4", " 5", " 6", " 7", " 8", " 9", " 10", " liechtenstein", " monaco")
+}
 ORIGIN = {"place_id": "osm:way/8033120"}  # Ateneum: where every Helsinki request of the sets starts
 # Regions of sets other than the embedded Helsinki: a real extract each (see data/regions/README.md)
-REGION_FILES = {"liechtenstein": DATA / "regions" / "liechtenstein-2013-08-03.osm.pbf"}
+REGION_FILES = {
+    "liechtenstein": DATA / "regions" / "liechtenstein-2013-08-03.osm.pbf",
+    "monaco": DATA / "regions" / "monaco-2023-12-26.osm.pbf",
+}
 SGD_SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "sgd-train-travel.yaml"
 SGD_SAMPLE = DATA / "sgd-sample.yaml"
 FIELDS: dict[str, tuple[str, ...]] = {

@@ -7,46 +7,30 @@ holidays and currency, towns named as where things are.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from real_regions import load, place_id, read
 
-from codriver.agents._understand import PlanContext, Understanding, region_facts, understand
-from codriver.bootstrap import Runtime
-from codriver.planning import Location, plan_trip
+from codriver.agents._understand import Understanding, region_facts
+from codriver.planning import plan_trip
 from codriver.planning._region_world import RegionTools
-from codriver.regions import import_region
-from codriver.settings import Settings
 
-EXTRACT = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "regions" / "liechtenstein-2013-08-03.osm.pbf"
 VADUZ = ZoneInfo("Europe/Vaduz")
 NOW = datetime(2027, 4, 20, 10, 15, tzinfo=VADUZ)  # a Tuesday
 
 
 @pytest.fixture(scope="module")
 def tools(tmp_path_factory: pytest.TempPathFactory) -> RegionTools:
-    runtime = Runtime(Settings(data_dir=tmp_path_factory.mktemp("li-data")))
-    import_region(EXTRACT, settings=runtime.settings, engine=runtime.engine, name="liechtenstein")
-    return RegionTools.load(runtime, "liechtenstein")
+    return load(tmp_path_factory, "liechtenstein-2013-08-03.osm.pbf", "liechtenstein")
 
 
-def _id(tools: RegionTools, name: str) -> str:
-    assert tools.gazetteer is not None
-    (found,) = [e.place_id for e in tools.gazetteer.entries if e.kind == "place" and e.name == name and e.place_id]
-    return found
+_id = place_id
 
 
 def _read(tools: RegionTools, text: str) -> Understanding:
-    context = PlanContext(
-        now=NOW,
-        region="liechtenstein",
-        origin=Location(place_id=_id(tools, "Residence")),  # a hotel in Vaduz
-        **region_facts(tools),
-    )
-    return asyncio.run(understand(text, context=context, gazetteer=tools.gazetteer))
+    return read(tools, text, now=NOW, start="Residence")
 
 
 def test_the_region_is_imported_with_its_zone_country_and_towns(tools: RegionTools) -> None:

@@ -121,35 +121,36 @@ _DISHES: dict[str, tuple[str, ...]] = {
     r"(?:local|traditional)(?: local)? (?:lunch|dinner|meal|dish(?:es)?|specialit(?:y|ies)|fare)|"
     r"regional (?:food|cuisine|lunch|dinner|meal|dish(?:es)?|specialit(?:y|ies)|fare)": ("regional",),
 }
-# Finnish, Swedish and German adjectives of the same cuisines, as stems: "nepalilaista ruokaa", "japansk mat",
-# "thailändisches Abendessen" (folded: "thailandisches")
+# Finnish, Swedish, German and French adjectives of the same cuisines, as stems: "nepalilaista ruokaa",
+# "japansk mat", "thailändisches Abendessen" (folded: "thailandisches"), "cuisine japonaise"
 _LOCAL_STEMS: dict[str, tuple[str, ...]] = {
-    "japanese": ("japanilai", "japansk", "japanisch"),
-    "chinese": ("kiinalai", "kinesisk", "chinesisch"),
-    "indian": ("intialai", "indisk", "indisch"),
-    "nepalese": ("nepalilai", "nepalesisk", "nepalesisch"),
-    "thai": ("thaimaalai", "thailandsk", "thailandisch"),
-    "italian": ("italialai", "italiensk", "italienisch"),
-    "mexican": ("meksikolai", "mexikansk", "mexikanisch"),
-    "vietnamese": ("vietnamilai", "vietnamesisk", "vietnamesisch"),
-    "turkish": ("turkkilai", "turkisk", "turkisch"),
-    "greek": ("kreikkalai", "grekisk", "griechisch"),
-    "french": ("ranskalai", "fransk", "franzosisch"),
-    "spanish": ("espanjalai", "spansk", "spanisch"),
-    "korean": ("korealai", "koreansk", "koreanisch"),
+    "japanese": ("japanilai", "japansk", "japanisch", "japonais"),
+    "chinese": ("kiinalai", "kinesisk", "chinesisch", "chinois"),
+    "indian": ("intialai", "indisk", "indisch", "indien"),
+    "nepalese": ("nepalilai", "nepalesisk", "nepalesisch", "nepalais"),
+    "thai": ("thaimaalai", "thailandsk", "thailandisch", "thailandais"),
+    "italian": ("italialai", "italiensk", "italien"),  # "italien" is German's and French's stem
+    "mexican": ("meksikolai", "mexikansk", "mexikanisch", "mexicain"),
+    "vietnamese": ("vietnamilai", "vietnamesisk", "vietnamesisch", "vietnamien"),
+    "turkish": ("turkkilai", "turkisk", "turkisch", "turque"),
+    "greek": ("kreikkalai", "grekisk", "griechisch", "grec"),
+    "french": ("ranskalai", "fransk", "franzosisch", "francais"),
+    "spanish": ("espanjalai", "spansk", "spanisch", "espagnol"),
+    "korean": ("korealai", "koreansk", "koreanisch", "coreen"),
     "swiss": ("schweizer",),
     "austrian": ("osterreichisch",),
-    "german": ("deutsch",),
-    "lebanese": ("libanonilai", "libanesisk"),
-    "american": ("amerikkalai", "amerikansk"),
+    "german": ("deutsch", "allemand"),
+    "lebanese": ("libanonilai", "libanesisk", "libanais"),
+    "american": ("amerikkalai", "amerikansk", "americain"),
     "finnish": ("suomalai", "finsk"),
-    "russian": ("venalai", "rysk"),
-    "georgian": ("georgialai", "georgisk"),
-    "ethiopian": ("etiopialai", "etiopisk"),
+    "russian": ("venalai", "rysk", "russe"),
+    "georgian": ("georgialai", "georgisk", "georgien"),
+    "ethiopian": ("etiopialai", "etiopisk", "ethiopien"),
 }
 _FOOD_NOUN = (
     r"(?:ruoka\w*|ravintola\w*|lounas\w*|lounaa\w*|\w*illalli\w*|mat|maten|restaurang\w*|"
     r"essen|mittagessen|abendessen|kuche|kueche|kost|kuchen|"
+    r"resto|repas|dejeuner|souper|plats?|specialites?|"
     r"food|cuisine|restaurants?|resturants?|restaraunts?|places?|spots?|lunch|dinner|supper|breakfast|brunch|meal|"
     r"dishes|bite|takeaway|"
     r"take-away|kitchen|eatery|diner|bistro|joint)"
@@ -219,6 +220,8 @@ def read_cuisines(text: str, *, region_cuisines: frozenset[str] = frozenset()) -
             if not (
                 re.match(rf"\s*(?:\w+\s+){{0,2}}{_FOOD_NOUN}\b", after)
                 or re.search(rf"\b{_FOOD_LEAD}\s+(?:some\s+)?$", before)
+                # French puts the adjective after its noun: "un restaurant italien", "cuisine japonaise"
+                or (adjective in _LOCAL_STEMS and re.search(rf"\b{_FOOD_NOUN}\s+$", before))
                 or re.match(r"\s*(?:for|at) (?:lunch|dinner|supper|breakfast|brunch)\b", after)
                 or (meal_said and adjective in _STRONG_ADJECTIVES)
             ):
@@ -266,4 +269,17 @@ def _emoji(text: str) -> str:
 
 def food_words() -> frozenset[str]:
     """Single words that name a cuisine ("american", "indian"): never the name of one place."""
-    return frozenset(a for words in _REGIONAL.values() for a in words if " " not in a) | frozenset(_REGIONAL)
+    french = {f"{stem}{end}" for stem in (s for stems in _LOCAL_STEMS.values() for s in stems) for end in _FR_ENDS}
+    return (
+        frozenset(a for words in _REGIONAL.values() for a in words if " " not in a)
+        | frozenset(_REGIONAL)
+        | frozenset(w for w in french if re.fullmatch(_FR_ADJECTIVE, w))
+    )
+
+
+# French forms of the adjectives ("japonaise", "italienne", "grecque"): food words, never a place's name
+_FR_ENDS = ("", "e", "s", "es", "ne", "nes", "que")
+_FR_ADJECTIVE = (
+    r"(?:japonais|chinois|indien|nepalais|thailandais|italien|mexicain|vietnamien|turque?|grec|francais|espagnol|"
+    r"coreen|libanais|americain|russe|georgien|ethiopien|allemand)(?:e|ne|que)?s?"
+)

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from codriver.tools.geocoding import fold
 
-__all__ = ["covers", "looks_local", "phrases"]
+__all__ = ["covers", "looks_local", "names_kind", "phrases"]
 
 _STEMS: dict[str, str] = {
     # kinds of place
@@ -212,6 +212,11 @@ def looks_local(word: str) -> bool:
 
 def _stem_in(stem: str, tokens: Iterable[str]) -> bool:
     return any(t.startswith(stem) or (len(stem) >= _SHORT_INSIDE and stem in t) for t in tokens)
+
+
+def names_kind(word: str, token: str) -> bool:
+    """Whether a name's word (folded) is the kind said in English: "palais" is a "palace", "kirkko" a "church"."""
+    return token == word or _head(_table().get((word,), ()), token)
 
 
 def _head(stems: Iterable[str], last_token: str) -> bool:

@@ -25,10 +25,10 @@ __all__ = [
 
 INTEREST_WORDS: dict[str, str] = {
     r"museums?|(?<!street )(?<!public )art(?:s|sy|y)?(?! museum| galler)|culture|cultural|(?:old )?paintings|"
-    r"museo\w*|museer\w*|taide(?!museo)\w*|konst(?!ig)\w*": "museum",
+    r"museo\w*|museer\w*|taide(?!museo)\w*|konst(?!ig)\w*|musees?": "museum",
     r"exhibitions?": "museum",
     r"(?<!street )(?<!public )art(?:s|sy|y)?|galler(?:y|ies)|paintings?|culture|cultural|"
-    r"galleri\w*|taide(?!museo)\w*|konst(?!ig|museum)\w*|exhibitions?": "gallery",
+    r"galleri\w*|taide(?!museo)\w*|konst(?!ig|museum)\w*|exhibitions?|galeries? d'art|expositions?": "gallery",
     # "park" the place, not the verb ("where we can park", "park near the museum") nor a car park
     r"(?<!car )(?<!to )(?<!can )(?<!amusement )(?<!theme )(?<!water )(?<!caravan )(?<!rv )(?<!trampoline )(?<!trailer )"
     r"parks?(?! the car| near| nearby| close)|"
@@ -36,41 +36,47 @@ INTEREST_WORDS: dict[str, str] = {
     r"walk in the park|picnic|patch of grass|grassy|lawns?|"
     r"(?:the )?dogs? (?:can )?(?:run|play)|walk the dog|dog park|off (?:the )?lead|off[- ]leash|"
     r"stretch (?:our|my|the kids'?|their) legs|"
-    r"(?:a|for a|go for a) (?:walk|stroll)|strolls?|stroll(?:ing)? (?:along|around|by|through)": "park",
+    r"(?:a|for a|go for a) (?:walk|stroll)|strolls?|stroll(?:ing)? (?:along|around|by|through)|"
+    # French: "un parc", "les jardins", "une balade", "se promener"
+    r"parcs|jardins|(?:un|le|au|du|des|les) (?:parc|jardin)|balade|promenade|se promener|espaces? verts?": "park",
     # zoos, aquariums and theme parks are attractions only where the region has one (see SPECIAL_ATTRACTIONS)
     r"sights?|sightseeing|attractions?|landmarks?|tourist spots?|market halls?|indoor markets?|"
     r"(?:christmas|food|street|farmers'?|outdoor) markets?|"
     r"nahtavyy\w*|must[- ]sees|must[- ]see (?:things|places|sights|spots)|top sights|(?:the )?highlights|"
     r"things to see|what to see": "attraction",
-    r"histor(?:y|ic|ical)(?! museums?)|monuments?|memorials?|castles?|fortress|"
+    r"histor(?:y|ic|ical)(?! museums?)|monuments?|memorials?|castles?|fortress|historiques?|chateaux?|"
     r"architecture|(?:old|historic|historical) buildings|heritage": "historic",
-    r"views?|viewpoints?|panorama|panoramic|lookouts?|photo spots?|sunsets?|sunrise": "viewpoint",
+    r"views?|viewpoints?|panorama|panoramic|lookouts?|photo spots?|sunsets?|sunrise|"
+    r"points? de vue|belvederes?|vue sur (?:la mer|le port)|coucher de soleil": "viewpoint",
     r"coffee|cafes?|cafe|espresso|pastr(?:y|ies)|cake|bakery|ice ?cream|gelato|hot chocolate|cocoa|tea room|"
     r"kahvi\w*|kahvila\w*|kaffe|fika|lattes?|cappuccinos?|flat whites?|americanos?|mochas?|a cuppa|"
-    r"(?:(?<=a cup of )|(?<=some )|(?<=and )|(?<=afternoon )|(?<=high ))tea": "cafe",
+    r"(?:(?<=a cup of )|(?<=some )|(?<=and )|(?<=afternoon )|(?<=high ))tea|"
+    r"boulangerie|patisseries?|salon de the|un cafe|prendre un cafe|gouter|glaces?": "cafe",
     r"beers?|pints?|pubs?|bars?|drinks|a drink|cocktails?|wine|booze|nightlife|night ?clubs?|clubbing|nightcaps?|"
     r"olut\w*|oluet\w*|oluelle|kaljal\w*|baari\w*|baare\w*|pubi\w*|drinking|go(?:ing)? out for drinks|a night out|"
-    r"bar ?hopping": "bar",
+    r"bar ?hopping|un verre|boire un (?:verre|coup)|l'apero|apero|aperitif": "bar",
     r"playgrounds?|leikkipuisto\w*|lekplats\w*|lekpark\w*|swings|slides|climbing frames?|"
     r"(?:somewhere|a place|places?) (?:for the kids )?to play|"
     r"(?:kids|children) (?:can|could|want to|wanna|need to|to) (?:run around|play)|"
     r"burn off (?:some |their )?energy|let off (?:some )?steam|sandpits?|sandbox(?:es)?|"
-    r"kiipeil\w*|keinu\w*|liukum\w*|hiekkalaatik\w*": "playground",
+    r"kiipeil\w*|keinu\w*|liukum\w*|hiekkalaatik\w*|aires? de jeux|jeux pour (?:les )?enfants": "playground",
     r"churche?s?|cathedrals?|chapels?|places? of worship|worship|mass|(?:church|sunday) services?|evensong|religious|"
-    r"kyrk(?:a|or|orna|an)|kirkk?o\w*": "place_of_worship",
+    r"synagogues?|mosques?|temples?|"
+    r"kyrk(?:a|or|orna|an)|kirkk?o\w*|eglises?|chapelles?|(?<!la )(?<!le )cathedrale": "place_of_worship",
     r"statues?|sculptures?|street art|public art|artworks?|graffiti|murals?": "artwork",
     r"theat(?:er|re)s?|cinemas?|movies?|films?|(?:a|puppet|magic|comedy|live) shows?|shows|concerts?|opera|ballet|"
     r"musicals?|elokuv\w*|leffa\w*|teatteri\w*|jazz|blues|stand-?up|(?:pa )?bio(?:n|graf\w*)?|"
     r"live music|gigs?|comedy(?: clubs?| nights?)?|puppets?|"
     r"(?:see|watch|catch) (?:a|the) play|theatre plays?": "entertainment",
-    r"beach(?:es)?|swim(?:ming)?(?! pools?| halls?| baths?)": "beach",
+    r"beach(?:es)?|swim(?:ming)?(?! pools?| halls?| baths?)|plages?|(?:se )?baigner|baignade": "beach",
     r"librar(?:y|ies)|(?<!english )(?<!second-hand )(?<!used )(?<!comic )books|"
     r"(?:somewhere|a place|place) (?:quiet )?to read|reading rooms?|"
-    r"kirjasto\w*|bibliotek\w*": "library",
-    r"chemists?|pharmac(?:y|ies)|drugstores?|apteek\w*": "pharmacy",
+    r"kirjasto\w*|bibliotek\w*|bibliotheques?": "library",
+    r"chemists?|pharmac(?:y|ies)|drugstores?|apteek\w*|pharmacies?": "pharmacy",
     r"groceries|grocery(?: store| shop)?|supermarkets?|food shop|\w+kauppa(?:an|ssa|a)?|matbutik\w*|"
-    r"(?:somewhere|a place|a shop) to buy (?:the |some )?(?:food|groceries|snacks|bread|milk)": "supermarket",
-    r"loo|toilets?|restrooms?|bathroom|wc|washroom|vessa\w*": "toilets",
+    r"(?:somewhere|a place|a shop) to buy (?:the |some )?(?:food|groceries|snacks|bread|milk)|"
+    r"supermarches?|epiceries?|faire les courses": "supermarket",
+    r"loo|toilets?|restrooms?|bathroom|wc|washroom|vessa\w*|toilettes": "toilets",
     r"camping|campsites?|camp ?sites?|caravan parks?|rv parks?|somewhere to camp|leirinta\w*": "campsite",
     r"squares|town squares?|plazas?|market squares?|(?:a|one) square(?: or two)?(?! meal)": "square",
     # a bed for the night: a kind the catalogue has (tourism=hotel), asked for as such
@@ -109,24 +115,29 @@ SPECIAL_ATTRACTIONS: dict[str, str] = {
 }
 
 DIET_WORDS: dict[str, str] = {
-    # Finnish, Swedish and German words too, compounds included ("kasvisillallinen": a vegetarian dinner)
-    r"vegan|plant[- ]based|vegaani\w*|vegansk\w*|vegane[nrs]?": "vegan",
-    r"vegetarian|veggie|no meat|meat[- ]free|kasvis\w*|vegetaari\w*|vegetarisk\w*|vegetarisch\w*": "vegetarian",
+    # Finnish, Swedish, German and French words too, compounds included ("kasvisillallinen": a vegetarian dinner)
+    r"vegan|plant[- ]based|vegaani\w*|vegansk\w*|vegane[nrs]?|vegetalien\w*": "vegan",
+    r"vegetarian|veggie|no meat|meat[- ]free|kasvis\w*|vegetaari\w*|vegetarisk\w*|vegetarisch\w*|vegetarien\w*|"
+    r"sans viande": "vegetarian",
     r"halal": "halal",
-    r"kosher": "kosher",
-    r"gluten[- ]free|coeliac|celiac|no gluten|gluteeniton\w*|glutenfri\w*|glutenfrei\w*": "gluten_free",
-    r"lactose[- ]free|dairy[- ]free|no dairy|lactose intolerant|laktoositon\w*|laktosfri\w*|laktosefrei\w*": (
-        "lactose_free"
-    ),
+    r"kosher|casher|cacher|kasher": "kosher",
+    r"gluten[- ]free|coeliac|celiac|no gluten|gluteeniton\w*|glutenfri\w*|glutenfrei\w*|sans gluten|"
+    r"coeliaque": "gluten_free",
+    r"lactose[- ]free|dairy[- ]free|no dairy|lactose intolerant|laktoositon\w*|laktosfri\w*|laktosefrei\w*|"
+    r"sans lactose": ("lactose_free"),
 }
 
 MEAL_WORDS: dict[str, str] = {
-    r"breakfast|aamiai\w*|aamupala\w*|frukost\w*|fruhstuck\w*": "breakfast",
+    r"breakfast|aamiai\w*|aamupala\w*|frukost\w*|fruhstuck\w*|petit[- ]dej(?:euner)?": "breakfast",
     r"brunch|brunssi\w*": "lunch",
     # "lounaaksi" (for lunch), "kasvisillallinen" (vegetarian dinner), "middagen": Finnish and Swedish
-    r"lunch|lounas\w*|lounaa\w*|\w+lounas|mittagessen|mittag": "lunch",
+    r"lunch|lounas\w*|lounaa\w*|\w+lounas|mittagessen|mittag|(?<!petit-)(?<!petit )dejeuner|dej": "lunch",
     r"dinner|supper|evening meal|\w*illalli\w*|paivalli\w*|middag\w*|abendessen|abendbrot|nachtessen|"
-    r"zu abend essen": "dinner",
+    r"zu abend essen|souper|"
+    # French "dîner" (folded "diner"), not the American diner: after a French word or before one
+    r"(?<=le )diner|(?<=du )diner|(?<=au )diner|(?<=pour )diner|(?<=et )diner|(?<=un )diner(?= (?:\w+ )?a )|"
+    r"diner(?= (?:ce soir|vers|a \d|de |italien|japonais|chinois|indien|libanais|francais|"
+    r"\w+ (?:ce|a|au|vers)\b))": "dinner",
 }
 
 # Default windows (local wall-clock) when a meal is wanted without a time.
@@ -180,7 +191,7 @@ WEEKDAYS: dict[str, int] = {
 AVOID_CUES = (
     r"(?:no|not|avoid(?:ing)?|skip(?:ping)?|without|hate|don'?t (?:want|like)|nothing with|not into|except|ei|inte|"
     r"spare (?:me|us)|nothing|"
-    r"apart from|other than|anything but)"
+    r"apart from|other than|anything but|pas de|pas d'|sans|sauf|eviter|aucun)"
 )
 
 # "my sister is visiting from Tampere", "we just came from the park": where someone comes from is no trip start

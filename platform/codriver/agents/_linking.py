@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from codriver.agents._cuisine import food_words, read_cuisines
-from codriver.agents._glossary import covers, looks_local
+from codriver.agents._glossary import covers, looks_local, names_kind
 from codriver.agents._lexicon import AVOID_CUES, CAME_FROM, DIET_WORDS, INTEREST_WORDS, MEAL_WORDS
 from codriver.agents._when import DAY_WORDS
 from codriver.tools.geo import LatLon, haversine_m
@@ -170,6 +170,7 @@ def _towns_named(gazetteer: Gazetteer) -> frozenset[str]:
     return frozenset(n for n in names if len(n) >= 5 and " " not in n)
 
 
+_FOOD_BEFORE = re.compile(r"\b(?:restaurant|resto|cuisine|d[ée]jeuner|d[îi]ner|repas|plats?)\s+$", re.IGNORECASE)
 _FOOD_AFTER = re.compile(
     r"\s+(?:food|cuisine|dinner|lunch|breakfast|brunch|supper|meal|dishes|take-?away|curry|restaurant|buffet)\b",
     re.IGNORECASE,
@@ -436,11 +437,48 @@ _DESCRIBED = frozenset(
         "ruin",
         "ruins",
         "cellar",
+        # French kinds, said before the rest of a name ("la cathédrale", "le palais", "le jardin exotique")
+        "musee",
+        "cathedrale",
+        "eglise",
+        "chapelle",
+        "parc",
+        "jardin",
+        "jardins",
+        "palais",
+        "fontaine",
+        "gare",
+        "marche",
+        "port",
+        "plage",
+        "casino",
+        "synagogue",
+        "mosque",
     }
 )
 # "the cathedral", "the station": said in lower case they still mean the one such landmark of a town
 _FOOD_KINDS = frozenset({"cafe", "restaurant"})
-_UNIQUE_LANDMARKS = frozenset({"cathedral", "station", "opera", "zoo", "harbour", "harbor"})
+_UNIQUE_LANDMARKS = frozenset(
+    {
+        "cathedral",
+        "station",
+        "opera",
+        "zoo",
+        "harbour",
+        "harbor",
+        "cathedrale",
+        "gare",
+        "casino",
+        "port",
+        "palace",
+        "synagogue",
+        "mosque",
+    }
+)
+_DEFINITE = frozenset({"the", "le", "la", "les"})
+# Kinds of landmark said in English of a name that starts with its own word for them ("Palais princier")
+_KIND_FIRST = frozenset({"palace", "cathedral", "synagogue", "mosque", "castle"})
+_BARE_LANDMARKS = frozenset({"cathedral", "cathedrale", "casino", "opera", "synagogue"})
 _SIGHTS_FIRST = frozenset({"hotel", "supermarket", "parking", "toilets", "pharmacy", "fuel", "charging_station"})
 
 
@@ -472,7 +510,17 @@ def _described(gazetteer: Gazetteer, tokens: list[str], *, single_ok: bool) -> i
     for index, aliases in _sight_names(gazetteer):
         for alias_tokens in aliases:
             contains = len(alias_tokens) > len(words) and all(_token_in(w, alias_tokens) for w in words)
-            if contains and (len(words) > 1 or alias_tokens[-1] == words[0]):
+            # one word: the kind that ends an English name ("Helsinki Cathedral") or starts a French one
+            # ("Cathédrale Notre-Dame-Immaculée", "Casino de Monte Carlo"), in English words when the name starts
+            # with its kind ("the palace": "Palais princier de Monaco")
+            kind_only = (
+                len(words) == 1
+                and (gazetteer.entries[index].category or "") not in _EVERYDAY  # "the station" is no "Aseman Wursti"
+                and len(alias_tokens) > 1
+                and words[0] in _KIND_FIRST
+                and names_kind(words[0], alias_tokens[0])
+            )
+            if (contains and (len(words) > 1 or words[0] in (alias_tokens[-1], alias_tokens[0]))) or kind_only:
                 owners.add(index)
                 break
         else:
@@ -649,23 +697,38 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 continue
             folded = fold(said)
             tokens = folded.split()
-            definite = i > 0 and fold(words[i - 1][0]) == "the"
+            # "the cathedral"; "la cathédrale", "le casino" in French
+            definite = i > 0 and fold(words[i - 1][0]) in _DEFINITE
             inside_name = i > 0 and words[i - 1][0][:1].isupper() and not definite
+            # "palais princier, cathedrale, and a cafe": a unique landmark listed bare is that landmark too
+            listed = (
+                n == 1
+                and bool(tokens)
+                and tokens[-1] in _BARE_LANDMARKS
+                and (i == 0 or re.search(r"(?:,|\b(?:and|et|puis|then|or))\s*$", text[:start]) is not None)
+                and re.match(r"\s*(?:$|[,.;!?]|(?:and|et|puis|then|or|le|la)\b)", text[end:]) is not None
+            )
             if (
-                (definite or said[:1].isupper())
+                (definite or said[:1].isupper() or listed)
                 and not inside_name
                 and tokens
                 and tokens[-1] in _DESCRIBED
                 and tokens[0] not in _LINKERS
                 # "Esplanadi and a cafe" is two things; "Ehrenström and Engel memorial" one name
                 and not re.search(r"\b(?:and|or|then|plus|och|ja)\s+[a-zåäö]", said)
-                and folded not in by_name  # a name said exactly is that name, not a description
+                # a name said exactly is that name, not a description; "the casino" is not the supermarket "Casino"
+                and (
+                    folded not in by_name
+                    or (definite and all((gazetteer.entries[k].category or "") in _EVERYDAY for k in by_name[folded]))
+                )
                 # "an Italian restaurant", "a Burgers place": a food wish, not a description of one place
                 and not (
                     tokens[-1] in _FOOD_KINDS and (set(tokens) & _FOOD_WORDS or read_cuisines(" ".join(tokens[:-1])))
                 )
             ):
-                single_ok = definite and (said[:1].isupper() or tokens[-1] in _UNIQUE_LANDMARKS)
+                single_ok = (
+                    (definite and said[:1].isupper()) or listed or (definite and tokens[-1] in _UNIQUE_LANDMARKS)
+                )
                 # "J.K. Paasikivi's monument": initials and the possessive's "s" name nothing on their own
                 described = _described(gazetteer, [t for t in tokens if len(t) > 1], single_ok=single_ok)
                 if described is not None:
@@ -694,8 +757,12 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 continue  # "a nice cafe" is no name; "karl fazer cafe" is the name of one
             if n == 1 and folded in _town_words(gazetteer):
                 continue  # "in Helsinki": the town itself, not the hotel or café named after it
-            if n == 1 and folded in _FOOD_WORDS and _FOOD_AFTER.match(text[end:]):
-                continue  # "Thai food for dinner": the cuisine, not the restaurant called "Thai"
+            if (
+                n == 1
+                and folded in _FOOD_WORDS
+                and (_FOOD_AFTER.match(text[end:]) or _FOOD_BEFORE.search(text[:start]))
+            ):
+                continue  # "Thai food for dinner", "un restaurant japonais": the cuisine, not a place called so
             if not capitalised and (tokens[0] in _COUNT_WORDS or tokens[0].isdigit()):
                 continue  # "tre vuxna och två barn": a count of the party, not the statue called "Två barn"
             score = _EXACT if folded in by_name else 0.0

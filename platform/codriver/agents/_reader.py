@@ -38,8 +38,8 @@ from codriver.agents._linking import (
     unknown_names,
 )
 from codriver.agents._spelling import correct_slips
-from codriver.agents._when import COORDINATES, corrected, parse_clock, read_when
-from codriver.tools.geocoding import Gazetteer
+from codriver.agents._when import AFTER_MEAL, COORDINATES, corrected, parse_clock, read_when
+from codriver.tools.geocoding import Gazetteer, fold
 
 __all__ = ["RequestDraft", "read_request"]
 
@@ -80,10 +80,19 @@ def _number(word: str) -> int:
     return int(word) if word.isdigit() else NUMBER_WORDS[word]
 
 
-def _clock(text: str, *, evening_bias: bool = False) -> time | None:
-    """``"6pm"`` -> 18:00, ``"9:30"`` -> 09:30; with ``evening_bias`` a bare 1..7 is p.m. (a meal's hour)."""
+def _clock(text: str, *, evening_bias: bool = False, dinner: bool = False) -> time | None:
+    """``"6pm"`` -> 18:00, ``"9:30"`` -> 09:30; with ``evening_bias`` a bare 1..7 is p.m. (a meal's hour).
+
+    ``dinner``: any hour 1..11 without a.m. is in the evening ("dinner at 8:30" is 20:30).
+    """
     clock = parse_clock(text)
-    if clock is not None and evening_bias and 1 <= clock.hour <= 7 and not re.search(r"am|pm|a\.m\.|p\.m\.", text):
+    latest = 11 if dinner else 7
+    if (
+        clock is not None
+        and (evening_bias or dinner)
+        and 1 <= clock.hour <= latest
+        and not re.search(r"am|pm|a\.m\.|p\.m\.", text)
+    ):
         return time(clock.hour + 12, clock.minute)
     return clock
 
@@ -98,6 +107,9 @@ _LOCAL_PARTY = {
 }
 # German: "wir sind zu dritt" (there are three of us)
 _GERMAN_PARTY = {"zu zweit": 2, "zu dritt": 3, "zu viert": 4, "zu funft": 5, "zu sechst": 6}
+# French: "à deux" (folded "a deux"), "nous sommes quatre"
+_FRENCH_PARTY = {"a deux": 2, "a trois": 3, "a quatre": 4, "a cinq": 5, "a six": 6}
+_FRENCH_NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6}
 
 
 def _english(text: str) -> bool:
@@ -113,12 +125,19 @@ _FINNISH_NUMBERS = {"yksi": 1, "kaksi": 2, "kolme": 3, "nelja": 4, "viisi": 5, "
 
 def _count(word: str) -> int:
     """ "3", "three", "två" (folded "tva"), "kaksi": the number."""
-    return _SWEDISH_NUMBERS.get(word) or _FINNISH_NUMBERS.get(word) or _number(word)
+    return _SWEDISH_NUMBERS.get(word) or _FINNISH_NUMBERS.get(word) or _FRENCH_NUMBERS.get(word) or _number(word)
 
 
 def _local_party(said: str) -> int | None:
     last = said.rsplit(maxsplit=1)[-1]
-    return _GERMAN_PARTY.get(said) or _LOCAL_PARTY.get(last) or _SWEDISH_NUMBERS.get(last) or _FINNISH_NUMBERS.get(last)
+    return (
+        _GERMAN_PARTY.get(said)
+        or _FRENCH_PARTY.get(said)
+        or _LOCAL_PARTY.get(last)
+        or _SWEDISH_NUMBERS.get(last)
+        or _FINNISH_NUMBERS.get(last)
+        or _FRENCH_NUMBERS.get(last)
+    )
 
 
 _KIN_AFTER_POSSESSIVE = re.compile(
@@ -172,8 +191,8 @@ def _party(text: str, draft: RequestDraft) -> None:
         or re.search(rf"\b(?:a )?(?:group|party|gang|bunch) of {_NUM}\b", text)
         or re.search(
             rf"\b(?:table|dinner|lunch|breakfast|brunch|meal|booking|reservation|room|day|trip|outing|evening|tour|"
-            rf"budget|euros?|eur)\b"
-            rf"[^.,;]{{0,15}}? for {_NUM}\b"
+            rf"budget|euros?|eur|restaurant|dejeuner|diner|repas)\b"
+            rf"[^.,;]{{0,15}}? (?:for|pour) {_NUM}\b"
             rf"(?!\s*(?:hours?|h\b|min|minutes?|days?|nights?|euros?|€|%|km|pm|am|[:.]\d))|\b{_NUM} (?:people|persons?|pax|ppl)\b",
             text,
         )
@@ -182,8 +201,9 @@ def _party(text: str, draft: RequestDraft) -> None:
     # where "kahdelta" alone is also "at two o'clock")
     counted = counted or re.search(r"(?:euro\w*|eur|e|€)\s+(kahdelta|kolmelta|neljalta)\b", text)
     counted = counted or re.search(
-        rf"\b(?:{'|'.join(_LOCAL_PARTY)}|{'|'.join(_GERMAN_PARTY)})\b|"
-        r"\b(?:for|vi ar|meita on) (?:tva|tre|fyra|fem|sex|kaksi|kolme|nelja|viisi|kuusi)\b",
+        rf"\b(?:{'|'.join(_LOCAL_PARTY)}|{'|'.join(_GERMAN_PARTY)}|{'|'.join(_FRENCH_PARTY)})\b|"
+        r"\b(?:for|vi ar|meita on) (?:tva|tre|fyra|fem|sex|kaksi|kolme|nelja|viisi|kuusi)\b|"
+        r"\b(?:nous sommes|on est|on sera|nous serons|pour) (?:deux|trois|quatre|cinq|six)\b",
         text,
     )
     total: int | None
@@ -196,9 +216,10 @@ def _party(text: str, draft: RequestDraft) -> None:
         adults = total - children if total is not None else adults
         said.append(counted.group(0))
     grown = re.search(
-        rf"\b({_NUM[1:-1]}|yksi|kaksi|kolme|nelja|viisi|kuusi|tva|tre|fyra|fem) (?:adults?|ad|grown-?ups|dads|moms|mums|"
+        rf"\b({_NUM[1:-1]}|yksi|kaksi|kolme|nelja|viisi|kuusi|tva|tre|fyra|fem|deux|trois|quatre|cinq) "
+        r"(?:adults?|ad|grown-?ups|dads|moms|mums|"
         r"fathers|mothers|grandparents|teachers|leaders|chaperones|"
-        r"aikuista|aikuinen|vuxna|vuxen|erwachsene|erwachsener)\b",
+        r"aikuista|aikuinen|vuxna|vuxen|erwachsene|erwachsener|adultes)\b",
         text,
     ) or re.search(r"\b(tva|tre|fyra) vuxna\b", text)
     if grown:
@@ -210,11 +231,14 @@ def _party(text: str, draft: RequestDraft) -> None:
     kids = re.search(
         rf"\b{_NUM} (?:kids?|children|child|toddlers?|sons?|daughters?|little ones|boys?|girls?|bab(?:y|ies)|"
         r"grandkids?|grandchild|grandchildren|grandsons?|granddaughters?|teens|teenagers|pupils|schoolchildren|"
-        r"lasta|lapsi|barn|kinder|kind)\b",
+        r"lasta|lapsi|barn|kinder|kind|enfants?)\b",
         text,
     )
     # "kolme lastani" (my three children), "yksi lapsi", "två barn"
-    kids = kids or re.search(r"\b(tva|tre|fyra|yksi|kaksi|kolme|nelja|viisi) (?:barn|lasta\w*|lapsi|lapse\w*)\b", text)
+    kids = kids or re.search(
+        r"\b(tva|tre|fyra|yksi|kaksi|kolme|nelja|viisi|un|deux|trois|quatre) (?:barn|lasta\w*|lapsi|lapse\w*|enfants?)\b",
+        text,
+    )
     # "the kids (6 and 9)", "my grandkids (3 of them)": the ages or the count said in brackets
     bracketed = re.search(
         r"\b(?:kids|children|grandkids|grandchildren|boys|girls|teens|teenagers) \((\d+) of them\)"
@@ -378,12 +402,28 @@ _CURRENCIES = {
 }
 _PRICE_WORDS = {
     "cheap": r"cheap(?:ly|est)?|inexpensive|budget[- ]friendly|on a budget|low[- ]cost|affordable|cheap eats|"
-    r"low[- ]budget|(?:nothing|not) (?:expensive|pricey)|edullinen|edullista|billig\w*|gunstig\w*",
+    r"low[- ]budget|(?:nothing|not) (?:expensive|pricey)|edullinen|edullista|billig\w*|gunstig\w*|"
+    r"pas cher|pas trop cher|bon marche|petit budget|abordable|economique",
     "moderate": r"not too (?:pricey|expensive|dear)|nothing too (?:pricey|expensive|fancy)|reasonably priced|mid[- ]range|"
     r"mid[- ]?price[ds]?|moderate(?:ly priced)?|medium[- ]priced|average prices?|normal prices?",
     "expensive": r"splurge|fancy|upscale|fine dining|high[- ]end|luxur(?:y|ious)|treat ourselves|"
-    r"(?:expensive|pricey) is (?:fine|ok|okay|no problem)|money is no (?:object|issue|problem)|posh|hieno",
+    r"(?:expensive|pricey) is (?:fine|ok|okay|no problem)|money is no (?:object|issue|problem)|posh|hieno|"
+    r"haut de gamme|gastronomique|etoile|luxe|se faire plaisir",
 }
+
+
+def _day_named_no_place(draft: RequestDraft, said: str) -> None:
+    """ "Fête du Prince", "Sainte Dévote": a capitalised holiday read as the day is no place said missing."""
+    day = re.sub(r"[\s-]+", " ", fold(said))
+    kept = [
+        item
+        for item in draft.not_understood
+        if not (item["reason"].startswith("no place called") and re.sub(r"[\s-]+", " ", fold(item["said"])) in day)
+    ]
+    if len(kept) < len(draft.not_understood):
+        dropped = {item["said"] for item in draft.not_understood} - {item["said"] for item in kept}
+        draft.not_understood[:] = kept
+        draft.unresolved_places[:] = [name for name in draft.unresolved_places if name not in dropped]
 
 
 def _price_words(text: str, draft: RequestDraft) -> None:
@@ -666,7 +706,8 @@ _UNHELD_WISHES = (
         "a cuisine cannot be ruled out, only asked for",
     ),
     (
-        r"\b(?:fireworks?|feuerwerk|parades?|festivals?|celebrations?|fest|christmas market|street party)\b",
+        r"\b(?:fireworks?|feuerwerk|parades?|festivals?|celebrations?|fest|christmas market|street party|"
+        r"changing of the guards?|releve de la garde|grand prix race|the race)\b",
         "events are not in the catalogue (it holds places): check the day's programme",
     ),
 )
@@ -677,6 +718,21 @@ def _unheld(text: str, draft: RequestDraft) -> None:
         found = re.search(pattern, text)
         if found:
             draft.not_understood.append({"said": found.group(0), "reason": reason, "kind": "not_read"})
+    # "no italian food please": a cuisine refused is said, since the plan cannot leave it out
+    refused = re.search(
+        r"\b(?:no|not|without|avoid|hate|don'?t (?:want|like)|pas de|sans)\s+(?:more\s+)?([a-z]+)\s+"
+        r"(?:food|cuisine|restaurants?|places?)\b",
+        text,
+    )
+    if (
+        refused
+        and read_cuisines(f"{refused.group(1)} food")
+        and not any(
+            item["said"] == refused.group(0) or refused.group(0) in item["said"] for item in draft.not_understood
+        )
+    ):
+        reason = "a cuisine cannot be ruled out, only asked for: a meal may still be at such a place"
+        draft.not_understood.append({"said": refused.group(0), "reason": reason, "kind": "not_read"})
 
 
 _DAY_BETWEEN = (
@@ -705,9 +761,10 @@ def _food_meal_words(text: str) -> str:
 
 def _meals(text: str, draft: RequestDraft) -> None:
     meals: list[dict[str, Any]] = []
+    over = {found.start("meal") for found in AFTER_MEAL.finditer(text)}
     for meal, said, start in _categories(text, MEAL_WORDS):
-        if is_negated(text, start) or any(m["meal"] == meal for m in meals):
-            continue
+        if is_negated(text, start) or any(m["meal"] == meal for m in meals) or start in over:
+            continue  # "after lunch till 6": that lunch is over before the trip
         earliest, latest = MEAL_WINDOWS[meal]
         duration = 30 if re.search(r"\b(quick|fast|short)\b", text[max(0, start - 25) : start]) else 60
         after = text[start : start + 60]
@@ -715,18 +772,22 @@ def _meals(text: str, draft: RequestDraft) -> None:
         # "lunch later, around 13:00": how the time moves may come between too
         lead = rf"^\w+(?:\s+(?:{_DAY_BETWEEN}))?(?:\s+(?:a (?:bit|little) )?(?:later|earlier|sooner),?)?"
         span = re.search(rf"{lead} (?:from |between )?{_TIME}\s*(?:-|\u2013|to|till|until|and)\s*{_TIME}", after)
-        at = re.search(rf"{lead} (?:at|around|about|near) {_TIME}", after)
+        at = re.search(rf"{lead} (?:at|around|about|near) {_TIME}", after) or re.search(
+            # "dinner at a french restaurant for 2 at 9pm": the meal's hour after the words of where
+            rf"^\w+\b[^,.;:]{{0,40}}?\b(?:at|around|about) {_TIME}(?!\s*(?:%|percent|km|euros?|€))",
+            after,
+        )
         before = re.search(rf"{lead} (?:before|by|no later than) {_TIME}", after)
         late = re.search(rf"{lead} (?:after|from) {_TIME}", after)
         evening = meal == "dinner"
-        if at and (when := _clock(at.group(1), evening_bias=evening or meal == "lunch")):
+        if at and (when := _clock(at.group(1), evening_bias=evening or meal == "lunch", dinner=evening)):
             centre = datetime.combine(date.min, when)
             earliest = (centre - timedelta(minutes=30)).time()
             latest = (centre + timedelta(minutes=duration + 30)).time()
             draft.fields.setdefault("_meal_at", {})[meal] = when.isoformat("minutes")  # the day starts by then
-        if before and (when := _clock(before.group(1), evening_bias=evening or meal == "lunch")):
+        if before and (when := _clock(before.group(1), evening_bias=evening or meal == "lunch", dinner=evening)):
             latest = when
-        if late and (when := _clock(late.group(1), evening_bias=evening)):
+        if late and (when := _clock(late.group(1), evening_bias=evening, dinner=evening)):
             earliest = when
         if span and (first := _clock(span.group(1), evening_bias=evening)):
             last = _clock(span.group(2), evening_bias=evening or first.hour >= 12)
@@ -936,7 +997,9 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
     vehicle: dict[str, Any] = {}
     evidence = []
     ev = re.search(
-        r"\b(ev|electric(?: car)?|e-car|tesla|ioniq|id\.?[3-7]|leaf|model [3ysx]|battery|charg(?:e|ing|er)|"
+        r"\b(ev|electric(?: car)?|e-car|tesla|ioniq|id\.?[3-7]|leaf|model [3ysx]|battery|charg(?:e|ed|ing|er)|"
+        r"zoe|e-?golf|kona electric|niro ev|enyaq|polestar \d|taycan|e-?tron|mach-e|i3|ix3|eqc|"
+        r"voiture electrique|borne de recharge|recharger|"
         r"sahkoauto\w*|elbil\w*|chademo|ccs)\b",
         text,
     )
@@ -959,7 +1022,10 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
         vehicle["powertrain"] = "ice"
         evidence.append(ice.group(0))
     soc = re.search(
-        r"\b(?:at|battery(?: is)?(?: at)?|soc(?: of)?|charged to|with|on|has)\s*(\d{1,3})\s*(?:%|percent)", text
+        # "it is charged to 60%" is the charge now; "needs to be charged to 80%" the charge wanted
+        r"\b(?:at|battery(?: is)?(?: at)?|soc(?: of)?|(?<!be )(?<!get )(?<!got )(?<!needs )charged to|with|on|has)"
+        r"\s*(\d{1,3})\s*(?:%|percent)",
+        text,
     ) or re.search(
         r"\b(\d{1,3})\s*(?:%|percent|per cent)\s*(?:battery|charge|soc|charged|left|now|remaining)|\bbatt\w*\s*(\d{1,3})\s*%",
         text,
@@ -1170,6 +1236,11 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
         return original
     masked = _points(original, draft)
     mentions, unresolved = link_places(original, gazetteer)
+    # "Sanremo in Italy": a place said to be in another country is not the café "San Remo" here
+    abroad = [m for m in mentions if _IN_ANOTHER_COUNTRY.match(original[m.end :])]
+    if abroad:
+        mentions = [m for m in mentions if m not in abroad]
+        unresolved = sorted([*unresolved, *((m.said, m.start) for m in abroad)], key=lambda u: u[1])
 
     def linked(name: str) -> None:
         draft.linked.append(
@@ -1319,6 +1390,16 @@ def _places(original: str, draft: RequestDraft, gazetteer: Gazetteer | None, reg
     return masked
 
 
+def _country_names() -> str:
+    """English names of the world's countries, from the ``holidays`` registry ("UnitedKingdom": united kingdom)."""
+    from holidays.registry import COUNTRIES  # noqa: PLC0415
+
+    names = {re.sub(r"(?<=[a-z])(?=[A-Z])", " ", entry[0]).lower() for entry in COUNTRIES.values()}
+    names |= {"usa", "the us", "uk", "england", "scotland", "wales", "the states", "holland"}
+    return "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+
+
+_IN_ANOTHER_COUNTRY = re.compile(rf"\s*(?:,|in|en)\s+(?:the\s+)?(?:{_country_names()})\b", re.IGNORECASE)
 _SIGHT_IN = re.compile(
     # definite: "a museum in San Francisco" is a kind wished for, "the abbey library in St. Gallen" one sight
     r"\bthe\s+(?:[a-z]+\s+)?(?:museum|gallery|library|castle|church|cathedral|abbey|monastery|palace|zoo)"
@@ -1607,6 +1688,7 @@ def read_request(
         draft.put("part_of_day", when.part, when.said["part_of_day"])
     if when.day is not None:
         draft.put("date", day.isoformat(), when.said["date"])
+        _day_named_no_place(draft, when.said["date"])
     _party(lowered, draft)
     _budget(lowered, draft)
     _interests(lowered, draft)

@@ -38,6 +38,14 @@ _OTHER_WORDS = re.compile(
 )
 
 
+# Words of other languages the reader reads as they are, never slips of an English word
+_READ_AS_TYPED = re.compile(
+    r"adultes|enfants?|"
+    r"(?:japonais|chinois|indien|nepalais|thailandais|italien|mexicain|vietnamien|turque?|grec|francais|espagnol|"
+    r"coreen|libanais|americain|russe|georgien|ethiopien|allemand)(?:e|ne|que)?s?"
+)
+
+
 @lru_cache(maxsize=1)
 def _vocabulary() -> tuple[tuple[str, ...], dict[str, float]]:
     """The English words the reader acts on, with their frequency (most frequent first)."""
@@ -65,8 +73,8 @@ def correct_slips(text: str, known: frozenset[str]) -> tuple[str, list[tuple[str
 
     def fix(match: re.Match[str]) -> str:
         typed = match.group(0)
-        if typed in known or english_frequency(typed) > 0 or read_cuisines(typed):
-            return typed  # "doner" is a dish of its own, not a slip of "diner"
+        if typed in known or english_frequency(typed) > 0 or read_cuisines(typed) or _READ_AS_TYPED.fullmatch(typed):
+            return typed  # "doner" is a dish of its own, not a slip of "diner"; "adultes" is read as French
         vocabulary, share = _vocabulary()
         limit = 1 if len(typed) <= _SHORT_MAX else 2
         hits = process.extract(typed, vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=8)

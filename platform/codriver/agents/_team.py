@@ -51,12 +51,21 @@ _CHANGE = re.compile(
 )
 
 
+# "electric car, visit the exotic garden and charge somewhere on the way tomorrow afternoon": a trip to plan
+# that has a stop on the way in it, not a question for places near the car
+_A_TRIP_TOO = re.compile(
+    r"\b(?:visit|see|tomorrow|today|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|"
+    r"back by|leave at|leaving at|plan)\b"
+)
+_ASKS = re.compile(r"\s*(?:recommend|suggest|find|any|anything|where|is there|are there|what|ideas?|looking for)\b")
+
+
 def route_message(text: str, *, has_plan: bool) -> str:
     """Which agent answers ``text``: re-planner, recommender or planner."""
     lowered = text.casefold()
     if has_plan and _CHANGE.search(lowered) and not _RECOMMEND.search(lowered):
         return "replanner"
-    if _RECOMMEND.search(lowered):
+    if _RECOMMEND.search(lowered) and not (not has_plan and _A_TRIP_TOO.search(lowered) and not _ASKS.match(lowered)):
         return "recommender"
     return "planner"
 

@@ -358,8 +358,9 @@ def _merge_when_and_where(
 
 
 _CHARGING_WISH = re.compile(
-    r"\b(?:charg(?:e|ing)(?: stop| station| point| break)?s?|chargers?|recharg\w*|"
-    r"top(?:ping)? up the (?:battery|car))\b"
+    # "needs to be charged": a wish; "it is fully charged": the charge now
+    r"\b(?:charg(?:e|ing)(?: stop| station| point| break)?s?|(?<=be )charged|chargers?|recharg\w*|"
+    r"top(?:ping)? up the (?:battery|car)|bornes? de recharge)\b"
 )
 
 
@@ -734,16 +735,22 @@ _GERMAN = (
     "danach ein eine einen der die das dem den im ins am um von bis für ich möchten möchte besuchen sehen zu essen "
     "gehen sind restaurant gasthaus café oder auch noch"
 )
+_FRENCH = (
+    "et avec nous voulons voudrais veux aimerais demain aujourd'hui le la les des du au aux pour un une de puis "
+    "ensuite retour merci plaît plait déjeuner dîner enfants musée voir visiter aller sommes est ce soir matin "
+    "après-midi après avant vers jusqu'à à je on nous chez pas très dans sur"
+)
 _FOREIGN_WORDS = {
     "Finnish": frozenset(_FINNISH.split()),
     "Swedish": frozenset(_SWEDISH.split()),
     "German": frozenset(_GERMAN.split()),
+    "French": frozenset(_FRENCH.split()),
 }
 
 
 def _foreign(text: str, evidence: dict[str, str], named_days: frozenset[str] = frozenset()) -> list[NotUnderstood]:
     """Words of another language that nothing was read from: said, with what is read instead."""
-    words = re.findall(r"[^\W\d_]+", text.casefold())
+    words = re.findall(r"[^\W\d_]{2,}", text.casefold())  # "17h": no word of its own
     if len(words) < 2:
         return []
     for language, common in _FOREIGN_WORDS.items():
@@ -761,7 +768,7 @@ def _foreign(text: str, evidence: dict[str, str], named_days: frozenset[str] = f
                 said = " ".join(dict.fromkeys(unread))[:120]
                 reason = (
                     f"this looks like {language}: Codriver reads English, and days, times, meals, food and the "
-                    "party in Finnish, Swedish and German"
+                    "party in Finnish, Swedish, German and French"
                 )
                 return [NotUnderstood(said=said, reason=reason, kind="not_read")]
     return []
@@ -781,7 +788,8 @@ def _ignored(text: str) -> list[NotUnderstood]:
     if len(other) > len(letters) / 2:
         script = max(set(other), key=other.count).title()
         reason = (
-            f"written in {script} script: Codriver reads English (and days, times and food in Finnish, Swedish, German)"
+            f"written in {script} script: Codriver reads English "
+            "(and days, times and food in Finnish, Swedish, German, French)"
         )
         return [NotUnderstood(said=stripped[:40], reason=reason, kind="not_read")]
     return []

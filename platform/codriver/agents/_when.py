@@ -33,7 +33,7 @@ from pathlib import Path
 
 from codriver.agents._lexicon import NUMBER_WORDS
 
-__all__ = ["When", "country_of_zone", "holiday_words", "parse_clock", "read_when"]
+__all__ = ["AFTER_MEAL", "When", "country_of_zone", "holiday_words", "parse_clock", "read_when"]
 
 # "one" .. "twelve", as the reader's lexicon spells them
 _WORD_HOURS = {w: n for w, n in NUMBER_WORDS.items() if " " not in w and len(w) > 2 and w not in {"both", "twin"}}
@@ -50,18 +50,21 @@ CLOCK = (
 )
 _EVENING = r"(?:in the evening|this evening|at night|tonight|pm|p\.m\.)"
 _MORNING = r"(?:in the morning|this morning|am|a\.m\.)"
-_MEAL_BEFORE = re.compile(r"\b(?:breakfast|brunch|lunch|dinner|supper|eat|meal)\b[^,.;:]{0,30}$")
+_MEAL_BEFORE = re.compile(
+    r"\b(?:breakfast|brunch|lunch|dinner|supper|eat|meal|dejeuner|diner|souper|repas)\b[^,.;:]{0,30}$"
+)
 # the meal first in the text: two words before it, or a few that name nothing else to do ("20 € a head for dinner")
 _MEAL_FIRST = re.compile(
     r"\W*(?:(?:[\w'-]+\s+){0,2}|(?:(?!(?:then|and|after|before|visit|see|museum|gallery|park|walk|tour|church|"
     r"bar|pub|cafe|coffee|drinks?|shopping)\b)[\w'€$£-]+\s+){0,6})"
-    r"(?:breakfast|brunch|lunch|dinner|supper)\b[^,.;:]{0,30}$"
+    r"(?:breakfast|brunch|lunch|dinner|supper|dejeuner|diner)\b[^,.;:]{0,30}$"
 )
 _MEAL_MOVED = re.compile(
     r"\b(?:breakfast|brunch|lunch|dinner|supper)\s+(?:a (?:bit|little)\s+)?(?:later|earlier|sooner)\b[^.;:]{0,12}$"
 )
 _NIGHT_OUT_FROM = 20  # a departure this late makes a bare "back at 3" three in the night
 _SMALL_HOURS_UNTIL = 5
+_MORNING_FROM_HOUR = 9  # "back at 11:30" after a morning said is before noon; "back at 2" is not
 _EVENING_START_FROM = 17  # a departure this late makes a bare "until 1:30" half past one in the night
 _ROLLS_OVER_AFTER_DAYS = 60  # a day-month without a year passed longer ago than this is next year's; sooner, asked
 _SMALL_BARE_HOUR = 5  # a departure said "at 1".."at 5" without a.m. is in the afternoon
@@ -97,6 +100,8 @@ _MONTH_NAMES = (
             r"januari|februari|mars|juni|juli|augusti|oktober",
             # German ones that English does not share
             r"januar|februar|marz|maerz|mai|dezember",
+            # French ones ("le 19 novembre", "1er mai")
+            r"janvier|fevrier|fevr|avril|juin|juillet|aout|septembre|octobre|novembre|decembre",
         ]
     )
     + r")\.?"
@@ -105,7 +110,8 @@ _WEEKDAY_NAMES = (
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|"
     r"maanantai\w*|tiistai\w*|keskiviikko\w*|torstai\w*|perjantai\w*|lauantai\w*|sunnuntai\w*|"
     r"mandag|tisdag|onsdag|torsdag|fredag|lordag|sondag|"
-    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag"
+    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|"
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
 )
 _WEEKDAY_INDEX = {
     "mon": 0,
@@ -132,6 +138,12 @@ _WEEKDAY_INDEX = {
     "mit": 2,
     "don": 3,
     "sam": 5,
+    "lun": 0,
+    "mar": 1,
+    "mer": 2,
+    "jeu": 3,
+    "ven": 4,
+    "dim": 6,
 }
 _PARTS = {
     "morning": (time(9, 0), time(12, 0)),
@@ -139,7 +151,7 @@ _PARTS = {
     "evening": (time(18, 0), time(22, 0)),
     "night": (time(20, 0), time(23, 30)),
 }
-_ORDINAL = r"(?:st|nd|rd|th)?"
+_ORDINAL = r"(?:st|nd|rd|th|er)?"  # "1er mai": French writes the first of a month so
 _RELATIVE = (
     r"(?:the )?day after tomorrow|tomorrow|today|tonight|this (?:morning|afternoon|evening)|"
     r"in (?:\d+|two|three|four|five|six|a couple of) days|a week from (?:today|now)|"
@@ -148,7 +160,9 @@ _RELATIVE = (
     r"huomenna|ylihuomenna|tanaan|i morgon|imorgon|i overmorgon|i dag|idag|i ?kvall|tana iltana|"
     # German: "heute Abend", "morgen" (tomorrow; "morgen früh" tomorrow morning), "übermorgen"
     # "heute Morgen", "am Morgen", "guten Morgen" are a morning, not tomorrow
-    r"heute|ubermorgen|(?<!am )(?<!heute )(?<!guten )(?<!jeden )(?<!den )(?<!this )(?<!good )morgen"
+    r"heute|ubermorgen|(?<!am )(?<!heute )(?<!guten )(?<!jeden )(?<!den )(?<!this )(?<!good )morgen|"
+    # French: "demain", "après-demain", "aujourd'hui", "ce soir", "cet après-midi"
+    r"apres[- ]demain|demain|aujourd'?hui|ce soir|ce matin|cet apres[- ]midi"
 )
 # words that name a day, first in a sentence before a place's name ("Huomenna Kiasmaan"): no part of the name
 DAY_WORDS = re.compile(rf"(?:{_WEEKDAY_NAMES}|{_RELATIVE})\b")
@@ -260,7 +274,7 @@ def _dateparser_day(span: str, now: datetime, *, order: str) -> date | None:
         warnings.simplefilter("ignore")
         parsed = dateparser.parse(
             span,
-            languages=["en", "fi", "sv", "de"],
+            languages=["en", "fi", "sv", "de", "fr"],
             settings={
                 "RELATIVE_BASE": now.replace(tzinfo=None),
                 "PREFER_DATES_FROM": "future",
@@ -322,6 +336,9 @@ def _holiday_names(country: str, year: int) -> tuple[tuple[str, date], ...]:
         for name, day in list(names)
         for other in (*_OTHER_NAMES.get(name, ()), *((f"st. {name[6:]}",) if name.startswith("saint ") else ()))
     ]
+    # French tables name a day "le jour de la Toussaint", "le lundi de Pâques": people say "la Toussaint",
+    # "lundi de Pâques", "Noël"
+    names += [(short, day) for name, day in list(names) if (short := _FRENCH_DAY.sub("", name)) != name and short]
     for y in (year, year + 1):  # Shrove Tuesday (laskiainen): 47 days before Easter Sunday
         shrove = easter(y) - timedelta(days=47)
         names += [(_norm(name), shrove) for name in ("shrove tuesday", "pancake day", "laskiaistiistai")]
@@ -334,6 +351,7 @@ def _holiday_names(country: str, year: int) -> tuple[tuple[str, date], ...]:
     return tuple(names)
 
 
+_FRENCH_DAY = re.compile(r"^(?:le jour (?:de la |de l'|du |des |de )|le |la |l')")
 _OTHER_NAMES = {
     "pentecost": ("whit sunday", "whitsunday", "whitsun", "pentecost sunday"),
     "whit sunday": ("pentecost", "whitsun", "pentecost sunday"),
@@ -346,6 +364,9 @@ _OTHER_NAMES = {
     "christmas day": ("christmas",),
     "assumption day": ("assumption",),
     "assumption of mary": ("assumption",),
+    # Monaco: the Sovereign Prince's Day is its national day; Sainte Dévote its patron saint's
+    "prince's day": ("national day", "fete du prince", "fete nationale", "monaco national day"),
+    "saint devote's day": ("sainte devote", "saint devote", "fete de la sainte devote"),
 }
 
 
@@ -414,7 +435,9 @@ def _fold_words(text: str) -> list[str]:
 def _holiday_pattern(name: str) -> re.Pattern[str]:
     """The words of a holiday's name as typed: compiled once (a country's names in all its languages are many)."""
     # "st stephens day" is "St. Stephen's Day"; "vappu eve" is the day before Vappu
-    pattern = r"\s+".join(re.escape(w).replace(r"\.", r"\.?").replace("'", "'?") for w in name.split())
+    # "Fête-Dieu", "Sainte-Dévote": a hyphen between the words of a name, or a space
+    words = re.split(r"[\s-]+", name)
+    pattern = r"[\s-]+".join(re.escape(w).replace(r"\.", r"\.?").replace("'", "'?") for w in words if w)
     if pattern.endswith("nen"):  # "loppiainen" is "loppiaisena" on the day: the stem turns -nen into -se-
         pattern = pattern[:-3] + "(?:nen|se(?=na|lla|ksi|sta|ssa|n\\b))"
     # a Finnish or Swedish case ending may follow the name: "tapaninpäivänä" is on Tapaninpäivä
@@ -427,7 +450,7 @@ def _holiday(text: str, now: datetime, country: str | None) -> tuple[date, str] 
     today = now.date()
     best: tuple[int, date, str] | None = None
     for name, holiday in _holiday_names(country, today.year):
-        if len(name) < 5:
+        if len(name) < 4:  # "noel" is the shortest name people say
             continue
         match = _holiday_pattern(name).search(text)
         if match is None:
@@ -555,13 +578,13 @@ class _DayReader:
         relative = re.search(rf"\b(?:{_RELATIVE})\b", text)
         if relative:
             word = relative.group(0)
-            if word in {"ylihuomenna", "i overmorgon", "ubermorgen"}:
+            if word in {"ylihuomenna", "i overmorgon", "ubermorgen"} or word.startswith("apres"):
                 parsed = today + timedelta(days=2)
             elif word in {"tonight", "ikvall", "i kvall", "tana iltana", "heute"} or word.startswith(
-                ("this ", "today", "tanaan", "i dag", "idag")
+                ("this ", "today", "tanaan", "i dag", "idag", "aujourd", "ce ", "cet ")
             ):
                 parsed = today
-            elif word == "morgen":
+            elif word in {"morgen", "demain"}:
                 parsed = today + timedelta(days=1)
             elif re.match(r"\w+ days from", word):
                 count = word.split()[0]
@@ -604,10 +627,12 @@ class _DayReader:
             )
             self.when.said["date"] = past.group(0)
             return _blank(text, past.start(), past.end())
-        weekend = re.search(r"\b(?:this |next |the |over the |on the )?weekend(?: after next)?\b", text)
+        weekend = re.search(
+            r"\b(?:this |next |the |over the |on the |ce |le )?week-?end(?: after next| prochain)?\b", text
+        )
         named_day = re.search(
             rf"\b(?P<cue>a week on |next |this |on |coming |this coming )?(?P<wd>{_WEEKDAY_NAMES})\b"
-            r"(?P<week>,? next week)?",
+            r"(?P<week>,? next week)?(?: prochaine?\b)?",  # "samedi prochain": the coming one, as "next" is
             text,
         ) or re.search(rf"\bnext week,? (?:on )?(?P<wd>{_WEEKDAY_NAMES})\b(?P<cue>)(?P<week>)", text)
         if named_day and (index := weekday_of(named_day["wd"])) is not None:
@@ -853,8 +878,15 @@ def _read_clocks(text: str, when: When) -> str:
             and (homeward or not _MEAL_BEFORE.search(text[: back.start()][-30:]))
         ):
             morning = _morning_after(text, back.end())
-            clock = parse_clock(back["t"], evening=not morning and not _explicit_half(back["t"]))
             night = parse_clock(back["t"])
+            # "Friday morning, the cathedral then brunch, back at 11:30": a morning's outing is back before noon
+            morning = morning or bool(
+                when.depart is None
+                and night is not None
+                and _MORNING_FROM_HOUR <= night.hour < 12
+                and re.search(r"\b(?:morning|breakfast|brunch|matin|aamu\w*|vormittag)\b", text)
+            )
+            clock = parse_clock(back["t"], evening=not morning and not _explicit_half(back["t"]))
             if (
                 when.depart is not None
                 and night is not None
@@ -1001,6 +1033,9 @@ _LOCAL_PARTS = {
 }
 # German: "heute Abend", "am Nachmittag", "morgen Vormittag" (not "Abendessen", the dinner)
 _GERMAN_PARTS = {"abend": "evening", "nachmittag": "afternoon", "vormittag": "morning"}
+# French: "demain matin", "samedi après-midi", "ce soir", "en soirée" (not "bonsoir")
+_FRENCH_PART = re.compile(r"\b(matin|apres[- ]midi|soir(?:ee)?|nuit)\b")  # not "matinée": an English show too
+_FRENCH_PARTS = {"matin": "morning", "soir": "evening", "soiree": "evening", "nuit": "night"}
 
 
 def _read_part(text: str, when: When) -> None:
@@ -1014,6 +1049,11 @@ def _read_part(text: str, when: When) -> None:
     if local:
         when.part = _LOCAL_PARTS[local.group(1)]
         when.said["part_of_day"] = local.group(0)
+        return
+    french = _FRENCH_PART.search(text)
+    if french:
+        when.part = _FRENCH_PARTS.get(french.group(1), "afternoon")
+        when.said["part_of_day"] = french.group(0)
         return
     part = re.search(
         r"\b(?<!for the )(?<!for a )(?<!for one )(?:in the |this |tomorrow |on \w+ |\w+day )?"
@@ -1196,6 +1236,66 @@ def _nordic_hours(text: str) -> str:
     return _NORDIC_HOUR.sub(clock, text)
 
 
+# French clock times and their cues, said the English way the readers below know: "de 10h à 14h" is
+# "from 10:00 to 14:00", "retour pour 18h" "back by 18:00", "vers midi" "around noon". "10h" after no cue
+# stays a length ("pendant 3h" is three hours, as "for 3h" is).
+_FR_CLOCK = r"(?P<h{n}>\d{{1,2}})\s?(?:h|heures?)(?:\s?(?P<m{n}>\d{{2}}))?\b|(?P<w{n}>midi|minuit)"
+_FR_CUES = (
+    (r"retour|rentres?|rentrer|etre rentres?|de retour|revenir|rentree", "back by"),
+    (r"(?:a )?partir de|des|apres", "from"),
+    (r"jusqu'?\s?a|jusqu'?\s?au|avant", "until"),
+    (r"vers|aux alentours de|autour de", "around"),
+    (r"depart|partir|partons|on part|je pars|nous partons|on y va", "leave at"),
+)
+_FRENCH_WORDS_MIN = 2
+# "à 14h", "le 3 mars à 9h30": the bare cues, read only in French words ("a 3h drive" is English)
+_FR_AT = r"a|pour|le"
+_FRENCH_WORDS = re.compile(
+    r"\b(?:le|la|les|et|pour|nous|je|demain|au|du|des|une|avec|puis|vers|jusqu|de|aujourd'?hui|ce soir|on)\b"
+)
+
+
+def _french_clock(found: re.Match[str], n: int) -> str:
+    word = found[f"w{n}"]
+    if word:
+        return "noon" if word == "midi" else "midnight"
+    return f"{int(found[f'h{n}'])}:{found[f'm{n}'] or '00'}"
+
+
+def _said_in(pattern: re.Pattern[str], text: str, english: str) -> list[str]:
+    """``text`` cut at each French clock ``pattern`` finds, the clock said the English way with its cue."""
+    parts, at = [], 0
+    for found in pattern.finditer(text):
+        parts += [text[at : found.start()], f"{english} {_french_clock(found, 1)}"]
+        at = found.end()
+    return [*parts, text[at:]]
+
+
+def _french_hours(text: str) -> str:
+    """French clock times with their cues rewritten in the English the time readers know."""
+    if not re.search(r"\d\s?h\b|\d\s?h\s?\d{2}|\d\s?heures?\b|\bmidi\b|\bminuit\b", text):
+        return text
+    one, two = _FR_CLOCK.format(n=1), _FR_CLOCK.format(n=2)
+    text = re.sub(
+        rf"\b(?:de|entre)\s+(?:{one})\s*(?:a|-|et|jusqu'?\s?a)\s*(?:{two})",
+        lambda m: f"from {_french_clock(m, 1)} to {_french_clock(m, 2)}",
+        text,
+    )
+    cues = [*_FR_CUES, (_FR_AT, "at")] if len(_FRENCH_WORDS.findall(text)) >= _FRENCH_WORDS_MIN else _FR_CUES
+    for cue, english in cues:
+        pattern = re.compile(rf"\b(?:{cue})(?:\s+(?:a|a l'hotel|pour|avant|vers|au plus tard a))?\s+(?:{one})")
+        text = "".join(_said_in(pattern, text, english))
+    # "pendant 3 heures", "3h de visite": a length
+    return re.sub(r"\b(?:pendant|durant)\s+(\d{1,2})\s?(?:h|heures?)\b", r"for \1 hours", text)
+
+
+# A meal that is over before the trip starts: first in the request, or with the trip's end right after it
+AFTER_MEAL = re.compile(
+    r"(?:(?<=^)|(?<=^tomorrow )|(?<=^today ))after (?P<meal>breakfast|lunch|dinner)\b(?=\s+(?:till|until|to)\b)"
+)
+_MEAL_OVER = {"breakfast": "9:30", "lunch": "13:30", "dinner": "20:30"}
+
+
 _STAY_SPAN = re.compile(
     rf"\b(?:arriv(?:e|ing)|get(?:ting)? there|be there)\s+(?:at\s+|around\s+)?(?P<a>{CLOCK})"
     rf"(?P<mid>[^.;]{{0,30}}?)\b(?:must|have to|need to|got to|has to)\s+leave\s+(?:by|before|at)\s+(?P<b>{CLOCK})"
@@ -1210,6 +1310,9 @@ def read_when(text: str, now: datetime, *, country: str | None = None) -> When:
     """
     when = When()
     text = _nordic_hours(text)
+    text = _french_hours(text)
+    # "after lunch till 6": the trip starts once lunch is over (and plans no lunch, see the reader)
+    text = AFTER_MEAL.sub(lambda m: f"after {_MEAL_OVER[m['meal']]}", text)
     text = _MISSPELT_TOMORROW.sub("tomorrow", text)
     text = re.sub(r"\bx-?mas\b", "christmas", text)
     text = re.sub(r"\b(\d{1,2}(?:[:.]\d{2})?)\s*-?ish\b", r"\1", text)  # "10-ish to 4": about ten
