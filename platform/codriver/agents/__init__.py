@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from codriver.agents._facts import explain_place, place_facts
     from codriver.agents._followup import FollowUp, follow_up, read_follow_up, refine_request
     from codriver.agents._memory import TripMemory
-    from codriver.agents._planning_flow import no_longer_planned
+    from codriver.agents._planning_flow import meals_moved, no_longer_planned
     from codriver.agents._reader import RequestDraft, read_request
     from codriver.agents._recommender import Pick, RecommendationContext, Recommendations, choose_tool, recommend
     from codriver.agents._session import TripSession, TripState
@@ -58,6 +58,7 @@ __all__ = [
     "describe",
     "explain_place",
     "follow_up",
+    "meals_moved",
     "no_longer_planned",
     "place_facts",
     "read_follow_up",
@@ -94,6 +95,7 @@ __getattr__ = lazy_exports(
         "describe": "_understand",
         "explain_place": "_facts",
         "follow_up": "_followup",
+        "meals_moved": "_planning_flow",
         "no_longer_planned": "_planning_flow",
         "place_facts": "_facts",
         "read_follow_up": "_followup",

@@ -136,7 +136,6 @@ def _cheaper(request: TripRequest, itinerary: Itinerary | None, said: str) -> Fo
     floor = float(math.ceil(sum(s.cost or 0.0 for s in wished)))
     target = float(int(current * 0.7))
     names = ", ".join(s.name for s in wished)
-    optional = [s.name for s in (itinerary.stops[1:-1] if itinerary else []) if s.cost and s not in wished]
     if target >= floor:
         budget = target
         text = f"Lowering the budget to {budget:.0f} {request.currency} (the plan cost {spent:.0f})."
@@ -152,8 +151,6 @@ def _cheaper(request: TripRequest, itinerary: Itinerary | None, said: str) -> Fo
             "say which of them to leave out, or drop a stop."
         )
         return FollowUp(request, text)
-    if optional:
-        text += f" To stay within it the plan may leave out {', '.join(optional)}."
     heard = [Understood(field="budget", value=budget, said=said)]
     return FollowUp(request.model_copy(update={"budget": budget}), text, heard)
 

@@ -1100,7 +1100,20 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
     unresolved = [_with_name_before_town(text, name, start, chosen) for name, start in unresolved]
     unresolved.sort(key=lambda u: u[1])
     chosen = [replace(m, landmark=True) if near_what(text, m) else m for m in chosen]
+    # "from Fairmont Monte Carlo", "lunch in monte carlo": the district, not the bar named after it
+    towns = _locality_names(gazetteer)
+    chosen = [m for m in chosen if _spaced(m.said) not in towns or _spaced(m.said) == _spaced(m.name)]
     return _without_qualifiers(text, chosen), unresolved
+
+
+def _spaced(name: str) -> str:
+    return re.sub(r"[\s-]+", " ", fold(name)).strip()
+
+
+@lru_cache(maxsize=4)
+def _locality_names(gazetteer: Gazetteer) -> frozenset[str]:
+    """The names of the extract's towns and districts, folded, hyphens as spaces ("monte carlo")."""
+    return frozenset(_spaced(alias) for town in gazetteer.localities for alias in (town.name, *town.aliases))
 
 
 _GENITIVE_AND_KIND = re.compile(

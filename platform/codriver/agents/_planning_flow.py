@@ -231,6 +231,16 @@ def no_longer_planned(before: Itinerary, after: Itinerary) -> list[str]:
     return gone
 
 
+def meals_moved(before: Itinerary, after: Itinerary) -> list[str]:
+    """The meals ``after`` takes at another place than ``before`` did, in words ("lunch now at X (was Y)")."""
+    was = {s.meal: s.name for s in before.stops if s.kind == "meal" and s.meal}
+    return [
+        f"{s.meal} now at {s.name} (was {was[s.meal]})"
+        for s in after.stops
+        if s.kind == "meal" and s.meal in was and was[s.meal] != s.name
+    ]
+
+
 async def _plan(
     session: TripSession,
     request: TripRequest,
@@ -259,6 +269,9 @@ async def _plan(
     lost = no_longer_planned(before, itinerary) if before is not None else []
     if lost:
         notes.append(f"No longer in the plan: {', '.join(lost)}.")
+    moved = meals_moved(before, itinerary) if before is not None else []
+    if moved:
+        notes.append(f"Changed: {'; '.join(moved)}.")
     if itinerary.status != "feasible":
         problems = "; ".join(v.message for v in itinerary.errors[:3])
         relaxed = f" Closest plan gives up: {', '.join(itinerary.relaxed)}." if itinerary.relaxed else ""

@@ -12,6 +12,7 @@ from codriver.agents._cuisine import read_cuisines
 from codriver.agents._followup import read_follow_up
 from codriver.agents._glossary import covers, looks_local
 from codriver.agents._linking import link_places, local_kind_words
+from codriver.agents._planning_flow import meals_moved
 from codriver.agents._reader import is_negated
 from codriver.agents._understand import PlanContext, Understanding, region_facts, understand
 from codriver.agents._when import country_of_zone, parse_clock, read_when
@@ -203,6 +204,13 @@ def test_make_it_cheaper_and_drop_the_second_museum() -> None:
     assert dropped is not None
     assert dropped.request.constraints.avoid_places == ["osm:way/3"]
     assert read_follow_up("drop the third museum", trip, plan) is None
+    assert cheaper.said == "Lowering the budget to 70 EUR (the plan cost 0)."  # no guess of what may go
+    lunch = stop("Maya Bay", "osm:node/9", "meal", "restaurant").model_copy(update={"meal": "lunch"})
+    other = stop("MC by Kodara", "osm:node/8", "meal", "restaurant").model_copy(update={"meal": "lunch"})
+    before = Itinerary(stops=[plan.stops[0], lunch, plan.stops[-1]])
+    after = Itinerary(stops=[plan.stops[0], other, plan.stops[-1]])
+    assert meals_moved(before, after) == ["lunch now at MC by Kodara (was Maya Bay)"]  # had gone unsaid
+    assert meals_moved(before, before) == []
 
 
 def test_a_plan_with_an_unmet_wish_says_so() -> None:

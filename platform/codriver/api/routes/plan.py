@@ -11,7 +11,7 @@ import anyio
 from fastapi import APIRouter, Path, status
 from fastapi.responses import JSONResponse
 
-from codriver.agents import MAX_TEXT, no_longer_planned
+from codriver.agents import MAX_TEXT, meals_moved, no_longer_planned
 from codriver.api._deps import CurrentUser, ServicesDep, SessionDep, TripDep
 from codriver.api._errors import ErrorBody, heard, status_of
 from codriver.api._ports import ChatReply, NeedsAnswer
@@ -216,6 +216,9 @@ async def chat(body: ChatIn, trip: TripDep, principal: CurrentUser, services: Se
         lost = no_longer_planned(itinerary, after)
         if lost:
             reply += f" No longer in the plan: {', '.join(lost)}."
+        moved = meals_moved(itinerary, after)
+        if moved:
+            reply += f" Changed: {'; '.join(moved)}."
         if after.status != "feasible" and after.relaxed:
             reply += f" No plan meets every wish; the closest gives up: {', '.join(after.relaxed)}."
     services.trips.publish(trip_id, "chat", {"message": body.message, "reply": reply}, dedupe_key=None)
