@@ -143,6 +143,9 @@ def test_what_a_new_user_typed_on_the_third_region(tools: RegionTools) -> None:
     assert [n.said for n in guard.not_understood] == ["changing of the guard"]
     shul = _read(tools, "kosher dinner on friday and then the synagogue")
     assert shul.stated["must_visit"] == [_id(tools, "Synagogue de Monaco")]
+    near = _read(tools, "halal lunch tomorrow near fontvieille and the naval museum")
+    said = {n.said: n.reason for n in near.not_understood}
+    assert "not only in Fontvieille" in said["fontvieille"]  # another district, under 3 km away: had been lost
     ev = "electric car, visit the exotic garden and charge somewhere on the way tomorrow afternoon"
     assert route_message(ev, has_plan=False) == "planner"  # a trip to plan, not a search near the car
     assert route_message("any good coffee on the way?", has_plan=False) == "recommender"

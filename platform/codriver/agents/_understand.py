@@ -391,13 +391,31 @@ def _towns_elsewhere(draft: RequestDraft, context: PlanContext, gazetteer: Gazet
     return [
         NotUnderstood(
             said=said,
-            reason=f"{said} is a {kind} of the region: places are picked across the region, "
-            f"not only {'in' if kind in LOCALITY_PLACES else 'by'} {said}",
+            reason=f"{name} is a {'district' if kind in _DISTRICTS else kind} of the region: places are picked "
+            f"across the region, not only {'in' if kind in LOCALITY_PLACES else 'by'} {name}",
             kind="not_read",
         )
-        for said, _name, kind, lat, lon in draft.towns
-        if at is None or haversine_m(at, LatLon(lat, lon)) > _TOWN_NEAR_M
+        for said, name, kind, lat, lon in draft.towns
+        if at is None or haversine_m(at, LatLon(lat, lon)) > _TOWN_NEAR_M or _district_elsewhere(name, at, gazetteer)
     ]
+
+
+_DISTRICT_APART_M = 800.0  # "near Fontvieille" from Monte-Carlo: another district, though under 3 km away
+
+
+def _district_elsewhere(name: str, at: LatLon, gazetteer: Gazetteer | None) -> bool:
+    """Whether ``name`` is a district of the region other than the one the start is in (its nearest)."""
+    if gazetteer is None:
+        return False
+    districts = [t for t in gazetteer.localities if t.category in _DISTRICTS]
+    said = [t for t in districts if t.name == name]
+    if not said or not districts:
+        return False
+    home = min(districts, key=lambda t: haversine_m(at, LatLon(t.lat, t.lon)))
+    return home.name != name and haversine_m(at, LatLon(said[0].lat, said[0].lon)) > _DISTRICT_APART_M
+
+
+_DISTRICTS = frozenset({"suburb", "quarter", "neighbourhood", "borough"})
 
 
 async def _ask_model(client: ChatCompletionClient, text: str, now: datetime) -> ModelHints | None:
