@@ -54,6 +54,7 @@ _STEMS: dict[str, str] = {
     "town hall": "kaupungintalo raatihuone stadshus radhus rathaus ayuntamiento municipio stadhuis ratusz",
     "city hall": "kaupungintalo raatihuone stadshus radhus rathaus ayuntamiento municipio stadhuis ratusz",
     "palace": "palatsi palats palast palais palacio palazzo paleis palac",
+    "car": "voitur automobil coche macchin",
     "university": "yliopisto universitet universitat universite universidad universita universiteit uniwersytet",
     "zoo": "elaintarha djurpark dyrepark tierpark zoo",
     "cemetery": "hautausmaa kyrkogard kirkegard friedhof cimetiere cementerio cimitero begraafplaats cmentarz",

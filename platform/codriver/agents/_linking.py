@@ -502,10 +502,29 @@ def _described(gazetteer: Gazetteer, tokens: list[str], *, single_ok: bool) -> i
 
     A single word ("the Cathedral") counts only capitalised, as the name of a unique sight.
     """
+    owners = _described_owners(gazetteer, tokens, single_ok=single_ok)
+    return owners.pop() if len(owners) == 1 else None
+
+
+_AMBIGUOUS_MAX = 3  # sights of one kind a description may fit, said as "could be several places"
+_TWICE_SIMILARITY = 85.0  # names this alike (rapidfuzz token set ratio) of one kind: one place mapped twice
+
+
+def _one_place_twice(gazetteer: Gazetteer, owners: set[int]) -> bool:
+    """Whether the sights are one place mapped more than once (same kind, nearly the same name)."""
+    entries = [gazetteer.entries[k] for k in owners]
+    first = fold(entries[0].name)
+    return len({e.category for e in entries}) == 1 and all(
+        fuzz.token_set_ratio(first, fold(e.name)) >= _TWICE_SIMILARITY for e in entries[1:]
+    )
+
+
+def _described_owners(gazetteer: Gazetteer, tokens: list[str], *, single_ok: bool) -> set[int]:
+    """The sights a description fits, as few as the rules below can narrow them to."""
     # "the big white church": how big or fine a place looks is in no name or tag
     words = [t for t in tokens if t not in _LINKERS and t not in _PRAISE]
     if not words or (len(words) == 1 and not single_ok):
-        return None
+        return set()
     owners: set[int] = set()
     for index, aliases in _sight_names(gazetteer):
         for alias_tokens in aliases:
@@ -540,7 +559,7 @@ def _described(gazetteer: Gazetteer, tokens: list[str], *, single_ok: bool) -> i
     if len(owners) > 1:  # "the glass palace": Lasipalatsi, not the Cafe Lasipalatsi inside it
         plain = {i for i in owners if fold(gazetteer.entries[i].name).split()[0] not in _KIND_PREFIXES}
         owners = plain or owners
-    return owners.pop() if len(owners) == 1 else None
+    return owners
 
 
 _SAME_PLACE_M = 300.0
@@ -730,9 +749,15 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                     (definite and said[:1].isupper()) or listed or (definite and tokens[-1] in _UNIQUE_LANDMARKS)
                 )
                 # "J.K. Paasikivi's monument": initials and the possessive's "s" name nothing on their own
-                described = _described(gazetteer, [t for t in tokens if len(t) > 1], single_ok=single_ok)
-                if described is not None:
-                    found.append(_mention(gazetteer, said, (start, end), described, score=0.9))
+                owners = _described_owners(gazetteer, [t for t in tokens if len(t) > 1], single_ok=single_ok)
+                if len(owners) == 1:
+                    found.append(_mention(gazetteer, said, (start, end), min(owners), score=0.9))
+                    continue
+                if 1 < len(owners) <= _AMBIGUOUS_MAX and _one_place_twice(gazetteer, owners):
+                    # "the car museum" where OSM maps the collection twice: one taken, the others said
+                    first, *rest = sorted(owners)
+                    mention = _mention(gazetteer, said, (start, end), first, score=0.9)
+                    found.append(replace(mention, others=tuple(gazetteer.entries[k].name for k in rest)))
                     continue
             proper = n > 1 and all(w[:1].isupper() or fold(w) in _LINKERS for w, _, _ in words[i : i + n])
             # "Market square", "the market square": everyday words that are the exact name of one sight
@@ -1682,6 +1707,8 @@ def local_kind_words(gazetteer: Gazetteer) -> tuple[tuple[str, str], ...]:
             best in _NAMED_BY_KIND
             and counts[best] >= _KIND_WORD_PLACES
             and counts[best] >= _KIND_WORD_PURITY * len(owners)
+            # "place" (French for a square) is also an everyday English word: "a pizza place" is no square
+            and english_frequency(word) < _EVERYDAY_ENGLISH
         ):
             words.append((word, best))
     return tuple(words)

@@ -756,7 +756,7 @@ _GERMAN = (
 _FRENCH = (
     "et avec nous voulons voudrais veux aimerais demain aujourd'hui le la les des du au aux pour un une de puis "
     "ensuite retour merci plaît plait déjeuner dîner enfants musée voir visiter aller sommes est ce soir matin "
-    "après-midi après avant vers jusqu'à à je on nous chez pas très dans sur"
+    "après-midi après avant vers jusqu'à à je on nous chez pas très dans sur fête"
 )
 _FOREIGN_WORDS = {
     "Finnish": frozenset(_FINNISH.split()),

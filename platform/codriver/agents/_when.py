@@ -1282,6 +1282,12 @@ def _french_hours(text: str) -> str:
         text,
     )
     cues = [*_FR_CUES, (_FR_AT, "at")] if len(_FRENCH_WORDS.findall(text)) >= _FRENCH_WORDS_MIN else _FR_CUES
+    # "demain 10h-12h", "14h à 18h": two French clocks make a range without a cue
+    text = re.sub(
+        rf"(?<![\w:])(?:{one})\s*(?:-|\u2013|a|jusqu'?\s?a)\s*(?:{two})",
+        lambda m: f"from {_french_clock(m, 1)} to {_french_clock(m, 2)}",
+        text,
+    )
     for cue, english in cues:
         pattern = re.compile(rf"\b(?:{cue})(?:\s+(?:a|a l'hotel|pour|avant|vers|au plus tard a))?\s+(?:{one})")
         text = "".join(_said_in(pattern, text, english))
