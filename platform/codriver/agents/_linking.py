@@ -749,15 +749,20 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                     (definite and said[:1].isupper()) or listed or (definite and tokens[-1] in _UNIQUE_LANDMARKS)
                 )
                 # "J.K. Paasikivi's monument": initials and the possessive's "s" name nothing on their own
-                owners = _described_owners(gazetteer, [t for t in tokens if len(t) > 1], single_ok=single_ok)
-                if len(owners) == 1:
-                    found.append(_mention(gazetteer, said, (start, end), min(owners), score=0.9))
+                fits = _described_owners(gazetteer, [t for t in tokens if len(t) > 1], single_ok=single_ok)
+                if len(fits) == 1:
+                    found.append(_mention(gazetteer, said, (start, end), min(fits), score=0.9))
                     continue
-                if 1 < len(owners) <= _AMBIGUOUS_MAX and _one_place_twice(gazetteer, owners):
+                if 1 < len(fits) <= _AMBIGUOUS_MAX and _one_place_twice(gazetteer, fits):
                     # "the car museum" where OSM maps the collection twice: one taken, the others said
-                    first, *rest = sorted(owners)
+                    first, *rest = sorted(fits)
                     mention = _mention(gazetteer, said, (start, end), first, score=0.9)
-                    found.append(replace(mention, others=tuple(gazetteer.entries[k].name for k in rest)))
+                    found.append(
+                        replace(
+                            mention,
+                            others=tuple(gazetteer.entries[k].place_id or gazetteer.entries[k].name for k in rest),
+                        )
+                    )
                     continue
             proper = n > 1 and all(w[:1].isupper() or fold(w) in _LINKERS for w, _, _ in words[i : i + n])
             # "Market square", "the market square": everyday words that are the exact name of one sight
