@@ -44,9 +44,11 @@ LEXICAL = re.compile(
     + r"|(?:histor\w*|old|new|big|small|nice|great|famous|local|modern|ancient|public|beautiful|some|any|our|my)"
 )
 _LINKER_WORDS = """
-    a an the of and or in on at to for from with by my our your then also ja tai och eller
+    a an the of and or in on at to for from with by my our your then also ja tai och eller et ou puis avec
 """
 _LINKERS = frozenset(_LINKER_WORDS.split())
+# French articles end no name ("le musée océanographique et un déjeuner"), though "Le Louis XV" starts with one
+_NO_NAME_END = frozenset({"un", "une", "le", "la", "les", "des", "du", "de", "au", "aux", "d", "l"})
 _CUE_VERBS = frozenset(
     [
         "start",
@@ -778,6 +780,7 @@ def link_places(text: str, gazetteer: Gazetteer) -> tuple[list[Mention], list[tu
                 or (set(tokens) <= _GENERIC and not proper)
                 or tokens[0] in _LINKERS
                 or tokens[-1] in _LINKERS
+                or tokens[-1] in _NO_NAME_END
                 # "start at original sokos hotel vaakuna": the words saying a start or an end are no part of a name
                 or (tokens[0] in _CUE_VERBS and len(tokens) > 1 and tokens[1] in _LINKERS)
             ):
