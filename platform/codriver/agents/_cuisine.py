@@ -172,6 +172,9 @@ class CuisineWish:
     @property
     def label(self) -> str:
         """How the wish is named to the traveller ("sushi", "Georgian food")."""
+        english = self.values[0] if self.values and self.values[0] in _LOCAL_STEMS else None
+        if english and not any(re.search(rf"\b{re.escape(a)}\b", self.said) for a in _REGIONAL.get(english, ())):
+            return f"{english.capitalize()} food"  # "libanais" said: "Lebanese food", in the words of the answer
         return cuisine_label(self.said)
 
 

@@ -136,8 +136,9 @@ MEAL_WORDS: dict[str, str] = {
     r"zu abend essen|souper|"
     # French "dîner" (folded "diner"), not the American diner: after a French word or before one
     r"(?<=le )diner|(?<=du )diner|(?<=au )diner|(?<=pour )diner|(?<=et )diner|(?<=un )diner(?= (?:\w+ )?a )|"
-    r"diner(?= (?:ce soir|vers|a \d|de |italien|japonais|chinois|indien|libanais|francais|"
-    r"\w+ (?:ce|a|au|vers)\b))": "dinner",
+    r"diner(?= (?:ce soir|vers|a \d|de |italien|japonais|chinois|indien|libanais|francais|gastronomique|romantique|"
+    r"pour|avant|avec|en famille|au |chez|"
+    r"vegetarien|vegetalien|vegan|\w+ (?:ce|a|au|vers|around|at|pour)\b))": "dinner",
 }
 
 # Default windows (local wall-clock) when a meal is wanted without a time.

@@ -38,7 +38,7 @@ from codriver.agents._linking import (
     unknown_names,
 )
 from codriver.agents._spelling import correct_slips
-from codriver.agents._when import AFTER_MEAL, COORDINATES, corrected, parse_clock, read_when
+from codriver.agents._when import AFTER_MEAL, COORDINATES, corrected, french_hours, parse_clock, read_when
 from codriver.tools.geocoding import Gazetteer, fold
 
 __all__ = ["RequestDraft", "read_request"]
@@ -193,7 +193,8 @@ def _party(text: str, draft: RequestDraft) -> None:
             rf"\b(?:table|dinner|lunch|breakfast|brunch|meal|booking|reservation|room|day|trip|outing|evening|tour|"
             rf"budget|euros?|eur|restaurant|dejeuner|diner|repas)\b"
             rf"[^.,;]{{0,15}}? (?:for|pour) {_NUM}\b"
-            rf"(?!\s*(?:hours?|h\b|min|minutes?|days?|nights?|euros?|€|%|km|pm|am|[:.]\d))|\b{_NUM} (?:people|persons?|pax|ppl)\b",
+            rf"(?!\s*(?:hours?|h\b|min|minutes?|days?|nights?|euros?|€|%|km|pm|am|[:.]\d))|"
+            rf"\b{_NUM} (?:people|persons?|pax|ppl|personnes)\b",
             text,
         )
     )
@@ -707,7 +708,7 @@ _UNHELD_WISHES = (
     ),
     (
         r"\b(?:fireworks?|feuerwerk|parades?|festivals?|celebrations?|fest|christmas market|street party|"
-        r"changing of the guards?|releve de la garde|grand prix race|the race)\b",
+        r"changing of the guards?|releve de la garde|grand prix race|the race|feux d'artifice|defile|fete foraine)\b",
         "events are not in the catalogue (it holds places): check the day's programme",
     ),
 )
@@ -1023,7 +1024,8 @@ def _vehicle(text: str, draft: RequestDraft, networks: tuple[str, ...]) -> None:
         evidence.append(ice.group(0))
     soc = re.search(
         # "it is charged to 60%" is the charge now; "needs to be charged to 80%" the charge wanted
-        r"\b(?:at|battery(?: is)?(?: at)?|soc(?: of)?|(?<!be )(?<!get )(?<!got )(?<!needs )charged to|with|on|has)"
+        r"\b(?:at|battery(?: is)?(?: at)?|batterie(?: a)?|soc(?: of)?|(?<!be )(?<!get )(?<!got )(?<!needs )charged to|"
+        r"with|on|has)"
         r"\s*(\d{1,3})\s*(?:%|percent)",
         text,
     ) or re.search(
@@ -1667,7 +1669,7 @@ def read_request(
     masked = _places(text, draft, gazetteer, gazetteer.region if gazetteer is not None else None)
     if not draft.linked and not draft.unresolved_places:  # "🏛️ ateneum ➡️ 🎭 kansallisteatteri": pictures of places
         masked = _EMOJI_WORD.sub(lambda m: _EMOJI_WORDS[m.group(0)], masked)
-    lowered = _normalise(masked)
+    lowered = french_hours(_normalise(masked))  # "déjeuner vers 13h": the meal's hour, as "lunch around 13:00"
     when = read_when(_normalise(text), now, country=country)
     draft.evidence.update({k: v for k, v in when.said.items() if k in {"date", "depart_at", "return_by"}})
     draft.questions.extend(when.questions)

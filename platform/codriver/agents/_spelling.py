@@ -40,7 +40,7 @@ _OTHER_WORDS = re.compile(
 
 # Words of other languages the reader reads as they are, never slips of an English word
 _READ_AS_TYPED = re.compile(
-    r"adultes|enfants?|"
+    r"adultes|enfants?|batterie|personnes|"
     r"(?:japonais|chinois|indien|nepalais|thailandais|italien|mexicain|vietnamien|turque?|grec|francais|espagnol|"
     r"coreen|libanais|americain|russe|georgien|ethiopien|allemand)(?:e|ne|que)?s?"
 )

@@ -21,7 +21,7 @@ from typing import Any, Literal
 from autogen_core.models import ChatCompletionClient, SystemMessage, UserMessage
 from pydantic import BaseModel, Field, ValidationError
 
-from codriver.agents._cuisine import cuisine_label, read_cuisines
+from codriver.agents._cuisine import CuisineWish, read_cuisines
 from codriver.agents._lexicon import DIET_WORDS, INTEREST_WORDS, MEAL_WINDOWS, MEAL_WORDS, NUMBER_WORDS
 from codriver.agents._linking import link_places
 from codriver.agents._reader import RequestDraft, is_negated, read_request
@@ -513,7 +513,7 @@ def _food_wishes(
     for wish in wishes:
         values = set(wish["values"])
         if served is not None and not values & served:
-            label = cuisine_label(wish["said"])
+            label = CuisineWish(wish["said"], tuple(wish["values"]), 0).label
             unmet.append(NotUnderstood(said=wish["said"], reason=f"no place serving {label} in this region"))
             for meal in meals:
                 meal["cuisine"] = [c for c in meal.get("cuisine", []) if c not in values]
@@ -756,7 +756,8 @@ _GERMAN = (
 _FRENCH = (
     "et avec nous voulons voudrais veux aimerais demain aujourd'hui le la les des du au aux pour un une de puis "
     "ensuite retour merci plaît plait déjeuner dîner enfants musée voir visiter aller sommes est ce soir matin "
-    "après-midi après avant vers jusqu'à à je on nous chez pas très dans sur fête"
+    "après-midi après avant vers jusqu'à à je on nous chez pas très dans sur fête visite hôtel voudrait voudrions "
+    "suis en personnes préfère préférons quelque chose si possible batterie"
 )
 _FOREIGN_WORDS = {
     "Finnish": frozenset(_FINNISH.split()),
@@ -893,7 +894,9 @@ async def understand(
     unmet += [NotUnderstood(**item) for item in draft.not_understood]
     unmet += _towns_elsewhere(draft, context, gazetteer)
     unmet += _no_chargers(text, context)
-    unmet += _foreign(text, draft.evidence, holiday_words(context.country, context.now.year))
+    # words said back as unmet ("feux d'artifice") were read too: no "looks like French" for them
+    evidence = {**draft.evidence, **{f"unmet:{k}": n.said for k, n in enumerate(unmet)}}
+    unmet += _foreign(text, evidence, holiday_words(context.country, context.now.year))
     if not draft.fields and not unmet and context.request is None and _THANKS.match(text):
         # "thanks, that was a great trip yesterday!": nothing asked, so nothing planned
         return Understanding(

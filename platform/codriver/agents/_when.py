@@ -33,7 +33,7 @@ from pathlib import Path
 
 from codriver.agents._lexicon import NUMBER_WORDS
 
-__all__ = ["AFTER_MEAL", "When", "country_of_zone", "holiday_words", "parse_clock", "read_when"]
+__all__ = ["AFTER_MEAL", "When", "country_of_zone", "french_hours", "holiday_words", "parse_clock", "read_when"]
 
 # "one" .. "twelve", as the reader's lexicon spells them
 _WORD_HOURS = {w: n for w, n in NUMBER_WORDS.items() if " " not in w and len(w) > 2 and w not in {"both", "twin"}}
@@ -1271,7 +1271,7 @@ def _said_in(pattern: re.Pattern[str], text: str, english: str) -> list[str]:
     return [*parts, text[at:]]
 
 
-def _french_hours(text: str) -> str:
+def french_hours(text: str) -> str:
     """French clock times with their cues rewritten in the English the time readers know."""
     if not re.search(r"\d\s?h\b|\d\s?h\s?\d{2}|\d\s?heures?\b|\bmidi\b|\bminuit\b", text):
         return text
@@ -1289,7 +1289,9 @@ def _french_hours(text: str) -> str:
         text,
     )
     for cue, english in cues:
-        pattern = re.compile(rf"\b(?:{cue})(?:\s+(?:a|a l'hotel|pour|avant|vers|au plus tard a))?\s+(?:{one})")
+        pattern = re.compile(
+            rf"\b(?:{cue})(?:\s+(?:a|a l'hotel|a la maison|pour|avant|vers|au plus tard a))*\s+(?:{one})"
+        )
         text = "".join(_said_in(pattern, text, english))
     # "pendant 3 heures", "3h de visite": a length
     return re.sub(r"\b(?:pendant|durant)\s+(\d{1,2})\s?(?:h|heures?)\b", r"for \1 hours", text)
@@ -1316,7 +1318,7 @@ def read_when(text: str, now: datetime, *, country: str | None = None) -> When:
     """
     when = When()
     text = _nordic_hours(text)
-    text = _french_hours(text)
+    text = french_hours(text)
     # "after lunch till 6": the trip starts once lunch is over (and plans no lunch, see the reader)
     text = AFTER_MEAL.sub(lambda m: f"after {_MEAL_OVER[m['meal']]}", text)
     text = _MISSPELT_TOMORROW.sub("tomorrow", text)
