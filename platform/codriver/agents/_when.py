@@ -28,7 +28,7 @@ import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from codriver.agents._lexicon import NUMBER_WORDS
@@ -1035,7 +1035,14 @@ _LOCAL_PARTS = {
 _GERMAN_PARTS = {"abend": "evening", "nachmittag": "afternoon", "vormittag": "morning"}
 # French: "demain matin", "samedi après-midi", "ce soir", "en soirée" (not "bonsoir")
 _FRENCH_PART = re.compile(r"\b(matin|apres[- ]midi|soir(?:ee)?|nuit)\b")  # not "matinée": an English show too
-_FRENCH_PARTS = {"matin": "morning", "soir": "evening", "soiree": "evening", "nuit": "night"}
+_FRENCH_PARTS = {
+    "matin": "morning",
+    "apres-midi": "afternoon",
+    "apres midi": "afternoon",
+    "soir": "evening",
+    "soiree": "evening",
+    "nuit": "night",
+}
 
 
 def _read_part(text: str, when: When) -> None:
@@ -1052,7 +1059,7 @@ def _read_part(text: str, when: When) -> None:
         return
     french = _FRENCH_PART.search(text)
     if french:
-        when.part = _FRENCH_PARTS.get(french.group(1), "afternoon")
+        when.part = _FRENCH_PARTS[french.group(1)]
         when.said["part_of_day"] = french.group(0)
         return
     part = re.search(
@@ -1262,13 +1269,9 @@ def _french_clock(found: re.Match[str], n: int) -> str:
     return f"{int(found[f'h{n}'])}:{found[f'm{n}'] or '00'}"
 
 
-def _said_in(pattern: re.Pattern[str], text: str, english: str) -> list[str]:
-    """``text`` cut at each French clock ``pattern`` finds, the clock said the English way with its cue."""
-    parts, at = [], 0
-    for found in pattern.finditer(text):
-        parts += [text[at : found.start()], f"{english} {_french_clock(found, 1)}"]
-        at = found.end()
-    return [*parts, text[at:]]
+def _english_clock(english: str, found: re.Match[str]) -> str:
+    """A French clock with its cue, said the English way ("retour pour 18h": "back by 18:00")."""
+    return f"{english} {_french_clock(found, 1)}"
 
 
 def french_hours(text: str) -> str:
@@ -1292,7 +1295,7 @@ def french_hours(text: str) -> str:
         pattern = re.compile(
             rf"\b(?:{cue})(?:\s+(?:a|a l'hotel|a la maison|pour|avant|vers|au plus tard a))*\s+(?:{one})"
         )
-        text = "".join(_said_in(pattern, text, english))
+        text = pattern.sub(partial(_english_clock, english), text)
     # "pendant 3 heures", "3h de visite": a length
     return re.sub(r"\b(?:pendant|durant)\s+(\d{1,2})\s?(?:h|heures?)\b", r"for \1 hours", text)
 
